@@ -1,0 +1,379 @@
+"""Load a corpus folder (``.txt`` articles plus ``metadata.csv``) into validated, tidy tables.
+
+Documents, paragraphs and sentences keep character offsets into the raw file text; nothing is dropped without a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from analysis.cleaning import REMOVED_COLUMNS, find_boilerplate
+from analysis.paths import SEEDS_DIR, resolve
+from analysis.segment import paragraph_spans, sentence_spans
+
+METADATA_FILE = "metadata.csv"
+METADATA_COLUMNS = ["file", "doc_id", "title", "outlet", "published", "url", "notes"]
+REQUIRED_VALUES = ["file", "doc_id", "outlet", "published"]
+DEFAULT_PERIODS = {"2014–2015": ["2014-01-01", "2015-12-31"], "2023–2024": ["2023-01-01", "2024-12-31"]}
+NEAR_DUPLICATE_JACCARD = 0.8  # share of word 5-grams two texts must share to count as near-duplicates
+SHINGLE_SIZE = 5
+WARNING_COLUMNS = ["kind", "file", "message"]
+WORD_PATTERN = re.compile(r"\w+(?:[-'’]\w+)*")
+
+PUBLISHED_PATTERN = re.compile(
+    r"""^(?P<year>\d{4})          # year, always
+        (?:-(?P<month>\d{2})      # optional month
+           (?:-(?P<day>\d{2}))?   # optional day, only after a month
+        )?$""",
+    re.VERBOSE,
+)
+
+
+class CorpusError(ValueError):
+    """A problem with the corpus or its parameters that stops the run; the message says where and what to do."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A named, closed date interval."""
+
+    name: str
+    start: date
+    end: date
+
+
+@dataclass
+class Corpus:
+    """The loaded corpus: tidy tables plus every warning raised while loading."""
+
+    name: str
+    directory: Path
+    periods: list[Period]
+    documents: pd.DataFrame
+    paragraphs: pd.DataFrame
+    sentences: pd.DataFrame
+    removed: pd.DataFrame
+    warnings: pd.DataFrame
+    fingerprint: str
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def period_names(self) -> list[str]:
+        """Period names in the order the parameter gave them."""
+        return [period.name for period in self.periods]
+
+    def docs_per_period(self) -> dict[str, int]:
+        """Number of documents in each period, in period order."""
+        counts = self.documents["period"].value_counts()
+        return {name: int(counts.get(name, 0)) for name in self.period_names}
+
+
+def parse_periods(periods: dict | None) -> list[Period]:
+    """Validate the ``periods`` parameter (name -> [first day, last day]) and return Periods in order.
+
+    >>> [p.name for p in parse_periods({"early": ["2014-01-01", "2015-12-31"], "late": ["2023-01-01", "2024-12-31"]})]
+    ['early', 'late']
+    """
+    periods = DEFAULT_PERIODS if periods is None else periods
+    hint = 'Write it as {"2014–2015": ["2014-01-01", "2015-12-31"], "2023–2024": ["2023-01-01", "2024-12-31"]}.'
+    if not isinstance(periods, dict) or len(periods) < 2:
+        raise CorpusError(f"Parameter 'periods' must map at least two period names to [first day, last day]; got {periods!r}. {hint}")
+    parsed = []
+    for name, bounds in periods.items():
+        if not isinstance(bounds, (list, tuple)) or len(bounds) != 2:
+            raise CorpusError(f"Parameter 'periods', period {name!r}: expected [first day, last day], got {bounds!r}. {hint}")
+        try:
+            start, end = (date.fromisoformat(str(value)) for value in bounds)
+        except ValueError as error:
+            raise CorpusError(f"Parameter 'periods', period {name!r}: {bounds!r} is not two ISO dates YYYY-MM-DD ({error}). {hint}") from None
+        if start > end:
+            raise CorpusError(f"Parameter 'periods', period {name!r}: first day {start} is after last day {end}. Swap them.")
+        parsed.append(Period(str(name), start, end))
+    ordered = sorted(parsed, key=lambda p: p.start)
+    for earlier, later in zip(ordered, ordered[1:]):
+        if later.start <= earlier.end:
+            raise CorpusError(f"Parameter 'periods': {earlier.name!r} ({earlier.start}–{earlier.end}) overlaps {later.name!r} "
+                              f"({later.start}–{later.end}). Make the periods disjoint so each article belongs to one.")
+    return parsed
+
+
+def published_interval(value: str) -> tuple[date, date]:
+    """First and last day covered by an ISO ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` value."""
+    match = PUBLISHED_PATTERN.match(value.strip())
+    if not match:
+        raise ValueError(f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    year = int(match["year"])
+    if match["day"]:
+        day = date(year, int(match["month"]), int(match["day"]))
+        return day, day
+    if match["month"]:
+        month = int(match["month"])
+        first = date(year, month, 1)
+        following = date(year + (month == 12), month % 12 + 1, 1)
+        return first, date.fromordinal(following.toordinal() - 1)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def read_text(path: Path) -> tuple[str, str, str | None]:
+    """Decode a file as UTF-8, UTF-8 with BOM, then cp1252, then Latin-1; return (text, encoding, warning)."""
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8-sig", None
+    try:
+        return data.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError as error:
+        problem = f"bytes are not UTF-8 (first bad byte at offset {error.start})"
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text, encoding, (f"{problem}; decoded as {encoding}. Check accented letters and quotes, "
+                                "then save the file as UTF-8 to silence this warning.")
+    raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+
+
+def fingerprint(files: list[Path], metadata: Path) -> str:
+    """SHA-256 over the metadata and every article's name and bytes, in sorted order (first 16 hex digits)."""
+    digest = hashlib.sha256()
+    for path in [metadata, *sorted(files)]:
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def read_metadata(directory: Path) -> pd.DataFrame:
+    """Read and validate ``metadata.csv``; errors name the row (as numbered in the file) and the fix."""
+    path = directory / METADATA_FILE
+    if not path.exists():
+        raise CorpusError(f"{path} not found. Every corpus folder needs a metadata.csv with columns "
+                          f"{', '.join(METADATA_COLUMNS)} (see README, 'Bring your own corpus').")
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise CorpusError(f"{path} cannot be read as UTF-8 CSV ({error}). Save it as UTF-8 with a header row.") from None
+    table.columns = [column.strip() for column in table.columns]
+    missing = [column for column in METADATA_COLUMNS if column not in table.columns]
+    if missing:
+        raise CorpusError(f"{path} lacks column(s) {', '.join(missing)}. Add them to the header (url and notes may be empty).")
+    table = table[METADATA_COLUMNS].apply(lambda column: column.str.strip())
+    table.insert(0, "row", np.arange(2, len(table) + 2))  # line number in the file, header is line 1
+    for row in table.itertuples(index=False):
+        for column in REQUIRED_VALUES:
+            if not getattr(row, column):
+                raise CorpusError(f"{path}, row {row.row}: '{column}' is empty. Fill it in (see README for the schema).")
+        try:
+            published_interval(row.published)
+        except ValueError:
+            raise CorpusError(f"{path}, row {row.row} ({row.file}): published {row.published!r} is not an ISO date. "
+                              "Write YYYY, YYYY-MM or YYYY-MM-DD, as precise as the evidence allows.") from None
+        if not (directory / row.file).is_file():
+            raise CorpusError(f"{path}, row {row.row}: file {row.file!r} is not in {directory}. "
+                              "Add the article or delete the row.")
+    for column in ("file", "doc_id"):
+        repeated = table[table[column].duplicated(keep=False)]
+        if not repeated.empty:
+            rows = ", ".join(str(r) for r in repeated["row"])
+            raise CorpusError(f"{path}, rows {rows}: {column} {repeated[column].iloc[0]!r} appears more than once. "
+                              f"Each {column} must be unique.")
+    return table
+
+
+def assign_period(published: str, periods: list[Period]) -> str | None:
+    """The period whose interval contains the whole of ``published``'s interval, or None."""
+    first, last = published_interval(published)
+    for period in periods:
+        if period.start <= first and last <= period.end:
+            return period.name
+    return None
+
+
+def _shingle_matrix(texts: list[str]):
+    """Binary sparse matrix of hashed word 5-grams, one row per text."""
+    vectorizer = HashingVectorizer(analyzer="word", ngram_range=(SHINGLE_SIZE, SHINGLE_SIZE), n_features=2**22,
+                                   alternate_sign=False, norm=None, binary=True, lowercase=True)
+    return vectorizer.transform(texts)
+
+
+def near_duplicate_pairs(texts: list[str], threshold: float = NEAR_DUPLICATE_JACCARD, chunk: int = 2000) -> list[tuple[int, int, float]]:
+    """Pairs ``(i, j, jaccard)`` with ``i < j`` whose word 5-gram sets overlap at least ``threshold``.
+
+    Uses a sparse product in chunks of rows, so memory stays bounded for large corpora.
+    """
+    if len(texts) < 2:
+        return []
+    shingles = _shingle_matrix(texts).tocsr()
+    sizes = np.asarray(shingles.sum(axis=1)).ravel()
+    pairs = []
+    for begin in range(0, len(texts), chunk):
+        block = (shingles[begin:begin + chunk] @ shingles.T).tocoo()
+        rows, cols, shared = block.row + begin, block.col, block.data
+        keep = rows < cols
+        rows, cols, shared = rows[keep], cols[keep], shared[keep]
+        union = sizes[rows] + sizes[cols] - shared
+        with np.errstate(invalid="ignore", divide="ignore"):
+            jaccard = np.where(union > 0, shared / union, 0.0)
+        for i, j, value in zip(rows[jaccard >= threshold], cols[jaccard >= threshold], jaccard[jaccard >= threshold]):
+            pairs.append((int(i), int(j), float(value)))
+    return sorted(pairs)
+
+
+def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = None) -> Corpus:
+    """Load, validate, clean and segment a corpus folder.
+
+    ``corpus_dir`` holds ``*.txt`` articles and ``metadata.csv`` (empty or None: the project's ``seeds/``);
+    ``periods`` maps period names to ``[first day, last day]`` (None: 2014–2015 and 2023–2024).
+    Fatal problems raise :class:`CorpusError`; the rest are listed in ``corpus.warnings``.
+
+    >>> corpus = load_corpus()
+    >>> corpus.documents[["doc_id", "period", "n_paragraphs"]].head(2)
+                     doc_id     period  n_paragraphs
+    0  vestnik-kavkaza-2014  2014–2015             6
+    1      asianews-2015-05  2014–2015             9
+    """
+    period_list = parse_periods(periods)
+    directory = resolve(corpus_dir, SEEDS_DIR)
+    if not directory.is_dir():
+        raise CorpusError(f"Parameter 'corpus_dir': {directory} is not a folder. Point it at a folder of .txt files and metadata.csv.")
+    metadata = read_metadata(directory)
+    warnings: list[dict] = []
+    txt_files = sorted(directory.glob("*.txt"))
+    listed = set(metadata["file"])
+    for path in txt_files:
+        if path.name not in listed:
+            warnings.append({"kind": "no metadata", "file": path.name,
+                             "message": "has no row in metadata.csv and was skipped. Add a row to include it."})
+    for path in sorted(directory.iterdir()):
+        if path.is_file() and path.suffix != ".txt" and path.name != METADATA_FILE and not path.name.startswith("."):
+            warnings.append({"kind": "ignored file", "file": path.name,
+                             "message": "is not a .txt article or metadata.csv and was ignored."})
+
+    documents, paragraphs, sentences, removed, excluded = [], [], [], [], []
+    for row in metadata.sort_values(["published", "doc_id"]).itertuples(index=False):
+        raw, encoding, problem = read_text(directory / row.file)
+        if problem:
+            warnings.append({"kind": "encoding", "file": row.file, "message": problem})
+        record = {"doc_id": row.doc_id, "file": row.file, "title": row.title, "outlet": row.outlet,
+                  "published": row.published, "url": row.url, "notes": row.notes, "encoding": encoding, "raw": raw}
+        period = assign_period(row.published, period_list)
+        if period is None:
+            excluded.append({**record, "reason": "outside every period"})
+            names = ", ".join(f"{p.name} ({p.start}–{p.end})" for p in period_list)
+            warnings.append({"kind": "outside periods", "file": row.file,
+                             "message": f"published {row.published} is not wholly inside any period ({names}); excluded. "
+                                        "Correct 'published' or widen the periods parameter."})
+            continue
+        if not raw.strip():
+            excluded.append({**record, "reason": "empty file"})
+            warnings.append({"kind": "empty file", "file": row.file, "message": "is empty and was excluded. Replace it with the article text."})
+            continue
+        kept, dropped = find_boilerplate(raw)
+        for item in dropped:
+            removed.append({"doc_id": row.doc_id, "file": row.file, **item})
+        paras = paragraph_spans(raw, kept)
+        if not paras:
+            excluded.append({**record, "reason": "only boilerplate"})
+            warnings.append({"kind": "empty file", "file": row.file,
+                             "message": "has no text left after boilerplate cleaning and was excluded. Check it is an article."})
+            continue
+        record["period"] = period
+        documents.append(record)
+        for para_no, (start, end) in enumerate(paras, start=1):
+            para_id = f"{row.doc_id}:p{para_no:03d}"
+            paragraphs.append({"para_id": para_id, "doc_id": row.doc_id, "period": period, "outlet": row.outlet,
+                               "para_no": para_no, "start": start, "end": end, "text": raw[start:end]})
+            for s_start, s_end in sentence_spans(raw[start:end], offset=start):
+                sentences.append({"doc_id": row.doc_id, "para_id": para_id, "period": period, "outlet": row.outlet,
+                                  "start": s_start, "end": s_end, "text": raw[s_start:s_end]})
+
+    docs = pd.DataFrame(documents)
+    paras = pd.DataFrame(paragraphs)
+    sents = pd.DataFrame(sentences)
+    docs, paras, sents, duplicate_warnings, duplicate_rows = _drop_duplicates(docs, paras, sents)
+    warnings.extend(duplicate_warnings)
+    excluded.extend(duplicate_rows)
+    _check_coverage(docs, period_list, directory)
+    docs, paras, sents = _finish_tables(docs, paras, sents, period_list)
+    return Corpus(
+        name=directory.name,
+        directory=directory,
+        periods=period_list,
+        documents=docs,
+        paragraphs=paras,
+        sentences=sents,
+        removed=pd.DataFrame(removed, columns=REMOVED_COLUMNS).sort_values(["doc_id", "line_no"], ignore_index=True),
+        warnings=pd.DataFrame(warnings, columns=WARNING_COLUMNS).sort_values(["kind", "file"], ignore_index=True),
+        fingerprint=fingerprint(txt_files, directory / METADATA_FILE),
+        excluded=pd.DataFrame(excluded).drop(columns=["raw"], errors="ignore"),
+    )
+
+
+def _drop_duplicates(docs, paras, sents):
+    """Keep one copy of exact and near-duplicate texts (the earliest published, then by doc_id)."""
+    if docs.empty:
+        return docs, paras, sents, [], []
+    texts = [" ".join(paras.loc[paras["doc_id"] == doc_id, "text"]) for doc_id in docs["doc_id"]]
+    normalized = [" ".join(WORD_PATTERN.findall(text.lower())) for text in texts]
+    duplicate_of: dict[int, tuple[int, float]] = {}
+    first_seen: dict[str, int] = {}
+    for index, text in enumerate(normalized):
+        if text in first_seen:
+            duplicate_of[index] = (first_seen[text], 1.0)
+        else:
+            first_seen[text] = index
+    for i, j, jaccard in near_duplicate_pairs(normalized):
+        if j not in duplicate_of and i not in duplicate_of:
+            duplicate_of[j] = (i, jaccard)
+    warnings, rows = [], []
+    for index, (original, jaccard) in sorted(duplicate_of.items()):
+        kind = "exact duplicate" if jaccard == 1.0 and normalized[index] == normalized[original] else "near duplicate"
+        doc = docs.iloc[index]
+        kept = docs.iloc[original]
+        warnings.append({"kind": kind, "file": doc["file"],
+                         "message": f"repeats {kept['file']} ({jaccard:.0%} of 5-word sequences shared); kept {kept['file']} only. "
+                                    "Remove one copy from the corpus if this is not intended."})
+        rows.append({**doc.to_dict(), "reason": f"{kind} of {kept['doc_id']}"})
+    dropped = docs.iloc[sorted(duplicate_of)]["doc_id"].tolist()
+    docs = docs[~docs["doc_id"].isin(dropped)]
+    return docs, paras[~paras["doc_id"].isin(dropped)], sents[~sents["doc_id"].isin(dropped)], warnings, rows
+
+
+def _check_coverage(docs: pd.DataFrame, periods: list[Period], directory: Path) -> None:
+    """Stop when there are no documents, or a period has none (the comparison needs both)."""
+    if docs.empty:
+        raise CorpusError(f"No usable documents in {directory}: check that metadata.csv lists the .txt files and "
+                          "that their dates fall inside the periods (see the warnings above).")
+    for period in periods:
+        if not (docs["period"] == period.name).any():
+            raise CorpusError(f"Period {period.name!r} ({period.start}–{period.end}) has no documents in {directory}. "
+                              "The comparison needs articles in every period: add some or change the periods parameter.")
+
+
+def _finish_tables(docs, paras, sents, periods):
+    """Order rows by period then date, number sentences, and add per-document counts."""
+    order = {period.name: index for index, period in enumerate(periods)}
+    docs = docs.assign(period_order=docs["period"].map(order)).sort_values(["period_order", "published", "doc_id"])
+    doc_order = {doc_id: index for index, doc_id in enumerate(docs["doc_id"])}
+    paras = paras.assign(doc_order=paras["doc_id"].map(doc_order)).sort_values(["doc_order", "para_no"])
+    sents = sents.assign(doc_order=sents["doc_id"].map(doc_order)).sort_values(["doc_order", "start"])
+    sents["sent_no"] = sents.groupby("doc_id").cumcount() + 1
+    sents["sent_id"] = sents["doc_id"] + ":s" + sents["sent_no"].map("{:04d}".format)
+    words = paras.assign(n=paras["text"].map(lambda text: len(WORD_PATTERN.findall(text)))).groupby("doc_id")["n"].sum()
+    docs = docs.assign(
+        n_words=docs["doc_id"].map(words).astype(int),
+        n_paragraphs=docs["doc_id"].map(paras.groupby("doc_id").size()).astype(int),
+        n_sentences=docs["doc_id"].map(sents.groupby("doc_id").size()).astype(int),
+    )
+    doc_columns = ["doc_id", "file", "title", "outlet", "published", "period", "url", "notes", "encoding",
+                   "n_words", "n_paragraphs", "n_sentences", "raw"]
+    para_columns = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text"]
+    sent_columns = ["sent_id", "doc_id", "para_id", "period", "outlet", "sent_no", "start", "end", "text"]
+    return (docs[doc_columns].reset_index(drop=True), paras[para_columns].reset_index(drop=True),
+            sents[sent_columns].reset_index(drop=True))

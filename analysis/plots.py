@@ -1,0 +1,88 @@
+"""The one place that styles charts: period colours, titles, source lines and saving to PNG and SVG.
+
+Every chart in the report is made with these helpers so the two periods look the same everywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless: papermill, CI and tests have no display
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+# Two colours that differ in hue for colour readers and in lightness for greyscale print
+# (dark blue vs light orange), plus a hatch so bars stay distinguishable even when printed grey.
+PERIOD_STYLES = [
+    {"color": "#1f4e79", "hatch": "", "marker": "o", "linestyle": "-"},
+    {"color": "#f28e2b", "hatch": "//", "marker": "s", "linestyle": "--"},
+]
+NEUTRAL_COLOR = "#7f7f7f"
+SOURCE_FONT_SIZE = 8
+
+
+def apply_style() -> None:
+    """Set the report's matplotlib defaults (fonts, grid, deterministic SVG output)."""
+    plt.rcParams.update({
+        "figure.dpi": 110,
+        "savefig.dpi": 150,
+        "font.size": 10,
+        "axes.titlesize": 11,
+        "axes.titleweight": "bold",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.color": "#dddddd",
+        "grid.linewidth": 0.6,
+        "svg.hashsalt": "china-russia-coverage",  # stable element ids: identical SVGs across runs
+        "svg.fonttype": "none",
+        "hatch.linewidth": 0.8,
+    })
+
+
+def period_style(period: str, periods: list[str]) -> dict:
+    """Colour, hatch, marker and line style of ``period``; the first period is always the first style."""
+    try:
+        index = list(periods).index(period)
+    except ValueError as error:
+        raise ValueError(f"Unknown period {period!r}; the report's periods are {list(periods)}.") from error
+    return PERIOD_STYLES[index % len(PERIOD_STYLES)]
+
+
+def period_color(period: str, periods: list[str]) -> str:
+    """The colour of ``period`` in every chart."""
+    return period_style(period, periods)["color"]
+
+
+def source_line(corpus_name: str, docs_per_period: dict[str, int]) -> str:
+    """The text of a chart's source line, e.g. 'Source: seeds corpus; 3 articles 2014–2015, 2 articles 2023–2024'."""
+    parts = [f"{count:,} article{'s' if count != 1 else ''} {period}" for period, count in docs_per_period.items()]
+    return f"Source: {corpus_name} corpus; " + ", ".join(parts)
+
+
+def new_figure(width: float = 8.0, height: float = 4.5, **subplot_kw) -> tuple[Figure, object]:
+    """A styled figure with one axes (or a grid when ``nrows``/``ncols`` are given)."""
+    apply_style()
+    fig, axes = plt.subplots(figsize=(width, height), **subplot_kw)
+    return fig, axes
+
+
+def finish_figure(fig: Figure, title: str, source: str) -> Figure:
+    """Put the finding-stating title on top and the source line at the bottom; return the figure."""
+    fig.suptitle(title, fontsize=12, fontweight="bold", x=0.01, ha="left")
+    fig.text(0.01, 0.005, source, fontsize=SOURCE_FONT_SIZE, color="#555555", ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    return fig
+
+
+def save_figure(fig: Figure, figures_dir: str | Path, name: str) -> list[Path]:
+    """Write ``name``.png and ``name``.svg into ``figures_dir`` with no timestamps; return the paths."""
+    folder = Path(figures_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{name}.png", folder / f"{name}.svg"]
+    fig.savefig(paths[0], metadata={"Software": None})
+    fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
+    return paths

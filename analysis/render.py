@@ -1,0 +1,142 @@
+"""Render executed notebooks to standalone HTML pages with a navigation bar, a table of contents and hidden code.
+
+Called once by the runner for all pages (one exporter, one process); the front page (05_report) becomes index.html.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+FRONT_PAGE_STEM = "05_report"
+PAGE_TITLES = {
+    "01_load_corpus": "01 Corpus",
+    "02_topic_model": "02 Topics",
+    "03_extract_figures": "03 Figures",
+    "04_compare_periods": "04 Comparison",
+    FRONT_PAGE_STEM: "Front page",
+}
+
+STYLE = """
+<style>
+  .report-nav { position: sticky; top: 0; z-index: 10; background: #1f4e79; padding: 0.5rem 1rem;
+                font-family: system-ui, sans-serif; font-size: 0.95rem; display: flex; flex-wrap: wrap; gap: 0.25rem 1.2rem; }
+  .report-nav a { color: #fff; text-decoration: none; }
+  .report-nav a[aria-current="page"] { font-weight: bold; text-decoration: underline; }
+  .report-meta { font-family: system-ui, sans-serif; font-size: 0.85rem; color: #444; max-width: 1100px;
+                 margin: 0.8rem auto 0; padding: 0 1rem; }
+  .report-toc { font-family: system-ui, sans-serif; font-size: 0.9rem; max-width: 1100px; margin: 0.5rem auto;
+                padding: 0.5rem 1rem; border-left: 3px solid #f28e2b; background: #fafafa; }
+  .report-toc ol { margin: 0.2rem 0 0 1.2rem; padding: 0; }
+  body { overflow-x: hidden; }
+  .jp-Notebook { max-width: 1100px; margin: 0 auto; }
+  .jp-RenderedHTMLCommon table { display: block; overflow-x: auto; max-width: 100%; }
+  .jp-OutputArea-output img { max-width: 100%; height: auto; }
+</style>
+"""
+
+
+def page_name(stem: str) -> str:
+    """File name of the rendered page for a notebook stem; the front page is index.html."""
+    return "index.html" if stem == FRONT_PAGE_STEM else f"{stem}.html"
+
+
+def nav_bar(stems: list[str], current: str, prefix: str = "") -> str:
+    """The navigation bar shared by every page (front page first, then the stages, then the tables)."""
+    ordered = ([FRONT_PAGE_STEM] if FRONT_PAGE_STEM in stems else []) + [s for s in stems if s != FRONT_PAGE_STEM]
+    if FRONT_PAGE_STEM not in stems:
+        ordered = ["__index__"] + ordered
+    links = []
+    for stem in ordered:
+        href = prefix + ("index.html" if stem == "__index__" else page_name(stem))
+        label = "Front page" if stem == "__index__" else PAGE_TITLES.get(stem, stem)
+        current_attr = ' aria-current="page"' if stem == current else ""
+        links.append(f'<a href="{href}"{current_attr}>{html.escape(label)}</a>')
+    tables_current = ' aria-current="page"' if current == "__tables__" else ""
+    links.append(f'<a href="{prefix}tables/index.html"{tables_current}>Tables (CSV)</a>')
+    return '<nav class="report-nav" aria-label="Report pages">' + "".join(links) + "</nav>"
+
+
+def table_of_contents(body: str) -> str:
+    """An ordered list of the page's second-level headings, linked by their ids."""
+    headings = re.findall(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', body, flags=re.S)
+    if not headings:
+        return ""
+    items = []
+    for anchor, title in headings:
+        text = re.sub(r"<[^>]+>", "", title).replace("¶", "").strip()
+        items.append(f'<li><a href="#{anchor}">{text}</a></li>')
+    return '<div class="report-toc"><strong>On this page</strong><ol>' + "".join(items) + "</ol></div>"
+
+
+def decorate(page: str, nav: str, meta: str, with_toc: bool = True) -> str:
+    """Insert the style, navigation bar, page note and table of contents into a rendered page."""
+    toc = table_of_contents(page) if with_toc else ""
+    page = page.replace("</head>", STYLE + "</head>", 1)
+    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav + meta + toc, page, count=1)
+
+
+def strip_stderr(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop stderr streams (warnings, progress bars) from outputs; readers see warnings as Markdown instead."""
+    for cell in notebook.cells:
+        if cell.get("outputs"):
+            cell["outputs"] = [o for o in cell["outputs"] if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    return notebook
+
+
+def render_site(executed: list[Path], reports_dir: Path, figures_dir: Path) -> list[Path]:
+    """Render every executed notebook twice (code hidden, and with code) plus the tables index; return page paths."""
+    stems = [path.stem for path in executed]
+    hidden = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    full = HTMLExporter(template_name="lab")
+    written = []
+    for path in executed:
+        notebook = strip_stderr(nbformat.read(path, as_version=4))
+        page, _ = hidden.from_notebook_node(notebook)
+        code_page, _ = full.from_notebook_node(notebook)
+        name = page_name(path.stem)
+        meta = (f'<p class="report-meta">Code is hidden on this page. '
+                f'<a href="code/{name}">Show this page with its code</a> · '
+                f'<a href="notebooks/{path.name}">Download the executed notebook</a></p>')
+        target = reports_dir / name
+        target.write_text(decorate(page, nav_bar(stems, path.stem), meta), encoding="utf-8")
+        code_meta = f'<p class="report-meta">This page shows the code. <a href="../{name}">Back to the page without code</a></p>'
+        (reports_dir / "code").mkdir(exist_ok=True)
+        (reports_dir / "code" / name).write_text(decorate(code_page, nav_bar(stems, path.stem, "../"), code_meta), encoding="utf-8")
+        written.append(target)
+    if FRONT_PAGE_STEM not in stems:
+        written.append(write_index(stems, reports_dir))
+    written.append(write_tables_index(stems, reports_dir))
+    return written
+
+
+def _simple_page(title: str, nav: str, body: str) -> str:
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>{STYLE}'
+            f'<style>body{{font-family:system-ui,sans-serif;margin:0}} main{{max-width:900px;margin:1rem auto;padding:0 1rem}}</style>'
+            f"</head><body>{nav}<main>{body}</main></body></html>")
+
+
+def write_index(stems: list[str], reports_dir: Path) -> Path:
+    """A plain front page linking the stage pages, used until the report notebook exists."""
+    items = "".join(f'<li><a href="{page_name(s)}">{html.escape(PAGE_TITLES.get(s, s))}</a></li>' for s in stems)
+    body = f"<h1>China–Russia coverage, 2014–2015 and 2023–2024</h1><p>Stage pages:</p><ol>{items}</ol>"
+    path = reports_dir / "index.html"
+    path.write_text(_simple_page("China–Russia coverage report", nav_bar(stems, "__index__"), body), encoding="utf-8")
+    return path
+
+
+def write_tables_index(stems: list[str], reports_dir: Path) -> Path:
+    """A page listing every CSV table in reports/tables with its size, so links never point at a bare folder."""
+    tables = sorted((reports_dir / "tables").glob("*.csv"))
+    rows = "".join(
+        f'<tr><td><a href="{p.name}">{html.escape(p.name)}</a></td><td style="text-align:right">{p.stat().st_size:,} bytes</td></tr>'
+        for p in tables)
+    body = ("<h1>Tables</h1><p>The data behind every table and chart of the report, as CSV.</p>"
+            f"<table><thead><tr><th>File</th><th>Size</th></tr></thead><tbody>{rows}</tbody></table>")
+    path = reports_dir / "tables" / "index.html"
+    path.write_text(_simple_page("Report tables", nav_bar(stems, "__tables__", "../"), body), encoding="utf-8")
+    return path

@@ -1,0 +1,185 @@
+"""Loading and validating a corpus: metadata, periods, and every bad-input case named in issue 2."""
+
+import pandas as pd
+import pytest
+
+from analysis.corpus import CorpusError, assign_period, load_corpus, parse_periods, published_interval
+
+EARLY = "Xi met Putin in Moscow on May 9. They discussed gas and trade at length today."
+LATE = "Putin met Xi in Beijing and Harbin. They signed eleven agreements on energy and trade."
+OTHER_EARLY = "Chinese investment in Kazakhstan grew. Analysts in Astana expect more pipelines soon."
+
+
+def test_seeds_load_with_metadata_and_periods():
+    corpus = load_corpus()
+    docs = corpus.documents
+    assert len(docs) == 5 and corpus.warnings.empty
+    assert corpus.docs_per_period() == {"2014–2015": 3, "2023–2024": 2}
+    assert set(docs["outlet"]) >= {"Deutsche Welle (DW)", "AsiaNews", "Vestnik Kavkaza"}
+    assert docs.set_index("doc_id").loc["dw-2015-05-07", "published"] == "2015-05-07"
+    assert (docs["n_words"] > 300).all()
+    assert len(corpus.fingerprint) == 16
+
+
+def test_mini_corpus_tables(mini_corpus):
+    corpus = load_corpus(mini_corpus)
+    assert list(corpus.documents["doc_id"]) == ["early", "late"]
+    assert list(corpus.removed["rule"]) == ["navigation", "image_credit", "byline"]
+    late = corpus.sentences[corpus.sentences["doc_id"] == "late"]["text"].tolist()
+    assert late == ["Putin goes to Beijing", "Putin met Xi in Beijing.", "They signed 11 agreements."]
+    assert list(corpus.sentences["sent_id"])[:2] == ["early:s0001", "early:s0002"]
+
+
+def test_fingerprint_changes_with_content(mini_corpus):
+    before = load_corpus(mini_corpus).fingerprint
+    (mini_corpus / "early.txt").write_text("Changed text about Xi and Putin.\n", encoding="utf-8")
+    assert load_corpus(mini_corpus).fingerprint != before
+
+
+@pytest.mark.parametrize(("value", "first", "last"), [
+    ("2014", "2014-01-01", "2014-12-31"), ("2015-02", "2015-02-01", "2015-02-28"),
+    ("2024-12", "2024-12-01", "2024-12-31"), ("2015-05-07", "2015-05-07", "2015-05-07")])
+def test_published_interval(value, first, last):
+    assert [d.isoformat() for d in published_interval(value)] == [first, last]
+
+
+def test_period_needs_whole_date_inside():
+    periods = parse_periods({"a": ["2014-01-01", "2015-06-30"], "b": ["2015-07-01", "2016-12-31"]})
+    assert assign_period("2015-05", periods) == "a"
+    assert assign_period("2015", periods) is None  # straddles the boundary: too imprecise to place
+
+
+# ---- fatal errors: each message names the culprit -------------------------------------------
+
+def test_missing_file_for_metadata_row(make_corpus):
+    folder = make_corpus({"a.txt": EARLY, "b.txt": LATE}, [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024"),
+                                                          ("gone.txt", "c", "Z", "2024")])
+    with pytest.raises(CorpusError, match=r"row 4: file 'gone.txt' is not in"):
+        load_corpus(folder)
+
+
+def test_unparseable_published(make_corpus):
+    folder = make_corpus({"a.txt": EARLY, "b.txt": LATE}, [("a.txt", "a", "X", "May 2015"), ("b.txt", "b", "Y", "2024")])
+    with pytest.raises(CorpusError, match=r"row 2 \(a.txt\): published 'May 2015' is not an ISO date"):
+        load_corpus(folder)
+
+
+def test_missing_metadata_file(tmp_path):
+    (tmp_path / "a.txt").write_text(EARLY, encoding="utf-8")
+    with pytest.raises(CorpusError, match="metadata.csv not found"):
+        load_corpus(tmp_path)
+
+
+def test_missing_metadata_column(tmp_path):
+    (tmp_path / "metadata.csv").write_text("file,doc_id,outlet\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="lacks column"):
+        load_corpus(tmp_path)
+
+
+def test_duplicate_doc_id(make_corpus):
+    folder = make_corpus({"a.txt": EARLY, "b.txt": LATE}, [("a.txt", "same", "X", "2015"), ("b.txt", "same", "Y", "2024")])
+    with pytest.raises(CorpusError, match="doc_id 'same' appears more than once"):
+        load_corpus(folder)
+
+
+@pytest.mark.parametrize(("periods", "message"), [
+    ({"only": ["2014-01-01", "2015-12-31"]}, "at least two period"),
+    ({"a": ["2014-01-01"], "b": ["2023-01-01", "2024-12-31"]}, "period 'a': expected"),
+    ({"a": ["2014-13-01", "2015-12-31"], "b": ["2023-01-01", "2024-12-31"]}, "period 'a'.*not two ISO dates"),
+    ({"a": ["2015-12-31", "2014-01-01"], "b": ["2023-01-01", "2024-12-31"]}, "first day 2015-12-31 is after"),
+    ({"a": ["2014-01-01", "2023-06-30"], "b": ["2023-01-01", "2024-12-31"]}, "'a'.*overlaps 'b'"),
+    ("2014-2015", "must map"),
+])
+def test_malformed_or_overlapping_periods(mini_corpus, periods, message):
+    with pytest.raises(CorpusError, match=f"Parameter 'periods'.*{message}"):
+        load_corpus(mini_corpus, periods)
+
+
+def test_no_documents_at_all(make_corpus):
+    folder = make_corpus({}, [])
+    with pytest.raises(CorpusError, match="No usable documents"):
+        load_corpus(folder)
+
+
+def test_period_without_documents(make_corpus):
+    folder = make_corpus({"a.txt": EARLY, "b.txt": OTHER_EARLY}, [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2014-03")])
+    with pytest.raises(CorpusError, match="Period '2023–2024'.*has no documents"):
+        load_corpus(folder)
+
+
+def test_corpus_dir_that_is_not_a_folder(tmp_path):
+    with pytest.raises(CorpusError, match="Parameter 'corpus_dir'"):
+        load_corpus(tmp_path / "nowhere")
+
+
+# ---- warnings: listed, never silent ---------------------------------------------------------
+
+def warning_kinds(corpus):
+    return sorted(zip(corpus.warnings["kind"], corpus.warnings["file"]))
+
+
+def test_txt_without_metadata_is_listed(make_corpus):
+    folder = make_corpus({"a.txt": EARLY, "b.txt": LATE, "extra.txt": OTHER_EARLY},
+                         [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024")])
+    corpus = load_corpus(folder)
+    assert warning_kinds(corpus) == [("no metadata", "extra.txt")]
+    assert "extra" not in set(corpus.documents["doc_id"])
+
+
+def test_empty_file_is_listed(make_corpus):
+    folder = make_corpus({"a.txt": EARLY, "b.txt": LATE, "c.txt": "  \n"},
+                         [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024"), ("c.txt", "c", "Z", "2024")])
+    corpus = load_corpus(folder)
+    assert warning_kinds(corpus) == [("empty file", "c.txt")]
+    assert list(corpus.excluded["doc_id"]) == ["c"]
+
+
+def test_exact_and_near_duplicates_kept_once(make_corpus):
+    long_text = " ".join(f"Sentence number {i} about China and Russia and their gas trade." for i in range(40))
+    near = long_text.replace("number 39", "number thirty-nine")
+    folder = make_corpus({"a.txt": long_text, "b.txt": LATE, "copy.txt": long_text, "near.txt": near},
+                         [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024"), ("copy.txt", "copy", "X", "2015-06"),
+                          ("near.txt", "near", "X", "2015-07")])
+    corpus = load_corpus(folder)
+    assert warning_kinds(corpus) == [("exact duplicate", "copy.txt"), ("near duplicate", "near.txt")]
+    assert sorted(corpus.documents["doc_id"]) == ["a", "b"]
+    assert "kept a.txt only" in corpus.warnings["message"].iloc[0]
+
+
+def test_non_utf8_bytes_fall_back_to_cp1252(make_corpus):
+    folder = make_corpus({"a.txt": "Xi’s visit to Moscow was long and warm; the talks covered gas.".encode("cp1252"),
+                          "b.txt": LATE},
+                         [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024")])
+    corpus = load_corpus(folder)
+    assert warning_kinds(corpus) == [("encoding", "a.txt")]
+    assert "decoded as cp1252" in corpus.warnings["message"].iloc[0]
+    assert corpus.documents.set_index("doc_id").loc["a", "raw"].startswith("Xi’s visit")
+
+
+def test_utf8_bom_is_accepted_silently(make_corpus):
+    folder = make_corpus({"a.txt": b"\xef\xbb\xbf" + EARLY.encode(), "b.txt": LATE},
+                         [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024")])
+    corpus = load_corpus(folder)
+    assert corpus.warnings.empty
+    assert corpus.documents.set_index("doc_id").loc["a", "encoding"] == "utf-8-sig"
+
+
+def test_document_outside_every_period_is_listed(make_corpus):
+    folder = make_corpus({"a.txt": EARLY, "b.txt": LATE, "old.txt": OTHER_EARLY},
+                         [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024"), ("old.txt", "old", "Z", "2019-04")])
+    corpus = load_corpus(folder)
+    assert warning_kinds(corpus) == [("outside periods", "old.txt")]
+    assert "published 2019-04" in corpus.warnings["message"].iloc[0]
+
+
+def test_other_files_in_the_folder_are_listed(make_corpus):
+    folder = make_corpus({"a.txt": EARLY, "b.txt": LATE, "notes.docx": b"binary"},
+                         [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024")])
+    assert warning_kinds(load_corpus(folder)) == [("ignored file", "notes.docx")]
+
+
+def test_documents_table_is_tidy():
+    docs = load_corpus().documents
+    assert docs["doc_id"].is_unique
+    assert not docs.drop(columns=["url"]).isna().any().any()
+    assert isinstance(docs, pd.DataFrame)

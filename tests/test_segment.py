@@ -1,0 +1,56 @@
+"""Paragraph and sentence segmentation keeps offsets and does not split after abbreviations or inside dates."""
+
+from analysis.corpus import load_corpus
+from analysis.segment import line_spans, paragraph_spans, sentence_spans
+
+
+def texts(text, spans):
+    return [text[start:end] for start, end in spans]
+
+
+def test_no_split_after_mr_or_inside_a_date():
+    text = "Mr. Xi arrived on May 7, 2015. Dr. Li and the U.S. envoy met him. It rained."
+    assert texts(text, sentence_spans(text)) == [
+        "Mr. Xi arrived on May 7, 2015.", "Dr. Li and the U.S. envoy met him.", "It rained."]
+
+
+def test_sentence_offsets_are_shifted():
+    assert sentence_spans("One. Two.", offset=10) == [(10, 14), (15, 19)]
+
+
+def test_blank_line_and_single_newline_paragraphs():
+    blank = "First paragraph here.\n\nSecond paragraph here.\n"
+    single = "First paragraph here.\nSecond paragraph here.\n"
+    for raw in (blank, single):
+        assert texts(raw, paragraph_spans(raw, line_spans(raw))) == ["First paragraph here.", "Second paragraph here."]
+
+
+def test_hard_wrapped_block_is_one_paragraph():
+    line = "word " * 14  # 70 characters per line
+    raw = f"{line}\n{line}\n{line}\nend.\n\nNext one."
+    paragraphs = texts(raw, paragraph_spans(raw, line_spans(raw)))
+    assert len(paragraphs) == 2
+    assert paragraphs[0].endswith("end.") and paragraphs[1] == "Next one."
+
+
+def test_line_spans_handle_crlf():
+    raw = "a\r\nb\rc\nd"
+    assert texts(raw, line_spans(raw)) == ["a", "b", "c", "d"]
+
+
+def test_offsets_round_trip_on_every_seed():
+    corpus = load_corpus()
+    raw = corpus.documents.set_index("doc_id")["raw"]
+    for table in (corpus.paragraphs, corpus.sentences):
+        for row in table.itertuples(index=False):
+            assert raw[row.doc_id][row.start:row.end] == row.text
+    assert len(corpus.paragraphs) >= 45
+
+
+def test_seed_sentences_do_not_split_inside_known_spans():
+    corpus = load_corpus()
+    sentences = corpus.sentences["text"]
+    assert sentences.str.contains("May 7, 2015").sum() == 0  # the DW date line is boilerplate, removed
+    assert sentences.str.contains("U.S. and allied nuclear planning", regex=False).sum() == 1
+    assert not sentences.str.endswith("U.S.").any()
+    assert not sentences.str.fullmatch(r"(Mr|Dr|Mrs)\.").any()
