@@ -15,12 +15,15 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from traitlets.config import Config
 from papermill.exceptions import PapermillExecutionError
 
 from analysis.paths import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
 from analysis.render import render_site
 
 STAGING_DIR = PROJECT_ROOT / "build" / "staging"
+# Local IPC sockets instead of TCP: the kernel talks to papermill only on this machine (and prints no TCP warning).
+KERNEL_CONFIG = Config({"KernelManager": {"transport": "ipc"}})
 
 
 class ReportError(RuntimeError):
@@ -68,7 +71,7 @@ def run_notebook(source: Path, executed: Path, parameters: dict, progress: bool 
     started = time.perf_counter()
     try:
         papermill.execute_notebook(str(source), str(executed), parameters=wanted, progress_bar=progress,
-                                   cwd=str(source.parent), kernel_name="python3")
+                                   cwd=str(source.parent), kernel_name="python3", config=KERNEL_CONFIG)
     except PapermillExecutionError as error:
         raise ReportError(
             f"{source.relative_to(PROJECT_ROOT) if source.is_relative_to(PROJECT_ROOT) else source} failed in cell "
