@@ -6,14 +6,17 @@ Documents, paragraphs and sentences keep character offsets into the raw file tex
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import zlib
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import HashingVectorizer
+from scipy import sparse
 
 from analysis.cleaning import REMOVED_COLUMNS, find_boilerplate
 from analysis.paths import SEEDS_DIR, resolve
@@ -23,9 +26,11 @@ METADATA_FILE = "metadata.csv"
 METADATA_COLUMNS = ["file", "doc_id", "title", "outlet", "published", "url", "notes"]
 REQUIRED_VALUES = ["file", "doc_id", "outlet", "published"]
 DEFAULT_PERIODS = {"2014–2015": ["2014-01-01", "2015-12-31"], "2023–2024": ["2023-01-01", "2024-12-31"]}
-NEAR_DUPLICATE_JACCARD = 0.8  # share of word 5-grams two texts must share to count as near-duplicates
-SHINGLE_SIZE = 5
+NEAR_DUPLICATE_JACCARD = 0.8  # share of distinct sentences two articles must have in common to count as near-duplicates
+LSH_BANDS, LSH_ROWS = 20, 7  # MinHash banding: a pair at 0.8 overlap becomes a candidate with probability 0.99
+MINHASH_SEED = 20240516  # fixed: the same corpus always yields the same duplicate pairs
 WARNING_COLUMNS = ["kind", "file", "message"]
+PARALLEL_MIN_DOCUMENTS = 400  # below this, one process is faster than starting a pool
 WORD_PATTERN = re.compile(r"\w+(?:[-'’]\w+)*")
 
 PUBLISHED_PATTERN = re.compile(
@@ -195,34 +200,116 @@ def assign_period(published: str, periods: list[Period]) -> str | None:
     return None
 
 
-def _shingle_matrix(texts: list[str]):
-    """Binary sparse matrix of hashed word 5-grams, one row per text."""
-    vectorizer = HashingVectorizer(analyzer="word", ngram_range=(SHINGLE_SIZE, SHINGLE_SIZE), n_features=2**22,
-                                   alternate_sign=False, norm=None, binary=True, lowercase=True)
-    return vectorizer.transform(texts)
+def sentence_set_matrix(doc_codes: np.ndarray, sentences: list[str], n_docs: int):
+    """Binary sparse matrix (documents x distinct sentences): which normalized sentences each document has."""
+    keys = np.array([zlib.crc32(" ".join(text.lower().split()).encode("utf-8")) for text in sentences], dtype=np.int64)
+    codes, _ = pd.factorize(keys)
+    matrix = sparse.csr_matrix((np.ones(len(codes)), (doc_codes, codes)), shape=(n_docs, max(len(_), 1)))
+    matrix.data[:] = 1.0  # a sentence repeated inside one article counts once
+    matrix.sort_indices()
+    return matrix
 
 
-def near_duplicate_pairs(texts: list[str], threshold: float = NEAR_DUPLICATE_JACCARD, chunk: int = 2000) -> list[tuple[int, int, float]]:
-    """Pairs ``(i, j, jaccard)`` with ``i < j`` whose word 5-gram sets overlap at least ``threshold``.
+def _minhash_signatures(shingles, n_hashes: int) -> np.ndarray:
+    """MinHash signature (one column per seeded hash function) of each row's set of column ids."""
+    prime = 2**31 - 1
+    rng = np.random.default_rng(MINHASH_SEED)
+    multipliers = rng.integers(1, prime, size=n_hashes, dtype=np.int64)
+    offsets = rng.integers(0, prime, size=n_hashes, dtype=np.int64)
+    ids = shingles.indices.astype(np.int64)
+    lengths = np.diff(shingles.indptr)
+    filled = lengths > 0
+    starts = shingles.indptr[:-1][filled]
+    signatures = np.empty((shingles.shape[0], n_hashes), dtype=np.int64)
+    # Rows with no element get a unique sentinel so they never collide.
+    signatures[~filled] = prime + np.arange(shingles.shape[0])[~filled, None]
+    for column in range(n_hashes):
+        hashed = (multipliers[column] * ids + offsets[column]) % prime
+        signatures[filled, column] = np.minimum.reduceat(hashed, starts) if len(starts) else []
+    return signatures
 
-    Uses a sparse product in chunks of rows, so memory stays bounded for large corpora.
+
+def near_duplicate_pairs(shingles, threshold: float = NEAR_DUPLICATE_JACCARD) -> list[tuple[int, int, float]]:
+    """Pairs ``(i, j, jaccard)`` of rows (``i < j``) of a binary sparse matrix whose sets overlap at least ``threshold``.
+
+    Candidates come from MinHash locality-sensitive hashing (20 bands of 7 hashes: a pair at 0.8
+    overlap is a candidate with probability 0.99, at 0.9 with probability above 0.99999); each
+    candidate's overlap is then computed exactly,
+    so the result never reports a pair below ``threshold``. Cost grows linearly with the corpus.
     """
-    if len(texts) < 2:
+    if shingles.shape[0] < 2:
         return []
-    shingles = _shingle_matrix(texts).tocsr()
+    signatures = _minhash_signatures(shingles, LSH_BANDS * LSH_ROWS)
+    candidates = set()
+    for band in range(LSH_BANDS):
+        keys = signatures[:, band * LSH_ROWS:(band + 1) * LSH_ROWS]
+        _, bucket = np.unique(keys, axis=0, return_inverse=True)
+        order = np.argsort(bucket.ravel(), kind="stable")
+        sorted_buckets = bucket.ravel()[order]
+        boundaries = np.flatnonzero(np.diff(sorted_buckets)) + 1
+        for group in np.split(order, boundaries):
+            if len(group) > 1:
+                members = sorted(int(i) for i in group)
+                candidates.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
+    if not candidates:
+        return []
+    first, second = (np.array(side) for side in zip(*sorted(candidates)))
     sizes = np.asarray(shingles.sum(axis=1)).ravel()
-    pairs = []
-    for begin in range(0, len(texts), chunk):
-        block = (shingles[begin:begin + chunk] @ shingles.T).tocoo()
-        rows, cols, shared = block.row + begin, block.col, block.data
-        keep = rows < cols
-        rows, cols, shared = rows[keep], cols[keep], shared[keep]
-        union = sizes[rows] + sizes[cols] - shared
-        with np.errstate(invalid="ignore", divide="ignore"):
-            jaccard = np.where(union > 0, shared / union, 0.0)
-        for i, j, value in zip(rows[jaccard >= threshold], cols[jaccard >= threshold], jaccard[jaccard >= threshold]):
-            pairs.append((int(i), int(j), float(value)))
-    return sorted(pairs)
+    shared = np.asarray(shingles[first].multiply(shingles[second]).sum(axis=1)).ravel()
+    union = sizes[first] + sizes[second] - shared
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jaccard = np.where(union > 0, shared / union, 0.0)
+    keep = jaccard >= threshold
+    return [(int(i), int(j), float(v)) for i, j, v in zip(first[keep], second[keep], jaccard[keep])]
+
+
+def _map_documents(directory: Path, rows: list[dict], periods: list[Period]):
+    """Process every metadata row, in two processes when the corpus is large (results keep row order)."""
+    jobs = [(directory, row, periods) for row in rows]
+    if len(jobs) < PARALLEL_MIN_DOCUMENTS or (os.cpu_count() or 1) < 2:
+        return [_process_document(*job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        return list(pool.map(_process_document, *zip(*jobs), chunksize=200))
+
+
+def _process_document(directory: Path, row: dict, periods: list[Period]) -> dict:
+    """Read, date, clean and segment one article; return its table rows, exclusions and warnings."""
+    out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed")}
+    file, doc_id, outlet = row["file"], row["doc_id"], row["outlet"]
+    raw, encoding, problem = read_text(directory / file)
+    if problem:
+        out["warnings"].append({"kind": "encoding", "file": file, "message": problem})
+    record = {key: row[key] for key in METADATA_COLUMNS} | {"encoding": encoding, "raw": raw}
+    period = assign_period(row["published"], periods)
+    if period is None:
+        names = ", ".join(f"{p.name} ({p.start}–{p.end})" for p in periods)
+        out["excluded"].append({**record, "reason": "outside every period"})
+        out["warnings"].append({"kind": "outside periods", "file": file,
+                                "message": f"published {row['published']} is not wholly inside any period ({names}); excluded. "
+                                           "Correct 'published' or widen the periods parameter."})
+        return out
+    if not raw.strip():
+        out["excluded"].append({**record, "reason": "empty file"})
+        out["warnings"].append({"kind": "empty file", "file": file,
+                                "message": "is empty and was excluded. Replace it with the article text."})
+        return out
+    kept, dropped = find_boilerplate(raw)
+    out["removed"] = [{"doc_id": doc_id, "file": file, **item} for item in dropped]
+    paras = paragraph_spans(raw, kept)
+    if not paras:
+        out["excluded"].append({**record, "reason": "only boilerplate"})
+        out["warnings"].append({"kind": "empty file", "file": file,
+                                "message": "has no text left after boilerplate cleaning and was excluded. Check it is an article."})
+        return out
+    out["documents"].append({**record, "period": period})
+    for para_no, (start, end) in enumerate(paras, start=1):
+        para_id = f"{doc_id}:p{para_no:03d}"
+        out["paragraphs"].append({"para_id": para_id, "doc_id": doc_id, "period": period, "outlet": outlet,
+                                  "para_no": para_no, "start": start, "end": end, "text": raw[start:end]})
+        for s_start, s_end in sentence_spans(raw[start:end], offset=start):
+            out["sentences"].append({"doc_id": doc_id, "para_id": para_id, "period": period, "outlet": outlet,
+                                     "start": s_start, "end": s_end, "text": raw[s_start:s_end]})
+    return out
 
 
 def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = None) -> Corpus:
@@ -255,43 +342,15 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
             warnings.append({"kind": "ignored file", "file": path.name,
                              "message": "is not a .txt article or metadata.csv and was ignored."})
 
+    rows = [row._asdict() for row in metadata.sort_values(["published", "doc_id"]).itertuples(index=False)]
     documents, paragraphs, sentences, removed, excluded = [], [], [], [], []
-    for row in metadata.sort_values(["published", "doc_id"]).itertuples(index=False):
-        raw, encoding, problem = read_text(directory / row.file)
-        if problem:
-            warnings.append({"kind": "encoding", "file": row.file, "message": problem})
-        record = {"doc_id": row.doc_id, "file": row.file, "title": row.title, "outlet": row.outlet,
-                  "published": row.published, "url": row.url, "notes": row.notes, "encoding": encoding, "raw": raw}
-        period = assign_period(row.published, period_list)
-        if period is None:
-            excluded.append({**record, "reason": "outside every period"})
-            names = ", ".join(f"{p.name} ({p.start}–{p.end})" for p in period_list)
-            warnings.append({"kind": "outside periods", "file": row.file,
-                             "message": f"published {row.published} is not wholly inside any period ({names}); excluded. "
-                                        "Correct 'published' or widen the periods parameter."})
-            continue
-        if not raw.strip():
-            excluded.append({**record, "reason": "empty file"})
-            warnings.append({"kind": "empty file", "file": row.file, "message": "is empty and was excluded. Replace it with the article text."})
-            continue
-        kept, dropped = find_boilerplate(raw)
-        for item in dropped:
-            removed.append({"doc_id": row.doc_id, "file": row.file, **item})
-        paras = paragraph_spans(raw, kept)
-        if not paras:
-            excluded.append({**record, "reason": "only boilerplate"})
-            warnings.append({"kind": "empty file", "file": row.file,
-                             "message": "has no text left after boilerplate cleaning and was excluded. Check it is an article."})
-            continue
-        record["period"] = period
-        documents.append(record)
-        for para_no, (start, end) in enumerate(paras, start=1):
-            para_id = f"{row.doc_id}:p{para_no:03d}"
-            paragraphs.append({"para_id": para_id, "doc_id": row.doc_id, "period": period, "outlet": row.outlet,
-                               "para_no": para_no, "start": start, "end": end, "text": raw[start:end]})
-            for s_start, s_end in sentence_spans(raw[start:end], offset=start):
-                sentences.append({"doc_id": row.doc_id, "para_id": para_id, "period": period, "outlet": row.outlet,
-                                  "start": s_start, "end": s_end, "text": raw[s_start:s_end]})
+    for result in _map_documents(directory, rows, period_list):
+        warnings.extend(result["warnings"])
+        excluded.extend(result["excluded"])
+        documents.extend(result["documents"])
+        paragraphs.extend(result["paragraphs"])
+        sentences.extend(result["sentences"])
+        removed.extend(result["removed"])
 
     docs = pd.DataFrame(documents)
     paras = pd.DataFrame(paragraphs)
@@ -319,8 +378,9 @@ def _drop_duplicates(docs, paras, sents):
     """Keep one copy of exact and near-duplicate texts (the earliest published, then by doc_id)."""
     if docs.empty:
         return docs, paras, sents, [], []
-    texts = [" ".join(paras.loc[paras["doc_id"] == doc_id, "text"]) for doc_id in docs["doc_id"]]
-    normalized = [" ".join(WORD_PATTERN.findall(text.lower())) for text in texts]
+    joined = paras.groupby("doc_id", sort=False)["text"].agg(" ".join)
+    texts = [joined[doc_id] for doc_id in docs["doc_id"]]
+    normalized = [" ".join(text.lower().split()) for text in texts]
     duplicate_of: dict[int, tuple[int, float]] = {}
     first_seen: dict[str, int] = {}
     for index, text in enumerate(normalized):
@@ -328,7 +388,13 @@ def _drop_duplicates(docs, paras, sents):
             duplicate_of[index] = (first_seen[text], 1.0)
         else:
             first_seen[text] = index
-    for i, j, jaccard in near_duplicate_pairs(normalized):
+    unique = sorted(first_seen.values())
+    unique_ids = docs["doc_id"].iloc[unique].tolist()
+    candidates = sents[sents["doc_id"].isin(set(unique_ids))]
+    doc_codes = candidates["doc_id"].map({doc_id: k for k, doc_id in enumerate(unique_ids)}).to_numpy()
+    matrix = sentence_set_matrix(doc_codes, candidates["text"].tolist(), len(unique_ids))
+    for i, j, jaccard in near_duplicate_pairs(matrix):
+        i, j = unique[i], unique[j]
         if j not in duplicate_of and i not in duplicate_of:
             duplicate_of[j] = (i, jaccard)
     warnings, rows = [], []
@@ -337,7 +403,7 @@ def _drop_duplicates(docs, paras, sents):
         doc = docs.iloc[index]
         kept = docs.iloc[original]
         warnings.append({"kind": kind, "file": doc["file"],
-                         "message": f"repeats {kept['file']} ({jaccard:.0%} of 5-word sequences shared); kept {kept['file']} only. "
+                         "message": f"repeats {kept['file']} ({jaccard:.0%} of their distinct sentences shared); kept {kept['file']} only. "
                                     "Remove one copy from the corpus if this is not intended."})
         rows.append({**doc.to_dict(), "reason": f"{kind} of {kept['doc_id']}"})
     dropped = docs.iloc[sorted(duplicate_of)]["doc_id"].tolist()
