@@ -7,12 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # headless: papermill, CI and tests have no display
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 # Two colours that differ in hue for colour readers and in lightness for greyscale print
 # (dark blue vs light orange), plus a hatch so bars stay distinguishable even when printed grey.
@@ -22,6 +18,18 @@ PERIOD_STYLES = [
 ]
 NEUTRAL_COLOR = "#7f7f7f"
 SOURCE_FONT_SIZE = 8
+
+
+def enable_notebook_display() -> None:
+    """Inside a notebook, show a returned Figure as a PNG image (embedded in the rendered HTML)."""
+    try:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import select_figure_formats
+    except ImportError:  # pragma: no cover - IPython is a dependency, but plotting must not need it
+        return
+    shell = get_ipython()
+    if shell is not None:
+        select_figure_formats(shell, {"png"}, bbox_inches="tight")
 
 
 def apply_style() -> None:
@@ -64,9 +72,15 @@ def source_line(corpus_name: str, docs_per_period: dict[str, int]) -> str:
 
 
 def new_figure(width: float = 8.0, height: float = 4.5, **subplot_kw) -> tuple[Figure, object]:
-    """A styled figure with one axes (or a grid when ``nrows``/``ncols`` are given)."""
+    """A styled figure with one axes (or a grid when ``nrows``/``ncols`` are given).
+
+    The figure is not registered with pyplot, so a notebook shows it once (when the cell returns it),
+    nothing leaks between charts, and no display is needed.
+    """
     apply_style()
-    fig, axes = plt.subplots(figsize=(width, height), **subplot_kw)
+    enable_notebook_display()
+    fig = Figure(figsize=(width, height))
+    axes = fig.subplots(**subplot_kw)
     return fig, axes
 
 

@@ -13,6 +13,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 FRONT_PAGE_STEM = "05_report"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 PAGE_TITLES = {
     "01_load_corpus": "01 Corpus",
     "02_topic_model": "02 Topics",
@@ -91,8 +92,9 @@ def strip_stderr(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def render_site(executed: list[Path], reports_dir: Path, figures_dir: Path) -> list[Path]:
     """Render every executed notebook twice (code hidden, and with code) plus the tables index; return page paths."""
     stems = [path.stem for path in executed]
-    hidden = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    full = HTMLExporter(template_name="lab")
+    hidden = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES_DIR)],
+                          exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    full = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES_DIR)])
     written = []
     for path in executed:
         notebook = strip_stderr(nbformat.read(path, as_version=4))
@@ -106,6 +108,7 @@ def render_site(executed: list[Path], reports_dir: Path, figures_dir: Path) -> l
         target.write_text(decorate(page, nav_bar(stems, path.stem), meta), encoding="utf-8")
         code_meta = f'<p class="report-meta">This page shows the code. <a href="../{name}">Back to the page without code</a></p>'
         (reports_dir / "code").mkdir(exist_ok=True)
+        code_page = code_page.replace('href="tables/', 'href="../tables/')  # code pages sit one folder down
         (reports_dir / "code" / name).write_text(decorate(code_page, nav_bar(stems, path.stem, "../"), code_meta), encoding="utf-8")
         written.append(target)
     if FRONT_PAGE_STEM not in stems:

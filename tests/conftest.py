@@ -11,6 +11,16 @@ DATA = Path(__file__).parent / "data"
 METADATA_HEADER = "file,doc_id,title,outlet,published,url,notes\n"
 
 
+@pytest.fixture(scope="session")
+def built_report(tmp_path_factory):
+    """The whole report run once on the seeds into a temporary folder: (root, front page)."""
+    from analysis.runner import build_report
+
+    root = tmp_path_factory.mktemp("report")
+    front = build_report("", root / "reports", root / "figures", progress=False, staging=root / "staging")
+    return root, front
+
+
 @pytest.fixture
 def mini_corpus(tmp_path: Path) -> Path:
     """A copy of tests/data/mini_corpus (two articles, one per period) that a test may change."""

@@ -11,11 +11,9 @@ from analysis.runner import ReportError, build_report, notebook_paths, parse_val
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    root = tmp_path_factory.mktemp("report")
-    front = build_report("", root / "reports", root / "figures", progress=False, staging=root / "staging")
-    return root, front
+@pytest.fixture
+def report(built_report):
+    return built_report
 
 
 def test_front_page_and_stage_pages_exist(report):
