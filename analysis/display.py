@@ -70,13 +70,15 @@ def package_versions(names: list[str] = REPORTED_PACKAGES) -> dict[str, str]:
     return versions
 
 
-def run_details(parameters: dict, corpus) -> Markdown:
+def run_details(parameters: dict, corpus) -> HTML:
     """A short block stating the parameters, the corpus fingerprint and package versions of this page."""
-    params = ", ".join(f"`{escape(k)}` = `{escape(v)}`" for k, v in parameters.items() if k not in ("reports_dir", "figures_dir"))
+    params = "; ".join(f"<code>{escape(k)}</code> = <code>{escape(v)}</code>" for k, v in parameters.items()
+                       if k not in ("reports_dir", "figures_dir"))
     versions = ", ".join(f"{escape(k)} {escape(v)}" for k, v in package_versions().items())
-    return Markdown(
-        f"<small>Run details — corpus `{escape(corpus.name)}` (fingerprint `{corpus.fingerprint}`, "
-        f"{len(corpus.documents):,} articles); parameters: {params}; versions: {versions}.</small>"
+    return HTML(
+        f'<p class="run-details"><small><strong>Run details</strong> — corpus <code>{escape(corpus.name)}</code> '
+        f"(fingerprint <code>{escape(corpus.fingerprint)}</code>, {len(corpus.documents):,} articles); "
+        f"parameters: {params}; versions: {versions}.</small></p>"
     )
 
 
