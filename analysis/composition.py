@@ -5,6 +5,7 @@ Used by the corpus notebook and beside every comparison, so a change of sources 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.plots import finish_figure, new_figure, period_style, source_line
@@ -47,9 +48,15 @@ def outlet_mix(corpus) -> pd.DataFrame:
     return mix.sort_values(["period", "outlet"], key=lambda s: s.map(order) if s.name == "period" else s, ignore_index=True)
 
 
+BAR_CHART_MAX_ARTICLES = 40  # above this, lengths are shown as a distribution per period
+
+
 def plot_article_lengths(corpus):
-    """Horizontal bars of words per article, coloured by period; returns the Figure."""
+    """Article lengths by period: one bar per article for small corpora, a histogram per period beyond 40 articles."""
     docs = corpus.documents
+    source = source_line(corpus.name, corpus.docs_per_period())
+    if len(docs) > BAR_CHART_MAX_ARTICLES:
+        return _plot_length_distribution(corpus, source)
     fig, ax = new_figure(8, 0.5 * len(docs) + 1.8)
     labels = [f"{row.outlet} ({row.published})" for row in docs.itertuples()]
     for position, row in enumerate(docs.itertuples()):
@@ -59,7 +66,24 @@ def plot_article_lengths(corpus):
     ax.set_yticks(range(len(docs)), labels)
     ax.invert_yaxis()
     ax.set_xlabel("Article length after cleaning (words)")
-    ax.legend(title="Period", loc="lower right")
-    longest = docs.loc[docs["n_words"].idxmax()]
-    title = f"Longest article: {longest['outlet']} with {longest['n_words']:,} words"
-    return finish_figure(fig, title, source_line(corpus.name, corpus.docs_per_period()))
+    ax.legend(title="Period", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    medians = docs.groupby("period")["n_words"].median()
+    title = "Median article length: " + ", ".join(f"{medians[p]:,.0f} words in {p}" for p in corpus.period_names)
+    return finish_figure(fig, title, source)
+
+
+def _plot_length_distribution(corpus, source: str):
+    docs = corpus.documents
+    fig, ax = new_figure(8, 4.5)
+    bins = np.histogram_bin_edges(docs["n_words"], bins=30)
+    for period in corpus.period_names:
+        style = period_style(period, corpus.period_names)
+        lengths = docs.loc[docs["period"] == period, "n_words"]
+        ax.hist(lengths, bins=bins, histtype="step", linewidth=2, color=style["color"],
+                linestyle=style["linestyle"], label=f"{period} (median {lengths.median():,.0f})")
+    ax.set_xlabel("Article length after cleaning (words)")
+    ax.set_ylabel("Articles")
+    ax.legend(title="Period")
+    medians = docs.groupby("period")["n_words"].median()
+    title = "Median article length: " + ", ".join(f"{medians[p]:,.0f} words in {p}" for p in corpus.period_names)
+    return finish_figure(fig, title, source)

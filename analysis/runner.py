@@ -32,10 +32,11 @@ class ReportError(RuntimeError):
 
 @dataclass
 class NotebookRun:
-    """What one notebook's execution produced: where, how long, how many warnings."""
+    """What one notebook's execution produced: where, when, how long, how many warnings."""
 
     source: Path
     executed: Path
+    started: float
     seconds: float
     warnings: int
 
@@ -78,7 +79,7 @@ def run_notebook(source: Path, executed: Path, parameters: dict, progress: bool 
             f"{error.exec_count} ({error.ename}: {error.evalue}).\nThe executed notebook with the error is kept at {executed}; "
             "open it in JupyterLab to see the traceback."
         ) from None
-    return NotebookRun(source, executed, time.perf_counter() - started, count_warnings(executed))
+    return NotebookRun(source, executed, started, time.perf_counter() - started, count_warnings(executed))
 
 
 def publish(staging: Path, reports_dir: Path, figures_dir: Path) -> None:
@@ -97,8 +98,11 @@ def publish(staging: Path, reports_dir: Path, figures_dir: Path) -> None:
 
 def build_report(corpus_dir: str = "", reports_dir: str | Path | None = None, figures_dir: str | Path | None = None,
                  extra: dict | None = None, notebooks_dir: Path = NOTEBOOKS_DIR, progress: bool = True,
-                 staging: Path | None = None) -> Path:
-    """Execute all notebooks, render the site and publish it; return the front page's path."""
+                 staging: Path | None = None, runs: list | None = None) -> Path:
+    """Execute all notebooks, render the site and publish it; return the front page's path.
+
+    When ``runs`` is a list, a :class:`NotebookRun` per notebook (and one for rendering) is appended to it.
+    """
     reports_dir = resolve(reports_dir, REPORTS_DIR)
     figures_dir = resolve(figures_dir, FIGURES_DIR)
     staging = staging or STAGING_DIR
@@ -109,15 +113,17 @@ def build_report(corpus_dir: str = "", reports_dir: str | Path | None = None, fi
     staged_figures.mkdir(parents=True)
     parameters = {"corpus_dir": str(resolve(corpus_dir, PROJECT_ROOT / "seeds")),
                   "reports_dir": str(staged_reports), "figures_dir": str(staged_figures), **(extra or {})}
-    runs = []
+    runs = [] if runs is None else runs
     for source in notebook_paths(notebooks_dir):
         print(f"▶ {source.name}", flush=True)
         run = run_notebook(source, staged_reports / "notebooks" / source.name, parameters, progress)
         runs.append(run)
         print(f"✔ {source.name}: {run.seconds:.1f} s, {run.warnings} warning output(s)", flush=True)
     started = time.perf_counter()
-    render_site([run.executed for run in runs], staged_reports, staged_figures)
-    print(f"✔ rendered {len(runs)} page(s) in {time.perf_counter() - started:.1f} s", flush=True)
+    executed = [run.executed for run in runs]
+    render_site(executed, staged_reports, staged_figures)
+    runs.append(NotebookRun(Path("render"), staged_reports, started, time.perf_counter() - started, 0))
+    print(f"✔ rendered {len(executed)} page(s) in {runs[-1].seconds:.1f} s", flush=True)
     publish(staging, reports_dir, figures_dir)
     shutil.rmtree(staging, ignore_errors=True)
     return reports_dir / "index.html"
