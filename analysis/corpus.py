@@ -12,6 +12,7 @@ import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ from scipy import sparse
 
 from analysis.cleaning import REMOVED_COLUMNS, find_boilerplate
 from analysis.paths import SEEDS_DIR, resolve
-from analysis.segment import paragraph_spans, sentence_spans
+from analysis.segment import paragraph_spans, read_word_list, sentence_spans
 
 METADATA_FILE = "metadata.csv"
 METADATA_COLUMNS = ["file", "doc_id", "title", "outlet", "published", "url", "notes"]
@@ -31,6 +32,8 @@ LSH_BANDS, LSH_ROWS = 20, 7  # MinHash banding: a pair at 0.8 overlap becomes a 
 MINHASH_SEED = 20240516  # fixed: the same corpus always yields the same duplicate pairs
 WARNING_COLUMNS = ["kind", "file", "message"]
 PARALLEL_MIN_DOCUMENTS = 400  # below this, one process is faster than starting a pool
+ENGLISH_MIN_SHARE = 0.15  # share of English function words below which an article may not be English
+ENGLISH_MIN_WORDS = 50  # shorter articles are not checked
 WORD_PATTERN = re.compile(r"\w+(?:[-'’]\w+)*")
 
 PUBLISHED_PATTERN = re.compile(
@@ -263,6 +266,23 @@ def near_duplicate_pairs(shingles, threshold: float = NEAR_DUPLICATE_JACCARD) ->
     return [(int(i), int(j), float(v)) for i, j, v in zip(first[keep], second[keep], jaccard[keep])]
 
 
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    return frozenset(read_word_list("english_function_words.txt"))
+
+
+def _language_warning(text: str) -> str | None:
+    """A warning when a text of 50+ words has few English function words (kept, but listed)."""
+    words = WORD_PATTERN.findall(text.lower())
+    if len(words) < ENGLISH_MIN_WORDS:
+        return None
+    share = sum(word in _english_words() for word in words) / len(words)
+    if share >= ENGLISH_MIN_SHARE:
+        return None
+    return (f"only {share:.0%} of its {len(words):,} words are common English function words (English news has about a third); "
+            "it may not be in English. It was kept: remove it from the corpus if it is not English-language coverage.")
+
+
 def _map_documents(directory: Path, rows: list[dict], periods: list[Period]):
     """Process every metadata row, in two processes when the corpus is large (results keep row order)."""
     jobs = [(directory, row, periods) for row in rows]
@@ -302,6 +322,9 @@ def _process_document(directory: Path, row: dict, periods: list[Period]) -> dict
                                 "message": "has no text left after boilerplate cleaning and was excluded. Check it is an article."})
         return out
     out["documents"].append({**record, "period": period})
+    language_problem = _language_warning(" ".join(raw[s:e] for s, e in paras))
+    if language_problem:
+        out["warnings"].append({"kind": "not English?", "file": file, "message": language_problem})
     for para_no, (start, end) in enumerate(paras, start=1):
         para_id = f"{doc_id}:p{para_no:03d}"
         out["paragraphs"].append({"para_id": para_id, "doc_id": doc_id, "period": period, "outlet": outlet,

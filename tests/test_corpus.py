@@ -183,3 +183,17 @@ def test_documents_table_is_tidy():
     assert docs["doc_id"].is_unique
     assert not docs.drop(columns=["url"]).isna().any().any()
     assert isinstance(docs, pd.DataFrame)
+
+
+def test_article_not_in_english_is_kept_and_listed(make_corpus):
+    german = ("Der russische Präsident Wladimir Putin ist zu einem Staatsbesuch in China eingetroffen. "
+              "Beide Seiten wollen die Zusammenarbeit bei Energie und Handel vertiefen. ") * 5
+    folder = make_corpus({"a.txt": EARLY, "b.txt": LATE, "de.txt": german},
+                         [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024"), ("de.txt", "de", "Z", "2024-02")])
+    corpus = load_corpus(folder)
+    assert warning_kinds(corpus) == [("not English?", "de.txt")]
+    assert "de" in set(corpus.documents["doc_id"])
+
+
+def test_seed_articles_read_as_english():
+    assert not (load_corpus().warnings["kind"] == "not English?").any()
