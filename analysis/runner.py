@@ -124,6 +124,7 @@ def build_report(corpus_dir: str = "", reports_dir: str | Path | None = None, fi
     render_site(executed, staged_reports, staged_figures)
     runs.append(NotebookRun(Path("render"), staged_reports, started, time.perf_counter() - started, 0))
     print(f"✔ rendered {len(executed)} page(s) in {runs[-1].seconds:.1f} s", flush=True)
+    shutil.rmtree(staged_reports / "cache", ignore_errors=True)  # stage results shared within this run only
     publish(staging, reports_dir, figures_dir)
     shutil.rmtree(staging, ignore_errors=True)
     return reports_dir / "index.html"
