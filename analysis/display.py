@@ -82,6 +82,52 @@ def run_details(parameters: dict, corpus) -> HTML:
     )
 
 
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "CNY": "¥", "RUB": "₽", "GBP": "£", "JPY": "¥"}
+UNIT_SYMBOLS = {"m3": "m³", "t": "t", "km": "km", "bbl": "bbl", "%": "%"}
+SCALES = [(1e12, "tn"), (1e9, "bn"), (1e6, "m")]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def scaled(value: float) -> str:
+    """A large number with a scale word and at most one decimal: 2.401e11 -> '240.1 bn', 1500 -> '1,500'."""
+    for size, word in SCALES:
+        if abs(value) >= size:
+            return f"{value / size:,.1f}".removesuffix(".0") + f" {word}"
+    return f"{value:,.1f}".removesuffix(".0")
+
+
+def figure_value(value: float, kind: str, unit: str) -> str:
+    """A figure as a reader expects it: '$240.1 bn', '38 bn m³', '90%', '30 years', '11 agreements', '2015'.
+
+    >>> [figure_value(2.401e11, "money", "USD"), figure_value(3.8e10, "quantity", "m3"), figure_value(90, "percent", "%")]
+    ['$240.1 bn', '38 bn m³', '90%']
+    """
+    if kind == "money":
+        symbol = CURRENCY_SYMBOLS.get(unit)
+        return f"{symbol}{scaled(value)}" if symbol else f"{scaled(value)} {unit}".strip()
+    if kind == "percent":
+        return f"{value:,.1f}".removesuffix(".0") + "%"
+    if kind == "quantity":
+        return f"{scaled(value)} {UNIT_SYMBOLS.get(unit, unit)}".strip()
+    if kind in ("date", "ordinal"):
+        return f"{value:.0f}"
+    if kind in ("duration", "count"):
+        amount = f"{value:,.1f}".removesuffix(".0")
+        plural = unit if value == 1 or not unit else (unit + "s" if not unit.endswith("s") else unit)
+        return f"{amount} {plural}".strip()
+    return scaled(value)
+
+
+def month_year(iso: str) -> str:
+    """An ISO date as people write it: '2015-05-07' -> '7 May 2015', '2015-05' -> 'May 2015', '2014' -> '2014'."""
+    parts = str(iso).split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
+
+
 def number(value: float, decimals: int = 0) -> str:
     """A number with thousands separators: 12345.6 -> '12,346'."""
     return f"{value:,.{decimals}f}"
