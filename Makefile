@@ -14,11 +14,12 @@ SETUP :=
 endif
 SYSTEM_PYTHON := $(shell command -v python3.11 || command -v python3)
 
-.PHONY: help setup report test test-fast lab bench clean
+.PHONY: help setup report test test-fast lab bench screenshots clean
 help:
 	@echo "make report [CORPUS=dir]  run every notebook with papermill and render reports/index.html"
 	@echo "make test                 run the test suite (unit tests, notebooks end to end, browser checks)"
 	@echo "make lab                  open JupyterLab on notebooks/ with the project's environment"
+	@echo "make screenshots          open every page of reports/ in headless Chromium, check it, save screenshots"
 	@echo "make bench                print speed and memory benchmarks"
 
 setup: $(SETUP)
@@ -41,6 +42,9 @@ test-fast: $(SETUP)
 
 lab: $(SETUP)
 	$(PY) -m jupyterlab --notebook-dir=notebooks
+
+screenshots: $(SETUP)
+	$(PY) -m analysis.browser_check reports
 
 bench: $(SETUP)
 	$(PY) benchmarks/run_all.py
