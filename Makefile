@@ -12,7 +12,7 @@ else
 PY := python
 SETUP :=
 endif
-SYSTEM_PYTHON := $(shell command -v python3.11 || command -v python3)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 
 .PHONY: help setup report test test-fast lab bench screenshots clean
 help:
@@ -25,8 +25,8 @@ help:
 setup: $(SETUP)
 
 .venv/.installed: requirements.lock pyproject.toml
-	@$(SYSTEM_PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found " + sys.version.split()[0] + "); install it or run make with PYTHON311=/path/to/python3.11")'
-	$(SYSTEM_PYTHON) -m venv .venv
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found " + sys.version.split()[0] + "); install it or or run make PYTHON=/path/to/python3.11")'
+	$(PYTHON) -m venv .venv
 	.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
