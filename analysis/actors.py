@@ -1,0 +1,60 @@
+"""Who the coverage talks about: mentions of countries, blocs and leaders per 1,000 words, per document and period.
+
+Names, adjectives and metonyms per actor live in ``analysis/data/actors.csv``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.keywords import group_patterns, read_keyword_file
+
+ACTORS_FILE = "actors.csv"
+
+
+def load_actors(name: str = ACTORS_FILE) -> pd.DataFrame:
+    """The actor list: one row per (actor, group, term, match, case)."""
+    return read_keyword_file(name, "actor")
+
+
+def actor_groups(actors: pd.DataFrame | None = None) -> dict[str, str]:
+    """Actor -> group (country, bloc, leader), in the order of the file."""
+    actors = load_actors() if actors is None else actors
+    return dict(zip(actors["actor"], actors["group"]))
+
+
+def count_mentions(texts: pd.Series, actors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Mentions of each actor in each text (same index as ``texts``, one column per actor).
+
+    >>> count_mentions(pd.Series(["Xi Jinping met Putin; the US and us.", "President Xi"]))[["Xi Jinping", "Vladimir Putin", "United States"]]
+       Xi Jinping  Vladimir Putin  United States
+    0           1               1              1
+    1           1               0              0
+    """
+    actors = load_actors() if actors is None else actors
+    patterns = group_patterns(actors, "actor")
+    return pd.DataFrame({actor: texts.str.count(patterns[actor]).astype(int) for actor in actor_groups(actors)},
+                        index=texts.index)
+
+
+def document_mentions(paragraphs: pd.DataFrame, documents: pd.DataFrame, actors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per document: doc_id, period, outlet, words, and per actor its mentions per 1,000 words (columns named by actor).
+
+    Counts come from the cleaned paragraphs; ``words`` is the document's cleaned word count (``n_words``), which
+    also weights documents when per-period rates are pooled.
+    """
+    counts = count_mentions(paragraphs["text"], actors).groupby(paragraphs["doc_id"]).sum()
+    docs = documents.set_index("doc_id")[["period", "outlet", "n_words"]].rename(columns={"n_words": "words"})
+    counts = counts.reindex(docs.index, fill_value=0)
+    rates = counts.mul(1000).div(docs["words"].clip(lower=1), axis=0)
+    return pd.concat([docs, rates], axis=1).reset_index().sort_values("doc_id", ignore_index=True)
+
+
+def mention_counts(paragraphs: pd.DataFrame, actors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Raw mention counts per actor and period (actor, group, period, mentions), for tables beside the rates."""
+    actors = load_actors() if actors is None else actors
+    counts = count_mentions(paragraphs["text"], actors).groupby(paragraphs["period"]).sum()
+    table = counts.stack().rename("mentions").reset_index().rename(columns={"level_1": "actor"})
+    table.columns = ["period", "actor", "mentions"]
+    table["group"] = table["actor"].map(actor_groups(actors))
+    return table[["actor", "group", "period", "mentions"]].sort_values(["actor", "period"], ignore_index=True)

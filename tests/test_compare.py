@@ -1,0 +1,107 @@
+"""Log-odds with Dirichlet prior against hand-worked values; multiple testing; keyword in context."""
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.compare import (distinctive_vocabulary, informative_prior, keyword_in_context, leave_one_out_terms,
+                              log_odds_dirichlet, top_terms)
+
+A = pd.Series({"gas": 10, "war": 0})
+B = pd.Series({"gas": 2, "war": 8})
+
+
+def test_scalar_prior_matches_hand_computation():
+    table = log_odds_dirichlet(A, B, 1.0)
+    # n_a = n_b = 10, alpha_w = 1, alpha_0 = 2
+    delta_gas = math.log(11 / (10 + 2 - 10 - 1)) - math.log(3 / (10 + 2 - 2 - 1))
+    delta_war = math.log(1 / (10 + 2 - 0 - 1)) - math.log(9 / (10 + 2 - 8 - 1))
+    assert table.loc["gas", "delta"] == pytest.approx(delta_gas)
+    assert table.loc["gas", "delta"] == pytest.approx(math.log(33))
+    assert table.loc["war", "delta"] == pytest.approx(delta_war)
+    assert table.loc["gas", "variance"] == pytest.approx(1 / 11 + 1 / 3)
+    assert table.loc["war", "variance"] == pytest.approx(1 / 1 + 1 / 9)
+    assert table.loc["war", "z"] == pytest.approx(delta_war / math.sqrt(1 + 1 / 9))
+    assert list(table.columns) == ["delta", "variance", "z"]
+
+
+def test_per_term_prior_matches_hand_computation():
+    prior = pd.Series({"gas": 2.0, "war": 0.5})  # alpha_0 = 2.5
+    table = log_odds_dirichlet(A, B, prior)
+    delta_gas = math.log(12 / (10 + 2.5 - 10 - 2)) - math.log(4 / (10 + 2.5 - 2 - 2))
+    delta_war = math.log(0.5 / (10 + 2.5 - 0 - 0.5)) - math.log(8.5 / (10 + 2.5 - 8 - 0.5))
+    assert table.loc["gas", "delta"] == pytest.approx(delta_gas)
+    assert table.loc["war", "delta"] == pytest.approx(delta_war)
+    assert table.loc["war", "variance"] == pytest.approx(1 / 0.5 + 1 / 8.5)
+    assert table.loc["gas", "z"] > 0 > table.loc["war", "z"]
+
+
+def test_terms_on_one_side_only_are_counted_as_zero_on_the_other():
+    a = pd.Series({"crimea": 4, "gas": 6})
+    b = pd.Series({"harbin": 3, "gas": 7})
+    table = log_odds_dirichlet(a, b, 0.5)
+    assert sorted(table.index) == ["crimea", "gas", "harbin"]
+    # crimea: y_a = 4, y_b = 0; n_a = n_b = 10; alpha_0 = 1.5
+    expected = math.log(4.5 / (10 + 1.5 - 4.5)) - math.log(0.5 / (10 + 1.5 - 0.5))
+    assert table.loc["crimea", "delta"] == pytest.approx(expected)
+    assert table.loc["crimea", "z"] > 0 > table.loc["harbin", "z"]
+
+
+def test_zero_prior_for_an_unseen_term_is_an_error_naming_it():
+    with pytest.raises(ValueError, match="harbin"):
+        log_odds_dirichlet(pd.Series({"gas": 3}), pd.Series({"gas": 1, "harbin": 2}), pd.Series({"gas": 1.0}))
+
+
+def test_informative_prior_is_scaled_pooled_counts():
+    prior = informative_prior(A, B, scale=0.5)
+    assert prior.to_dict() == {"gas": 6.0, "war": 4.0}
+    with pytest.raises(ValueError, match="prior_scale"):
+        informative_prior(A, B, scale=0)
+
+
+def test_distinctive_vocabulary_adds_rates_and_benjamini_hochberg():
+    a = pd.Series({"gas": 40, "war": 1, "trade": 20, "visit": 10})
+    b = pd.Series({"gas": 5, "war": 30, "trade": 22, "visit": 9})
+    table = distinctive_vocabulary(a, b, prior_scale=0.5, alpha=0.05).set_index("term")
+    assert table.loc["gas", "per_1000_a"] == pytest.approx(1000 * 40 / 71)
+    assert table.loc["gas", "odds_ratio"] == pytest.approx(math.exp(table.loc["gas", "delta"]))
+    # Benjamini–Hochberg by hand: p sorted ascending, p_(i) * m / i, then a running minimum from the top.
+    p = table["p_value"].sort_values()
+    raw = p * len(p) / np.arange(1, len(p) + 1)
+    expected = raw[::-1].cummin()[::-1].clip(upper=1)
+    assert table.loc[expected.index, "p_adjusted"].tolist() == pytest.approx(expected.tolist())
+    assert table.loc["gas", "significant"] and table.loc["war", "significant"]
+    assert not table.loc["visit", "significant"]
+
+
+def test_top_terms_takes_each_side():
+    table = distinctive_vocabulary(pd.Series({"gas": 40, "war": 1, "trade": 20}), pd.Series({"gas": 5, "war": 30, "trade": 22}))
+    top = top_terms(table, 1, ("first", "second"))
+    assert top[["term", "favours"]].values.tolist() == [["gas", "first"], ["war", "second"]]
+
+
+def test_leave_one_out_terms_drops_each_document():
+    counts = pd.DataFrame({"gas": [5, 4, 0, 1], "war": [0, 1, 6, 5]}, index=["a1", "a2", "b1", "b2"])
+    periods = pd.Series({"a1": "A", "a2": "A", "b1": "B", "b2": "B"})
+    loo = leave_one_out_terms(counts, periods, ["gas"], ("A", "B"))
+    assert loo["left_out"].tolist() == ["a1", "a2", "b1", "b2"]
+    assert (loo["z"] > 0).all()
+    kept = counts.drop(index="a1")
+    expected = log_odds_dirichlet(kept.loc[["a2"]].sum(), kept.loc[["b1", "b2"]].sum(),
+                                  informative_prior(kept.loc[["a2"]].sum(), kept.loc[["b1", "b2"]].sum()))
+    assert loo.loc[loo["left_out"] == "a1", "z"].item() == pytest.approx(expected.loc["gas", "z"])
+
+
+def test_keyword_in_context_prefers_different_documents():
+    sentences = pd.DataFrame({
+        "period": ["A", "A", "A", "B"], "doc_id": ["d1", "d1", "d2", "d3"], "outlet": ["X", "X", "Y", "Z"],
+        "sent_id": ["d1-1", "d1-2", "d2-1", "d3-1"],
+        "text": ["Gas flows east.", "More gas soon.", "The gas deal.", "No gas <script>here</script>."],
+    })
+    kwic = keyword_in_context(sentences, re.compile(r"\bgas\b", re.I), per_period=2)
+    assert kwic["doc_id"].tolist() == ["d1", "d2", "d3"]
+    assert kwic.loc[0, "keyword"] == "Gas" and kwic.loc[0, "right"] == " flows east."
+    assert kwic.loc[2, "right"] == " <script>here</script>."  # escaping is the display layer's job

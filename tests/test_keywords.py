@@ -1,0 +1,73 @@
+"""Frame and actor dictionaries: word boundaries, case, phrases, and clear errors for a broken data file."""
+
+import pandas as pd
+import pytest
+
+from analysis import actors, framing, keywords
+
+
+def frames_of(text: str) -> dict[str, int]:
+    sents = pd.DataFrame({"sent_id": ["s"], "doc_id": ["d"], "period": ["p"], "outlet": ["o"], "text": [text]})
+    row = framing.sentence_frames(sents).iloc[0]
+    return {frame: int(row[frame]) for frame in framing.frame_names()}
+
+
+def test_us_the_country_is_not_us_the_pronoun():
+    assert frames_of("Sanctions from the US hurt.")["sanctions and the West"] == 1
+    assert frames_of("Let us talk about it.")["sanctions and the West"] == 0
+    mentions = actors.count_mentions(pd.Series(["The U.S. and the USA", "tell us", "US-led order"]))["United States"]
+    assert mentions.tolist() == [2, 0, 1]
+
+
+def test_prefix_terms_match_longer_words_but_not_inside_words():
+    assert frames_of("New sanctions were imposed.")["sanctions and the West"] == 1
+    assert frames_of("The gas pipelines run east.")["energy"] == 1
+    assert frames_of("The gaslight era.")["energy"] == 0  # "gas" is a whole-word term
+    assert frames_of("Ukrainian grain.")["the war in Ukraine"] == 1
+
+
+def test_ambiguous_war_alone_is_not_the_war_in_ukraine():
+    assert frames_of("The war ended in 1945.")["the war in Ukraine"] == 0
+    assert frames_of("The war ended in 1945.")["Second World War memory"] == 0
+    assert frames_of("The end of World War II.")["Second World War memory"] == 1
+
+
+def test_phrases_match_across_hyphens_and_spaces():
+    assert frames_of("a “no-limits” agreement")["diplomacy and partnership"] == 1
+    assert frames_of("prohibited dual use goods")["technology and dual use"] == 1
+
+
+def test_longest_name_counts_once():
+    counts = actors.count_mentions(pd.Series(["Xi Jinping met Vladimir Putin. Xi smiled; Putin too."]))
+    assert counts.loc[0, "Xi Jinping"] == 2
+    assert counts.loc[0, "Vladimir Putin"] == 2
+
+
+def test_document_mentions_are_per_thousand_words():
+    paragraphs = pd.DataFrame({"doc_id": ["a", "a", "b"], "period": ["p", "p", "q"],
+                               "text": ["Japan and Iran.", "Japan again.", "Nothing here."]})
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "period": ["p", "q"], "outlet": ["X", "Y"], "n_words": [500, 100]})
+    table = actors.document_mentions(paragraphs, documents).set_index("doc_id")
+    assert table.loc["a", "Japan"] == pytest.approx(2 * 1000 / 500)
+    assert table.loc["b", "Japan"] == 0
+    assert table.loc["a", "words"] == 500
+
+
+def test_broken_data_file_names_file_term_and_fix(tmp_path, monkeypatch):
+    bad = tmp_path / "frames.csv"
+    bad.write_text("# header\nframe,term,match,case\nenergy,gas,wordy,any\n", encoding="utf-8")
+    monkeypatch.setattr(keywords, "data_file", lambda name: bad)
+    with pytest.raises(ValueError, match=r"frames.csv, term 'gas': match must be one of"):
+        keywords.read_keyword_file("frames.csv", "frame")
+    bad.write_text("frame,term\nenergy,gas\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="missing column"):
+        keywords.read_keyword_file("frames.csv", "frame")
+
+
+def test_every_frame_matches_something_in_the_seeds():
+    from analysis.corpus import load_corpus
+
+    corpus = load_corpus()
+    table = framing.sentence_frames(corpus.sentences)
+    unused = [frame for frame in framing.frame_names() if table[frame].sum() == 0]
+    assert not unused, f"frames that match no seed sentence: {unused}"
