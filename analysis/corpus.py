@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from analysis.cache import cached
 from analysis.cleaning import REMOVED_COLUMNS, find_boilerplate
 from analysis.paths import SEEDS_DIR, resolve
 from analysis.segment import paragraph_spans, read_word_list, sentence_spans
@@ -466,3 +467,19 @@ def _finish_tables(docs, paras, sents, periods):
     sent_columns = ["sent_id", "doc_id", "para_id", "period", "outlet", "sent_no", "start", "end", "text"]
     return (docs[doc_columns].reset_index(drop=True), paras[para_columns].reset_index(drop=True),
             sents[sent_columns].reset_index(drop=True))
+
+
+def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, reports_dir: str | Path) -> Corpus:
+    """:func:`load_corpus`, reusing the copy an earlier notebook of the same run stored under ``reports_dir``.
+
+    Every stage notebook loads the corpus; with thousands of articles loading once per run instead of once per
+    notebook saves most of a minute. The stored copy is keyed by the corpus fingerprint (every file's bytes),
+    the periods and the code, so a changed article or rule is never served stale.
+    """
+    directory = resolve(corpus_dir, SEEDS_DIR)
+    metadata = directory / METADATA_FILE
+    if not metadata.is_file():
+        return load_corpus(directory, periods)  # raises the loader's own clear error
+    key = fingerprint(sorted(directory.glob("*.txt")), metadata)
+    return cached(reports_dir, "corpus", key, {"periods": periods, "directory": str(directory)},
+                  lambda: load_corpus(directory, periods))
