@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.bootstrap import DEFAULT_RESAMPLES, PeriodComparison, compare_periods
 from analysis.keywords import group_patterns, read_keyword_file
 
 ACTORS_FILE = "actors.csv"
@@ -58,3 +59,13 @@ def mention_counts(paragraphs: pd.DataFrame, actors: pd.DataFrame | None = None)
     table.columns = ["period", "actor", "mentions"]
     table["group"] = table["actor"].map(actor_groups(actors))
     return table[["actor", "group", "period", "mentions"]].sort_values(["actor", "period"], ignore_index=True)
+
+
+def actor_comparison(paragraphs: pd.DataFrame, documents: pd.DataFrame, periods: list[str], *, random_state: int,
+                     n_resamples: int = DEFAULT_RESAMPLES, actors: pd.DataFrame | None = None) -> PeriodComparison:
+    """Mentions per 1,000 words of each actor per period (documents weighted by their words, so the estimate is
+    the period's pooled rate), 95% intervals resampling documents, the change and its leave-one-out check."""
+    table = document_mentions(paragraphs, documents, actors)
+    names = list(actor_groups(actors))
+    return compare_periods(table, names, periods[0], periods[1], random_state=random_state,
+                           n_resamples=n_resamples, weight_column="words")

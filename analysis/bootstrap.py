@@ -5,6 +5,8 @@ Units inside one article are not independent, so every interval in the report co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -190,7 +192,7 @@ def robustness_summary(full: pd.DataFrame, loo: pd.DataFrame) -> pd.DataFrame:
 
     ``full`` has columns ``measure`` and ``difference``; ``loo`` is ``leave_one_document_out`` output. A sign
     survives when no single left-out document makes the difference zero or reverses it. ``decisive_document``
-    names the document whose removal moves the difference most.
+    names the document whose removal moves the difference most (empty when no removal moves it).
     """
     rows = []
     for measure, difference in full.set_index("measure")["difference"].items():
@@ -200,9 +202,31 @@ def robustness_summary(full: pd.DataFrame, loo: pd.DataFrame) -> pd.DataFrame:
                          "sign_survives": False, "decisive_document": ""})
             continue
         moved = (runs["difference"] - difference).abs()
-        decisive = runs.loc[moved.idxmax(), "left_out"] if len(runs) else ""
+        decisive = runs.loc[moved.idxmax(), "left_out"] if moved.max() > 0 else ""
         same_sign = bool(difference != 0 and (np.sign(runs["difference"]) == np.sign(difference)).all())
         rows.append({"measure": measure, "difference": difference, "loo_min": float(runs["difference"].min()),
                      "loo_max": float(runs["difference"].max()), "sign_survives": same_sign,
                      "decisive_document": decisive})
     return pd.DataFrame(rows)
+
+
+@dataclass
+class PeriodComparison:
+    """Per-period estimates with intervals, the between-period difference, and its leave-one-document-out check."""
+
+    estimates: pd.DataFrame  # measure, period, estimate, ci_low, ci_high, n_docs, n_units
+    differences: pd.DataFrame  # measure, difference, ci_low, ci_high, excludes_zero, share_same_sign, loo_*, sign_survives
+    leave_one_out: pd.DataFrame  # left_out, left_out_period, measure, estimate_a, estimate_b, difference
+
+
+def compare_periods(units: pd.DataFrame, measures: list[str], period_a: str, period_b: str, *, random_state: int,
+                    n_resamples: int = DEFAULT_RESAMPLES, weight_column: str | None = None) -> PeriodComparison:
+    """Bootstrap each measure's per-period mean and difference ``b − a`` (documents resampled), then leave each
+    document out in turn; the difference table says whether its interval excludes zero and its sign survives."""
+    estimates = bootstrap_period_means(units, measures, random_state=random_state, n_resamples=n_resamples,
+                                       periods=[period_a, period_b], weight_column=weight_column)
+    differences = bootstrap_period_difference(units, measures, period_a, period_b, random_state=random_state,
+                                              n_resamples=n_resamples, weight_column=weight_column)
+    loo = leave_one_document_out(units, measures, period_a, period_b, weight_column=weight_column)
+    summary = robustness_summary(differences, loo).drop(columns="difference")
+    return PeriodComparison(estimates, differences.merge(summary, on="measure", how="left"), loo)

@@ -5,11 +5,10 @@ The dictionary is ``analysis/data/frames.csv``; shares get intervals from resamp
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
-from analysis.keywords import group_patterns, read_keyword_file, term_regex
+from analysis.bootstrap import DEFAULT_RESAMPLES, PeriodComparison, compare_periods
+from analysis.keywords import group_patterns, read_keyword_file
 
 FRAMES_FILE = "frames.csv"
 
@@ -41,15 +40,31 @@ def sentence_frames(sentences: pd.DataFrame, frames: pd.DataFrame | None = None)
     return table.reset_index(drop=True)
 
 
-def frame_terms(sentences: pd.DataFrame, frames: pd.DataFrame | None = None) -> pd.DataFrame:
-    """How often each dictionary term matched, per frame and period: so a reader can see what drives a frame."""
+def frame_words(sentences: pd.DataFrame, frames: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The words that carried each frame, per period (frame, period, word, matches), so a reader sees what drives it.
+
+    Matched text is lower-cased and its white space collapsed ("Power  of Siberia" -> "power of siberia").
+    """
     frames = load_frames() if frames is None else frames
-    rows = []
-    for row in frames.itertuples(index=False):
-        pattern = re.compile(term_regex(row.term, row.match, row.case))
-        counts = sentences["text"].str.count(pattern).groupby(sentences["period"]).sum()
-        for period, count in counts.items():
-            if count:
-                rows.append({"frame": row.frame, "term": row.term, "period": period, "matches": int(count)})
-    return pd.DataFrame(rows, columns=["frame", "term", "period", "matches"]).sort_values(
-        ["frame", "term", "period"], ignore_index=True)
+    patterns = group_patterns(frames, "frame")
+    tables = []
+    for frame in frame_names(frames):
+        found = sentences["text"].str.findall(patterns[frame]).explode().dropna()
+        if found.empty:
+            continue
+        words = found.str.lower().str.replace(r"\s+", " ", regex=True)
+        counts = words.groupby([sentences.loc[words.index, "period"], words]).size()
+        tables.append(counts.rename("matches").rename_axis(["period", "word"]).reset_index().assign(frame=frame))
+    if not tables:
+        return pd.DataFrame(columns=["frame", "period", "word", "matches"])
+    return (pd.concat(tables, ignore_index=True)[["frame", "period", "word", "matches"]]
+            .sort_values(["frame", "period", "matches", "word"], ascending=[True, True, False, True], ignore_index=True))
+
+
+def frame_comparison(sentences: pd.DataFrame, periods: list[str], *, random_state: int,
+                     n_resamples: int = DEFAULT_RESAMPLES, frames: pd.DataFrame | None = None) -> PeriodComparison:
+    """Share of sentences carrying each frame per period, its 95% interval (documents resampled), the change
+    between the first two periods and whether it survives leaving out any one document."""
+    table = sentence_frames(sentences, frames)
+    return compare_periods(table, frame_names(frames), periods[0], periods[1], random_state=random_state,
+                           n_resamples=n_resamples)

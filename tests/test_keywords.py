@@ -71,3 +71,29 @@ def test_every_frame_matches_something_in_the_seeds():
     table = framing.sentence_frames(corpus.sentences)
     unused = [frame for frame in framing.frame_names() if table[frame].sum() == 0]
     assert not unused, f"frames that match no seed sentence: {unused}"
+
+
+def test_frame_comparison_shares_and_words():
+    sents = pd.DataFrame({
+        "sent_id": ["a-1", "a-2", "b-1", "c-1"], "doc_id": ["a", "a", "b", "c"], "period": ["P", "P", "P", "Q"],
+        "outlet": ["X", "X", "Y", "Z"],
+        "text": ["Gas flows.", "Talks went well.", "No frame here.", "New sanctions and more gas."],
+    })
+    result = framing.frame_comparison(sents, ["P", "Q"], random_state=3, n_resamples=200)
+    energy = result.estimates.set_index(["measure", "period"]).loc["energy", "estimate"]
+    assert energy.to_dict() == {"P": pytest.approx(1 / 3), "Q": 1.0}
+    diff = result.differences.set_index("measure").loc["energy"]
+    assert diff["difference"] == pytest.approx(2 / 3)
+    words = framing.frame_words(sents)
+    assert words[words["frame"] == "energy"][["period", "word", "matches"]].values.tolist() == [["P", "gas", 1], ["Q", "gas", 1]]
+
+
+def test_actor_comparison_pools_rates_by_words():
+    paragraphs = pd.DataFrame({"doc_id": ["a", "b", "c"], "period": ["P", "P", "Q"],
+                               "text": ["Japan Japan", "Iran", "Japan"]})
+    documents = pd.DataFrame({"doc_id": ["a", "b", "c"], "period": ["P", "P", "Q"], "outlet": ["X", "Y", "Z"],
+                              "n_words": [200, 800, 100]})
+    result = actors.actor_comparison(paragraphs, documents, ["P", "Q"], random_state=1, n_resamples=100)
+    japan = result.estimates.set_index(["measure", "period"]).loc["Japan", "estimate"]
+    assert japan["P"] == pytest.approx(2 * 1000 / 1000)  # 2 mentions in 1,000 words
+    assert japan["Q"] == pytest.approx(10.0)
