@@ -97,24 +97,64 @@ def top_terms(table: pd.DataFrame, n: int, labels: tuple[str, str]) -> pd.DataFr
     return pd.concat([top_a, top_b], ignore_index=True)
 
 
-def leave_one_out_terms(doc_counts: pd.DataFrame, doc_periods: pd.Series, terms: list[str], labels: tuple[str, str],
-                        *, prior_scale: float = DEFAULT_PRIOR_SCALE) -> pd.DataFrame:
-    """z of each of ``terms`` when each document is left out in turn.
+def period_term_counts(matrix, terms, doc_periods, period: str) -> pd.Series:
+    """Total count of each term over the documents of ``period`` (``matrix``: documents × terms, sparse)."""
+    mask = np.asarray(doc_periods) == period
+    return pd.Series(np.asarray(matrix[mask].sum(axis=0)).ravel(), index=pd.Index(terms, name="term"))
 
-    ``doc_counts`` holds term counts with one row per document (index doc_id, columns terms; sparse-backed or
-    dense); ``doc_periods`` maps doc_id to period. Returns rows (left_out, term, z) sorted by term, left_out.
+
+def leave_one_out_terms(matrix, terms, doc_ids, doc_periods, chosen: list[str], labels: tuple[str, str], *,
+                        prior_scale: float = DEFAULT_PRIOR_SCALE) -> pd.DataFrame:
+    """z of each ``chosen`` term when each document is left out in turn, the prior recomputed without it.
+
+    ``matrix`` is documents × terms (sparse counts) in the order of ``doc_ids`` and ``doc_periods``. Vectorized
+    over documents: one column per chosen term, so 10,000 documents cost as little as five. Rows (left_out,
+    term, z), sorted by term and document; documents outside the two periods are ignored.
     """
+    doc_ids = np.asarray(doc_ids)
+    periods = np.asarray(doc_periods)
+    keep = np.isin(periods, labels)
+    matrix, doc_ids, periods = matrix[keep], doc_ids[keep], periods[keep]
+    in_a = periods == labels[0]
+    lengths = np.asarray(matrix.sum(axis=1)).ravel().astype(float)
+    n_a, n_b = lengths[in_a].sum(), lengths[~in_a].sum()
+    n_a_loo = n_a - np.where(in_a, lengths, 0)
+    n_b_loo = n_b - np.where(in_a, 0, lengths)
+    alpha_0 = prior_scale * (n_a_loo + n_b_loo)
+    position = {term: index for index, term in enumerate(terms)}
+    frames = []
+    for term in chosen:
+        column = np.asarray(matrix[:, position[term]].todense()).ravel().astype(float)
+        y_a = column[in_a].sum() - np.where(in_a, column, 0)
+        y_b = column[~in_a].sum() - np.where(in_a, 0, column)
+        alpha = prior_scale * (y_a + y_b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            delta = (np.log((y_a + alpha) / (n_a_loo + alpha_0 - y_a - alpha))
+                     - np.log((y_b + alpha) / (n_b_loo + alpha_0 - y_b - alpha)))
+            z = delta / np.sqrt(1 / (y_a + alpha) + 1 / (y_b + alpha))
+        empties = (n_a_loo == 0) | (n_b_loo == 0) | (y_a + y_b == 0)
+        frames.append(pd.DataFrame({"left_out": doc_ids, "term": term, "z": np.where(empties, np.nan, z)}))
+    if not frames:
+        return pd.DataFrame(columns=["left_out", "term", "z"])
+    return pd.concat(frames, ignore_index=True).sort_values(["term", "left_out"], ignore_index=True)
+
+
+def term_robustness(top: pd.DataFrame, loo: pd.DataFrame, threshold: float = 1.96) -> pd.DataFrame:
+    """Per top term: its z, the lowest and highest z over leave-one-out runs, whether its side survives every
+    drop, whether |z| stays above ``threshold`` in every drop, and the document whose removal moves z most."""
     rows = []
-    for left_out in sorted(doc_counts.index):
-        kept = doc_counts.drop(index=left_out)
-        periods = doc_periods.reindex(kept.index)
-        counts_a = kept[periods == labels[0]].sum()
-        counts_b = kept[periods == labels[1]].sum()
-        if counts_a.sum() == 0 or counts_b.sum() == 0:
-            continue
-        z = log_odds_dirichlet(counts_a, counts_b, informative_prior(counts_a, counts_b, prior_scale))["z"]
-        rows.extend({"left_out": left_out, "term": term, "z": float(z.get(term, 0.0))} for term in terms)
-    return pd.DataFrame(rows, columns=["left_out", "term", "z"]).sort_values(["term", "left_out"], ignore_index=True)
+    for row in top.itertuples(index=False):
+        runs = loo[(loo["term"] == row.term) & loo["z"].notna()]
+        moved = (runs["z"] - row.z).abs()
+        rows.append({
+            "term": row.term, "favours": row.favours, "z": row.z,
+            "loo_min_z": float(runs["z"].min()) if len(runs) else np.nan,
+            "loo_max_z": float(runs["z"].max()) if len(runs) else np.nan,
+            "side_survives": bool(len(runs) and (np.sign(runs["z"]) == np.sign(row.z)).all()),
+            "stays_beyond_threshold": bool(len(runs) and (runs["z"].abs() > threshold).all()),
+            "decisive_document": runs.loc[moved.idxmax(), "left_out"] if len(runs) and moved.max() > 0 else "",
+        })
+    return pd.DataFrame(rows)
 
 
 def keyword_in_context(sentences: pd.DataFrame, pattern: re.Pattern, *, per_period: int = 2, width: int = 70,

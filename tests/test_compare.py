@@ -7,8 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from scipy import sparse
+
 from analysis.compare import (distinctive_vocabulary, informative_prior, keyword_in_context, leave_one_out_terms,
-                              log_odds_dirichlet, top_terms)
+                              log_odds_dirichlet, period_term_counts, term_robustness, top_terms)
 
 A = pd.Series({"gas": 10, "war": 0})
 B = pd.Series({"gas": 2, "war": 8})
@@ -83,16 +85,30 @@ def test_top_terms_takes_each_side():
     assert top[["term", "favours"]].values.tolist() == [["gas", "first"], ["war", "second"]]
 
 
-def test_leave_one_out_terms_drops_each_document():
-    counts = pd.DataFrame({"gas": [5, 4, 0, 1], "war": [0, 1, 6, 5]}, index=["a1", "a2", "b1", "b2"])
+def test_leave_one_out_terms_equals_refitting_without_each_document():
+    counts = pd.DataFrame({"gas": [5, 4, 0, 1], "war": [0, 1, 6, 5], "talks": [2, 0, 1, 3]},
+                          index=["a1", "a2", "b1", "b2"])
     periods = pd.Series({"a1": "A", "a2": "A", "b1": "B", "b2": "B"})
-    loo = leave_one_out_terms(counts, periods, ["gas"], ("A", "B"))
-    assert loo["left_out"].tolist() == ["a1", "a2", "b1", "b2"]
-    assert (loo["z"] > 0).all()
-    kept = counts.drop(index="a1")
-    expected = log_odds_dirichlet(kept.loc[["a2"]].sum(), kept.loc[["b1", "b2"]].sum(),
-                                  informative_prior(kept.loc[["a2"]].sum(), kept.loc[["b1", "b2"]].sum()))
-    assert loo.loc[loo["left_out"] == "a1", "z"].item() == pytest.approx(expected.loc["gas", "z"])
+    matrix = sparse.csr_matrix(counts.to_numpy())
+    loo = leave_one_out_terms(matrix, counts.columns, counts.index, periods.to_numpy(), ["gas", "war"], ("A", "B"))
+    assert loo["left_out"].tolist() == ["a1", "a2", "b1", "b2"] * 2
+    for left_out in counts.index:
+        kept = counts.drop(index=left_out)
+        kept_periods = periods.drop(index=left_out)
+        a, b = kept[kept_periods == "A"].sum(), kept[kept_periods == "B"].sum()
+        expected = log_odds_dirichlet(a, b, informative_prior(a, b))["z"]
+        got = loo[loo["left_out"] == left_out].set_index("term")["z"]
+        assert got["gas"] == pytest.approx(expected["gas"])
+        assert got["war"] == pytest.approx(expected["war"])
+    assert period_term_counts(matrix, counts.columns, periods.to_numpy(), "A").to_dict() == {"gas": 9, "war": 1, "talks": 2}
+
+
+def test_term_robustness_flags_a_term_one_document_carries():
+    top = pd.DataFrame({"term": ["gas"], "favours": ["A"], "z": [2.5]})
+    loo = pd.DataFrame({"left_out": ["a1", "a2"], "term": ["gas", "gas"], "z": [2.4, 0.3]})
+    row = term_robustness(top, loo).iloc[0]
+    assert row["side_survives"] and not row["stays_beyond_threshold"]
+    assert row["decisive_document"] == "a2"
 
 
 def test_keyword_in_context_prefers_different_documents():
