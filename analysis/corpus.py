@@ -84,6 +84,12 @@ class Corpus:
         counts = self.documents["period"].value_counts()
         return {name: int(counts.get(name, 0)) for name in self.period_names}
 
+    def document_texts(self) -> pd.DataFrame:
+        """One row per document (doc_id, period, outlet, text): its cleaned paragraphs joined by blank lines."""
+        texts = self.paragraphs.groupby("doc_id", sort=True)["text"].agg("\n\n".join)
+        table = self.documents[["doc_id", "period", "outlet"]].set_index("doc_id")
+        return table.assign(text=texts.reindex(table.index, fill_value="")).reset_index()
+
 
 def parse_periods(periods: dict | None) -> list[Period]:
     """Validate the ``periods`` parameter (name -> [first day, last day]) and return Periods in order.

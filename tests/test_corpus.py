@@ -197,3 +197,12 @@ def test_article_not_in_english_is_kept_and_listed(make_corpus):
 
 def test_seed_articles_read_as_english():
     assert not (load_corpus().warnings["kind"] == "not English?").any()
+
+
+def test_document_texts_join_cleaned_paragraphs(mini_corpus):
+    corpus = load_corpus(mini_corpus)
+    texts = corpus.document_texts().set_index("doc_id")
+    first = corpus.paragraphs.sort_values(["doc_id", "para_no"]).groupby("doc_id")["text"].apply(list)
+    for doc_id, paragraphs in first.items():
+        assert texts.loc[doc_id, "text"] == "\n\n".join(paragraphs)
+    assert list(texts.index) == sorted(corpus.documents["doc_id"])
