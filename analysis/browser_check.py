@@ -35,6 +35,7 @@ def report_pages(reports_dir: Path) -> list[Path]:
 
 LINK_SCRIPT = """() => Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))"""
 IMAGE_SCRIPT = """() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 80))"""
+ALT_SCRIPT = """() => Array.from(document.images).filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src.slice(0, 60))"""
 SCROLL_SCRIPT = """() => document.documentElement.scrollWidth - window.innerWidth"""
 
 
@@ -64,6 +65,7 @@ def check_pages(reports_dir: Path, screenshots_dir: Path | None = None, executab
             problems += [f"{name}: console error: {text}" for text in errors]
             problems += [f"{name}: failed request: {url}" for url in failed]
             problems += [f"{name}: image not loaded: {src}" for src in page.evaluate(IMAGE_SCRIPT)]
+            problems += [f"{name}: image without alt text: {src}" for src in page.evaluate(ALT_SCRIPT)]
             overflow = page.evaluate(SCROLL_SCRIPT)
             if overflow > 0:
                 problems.append(f"{name}: scrolls horizontally by {overflow} px at 1280 px width")

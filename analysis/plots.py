@@ -5,6 +5,7 @@ Every chart in the report is made with these helpers so the two periods look the
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -20,16 +21,23 @@ NEUTRAL_COLOR = "#7f7f7f"
 SOURCE_FONT_SIZE = 8
 
 
+def figure_png(fig: Figure) -> tuple[bytes, dict]:
+    """A figure as PNG bytes plus display metadata whose ``alt`` text is the chart's title (for screen readers)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+    title = fig.get_suptitle() or "Chart"
+    return buffer.getvalue(), {"alt": f"Chart: {title}"}
+
+
 def enable_notebook_display() -> None:
-    """Inside a notebook, show a returned Figure as a PNG image (embedded in the rendered HTML)."""
+    """Inside a notebook, show a returned Figure as a PNG image with alt text (embedded in the rendered HTML)."""
     try:
         from IPython import get_ipython
-        from IPython.core.pylabtools import select_figure_formats
     except ImportError:  # pragma: no cover - IPython is a dependency, but plotting must not need it
         return
     shell = get_ipython()
     if shell is not None:
-        select_figure_formats(shell, {"png"}, bbox_inches="tight")
+        shell.display_formatter.formatters["image/png"].for_type(Figure, figure_png)
 
 
 def apply_style() -> None:
