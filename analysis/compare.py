@@ -6,10 +6,13 @@ Adds what a reader needs beside the paper's z-scores: multiple-testing adjustmen
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from analysis.preprocess import document_term_matrix, term_regex
 
 DEFAULT_PRIOR_SCALE = 0.5  # informative prior: pooled counts scaled so α_0 is half the words observed
 DEFAULT_ALPHA = 0.05  # false discovery rate for the Benjamini–Hochberg threshold
@@ -180,3 +183,42 @@ def keyword_in_context(sentences: pd.DataFrame, pattern: re.Pattern, *, per_peri
                      "left": ("…" + left[-width:]) if len(left) > width else left, "keyword": match.group(0),
                      "right": (right[:width] + "…") if len(right) > width else right})
     return pd.DataFrame(rows, columns=columns).sort_values(["period", "sent_id"], ignore_index=True)
+
+
+@dataclass
+class VocabularyComparison:
+    """Everything the report shows about distinctive vocabulary."""
+
+    table: pd.DataFrame  # every term: counts, rates, delta, variance, z, p-values, significant
+    top: pd.DataFrame  # the top terms of each side, with ``favours``
+    robustness: pd.DataFrame  # per top term: z range over leave-one-out runs, survives or not
+    leave_one_out: pd.DataFrame  # left_out, term, z
+    kwic: pd.DataFrame  # term, favours, period, doc_id, outlet, sent_id, left, keyword, right
+    words: dict  # period -> number of counted terms (after stopwords)
+
+
+def vocabulary_comparison(documents: pd.DataFrame, sentences: pd.DataFrame, periods: list[str], *,
+                          prior_scale: float = DEFAULT_PRIOR_SCALE, alpha: float = DEFAULT_ALPHA, top_n: int = 10,
+                          kwic_per_period: int = 2) -> VocabularyComparison:
+    """Distinctive vocabulary of the first two periods from each document's cleaned text (``documents``: doc_id,
+    period, text), with leave-one-document-out z for the top terms and keyword-in-context lines from ``sentences``.
+
+    Terms come from the shared preprocessing (analysis.preprocess: stopwords removed, phrases kept as one term).
+    """
+    if top_n < 1:
+        raise ValueError(f"Parameter 'top_n' must be at least 1 (got {top_n}).")
+    labels = (periods[0], periods[1])
+    matrix, terms = document_term_matrix(documents["text"].tolist(), weighting="count")
+    doc_periods = documents["period"].to_numpy()
+    counts_a = period_term_counts(matrix, terms, doc_periods, labels[0])
+    counts_b = period_term_counts(matrix, terms, doc_periods, labels[1])
+    table = distinctive_vocabulary(counts_a, counts_b, prior_scale=prior_scale, alpha=alpha)
+    top = top_terms(table, top_n, labels)
+    loo = leave_one_out_terms(matrix, terms, documents["doc_id"].to_numpy(), doc_periods, top["term"].tolist(),
+                              labels, prior_scale=prior_scale)
+    kwic = [keyword_in_context(sentences, term_regex(row.term), per_period=kwic_per_period)
+            .assign(term=row.term, favours=row.favours) for row in top.itertuples(index=False)]
+    kwic_columns = ["term", "favours", "period", "doc_id", "outlet", "sent_id", "left", "keyword", "right"]
+    kwic_table = pd.concat(kwic, ignore_index=True)[kwic_columns] if kwic else pd.DataFrame(columns=kwic_columns)
+    return VocabularyComparison(table, top, term_robustness(top, loo), loo, kwic_table,
+                                {labels[0]: int(counts_a.sum()), labels[1]: int(counts_b.sum())})

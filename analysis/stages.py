@@ -1,0 +1,49 @@
+"""Each stage's computation behind one call, stored once per run so later notebooks (04, 05) reuse it.
+
+A notebook run alone computes what it needs; in a full run the second caller loads the first caller's result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import actors, framing
+from analysis.bootstrap import PeriodComparison
+from analysis.cache import cached
+from analysis.compare import VocabularyComparison, vocabulary_comparison
+
+
+@dataclass
+class ComparisonResults:
+    """The comparison stage's measures: distinctive vocabulary, frames and actors."""
+
+    vocabulary: VocabularyComparison
+    frames: PeriodComparison
+    frame_words: pd.DataFrame
+    actors: PeriodComparison
+    actor_mentions: pd.DataFrame
+
+
+def comparison_results(corpus, reports_dir: str | Path, *, random_seed: int, prior_scale: float, fdr: float,
+                       top_n: int, n_resamples: int) -> ComparisonResults:
+    """Distinctive vocabulary, frame shares and actor rates for the corpus's first two periods."""
+    periods = corpus.period_names
+    parameters = {"random_seed": random_seed, "prior_scale": prior_scale, "fdr": fdr, "top_n": top_n,
+                  "n_resamples": n_resamples, "periods": periods}
+
+    def compute() -> ComparisonResults:
+        return ComparisonResults(
+            vocabulary=vocabulary_comparison(corpus.document_texts(), corpus.sentences, periods,
+                                             prior_scale=prior_scale, alpha=fdr, top_n=top_n),
+            frames=framing.frame_comparison(corpus.sentences, periods, random_state=random_seed,
+                                            n_resamples=n_resamples),
+            frame_words=framing.frame_words(corpus.sentences),
+            actors=actors.actor_comparison(corpus.paragraphs, corpus.documents, periods, random_state=random_seed,
+                                           n_resamples=n_resamples),
+            actor_mentions=actors.mention_counts(corpus.paragraphs),
+        )
+
+    return cached(reports_dir, "comparison", corpus.fingerprint, parameters, compute)

@@ -1,0 +1,76 @@
+"""Shared preprocessing: tokens, stopwords, phrases, stemming display forms, sparse matrices, term patterns."""
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from analysis.preprocess import (document_term_matrix, find_collocations, load_phrases, load_stopwords, term_regex,
+                                 tokenize)
+
+
+def test_stopwords_include_sklearn_list_and_news_words():
+    stopwords = load_stopwords()
+    assert {"the", "and", "said", "says", "according"} <= stopwords
+    assert "war" not in stopwords and "gas" not in stopwords
+
+
+def test_phrases_are_one_token_across_case_hyphens_and_commas():
+    tokens = tokenize("The Power of Siberia pipeline, the One Belt, One Road plan and the Belt-and-Road fund.")
+    assert "power_of_siberia" in tokens and "one_belt_one_road" in tokens and "belt_and_road" in tokens
+    assert "siberia" not in tokens and "road" not in tokens
+    assert {"xi jinping", "united states", "belt and road", "power of siberia"} <= set(load_phrases())
+
+
+def test_tokens_drop_numbers_possessives_and_single_letters():
+    assert tokenize("China's 38 billion m deal in 2014") == ["china", "billion", "deal"]
+
+
+def test_phrase_followed_by_a_hyphenated_suffix_stays_the_phrase():
+    assert tokenize("Belt and Road-related projects") == ["belt_and_road", "related", "projects"]
+
+
+def test_matrix_is_sparse_and_phrases_display_with_spaces():
+    matrix, terms = document_term_matrix(["Xi Jinping meets the United States envoy.", "Xi Jinping visits Moscow."],
+                                         phrases=None)
+    assert sparse.issparse(matrix)
+    assert "xi jinping" in terms and "united states" in terms
+    column = list(terms).index("xi jinping")
+    assert matrix[:, column].toarray().ravel().tolist() == [1, 1]
+    assert list(terms) == sorted(terms)
+
+
+def test_stemming_displays_the_most_frequent_surface_word():
+    matrix, terms = document_term_matrix(["sanctions sanctions sanctioned", "sanctions trade traded trading"],
+                                         stem=True, phrases=())
+    assert "sanctions" in terms and "sanctioned" not in terms
+    assert matrix[:, list(terms).index("sanctions")].toarray().ravel().tolist() == [3, 1]
+    assert matrix[:, list(terms).index("trade")].toarray().ravel().tolist() == [0, 3]
+
+
+def test_tfidf_rows_are_unit_length_and_min_df_filters():
+    matrix, terms = document_term_matrix(["gas gas pipeline", "gas talks"], weighting="tfidf", phrases=())
+    assert np.allclose(np.sqrt(matrix.multiply(matrix).sum(axis=1)).A.ravel(), 1.0)
+    _, common = document_term_matrix(["gas gas pipeline", "gas talks"], min_df=2, phrases=())
+    assert list(common) == ["gas"]
+
+
+def test_empty_vocabulary_and_bad_weighting_are_clear_errors():
+    with pytest.raises(ValueError, match="No terms left after preprocessing"):
+        document_term_matrix(["the and of", "2014 1 2"], phrases=())
+    with pytest.raises(ValueError, match="Unknown weighting 'bm25'"):
+        document_term_matrix(["gas"], weighting="bm25")
+    with pytest.raises(ValueError, match="min_df=3"):
+        document_term_matrix(["gas", "oil"], min_df=3, phrases=())
+
+
+def test_collocations_are_frequent_content_pairs_and_deterministic():
+    texts = ["Arctic shipping grows. Arctic shipping lanes open."] * 2 + ["The Arctic shipping season."]
+    found = find_collocations(texts, min_count=3)
+    assert found[0] == "arctic shipping"
+    assert found == find_collocations(texts, min_count=3)
+
+
+def test_term_regex_finds_phrases_and_whole_words_only():
+    assert term_regex("no limits").search("a “no-limits” partnership").group(0) == "no-limits"
+    assert term_regex("gas").search("Gazprom's gasoline") is None
+    assert term_regex("sanctions", ["sanctions", "sanctioned"]).search("was Sanctioned").group(0) == "Sanctioned"
