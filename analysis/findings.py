@@ -12,18 +12,22 @@ import pandas as pd
 from analysis.display import escape
 
 SUPPORTED = "supported"
+FEW_ARTICLES = "tentative"
 FRAGILE = "fragile"
 NOT_SUPPORTED = "not supported"
+VERDICTS = (SUPPORTED, FEW_ARTICLES, FRAGILE, NOT_SUPPORTED)
+MIN_DOCUMENTS = 5  # fewer articles in a period: its bootstrap has under 126 distinct resamples, too few to trust
 
 
-def support(excludes_zero: bool, sign_survives: bool) -> str:
-    """How far a period difference can be trusted: both checks pass, one passes, or neither.
+def support(excludes_zero: bool, sign_survives: bool, n_documents: int = MIN_DOCUMENTS) -> str:
+    """How far a period difference can be trusted, from the two checks and the articles behind them.
 
-    ``supported``: the 95% interval excludes zero and no single article reverses the sign; ``fragile``: only one
-    of the two holds; ``not supported``: neither.
+    ``supported``: the 95% interval excludes zero, no single article reverses the sign, and the smaller period
+    has at least ``MIN_DOCUMENTS`` articles; ``tentative``: both checks pass, but with fewer articles;
+    ``fragile``: only one check passes; ``not supported``: neither.
     """
     if excludes_zero and sign_survives:
-        return SUPPORTED
+        return SUPPORTED if n_documents >= MIN_DOCUMENTS else FEW_ARTICLES
     if excludes_zero or sign_survives:
         return FRAGILE
     return NOT_SUPPORTED
@@ -35,8 +39,9 @@ def share_points(value: float) -> str:
 
 
 def point_change(value: float) -> str:
-    """A difference of shares in percentage points with its sign: 0.089 -> '+9 points'."""
-    return f"{value * 100:+.0f} points"
+    """A difference of shares in percentage points with its sign: 0.089 -> '+9 points', 0.01 -> '+1 point'."""
+    points = f"{value * 100:+.0f}"
+    return f"{points} point" if points in ("+1", "-1") else f"{points} points"
 
 
 def rate(value: float) -> str:
@@ -51,7 +56,7 @@ def rate_change(value: float) -> str:
 
 def difference_sentence(measure: str, estimates: pd.DataFrame, difference: pd.Series, periods: list[str], *,
                         subject: Callable[[str], str], level: Callable[[float], str],
-                        change: Callable[[float], str]) -> str:
+                        change: Callable[[float], str], n_documents: int = MIN_DOCUMENTS) -> str:
     """One sentence: the measure in each period, the change with its interval, and what the robustness checks say.
 
     >>> est = pd.DataFrame({"measure": ["energy", "energy"], "period": ["A", "B"], "estimate": [0.1, 0.3]})
@@ -66,10 +71,13 @@ def difference_sentence(measure: str, estimates: pd.DataFrame, difference: pd.Se
     text = (f"{subject(measure)}: {level(values[a])} in {a}, {level(values[b])} in {b} "
             f"({change(difference['difference'])}; 95% interval {change(difference['ci_low'])} to "
             f"{change(difference['ci_high'])}).")
-    verdict = support(bool(difference["excludes_zero"]), bool(difference["sign_survives"]))
+    verdict = support(bool(difference["excludes_zero"]), bool(difference["sign_survives"]), n_documents)
     decisive = escape(difference.get("decisive_document", "") or "")
     if verdict == SUPPORTED:
         text += f" The interval excludes zero and no single article reverses it: **{verdict}**."
+    elif verdict == FEW_ARTICLES:
+        text += (f" The interval excludes zero and no single article reverses it, but with {count_phrase(n_documents, 'article')}"
+                 f" in a period both checks are weak: **{verdict}**.")
     elif difference["excludes_zero"]:
         text += f" The interval excludes zero, but leaving out `{decisive}` reverses or erases the change: **{verdict}**."
     elif difference["sign_survives"]:
@@ -79,12 +87,12 @@ def difference_sentence(measure: str, estimates: pd.DataFrame, difference: pd.Se
     return text
 
 
-def ranked_changes(differences: pd.DataFrame, n: int = 3) -> pd.DataFrame:
-    """The ``n`` measures with the largest changes in each direction, supported ones first, then by size."""
-    table = differences.assign(support=[support(e, s) for e, s in zip(differences["excludes_zero"],
-                                                                        differences["sign_survives"])])
+def ranked_changes(differences: pd.DataFrame, n: int = 3, n_documents: int = MIN_DOCUMENTS) -> pd.DataFrame:
+    """The ``n`` measures with the largest changes, the most trustworthy verdicts first, then by size."""
+    table = differences.assign(support=[support(e, s, n_documents) for e, s in zip(differences["excludes_zero"],
+                                                                                     differences["sign_survives"])])
     table = table[table["difference"] != 0]
-    order = {SUPPORTED: 0, FRAGILE: 1, NOT_SUPPORTED: 2}
+    order = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
     table = table.assign(_order=table["support"].map(order), _size=-table["difference"].abs())
     return table.sort_values(["_order", "_size", "measure"]).head(n).drop(columns=["_order", "_size"])
 
@@ -96,7 +104,19 @@ def count_phrase(n: int, singular: str, plural: str | None = None) -> str:
     return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
 
 
-def support_counts(differences: pd.DataFrame) -> dict[str, int]:
-    """How many measures are supported, fragile and not supported."""
-    verdicts = [support(e, s) for e, s in zip(differences["excludes_zero"], differences["sign_survives"])]
-    return {verdict: verdicts.count(verdict) for verdict in (SUPPORTED, FRAGILE, NOT_SUPPORTED)}
+def support_counts(differences: pd.DataFrame, n_documents: int = MIN_DOCUMENTS) -> dict[str, int]:
+    """How many measures get each verdict (see :func:`support`)."""
+    verdicts = [support(e, s, n_documents) for e, s in zip(differences["excludes_zero"], differences["sign_survives"])]
+    return {verdict: verdicts.count(verdict) for verdict in VERDICTS}
+
+
+def verdict_phrase(counts: dict[str, int]) -> str:
+    """'2 supported, 1 fragile and 6 not supported' (verdicts with a zero count left out)."""
+    parts = [f"{count:,} {verdict}" for verdict, count in counts.items() if count]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else "none"
+
+
+def with_verdicts(differences: pd.DataFrame, n_documents: int = MIN_DOCUMENTS) -> pd.DataFrame:
+    """``differences`` with a ``verdict`` column (see :func:`support`), for the tables a reader downloads."""
+    return differences.assign(verdict=[support(e, s, n_documents) for e, s in
+                                       zip(differences["excludes_zero"], differences["sign_survives"])])

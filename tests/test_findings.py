@@ -3,7 +3,7 @@
 import pandas as pd
 
 from analysis.findings import (count_phrase, difference_sentence, point_change, ranked_changes, rate, rate_change,
-                               share_points, support, support_counts)
+                               share_points, support, support_counts, verdict_phrase)
 
 DIFFS = pd.DataFrame({
     "measure": ["energy", "trade", "war", "flat"],
@@ -17,7 +17,9 @@ DIFFS = pd.DataFrame({
 def test_support_levels():
     assert [support(True, True), support(True, False), support(False, True), support(False, False)] == [
         "supported", "fragile", "fragile", "not supported"]
-    assert support_counts(DIFFS) == {"supported": 1, "fragile": 1, "not supported": 2}
+    assert support(True, True, n_documents=2) == "tentative"
+    assert support_counts(DIFFS) == {"supported": 1, "tentative": 0, "fragile": 1, "not supported": 2}
+    assert verdict_phrase(support_counts(DIFFS, n_documents=3)) == "1 tentative, 1 fragile and 2 not supported"
 
 
 def test_ranked_changes_puts_supported_first_and_skips_zero():
@@ -33,5 +35,6 @@ def test_sentence_numbers_come_from_the_values():
 
 
 def test_number_helpers():
-    assert (share_points(0.273), point_change(-0.019), rate(6.81), rate_change(6.81)) == ("27%", "-2 points", "6.8", "+6.8")
+    assert (share_points(0.273), point_change(-0.019), point_change(0.01), rate(6.81), rate_change(6.81)) == (
+        "27%", "-2 points", "+1 point", "6.8", "+6.8")
     assert (count_phrase(0, "term"), count_phrase(1, "article"), count_phrase(3, "article")) == ("no terms", "1 article", "3 articles")
