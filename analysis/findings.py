@@ -40,7 +40,7 @@ def share_points(value: float) -> str:
 
 def point_change(value: float) -> str:
     """A difference of shares in percentage points with its sign: 0.089 -> '+9 points', 0.01 -> '+1 point'."""
-    points = f"{value * 100:+.0f}"
+    points = f"{round(value * 100) + 0:+d}"
     return f"{points} point" if points in ("+1", "-1") else f"{points} points"
 
 

@@ -22,8 +22,10 @@ WEIGHTINGS = ("count", "tfidf")
 COLLOCATION_MIN_COUNT = 3  # a word pair must occur this often to become a phrase
 COLLOCATION_LIMIT = 30  # at most this many corpus collocations are added to the curated phrases
 COLLOCATION_MAX_TOKENS = 300_000  # collocations are found in the first this-many tokens (documents in order)
+COLLOCATION_COHESION = 0.5  # the pair must make up at least half the uses of its rarer word
 
 TOKEN_PATTERN = re.compile(r"""
+    (?<![a-z0-9_])        # not in the middle of a word ("70th" gives no "th")
     [a-z]                 # a token starts with a letter (numbers are the figure stage's job)
     [a-z0-9_]*            # then letters, digits, or the underscores that join a phrase
     (?:['-][a-z0-9_]+)*   # hyphenated or apostrophe parts stay inside the token: no-limits, s-400, china's
@@ -82,8 +84,9 @@ def find_collocations(texts, *, min_count: int = COLLOCATION_MIN_COUNT, limit: i
                       max_tokens: int = COLLOCATION_MAX_TOKENS) -> list[str]:
     """Frequent word pairs of the corpus that behave as one expression (NLTK likelihood-ratio test).
 
-    Pairs of two content words (no stopword, no existing phrase) occurring at least ``min_count`` times, best
-    ``limit`` by likelihood ratio, ties broken alphabetically. Only the first ``max_tokens`` tokens are read,
+    Pairs of two content words (no stopword, no existing phrase) occurring at least ``min_count`` times and making
+    up at least half the uses of the rarer of the two words (so "chinese president" qualifies, but two common words
+    that merely meet often do not), best ``limit`` by likelihood ratio, ties broken alphabetically. Only the first ``max_tokens`` tokens are read,
     so the cost stays flat for very large corpora.
     """
     stopwords = load_stopwords()
@@ -98,7 +101,8 @@ def find_collocations(texts, *, min_count: int = COLLOCATION_MIN_COUNT, limit: i
     finder.apply_freq_filter(min_count)
     finder.apply_word_filter(lambda word: word == "\0" or word in stopwords or len(word) < 3 or "_" in word
                              or not word.isalpha())
-    scored = finder.score_ngrams(BigramAssocMeasures.likelihood_ratio)
+    scored = [(pair, score) for pair, score in finder.score_ngrams(BigramAssocMeasures.likelihood_ratio)
+              if finder.ngram_fd[pair] >= COLLOCATION_COHESION * min(finder.word_fd[pair[0]], finder.word_fd[pair[1]])]
     ranked = sorted(scored, key=lambda item: (-round(item[1], 9), item[0]))
     return [" ".join(pair) for pair, _ in ranked[:limit]]
 

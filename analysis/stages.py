@@ -14,6 +14,7 @@ from analysis import actors, framing
 from analysis.bootstrap import PeriodComparison
 from analysis.cache import cached
 from analysis.compare import VocabularyComparison, vocabulary_comparison
+from analysis.topics import TopicResult, fit_topic_stage
 
 
 @dataclass
@@ -47,3 +48,15 @@ def comparison_results(corpus, reports_dir: str | Path, *, random_seed: int, pri
         )
 
     return cached(reports_dir, "comparison", corpus.fingerprint, parameters, compute)
+
+
+def topic_results(corpus, reports_dir: str | Path, *, unit: str, model: str, n_topics: int | str, k_min: int,
+                  k_max: int, n_restarts: int, stem: bool, random_seed: int, n_resamples: int) -> TopicResult:
+    """The topic stage (analysis.topics.fit_topic_stage) for these parameters, computed once per run."""
+    parameters = {"unit": unit, "model": model, "n_topics": n_topics, "k_min": k_min, "k_max": k_max,
+                  "n_restarts": n_restarts, "stem": stem, "random_seed": random_seed, "n_resamples": n_resamples,
+                  "periods": corpus.period_names}
+    return cached(reports_dir, "topics", corpus.fingerprint, parameters,
+                  lambda: fit_topic_stage(corpus, unit=unit, model=model, n_topics=n_topics, k_min=k_min, k_max=k_max,
+                                          n_restarts=n_restarts, stem=stem, random_seed=random_seed,
+                                          n_resamples=n_resamples))
