@@ -1,0 +1,98 @@
+"""Every case the figure extractor must handle, and every 'not a figure' case."""
+
+import math
+
+import pytest
+
+from analysis.figures import extract_figures
+
+
+def only(text):
+    table = extract_figures(text)
+    assert len(table) == 1, table[["surface", "kind", "value", "unit"]]
+    return table.iloc[0]
+
+
+@pytest.mark.parametrize("text, surface, kind, value, unit", [
+    ("China has allocated $ 17 billion in direct investment", "$ 17 billion", "money", 1.7e10, "USD"),
+    ("Trade stood at $95 billion last year", "$95 billion", "money", 9.5e10, "USD"),
+    ("240.1 billion dollars in record trade", "240.1 billion dollars", "money", 2.401e11, "USD"),
+    ("a deal worth US$ 5bn was signed", "US$ 5bn", "money", 5e9, "USD"),
+    ("a loan of 7 mln rubles", "7 mln rubles", "money", 7e6, "RUB"),
+    ("an investment of 400 million yuan", "400 million yuan", "money", 4e8, "CNY"),
+    ("assets of €3.5 trillion", "€3.5 trillion", "money", 3.5e12, "EUR"),
+    ("a stake of $3m", "$3m", "money", 3e6, "USD"),
+    ("90% settled in yuan and rubles", "90%", "percent", 90.0, "%"),
+    ("a share of 12.5 per cent", "12.5 per cent", "percent", 12.5, "%"),
+    ("38 billion cubic meters of natural gas", "38 billion cubic meters", "quantity", 3.8e10, "m3"),
+    ("a pipeline of 2,000 km", "2,000 km", "quantity", 2000.0, "km"),
+    ("about 61 bcm of gas", "61 bcm", "quantity", 6.1e10, "m3"),
+    ("two and a half hours of talks", "two and a half hours", "duration", 2.5, "hour"),
+    ("a 30-year gas supply contract", "30-year", "duration", 30.0, "year"),
+    ("a three-day visit", "three-day", "duration", 3.0, "day"),
+    ("the navies deployed nine boats", "nine boats", "count", 9.0, "boat"),
+    ("strengthened by 11 inter-governmental agreements", "11 inter-governmental agreements", "count", 11.0, "agreement"),
+    ("they held a dozen meetings", "a dozen meetings", "count", 12.0, "meeting"),
+    ("for a fifth consecutive year", "fifth", "ordinal", 5.0, ""),
+    ("was China's ninth-largest trade partner", "ninth-largest", "ordinal", 9.0, ""),
+    ("the 70th anniversary", "70th", "ordinal", 70.0, ""),
+    ("the first visit by a Chinese president", "first", "ordinal", 1.0, ""),
+])
+def test_single_figures(text, surface, kind, value, unit):
+    row = only(text)
+    assert (row["surface"], row["kind"], row["unit"]) == (surface, kind, unit)
+    assert row["value"] == pytest.approx(value)
+    assert text[row["start"]:row["end"]] == surface
+    assert row["sentence"] == text
+
+
+def test_dates_keep_their_precision():
+    table = extract_figures("Signed on May 7, 2015, the deal of May 2014 starts in 2018; talks are on May 9.")
+    assert table["date"].tolist() == ["2015-05-07", "2014-05", "2018", "--05-09"]
+    assert table["value"].tolist()[:3] == [2015.0, 2014.0, 2018.0]
+    assert math.isnan(table["value"].iloc[3])
+
+
+def test_ranges_are_two_figures():
+    days = extract_figures("Xi's trip from May 8-10 to Moscow")
+    assert days[["surface", "date", "qualifier"]].values.tolist() == [["May 8", "--05-08", "range_low"], ["10", "--05-10", "range_high"]]
+    money = extract_figures("fines from $1.2 million to $23.5 million")
+    assert money["value"].tolist() == [1.2e6, 2.35e7]
+    assert money["qualifier"].tolist() == ["range_low", "range_high"]
+
+
+def test_currency_carries_across_a_list():
+    table = extract_figures("China has allocated $17 billion in X, 150 million in Y and 23 billion in Z.")
+    assert table["unit"].tolist() == ["USD", "USD", "USD"]
+    assert table["value"].tolist() == [1.7e10, 1.5e8, 2.3e10]
+
+
+def test_money_without_a_currency_keeps_an_empty_unit():
+    row = only("the US and EU absorb a combined trillion in exports")
+    assert (row["kind"], row["value"], row["unit"]) == ("money", 1e12, "")
+
+
+def test_qualifiers_and_targets():
+    table = extract_figures("in just over 10 years, trade of about $95 billion, aiming at $200 billion by 2020")
+    assert table.set_index("surface")["qualifier"].to_dict() == {
+        "10 years": "more_than", "$95 billion": "approx", "$200 billion": "target", "2020": ""}
+
+
+@pytest.mark.parametrize("text", [
+    "the S-400 air defence system", "the Su-35 fighter", "the Power of Siberia 2 pipeline", "the end of World War II",
+    "at the G20 summit", "1. Skip to content", "the two countries agreed", "both sides", "the two leaders met",
+    "Xi travels first to Kazakhstan", "One key aspect of the visit", "Rosneft number one Igor Sechin",
+])
+def test_not_figures(text):
+    assert extract_figures(text).empty, extract_figures(text)[["surface", "kind"]]
+
+
+def test_absurd_numbers_are_kept_and_flagged():
+    row = only("a fund of 10^100 dollars")
+    assert row["kind"] == "money" and row["value"] == 1e100
+    assert "implausible" in row["warning"]
+
+
+def test_empty_text_gives_an_empty_table_with_columns():
+    table = extract_figures("")
+    assert table.empty and {"start", "end", "surface", "kind", "value", "unit", "sentence"} <= set(table.columns)
