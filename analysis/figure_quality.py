@@ -33,6 +33,8 @@ def _same_value(a: float, b: float) -> bool:
 def match_figures(predicted: pd.DataFrame, gold: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """For each predicted and each gold row: is it correctly matched (overlapping span in the same file, same kind,
     value within 1e-6 relative, same unit)? Each gold figure matches at most one prediction."""
+    predicted = predicted.reset_index(drop=True)
+    gold = gold.reset_index(drop=True)
     predicted_ok = pd.Series(False, index=predicted.index)
     gold_ok = pd.Series(False, index=gold.index)
     for file, expected in gold.groupby("file"):
@@ -50,6 +52,7 @@ def match_figures(predicted: pd.DataFrame, gold: pd.DataFrame) -> tuple[pd.Serie
 def score(predicted: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     """Precision, recall and F1 per kind and over all kinds (``kind`` = "all"); a figure counts as right only
     when its span overlaps the gold span and kind, value and unit all agree."""
+    predicted, gold = predicted.reset_index(drop=True), gold.reset_index(drop=True)
     predicted_ok, gold_ok = match_figures(predicted, gold)
     rows = []
     for kind in [*KINDS, "all"]:

@@ -56,6 +56,7 @@ def apply_style() -> None:
         "svg.hashsalt": "china-russia-coverage",  # stable element ids: identical SVGs across runs
         "svg.fonttype": "none",
         "hatch.linewidth": 0.8,
+        "text.parse_math": False,  # "$95 bn" in a title is money, not mathematics
     })
 
 
