@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
 
 from analysis.plots import NEUTRAL_COLOR, finish_figure, new_figure, period_style
 
@@ -32,13 +33,16 @@ def plot_log_odds(table: pd.DataFrame, labels: tuple[str, str], *, title: str, s
         top_total = top["count_a"] + top["count_b"]
         ax.scatter(top_total, top["z"], s=26, color=style["color"], marker=style["marker"],
                    label=f"most distinctive of {label}")
-        for (_, row), x in zip(top.iterrows(), top_total):
-            ax.annotate(row["term"], (x, row["z"]), xytext=(4, 0), textcoords="offset points", fontsize=8,
-                        va="center", color=style["color"])
+        points = top.assign(total=top_total, z_key=top["z"].round(6))
+        for (x, _), group in points.groupby(["total", "z_key"], sort=True):  # terms on one point share one label
+            ax.annotate(", ".join(group["term"]), (x, group["z"].iloc[0]), xytext=(5, 0), textcoords="offset points",
+                        fontsize=8, va="center", color=style["color"])
     for level in (Z_THRESHOLD, -Z_THRESHOLD):
         ax.axhline(level, color="#999999", linestyle="--", linewidth=0.8)
     ax.axhline(0, color="#555555", linewidth=0.6)
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")  # plain numbers (mathtext is off report-wide)
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("Term frequency in both periods (count, log scale)")
     ax.set_ylabel(f"z-score (positive: {labels[0]}; negative: {labels[1]})")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)

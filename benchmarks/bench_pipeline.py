@@ -71,8 +71,8 @@ def bench_size(n_articles: int, workdir: Path) -> list[dict]:
     return rows
 
 
-def main(argv: list[str]) -> None:
-    sizes = [int(value) for value in argv] or SIZES
+def main(argv: list[str] | None = None) -> None:
+    sizes = [int(value) for value in (argv or [])] or SIZES
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
