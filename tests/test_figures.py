@@ -96,3 +96,73 @@ def test_absurd_numbers_are_kept_and_flagged():
 def test_empty_text_gives_an_empty_table_with_columns():
     table = extract_figures("")
     assert table.empty and {"start", "end", "surface", "kind", "value", "unit", "sentence"} <= set(table.columns)
+
+
+@pytest.mark.parametrize("text, surface, value, unit", [
+    ("a fund of US$17 billion", "US$17 billion", 1.7e10, "USD"),
+    ("a fund of $5bn", "$5bn", 5e9, "USD"),
+    ("worth 3 trillion rubles", "3 trillion rubles", 3e12, "RUB"),
+    ("a loan of 150 mln euros", "150 mln euros", 1.5e8, "EUR"),
+    ("a purchase of 20 thousand tonnes", "20 thousand tonnes", 2e4, "t"),
+    ("two hundred barrels", "two hundred barrels", 200.0, "bbl"),
+])
+def test_scale_words_and_currencies(text, surface, value, unit):
+    row = only(text)
+    assert (row["surface"], row["unit"]) == (surface, unit)
+    assert row["value"] == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", [
+    "the Su-35 fighter jets", "the two sides signed", "the two countries’ leaders", "One Belt, One Road",
+    "World War 2 veterans", "Xi travels first to Kazakhstan", "First of which is economic",
+])
+def test_more_not_figures(text):
+    assert extract_figures(text).empty, extract_figures(text)[["surface", "kind"]]
+
+
+def test_ordinals_are_ordinals_not_fractions():
+    row = only("China remained Russia's largest partner for a fifth consecutive year")
+    assert (row["kind"], row["value"]) == ("ordinal", 5.0)
+
+
+def test_year_ranges_and_day_first_dates():
+    years = extract_figures("during 2014-2015 the talks went on")
+    assert years[["date", "qualifier"]].values.tolist() == [["2014", "range_low"], ["2015", "range_high"]]
+    assert only("signed on 9 May 2015 in Moscow")["date"] == "2015-05-09"
+    assert only("a visit in early September")["date"] == "--09"
+
+
+def test_offsets_hold_across_sentences_and_unicode():
+    text = "Gabriel Domínguez, Srinivas MazumdaruMay 7, 2015\n\nTrade — €3 billion — rose. The 2024 edition opened."
+    table = extract_figures(text)
+    assert all(text[s:e] == surface for s, e, surface in zip(table["start"], table["end"], table["surface"]))
+    assert table["surface"].tolist() == ["May 7, 2015", "€3 billion", "2024"]
+    assert (table["sentence_start"] <= table["start"]).all()
+
+
+def test_very_large_powers_are_flagged_not_crashing():
+    row = only("a sum of 10^1000 dollars")
+    assert row["value"] == float("inf") and row["warning"]
+
+
+def test_the_money_warning_threshold_is_a_parameter():
+    assert only("a fund of $2 trillion")["warning"] == ""
+    assert "implausible" in extract_figures("a fund of $2 trillion", money_warning_above=1e12).iloc[0]["warning"]
+
+
+def test_extract_figures_rejects_non_text():
+    with pytest.raises(TypeError, match="expects a str"):
+        extract_figures(None)
+
+
+def test_corpus_figures_offsets_point_into_the_raw_documents():
+    from analysis.corpus import load_corpus
+    from analysis.figures import corpus_figures
+
+    corpus = load_corpus()
+    table = corpus_figures(corpus)
+    raw = corpus.documents.set_index("doc_id")["raw"]
+    assert all(raw[d][s:e] == surface for d, s, e, surface in zip(table["doc_id"], table["start"], table["end"], table["surface"]))
+    assert table.equals(corpus_figures(corpus))  # deterministic
+    assert set(table["period"]) == set(corpus.period_names)
+    assert "1. Skip" not in " ".join(table["sentence"])

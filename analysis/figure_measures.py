@@ -1,0 +1,391 @@
+"""What each extracted figure measures, which figures repeat one claim, and the indicators comparable across periods.
+
+Every step is a documented rule a reader can check: the measure rule lives in ``analysis/data/measure_keywords.csv``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.cache import cached
+from analysis.display import figure_value, month_year
+from analysis.findings import count_phrase
+from analysis.figures import MONEY_WARNING_ABOVE, corpus_figures
+from analysis.paths import data_file
+
+MEASURES_FILE = "measure_keywords.csv"
+OTHER = "other"
+CLAIM_KINDS = ("money", "percent", "quantity", "count", "duration")  # dates and ranks are references, not claims
+STAGE_NAME = "figures"  # the cache name notebook 03 stores its result under; notebook 04 reads the same
+RELATIVE_YEAR = re.compile(r"\b(?P<which>last|this|next|previous|past)[ \u00a0]+year\b", re.IGNORECASE)
+RELATIVE_OFFSET = {"last": -1, "previous": -1, "past": -1, "this": 0, "next": 1}
+
+# The comparable indicators: name -> which figures belong to it. Money needs a currency: an amount whose currency the
+# text does not give cannot share an axis with dollars (it stays in the full table).
+INDICATORS = {
+    "bilateral trade": lambda f: (f["kind"] == "money") & (f["measure"] == "bilateral trade") & (f["unit"] != ""),
+    "share of trade in national currencies": lambda f: (f["kind"] == "percent") & (f["measure"] == "bilateral trade"),
+    "gas volume": lambda f: (f["kind"] == "quantity") & (f["unit"] == "m3"),
+    "investment": lambda f: (f["kind"] == "money") & (f["measure"] == "investment") & (f["unit"] != ""),
+    "agreements": lambda f: (f["kind"] == "count") & f["unit"].isin(["agreement", "document", "treaty", "memorandum"]),
+}
+INDICATOR_COLUMNS = ["indicator", "period", "doc_id", "outlet", "published", "sent_id", "year", "year_source", "status",
+                     "kind", "value", "unit", "shown", "qualifier", "surface", "sentence"]
+
+
+class MeasureRuleError(ValueError):
+    """measure_keywords.csv is malformed; the message names the row and the fix."""
+
+
+@lru_cache(maxsize=1)
+def measure_rules() -> tuple[dict, re.Pattern, list[str], list[str]]:
+    """(unit -> measure, one pattern matching every keyword, keyword -> measure, measures in file order)."""
+    table = pd.read_csv(data_file(MEASURES_FILE), comment="#", dtype=str, keep_default_na=False)
+    if list(table.columns) != ["measure", "keyword"]:
+        raise MeasureRuleError(f"analysis/data/{MEASURES_FILE}: header must be 'measure,keyword', got {list(table.columns)}.")
+    by_unit, keywords, order = {}, [], []
+    for number, row in enumerate(table.itertuples(index=False), start=1):
+        if not row.measure or not row.keyword:
+            raise MeasureRuleError(f"analysis/data/{MEASURES_FILE}, data row {number}: measure and keyword must both be filled.")
+        if row.measure not in order:
+            order.append(row.measure)
+        if row.keyword.startswith("unit:"):
+            by_unit.setdefault(row.keyword.removeprefix("unit:"), row.measure)
+        else:
+            keywords.append((row.keyword.lower(), row.measure))
+    # One pattern for all keywords, factored by shared prefixes (fast); a whole word that starts with a keyword matches.
+    pattern = re.compile(rf"(?<!\w)(?P<keyword>{_trie(k for k, _ in keywords)})\w*", re.IGNORECASE)
+    lookup = {}
+    for keyword, measure in keywords:
+        lookup.setdefault(keyword, measure)
+    return by_unit, pattern, lookup, order
+
+
+def _trie(words) -> str:
+    """An alternation of ``words`` factored by shared prefixes, longest first; a space also matches a hyphen or line break."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [(r"[\s-]+" if char == " " else re.escape(char)) + emit(child)
+                    for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + emit(root) + ")"
+
+
+@lru_cache(maxsize=4096)
+def _keywords_in(sentence: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, measure) of every keyword in a sentence (cached: a sentence's figures share one scan)."""
+    _, pattern, lookup, _ = measure_rules()
+    found = []
+    for match in pattern.finditer(sentence):
+        keyword = " ".join(re.split(r"[\s-]+", match.group("keyword").lower()))
+        if keyword in lookup:
+            found.append((match.start(), match.end(), lookup[keyword]))
+    return tuple(found)
+
+
+def measure_of(sentence: str, start: int, end: int, unit: str) -> str:
+    """The measure of the figure at ``sentence[start:end]``: its unit's measure, else the nearest keyword's
+    (distance in characters; on a tie the measure listed first in the file), else "other".
+
+    >>> measure_of("Bilateral trade stood at $95 billion in 2014.", 25, 36, "USD")
+    'bilateral trade'
+    """
+    by_unit, _, _, order = measure_rules()
+    if unit in by_unit:
+        return by_unit[unit]
+    best = None
+    for k_start, k_end, measure in _keywords_in(sentence):
+        if k_start < end and k_end > start:
+            continue  # the figure's own words do not tag it
+        distance = start - k_end if k_end <= start else k_start - end
+        key = (distance, order.index(measure))
+        if best is None or key < best[0]:
+            best = (key, measure)
+    return best[1] if best else OTHER
+
+
+def _require(figures: pd.DataFrame, columns: list[str], caller: str) -> None:
+    missing = [column for column in columns if column not in figures.columns]
+    if missing:
+        raise ValueError(f"{caller}: the figures table lacks column(s) {', '.join(missing)}. Pass the output of "
+                         "analysis.figures.corpus_figures (or extract_figures for tag_measures).")
+
+
+def tag_measures(figures: pd.DataFrame) -> pd.DataFrame:
+    """``figures`` with a ``measure`` column (bilateral trade, energy and gas, investment, military, meetings and
+    agreements, other), by the rule in ``analysis/data/measure_keywords.csv``."""
+    _require(figures, ["sentence", "sentence_start", "start", "end", "unit"], "tag_measures")
+    offsets = (figures["start"] - figures["sentence_start"]).to_numpy()
+    lengths = (figures["end"] - figures["start"]).to_numpy()
+    measures = [measure_of(sentence, int(offset), int(offset + length), unit)
+                for sentence, offset, length, unit in zip(figures["sentence"], offsets, lengths, figures["unit"])]
+    return figures.assign(measure=measures)
+
+
+def reference_years(figures: pd.DataFrame) -> pd.DataFrame:
+    """The year each figure refers to, and how that was decided (``year``, ``year_source``).
+
+    Rule: the nearest year written in the figure's sentence ("$95 billion in 2014", "$200 billion by 2020"; source
+    "sentence"), or the nearest "last/this/next year" counted from the article's year ("relative"); nearer wins, a
+    written year on a tie. A sentence that says neither gives the article's publication year ("article").
+    Dates refer to their own year.
+    """
+    _require(figures, ["sent_id", "start", "end", "kind", "value", "published", "sentence", "sentence_start"],
+             "reference_years")
+    article_year = figures["published"].astype(str).str.slice(0, 4).astype(int).to_numpy()
+    written = figures[(figures["kind"] == "date") & figures["value"].notna()]
+    years_by_sentence: dict[str, list[tuple[int, int, int]]] = {}
+    for sent_id, start, end, value in zip(written["sent_id"], written["start"], written["end"], written["value"]):
+        years_by_sentence.setdefault(sent_id, []).append((int(start), int(end), int(value)))
+    years, sources = [], []
+    for index, row in enumerate(figures[["sent_id", "start", "end", "kind", "value", "sentence", "sentence_start"]]
+                                .itertuples(index=False)):
+        if row.kind == "date":
+            has_year = not math.isnan(row.value)
+            years.append(int(row.value) if has_year else article_year[index])
+            sources.append("sentence" if has_year else "article")
+            continue
+        candidates = [(max(s - row.end, row.start - e, 0), 0, year) for s, e, year in years_by_sentence.get(row.sent_id, [])]
+        for match in RELATIVE_YEAR.finditer(row.sentence):
+            s, e = match.start() + row.sentence_start, match.end() + row.sentence_start
+            year = article_year[index] + RELATIVE_OFFSET[match.group("which").lower()]
+            candidates.append((max(s - row.end, row.start - e, 0), 1, year))
+        if candidates:
+            distance, relative, year = min(candidates)
+            years.append(int(year))
+            sources.append("relative" if relative else "sentence")
+        else:
+            years.append(int(article_year[index]))
+            sources.append("article")
+    return figures.assign(year=np.asarray(years, dtype=np.int64), year_source=sources)
+
+
+def shown_value(kind: str, value: float, unit: str, date: str = "") -> str:
+    """A figure as a reader expects it: '$240.1 bn', '38 bn m³', '90%', '7 May 2015', '9 May' (no year written)."""
+    if kind == "date":
+        if date.startswith("--"):
+            parts = date[2:].split("-")
+            month = month_year(f"2000-{parts[0]}").split()[0]
+            return f"{int(parts[1])} {month}" if len(parts) > 1 and parts[1] else month
+        return month_year(date)
+    if kind == "ordinal":
+        number = int(value)
+        suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+        return f"{number}{suffix}"
+    if not math.isfinite(value):
+        return "too large to show"
+    return figure_value(value, kind, unit)
+
+
+def add_shown(figures: pd.DataFrame) -> pd.DataFrame:
+    """``figures`` with a ``shown`` column: each value formatted for people."""
+    shown = [shown_value(k, v, u, d) for k, v, u, d in zip(figures["kind"], figures["value"], figures["unit"], figures["date"])]
+    return figures.assign(shown=shown)
+
+
+def group_claims(figures: pd.DataFrame) -> pd.DataFrame:
+    """Repeated claims: figures of one kind with the same value, unit and measure are one claim, in however many articles.
+
+    One row per claim (money, percent, quantity, count and duration; dates and ranks are references, not claims):
+    claim, measure, kind, value, unit, shown, mentions, articles, periods, doc_ids, example (the first sentence).
+    """
+    _require(figures, ["measure", "kind", "value", "unit", "doc_id", "period", "sentence"], "group_claims")
+    columns = ["claim", "measure", "kind", "value", "unit", "shown", "mentions", "articles", "periods", "doc_ids", "example"]
+    usable = figures[figures["kind"].isin(CLAIM_KINDS)]
+    if usable.empty:
+        return pd.DataFrame(columns=columns)
+    usable = usable.assign(value_key=usable["value"].map(lambda v: float(f"{v:.9g}")))
+    claims = (usable.groupby(["measure", "kind", "value_key", "unit"], sort=True)
+              .agg(value=("value", "first"), mentions=("surface", "size"), articles=("doc_id", "nunique"),
+                   periods=("period", lambda p: "; ".join(sorted(set(p)))),
+                   doc_ids=("doc_id", lambda d: "; ".join(sorted(set(d)))), example=("sentence", "first"))
+              .reset_index().drop(columns="value_key"))
+    claims["shown"] = [shown_value(k, v, u) for k, v, u in zip(claims["kind"], claims["value"], claims["unit"])]
+    claims = claims.sort_values(["articles", "mentions", "measure", "kind", "value", "unit"],
+                                ascending=[False, False, True, True, True, True], ignore_index=True)
+    claims.insert(0, "claim", np.arange(1, len(claims) + 1))
+    return claims[columns]
+
+
+def claim_counts(figures: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+    """Per period and measure: mentions (figure rows), distinct claims, and claims repeated in two or more articles."""
+    usable = figures[figures["kind"].isin(CLAIM_KINDS)]
+    rows = []
+    for period in periods:
+        mine = usable[usable["period"] == period]
+        for measure in sorted(set(usable["measure"])):
+            part = mine[mine["measure"] == measure]
+            keys = part.groupby(["kind", "value", "unit"])["doc_id"].nunique()
+            rows.append({"period": period, "measure": measure, "mentions": len(part), "claims": len(keys),
+                         "repeated_claims": int((keys >= 2).sum())})
+    return pd.DataFrame(rows, columns=["period", "measure", "mentions", "claims", "repeated_claims"])
+
+
+def indicator_table(figures: pd.DataFrame) -> pd.DataFrame:
+    """The comparable indicators (``INDICATORS``: bilateral trade, share settled in national currencies, gas volume,
+    investment, agreements), one row per figure, with the year it refers to (see :func:`reference_years`).
+
+    ``status`` is "target" for a goal (qualifier target, e.g. "$200 billion by 2020") or for a year after the article
+    was published (a plan cannot yet be an actual value), else "actual".
+    """
+    _require(figures, ["measure", "kind", "unit", "qualifier", "published"], "indicator_table")
+    if "year" not in figures.columns:  # years come from the date figures of the same sentence: compute before selecting
+        figures = reference_years(figures)
+    parts = []
+    for name, select in INDICATORS.items():
+        chosen = figures[select(figures)]
+        if len(chosen):
+            parts.append(chosen.assign(indicator=name))
+    if not parts:
+        return pd.DataFrame(columns=INDICATOR_COLUMNS)
+    table = pd.concat(parts, ignore_index=True)
+    article_year = table["published"].astype(str).str.slice(0, 4).astype(int)
+    future = table["year"] > article_year
+    table = table.assign(status=np.where(table["qualifier"].eq("target") | future, "target", "actual"))
+    table = add_shown(table)
+    order = {name: index for index, name in enumerate(INDICATORS)}
+    table = table.assign(_order=table["indicator"].map(order))
+    table = table.sort_values(["_order", "year", "period", "doc_id", "start"], kind="mergesort", ignore_index=True)
+    return table[INDICATOR_COLUMNS]
+
+
+def side_by_side(indicators: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+    """Per indicator: what each period's coverage reports ("$95 bn (2014); target $200 bn (2020)") and the change
+    between the latest actual value each period reports, when both report one in the same unit."""
+    rows = []
+    order = {name: index for index, name in enumerate(INDICATORS)}
+    names = sorted(set(indicators["indicator"]), key=lambda n: (order.get(n, len(order)), n))
+    first, second = periods[:2]
+    for name in names:
+        part = indicators[indicators["indicator"] == name]
+        row = {"indicator": name}
+        latest = {}
+        for period in (first, second):
+            mine = part[part["period"] == period].drop_duplicates(["status", "value", "unit", "year"])
+            row[period] = "; ".join(("target " if r.status == "target" else "") + f"{r.shown} ({r.year})"
+                                    for r in mine.itertuples()) or "not reported"
+            actual = mine[mine["status"] == "actual"].sort_values(["year", "value"])
+            latest[period] = actual.iloc[-1] if len(actual) else None
+        a, b = latest[first], latest[second]
+        if a is None or b is None:
+            row["change"] = "not comparable: " + ("neither period reports an actual value" if a is None and b is None
+                                                  else f"only {first if b is None else second} reports an actual value")
+        elif a["unit"] != b["unit"]:
+            row["change"] = f"not comparable: {a['unit']} against {b['unit']}"
+        elif a["kind"] == "percent":
+            row["change"] = f"{a['shown']} ({a['year']}) → {b['shown']} ({b['year']}): {b['value'] - a['value']:+.0f} points"
+        else:
+            ratio = b["value"] / a["value"] if a["value"] else math.nan
+            row["change"] = f"{a['shown']} ({a['year']}) → {b['shown']} ({b['year']}): ×{ratio:.1f}"
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["indicator", first, second, "change"])
+
+
+def indicator_title(indicators: pd.DataFrame, indicator: str, periods: list[str]) -> str:
+    """A chart title that states the finding for one indicator, computed from the table."""
+    part = indicators[indicators["indicator"] == indicator]
+    actual = part[part["status"] == "actual"].sort_values(["year", "value"])
+    targets = part[part["status"] == "target"].sort_values(["year", "value"])
+    if part.empty:
+        return f"No article reports {indicator}"
+    reporting = [p for p in periods if (part["period"] == p).any()]
+    if len(actual) >= 2 and actual["year"].nunique() >= 2:
+        a, b = actual.iloc[0], actual.iloc[-1]
+        text = f"Reported {indicator} rose from {a['shown']} ({a['year']}) to {b['shown']} ({b['year']})" if b["value"] > a["value"] \
+            else f"Reported {indicator} went from {a['shown']} ({a['year']}) to {b['shown']} ({b['year']})"
+    elif len(actual):
+        a = actual.iloc[-1]
+        text = f"Only {' and '.join(reporting)} coverage reports {indicator}: {a['shown']} ({a['year']})"
+    else:
+        t = targets.iloc[-1]
+        return (f"Only {' and '.join(reporting)} coverage quotes {indicator}, and only as a plan or target: "
+                f"{t['shown']} for {t['year']}")
+    if len(targets):
+        t = targets.iloc[-1]
+        text += f"; target {t['shown']} by {t['year']}"
+    return text
+
+
+@dataclass
+class FigureResult:
+    """The figure stage's tables: every figure with its measure and year, claims, indicators and warnings."""
+
+    figures: pd.DataFrame
+    claims: pd.DataFrame
+    claim_counts: pd.DataFrame
+    indicators: pd.DataFrame
+    side_by_side: pd.DataFrame
+    warnings: pd.DataFrame
+    periods: list
+
+
+def figure_stage(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> FigureResult:
+    """Extract, tag, date, group and compare the figures of a loaded corpus (what notebook 03 shows and 04 reuses)."""
+    periods = corpus.period_names
+    figures = add_shown(reference_years(tag_measures(corpus_figures(corpus, money_warning_above))))
+    indicators = indicator_table(figures)
+    return FigureResult(
+        figures=figures,
+        claims=group_claims(figures),
+        claim_counts=claim_counts(figures, periods),
+        indicators=indicators,
+        side_by_side=side_by_side(indicators, periods),
+        warnings=figures[figures["warning"] != ""].reset_index(drop=True),
+        periods=periods,
+    )
+
+
+def stage_parameters(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> dict:
+    """The parameters that key the stored result: the same dict in notebooks 03 and 04 finds the same result."""
+    return {"periods": corpus.period_names, "money_warning_above": float(money_warning_above)}
+
+
+def figure_results(corpus, reports_dir: str | Path, money_warning_above: float = MONEY_WARNING_ABOVE) -> FigureResult:
+    """:func:`figure_stage`, computed once per run and stored under ``reports_dir`` (notebook 04 calls this)."""
+    return cached(reports_dir, STAGE_NAME, corpus.fingerprint, stage_parameters(corpus, money_warning_above),
+                  lambda: figure_stage(corpus, money_warning_above))
+
+
+def findings_markdown(result: FigureResult) -> str:
+    """Sentences of findings, every number computed from the tables: figures per period, repeated claims, indicators."""
+    figures, periods = result.figures, result.periods
+    lines = []
+    counts = figures.groupby("period").size()
+    claimed = figures[figures["kind"].isin(CLAIM_KINDS)]
+    per_doc = claimed.groupby("period")["doc_id"].nunique()
+    docs = figures.groupby("period")["doc_id"].nunique()
+    for period in periods:
+        mine = claimed[claimed["period"] == period]
+        top = mine["measure"].value_counts()
+        top = top[top.index != OTHER]
+        lines.append(f"- **{period}**: {count_phrase(int(counts.get(period, 0)), 'figure')} in "
+                     f"{count_phrase(int(docs.get(period, 0)), 'article')}, {len(mine):,} of them measurements (money, shares, "
+                     f"quantities, counts, durations) in {count_phrase(int(per_doc.get(period, 0)), 'article')}"
+                     + (f"; the most quoted measure is *{top.index[0]}* ({int(top.iloc[0]):,})." if len(top) else "."))
+    repeated = result.claims[result.claims["articles"] >= 2]
+    lines.append(f"- {len(result.claims):,} distinct claims from {len(claimed):,} mentions; "
+                 + (f"{len(repeated):,} claims appear in two or more articles, the most repeated being "
+                    f"{repeated.iloc[0]['shown']} ({repeated.iloc[0]['measure']}, {int(repeated.iloc[0]['articles']):,} articles)."
+                    if len(repeated) else "no claim appears in more than one article."))
+    for indicator, first, second, change in result.side_by_side.itertuples(index=False, name=None):
+        said = [f"{period} coverage reports {value}" if value != "not reported" else f"{period} coverage does not report it"
+                for period, value in zip(periods, (first, second))]
+        lines.append(f"- *{indicator}*: {'; '.join(said)}. Change: {change}.")
+    return "\n".join(lines)

@@ -1,0 +1,100 @@
+"""Measure tags, reference years, claims, indicators and the side-by-side table of the figure stage."""
+
+import pandas as pd
+import pytest
+
+from analysis import figure_measures as fm
+from analysis.cache import cache_key
+from analysis.corpus import load_corpus
+from analysis.figures import extract_figures
+
+
+def figures_of(text: str, published: str = "2015-05-07", doc_id: str = "d1", period: str = "early") -> pd.DataFrame:
+    """extract_figures output shaped like corpus_figures (one article)."""
+    table = extract_figures(text)
+    return table.assign(doc_id=doc_id, outlet="Outlet", period=period, published=published,
+                        sent_id=doc_id + ":" + table["sentence_start"].astype(str))
+
+
+@pytest.mark.parametrize("sentence, start, end, unit, measure", [
+    ("Bilateral trade stood at $95 billion in 2014.", 25, 36, "USD", "bilateral trade"),
+    ("The pipeline will carry 38 bcm.", 24, 30, "m3", "energy and gas"),   # by unit
+    ("They signed 11 agreements.", 12, 25, "agreement", "meetings and agreements"),
+    ("The navies deployed nine boats.", 20, 30, "boat", "military"),
+    ("The weather was fine for 3 days.", 25, 31, "day", "other"),
+])
+def test_measure_rule(sentence, start, end, unit, measure):
+    assert fm.measure_of(sentence, start, end, unit) == measure
+
+
+def test_nearest_keyword_wins():
+    sentence = "Gas exports aside, China invested $17 billion in infrastructure."
+    start = sentence.index("$17")
+    assert fm.measure_of(sentence, start, start + 11, "USD") == "investment"
+
+
+def test_reference_year_rule():
+    table = fm.reference_years(figures_of(
+        "Bilateral trade stood at $95 billion in 2014, and China aims for $200 billion by 2020. "
+        "Last year China invested $17 billion. Trade is worth $5 billion."))
+    years = table.set_index("surface")[["year", "year_source"]].to_dict("index")
+    assert years["$95 billion"] == {"year": 2014, "year_source": "sentence"}
+    assert years["$200 billion"] == {"year": 2020, "year_source": "sentence"}
+    assert years["$17 billion"] == {"year": 2014, "year_source": "relative"}
+    assert years["$5 billion"] == {"year": 2015, "year_source": "article"}
+
+
+def test_claims_count_repeats_once():
+    one = figures_of("Trade stood at $95 billion.", doc_id="a")
+    two = figures_of("Bilateral trade reached $95 billion, up from $88 billion.", doc_id="b", period="late")
+    figures = fm.tag_measures(pd.concat([one, two], ignore_index=True))
+    claims = fm.group_claims(figures)
+    assert len(claims) == 2 and claims.iloc[0]["shown"] == "$95 bn"
+    assert (claims.iloc[0]["mentions"], claims.iloc[0]["articles"]) == (2, 2)
+    counts = fm.claim_counts(figures, ["early", "late"]).set_index(["period", "measure"])
+    assert counts.loc[("late", "bilateral trade"), "mentions"] == 2
+
+
+def test_indicators_tell_targets_from_actuals_and_compare_periods():
+    early = figures_of("Bilateral trade stood at $95 billion in 2014 and should reach $200 billion by 2020.")
+    late = figures_of("Trade hit 240.1 billion dollars in 2023, 90% settled in yuan and rubles.", published="2024-05-17",
+                      doc_id="d2", period="late")
+    indicators = fm.indicator_table(fm.tag_measures(pd.concat([early, late], ignore_index=True)))
+    trade = indicators[indicators["indicator"] == "bilateral trade"]
+    assert trade[["year", "status", "shown"]].values.tolist() == [[2014, "actual", "$95 bn"], [2020, "target", "$200 bn"],
+                                                                  [2023, "actual", "$240.1 bn"]]
+    side = fm.side_by_side(indicators, ["early", "late"]).set_index("indicator")
+    assert side.loc["bilateral trade", "early"] == "$95 bn (2014); target $200 bn (2020)"
+    assert side.loc["bilateral trade", "change"].endswith("×2.5")
+    assert side.loc["share of trade in national currencies", "early"] == "not reported"
+    assert fm.indicator_title(indicators, "bilateral trade", ["early", "late"]).startswith(
+        "Reported bilateral trade rose from $95 bn (2014) to $240.1 bn (2023)")
+
+
+def test_missing_columns_are_named():
+    with pytest.raises(ValueError, match="sentence_start"):
+        fm.tag_measures(pd.DataFrame({"sentence": [], "start": [], "end": [], "unit": []}))
+
+
+def test_stage_on_the_seeds_and_its_cache_key():
+    corpus = load_corpus()
+    result = fm.figure_stage(corpus)
+    assert {"measure", "year", "shown"} <= set(result.figures.columns)
+    assert set(result.figures["measure"]) <= {"bilateral trade", "energy and gas", "investment", "military",
+                                              "meetings and agreements", "other"}
+    assert list(result.side_by_side.columns) == ["indicator", *corpus.period_names, "change"]
+    assert "bilateral trade" in set(result.indicators["indicator"])
+    assert fm.findings_markdown(result).count("\n- ") >= 2
+    # notebook 03 and notebook 04 key the stored result identically
+    assert cache_key(fm.STAGE_NAME, corpus.fingerprint, fm.stage_parameters(corpus)) == \
+        cache_key("figures", corpus.fingerprint, {"periods": corpus.period_names, "money_warning_above": 1e15})
+
+
+@pytest.mark.parametrize("kind, value, unit, date, shown", [
+    ("money", 2.401e11, "USD", "", "$240.1 bn"), ("quantity", 3.8e10, "m3", "", "38 bn m³"),
+    ("percent", 90.0, "%", "", "90%"), ("date", 2015.0, "", "2015-05-07", "7 May 2015"),
+    ("date", float("nan"), "", "--05-09", "9 May"), ("date", float("nan"), "", "--09", "September"),
+    ("ordinal", 22.0, "", "", "22nd"), ("ordinal", 11.0, "", "", "11th"),
+])
+def test_shown_values(kind, value, unit, date, shown):
+    assert fm.shown_value(kind, value, unit, date) == shown
