@@ -1,4 +1,4 @@
-"""Each stage's computation behind one call, stored once per run so later notebooks (04, 05) reuse it.
+"""The topic and comparison stages behind one call each, stored once per run so notebooks 04 and 05 reuse them.
 
 A notebook run alone computes what it needs; in a full run the second caller loads the first caller's result.
 """

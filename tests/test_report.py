@@ -65,3 +65,23 @@ def test_failing_notebook_names_itself_and_keeps_previous_report(tmp_path):
 
 def test_parse_value():
     assert parse_value("5") == 5 and parse_value('{"a": [1]}') == {"a": [1]} and parse_value("nmf") == "nmf"
+
+
+def test_every_stage_writes_its_tables_and_charts(report):
+    root, _ = report
+    tables = root / "reports" / "tables"
+    for name in ("topics", "topic_prevalence", "unit_topics", "figures", "distinctive_terms", "distinctive_terms_in_context",
+                 "frame_shares", "frame_differences", "actor_rates", "actor_differences", "figures_side_by_side"):
+        assert (tables / f"{name}.csv").exists(), f"tables/{name}.csv missing"
+    for name in ("topic_share_by_period", "distinctive_terms_log_odds", "frame_share_by_period", "actor_mentions_by_period"):
+        assert (root / "figures" / f"{name}.png").exists() and (root / "figures" / f"{name}.svg").exists()
+
+
+def test_front_page_is_the_report_notebook_and_every_page_states_its_run(report):
+    root, front = report
+    page = front.read_text(encoding="utf-8")
+    assert "What changed, in brief" in page and "04_compare_periods.html" in page
+    for html_page in sorted((root / "reports").glob("*.html")):
+        text = html_page.read_text(encoding="utf-8")
+        assert "Run details" in text and "fingerprint" in text, f"{html_page.name} does not state its run"
+        assert "Traceback" not in text and "Warning:" not in text, f"{html_page.name} shows an error or warning"
