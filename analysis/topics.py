@@ -28,7 +28,8 @@ LABEL_TERMS = 3
 EXAMPLES = 3  # representative units per topic (stm's findThoughts)
 MAX_DF_SHARE = 0.5  # terms found in more than half the units ("china", "russia" here) say nothing about themes
 MIN_DF = 2  # a term in one unit only cannot co-occur with anything
-SEARCH_MAX_UNITS = 2000  # the k search fits on at most this many units (a seeded sample) to stay fast at scale
+LDA_MAX_ITER = 15  # passes of batch variational Bayes; LDA is far slower than NMF, so it gets fewer
+SEARCH_MAX_UNITS = {"nmf": 2000, "lda": 500}  # the k search fits on at most this many units (a seeded sample)
 REFIT_MAX_UNITS = 5000  # leave-one-out refits use at most this many units
 LOO_MAX_GROUPS = 30  # above this many documents, leave-one-out drops one of 10 seeded groups of documents instead
 LOO_GROUPS = 10
@@ -108,7 +109,7 @@ def fit(matrix, model: str, k: int, random_state: int, *, init: str = "nndsvda")
         else:
             method = "batch" if matrix.shape[0] <= 5000 else "online"
             estimator = LatentDirichletAllocation(n_components=k, learning_method=method, random_state=random_state,
-                                                  max_iter=30 if method == "batch" else 10, batch_size=512)
+                                                  max_iter=LDA_MAX_ITER if method == "batch" else 5, batch_size=1024)
             unit_topic = estimator.fit_transform(matrix)
     topic_term = estimator.components_
     row_sums = unit_topic.sum(axis=1, keepdims=True)
@@ -225,7 +226,7 @@ def fit_topic_stage(corpus, *, unit: str = "paragraph", model: str = "nmf", n_to
         if not k_values:
             raise TopicModelError(f"Parameter 'n_topics' is 'auto' but the {n_units:,} {unit} units allow no k in "
                                   f"{k_min}–{k_max}; lower k_min or use more text.")
-        sample = _sample(n_units, SEARCH_MAX_UNITS, random_seed)
+        sample = _sample(n_units, SEARCH_MAX_UNITS[model], random_seed)
         if len(sample) < n_units:
             notes.append(f"The k search fitted each candidate on a seeded sample of {len(sample):,} of {n_units:,} units "
                          f"({n_restarts} restarts each); the final model uses every unit.")
