@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.bootstrap import DEFAULT_RESAMPLES, PeriodComparison, compare_periods
-from analysis.keywords import group_patterns, read_keyword_file
+from analysis.keywords import group_counts, keyword_index, read_keyword_file
 
 ACTORS_FILE = "actors.csv"
 
@@ -33,28 +33,29 @@ def count_mentions(texts: pd.Series, actors: pd.DataFrame | None = None) -> pd.D
     1           1               0              0
     """
     actors = load_actors() if actors is None else actors
-    patterns = group_patterns(actors, "actor")
-    return pd.DataFrame({actor: texts.str.count(patterns[actor]).astype(int) for actor in actor_groups(actors)},
-                        index=texts.index)
+    return group_counts(texts, keyword_index(actors, "actor"))
 
 
-def document_mentions(paragraphs: pd.DataFrame, documents: pd.DataFrame, actors: pd.DataFrame | None = None) -> pd.DataFrame:
+def document_mentions(paragraphs: pd.DataFrame, documents: pd.DataFrame, actors: pd.DataFrame | None = None, *,
+                      counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per document: doc_id, period, outlet, words, and per actor its mentions per 1,000 words (columns named by actor).
 
     Counts come from the cleaned paragraphs; ``words`` is the document's cleaned word count (``n_words``), which
-    also weights documents when per-period rates are pooled.
+    also weights documents when per-period rates are pooled. ``counts`` (from :func:`count_mentions` on the
+    paragraphs) saves a second scan of the text.
     """
-    counts = count_mentions(paragraphs["text"], actors).groupby(paragraphs["doc_id"]).sum()
+    counts = (count_mentions(paragraphs["text"], actors) if counts is None else counts).groupby(paragraphs["doc_id"]).sum()
     docs = documents.set_index("doc_id")[["period", "outlet", "n_words"]].rename(columns={"n_words": "words"})
     counts = counts.reindex(docs.index, fill_value=0)
     rates = counts.mul(1000).div(docs["words"].clip(lower=1), axis=0)
     return pd.concat([docs, rates], axis=1).reset_index().sort_values("doc_id", ignore_index=True)
 
 
-def mention_counts(paragraphs: pd.DataFrame, actors: pd.DataFrame | None = None) -> pd.DataFrame:
+def mention_counts(paragraphs: pd.DataFrame, actors: pd.DataFrame | None = None, *,
+                   counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """Raw mention counts per actor and period (actor, group, period, mentions), for tables beside the rates."""
     actors = load_actors() if actors is None else actors
-    counts = count_mentions(paragraphs["text"], actors).groupby(paragraphs["period"]).sum()
+    counts = (count_mentions(paragraphs["text"], actors) if counts is None else counts).groupby(paragraphs["period"]).sum()
     table = counts.stack().rename("mentions").reset_index().rename(columns={"level_1": "actor"})
     table.columns = ["period", "actor", "mentions"]
     table["group"] = table["actor"].map(actor_groups(actors))
@@ -62,10 +63,11 @@ def mention_counts(paragraphs: pd.DataFrame, actors: pd.DataFrame | None = None)
 
 
 def actor_comparison(paragraphs: pd.DataFrame, documents: pd.DataFrame, periods: list[str], *, random_state: int,
-                     n_resamples: int = DEFAULT_RESAMPLES, actors: pd.DataFrame | None = None) -> PeriodComparison:
+                     n_resamples: int = DEFAULT_RESAMPLES, actors: pd.DataFrame | None = None,
+                     counts: pd.DataFrame | None = None) -> PeriodComparison:
     """Mentions per 1,000 words of each actor per period (documents weighted by their words, so the estimate is
     the period's pooled rate), 95% intervals resampling documents, the change and its leave-one-out check."""
-    table = document_mentions(paragraphs, documents, actors)
+    table = document_mentions(paragraphs, documents, actors, counts=counts)
     names = list(actor_groups(actors))
     return compare_periods(table, names, periods[0], periods[1], random_state=random_state,
                            n_resamples=n_resamples, weight_column="words")

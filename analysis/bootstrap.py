@@ -135,13 +135,16 @@ def bootstrap_draws(
         n_docs = len(doc_index)
         weight_sums = np.bincount(doc_codes, weights=weights, minlength=n_docs)
         picks = rng.integers(0, n_docs, size=(n_resamples, n_docs))
-        counts = np.zeros((n_resamples, n_docs))
-        np.add.at(counts, (np.repeat(np.arange(n_resamples), n_docs), picks.ravel()), 1)
+        offsets = (np.arange(n_resamples) * n_docs)[:, None]
+        counts = np.bincount((picks + offsets).ravel(), minlength=n_resamples * n_docs).reshape(n_resamples, n_docs)
+        counts = counts.astype(float)  # float matrix products use BLAS
         denominators = counts @ weight_sums
-        for measure in value_columns:
-            sums = np.bincount(doc_codes, weights=weights * part[measure].to_numpy(float), minlength=n_docs)
+        sums = np.column_stack([np.bincount(doc_codes, weights=weights * part[measure].to_numpy(float), minlength=n_docs)
+                                for measure in value_columns]) if value_columns else np.zeros((n_docs, 0))
+        totals = counts @ sums
+        for index, measure in enumerate(value_columns):
             with np.errstate(invalid="ignore", divide="ignore"):
-                out[(measure, period)] = np.where(denominators > 0, (counts @ sums) / denominators, np.nan)
+                out[(measure, period)] = np.where(denominators > 0, totals[:, index] / denominators, np.nan)
     return out
 
 

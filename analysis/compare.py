@@ -165,24 +165,38 @@ def keyword_in_context(sentences: pd.DataFrame, pattern: re.Pattern, *, per_peri
     """Up to ``per_period`` sentences per period that contain ``pattern``: left context, keyword, right context.
 
     ``sentences`` needs columns period, doc_id, outlet, sent_id and text. Sentences from different documents are
-    preferred (one per document before a second from the same one), in ``order_by`` order.
+    preferred (one per document before a second from the same one), in ``order_by`` order. The scan of a period
+    stops as soon as it has ``per_period`` sentences from different documents, so frequent terms cost little.
     """
     columns = ["period", "doc_id", "outlet", "sent_id", "left", "keyword", "right"]
-    hits = sentences[sentences["text"].str.contains(pattern, regex=True)]
-    if hits.empty:
-        return pd.DataFrame(columns=columns)
-    hits = hits.sort_values(order_by, kind="mergesort")
-    hits = hits.assign(_nth=hits.groupby("doc_id").cumcount())
-    chosen = hits.sort_values(["_nth", order_by], kind="mergesort").groupby("period", sort=False).head(per_period)
     rows = []
-    for row in chosen.itertuples(index=False):
-        match = pattern.search(row.text)
-        left = row.text[:match.start()]
-        right = row.text[match.end():]
-        rows.append({"period": row.period, "doc_id": row.doc_id, "outlet": row.outlet, "sent_id": row.sent_id,
-                     "left": ("…" + left[-width:]) if len(left) > width else left, "keyword": match.group(0),
-                     "right": (right[:width] + "…") if len(right) > width else right})
+    for period, part in sentences.sort_values(order_by, kind="mergesort").groupby("period", sort=True):
+        first_per_doc, repeats = [], []
+        seen = set()
+        for row in part.itertuples(index=False):
+            match = pattern.search(row.text)
+            if match is None:
+                continue
+            (repeats if row.doc_id in seen else first_per_doc).append((row, match))
+            seen.add(row.doc_id)
+            if len(first_per_doc) >= per_period:
+                break
+        for row, match in (first_per_doc + repeats)[:per_period]:
+            left, right = row.text[:match.start()], row.text[match.end():]
+            rows.append({"period": period, "doc_id": row.doc_id, "outlet": row.outlet, "sent_id": row.sent_id,
+                         "left": ("…" + left[-width:]) if len(left) > width else left, "keyword": match.group(0),
+                         "right": (right[:width] + "…") if len(right) > width else right})
     return pd.DataFrame(rows, columns=columns).sort_values(["period", "sent_id"], ignore_index=True)
+
+
+def terms_in_context(sentences: pd.DataFrame, top: pd.DataFrame, *, per_period: int = 2) -> pd.DataFrame:
+    """Keyword-in-context lines for every term of ``top`` (columns term, favours), from both periods."""
+    columns = ["term", "favours", "period", "doc_id", "outlet", "sent_id", "left", "keyword", "right"]
+    if top.empty:
+        return pd.DataFrame(columns=columns)
+    parts = [keyword_in_context(sentences, term_regex(row.term), per_period=per_period)
+             .assign(term=row.term, favours=row.favours) for row in top.itertuples(index=False)]
+    return pd.concat(parts, ignore_index=True)[columns]
 
 
 @dataclass
@@ -216,9 +230,6 @@ def vocabulary_comparison(documents: pd.DataFrame, sentences: pd.DataFrame, peri
     top = top_terms(table, top_n, labels)
     loo = leave_one_out_terms(matrix, terms, documents["doc_id"].to_numpy(), doc_periods, top["term"].tolist(),
                               labels, prior_scale=prior_scale)
-    kwic = [keyword_in_context(sentences, term_regex(row.term), per_period=kwic_per_period)
-            .assign(term=row.term, favours=row.favours) for row in top.itertuples(index=False)]
-    kwic_columns = ["term", "favours", "period", "doc_id", "outlet", "sent_id", "left", "keyword", "right"]
-    kwic_table = pd.concat(kwic, ignore_index=True)[kwic_columns] if kwic else pd.DataFrame(columns=kwic_columns)
+    kwic_table = terms_in_context(sentences, top, per_period=kwic_per_period)
     return VocabularyComparison(table, top, term_robustness(top, loo), loo, kwic_table,
                                 {labels[0]: int(counts_a.sum()), labels[1]: int(counts_b.sum())})

@@ -18,6 +18,7 @@ from analysis.cache import cached
 from analysis.display import figure_value, month_year
 from analysis.findings import count_phrase
 from analysis.figures import MONEY_WARNING_ABOVE, corpus_figures
+from analysis.keywords import trie
 from analysis.paths import data_file
 
 MEASURES_FILE = "measure_keywords.csv"
@@ -61,31 +62,11 @@ def measure_rules() -> tuple[dict, re.Pattern, list[str], list[str]]:
         else:
             keywords.append((row.keyword.lower(), row.measure))
     # One pattern for all keywords, factored by shared prefixes (fast); a whole word that starts with a keyword matches.
-    pattern = re.compile(rf"(?<!\w)(?P<keyword>{_trie(k for k, _ in keywords)})\w*", re.IGNORECASE)
+    pattern = re.compile(rf"(?<!\w)(?P<keyword>{trie(k for k, _ in keywords)})\w*", re.IGNORECASE)
     lookup = {}
     for keyword, measure in keywords:
         lookup.setdefault(keyword, measure)
     return by_unit, pattern, lookup, order
-
-
-def _trie(words) -> str:
-    """An alternation of ``words`` factored by shared prefixes, longest first; a space also matches a hyphen or line break."""
-    root: dict = {}
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        branches = [(r"[\s-]+" if char == " " else re.escape(char)) + emit(child)
-                    for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return "(?:" + emit(root) + ")"
 
 
 @lru_cache(maxsize=4096)

@@ -27,6 +27,9 @@ def _axis_scale(values: pd.Series) -> tuple[float, str]:
     return 1.0, ""
 
 
+MAX_LABELS = 8  # per period and status: beyond this only the most reported values are labelled
+
+
 def plot_indicator(indicators: pd.DataFrame, indicator: str, periods: list[str], *, title: str, source: str,
                    ylabel: str) -> Figure:
     """One indicator's values by the year they refer to, coloured by the period whose coverage reports them;
@@ -41,10 +44,18 @@ def plot_indicator(indicators: pd.DataFrame, indicator: str, periods: list[str],
             points = mine[mine["status"] == status]
             if points.empty:
                 continue
-            ax.scatter(points["year"], points["value"] / factor, s=80, marker=style["marker"],
+            # One marker per distinct (year, value): a claim repeated by many articles is drawn once, labelled with
+            # how many articles report it, so the chart stays readable (and fast) with thousands of articles.
+            distinct = (points.groupby(["year", "value"], sort=True)
+                        .agg(shown=("shown", "first"), outlet=("outlet", "first"), articles=("doc_id", "nunique"))
+                        .reset_index())
+            ax.scatter(distinct["year"], distinct["value"] / factor, s=80, marker=style["marker"],
                        facecolors=style["color"] if filled else "white", edgecolors=style["color"], linewidths=2, zorder=3)
-            for row in points.itertuples():
-                label = ("target " if status == "target" else "") + f"{row.shown}\n{row.outlet}"
+            if len(distinct) > MAX_LABELS:
+                distinct = distinct.sort_values(["articles", "year", "value"], ascending=[False, True, True]).head(MAX_LABELS)
+            for row in distinct.itertuples():
+                source_text = row.outlet if row.articles == 1 else f"{row.articles:,} articles"
+                label = ("target " if status == "target" else "") + f"{row.shown}\n{source_text}"
                 ax.annotate(label, (row.year, row.value / factor), xytext=(8, -6), textcoords="offset points",
                             fontsize=8, color=style["color"])
     handles = [Line2D([], [], marker=period_style(p, periods)["marker"], color=period_style(p, periods)["color"],

@@ -5,10 +5,11 @@ The dictionary is ``analysis/data/frames.csv``; shares get intervals from resamp
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.bootstrap import DEFAULT_RESAMPLES, PeriodComparison, compare_periods
-from analysis.keywords import group_patterns, read_keyword_file
+from analysis.keywords import find_keywords, keyword_index, read_keyword_file
 
 FRAMES_FILE = "frames.csv"
 
@@ -24,7 +25,14 @@ def frame_names(frames: pd.DataFrame | None = None) -> list[str]:
     return list(dict.fromkeys(frames["frame"]))
 
 
-def sentence_frames(sentences: pd.DataFrame, frames: pd.DataFrame | None = None) -> pd.DataFrame:
+def frame_matches(sentences: pd.DataFrame, frames: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every frame-dictionary match in the sentences (row, group, matched): one scan that the functions below share."""
+    frames = load_frames() if frames is None else frames
+    return find_keywords(sentences["text"], keyword_index(frames, "frame"))
+
+
+def sentence_frames(sentences: pd.DataFrame, frames: pd.DataFrame | None = None, *,
+                    found: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per sentence (sent_id, doc_id, period, outlet) with a 0/1 column per frame.
 
     >>> sents = pd.DataFrame({"sent_id": ["a-1"], "doc_id": ["a"], "period": ["p"], "outlet": ["o"],
@@ -33,38 +41,37 @@ def sentence_frames(sentences: pd.DataFrame, frames: pd.DataFrame | None = None)
     [1, 1, 0]
     """
     frames = load_frames() if frames is None else frames
-    patterns = group_patterns(frames, "frame")
-    table = sentences[["sent_id", "doc_id", "period", "outlet"]].copy()
-    for frame in frame_names(frames):
-        table[frame] = sentences["text"].str.contains(patterns[frame], regex=True).astype(int)
-    return table.reset_index(drop=True)
+    found = frame_matches(sentences, frames) if found is None else found
+    names = frame_names(frames)
+    codes = pd.Categorical(found["group"], categories=names).codes.astype(np.int64)
+    hits = np.zeros((len(sentences), len(names)), dtype=int)
+    hits[found["row"].to_numpy(dtype=np.int64), codes] = 1
+    table = sentences[["sent_id", "doc_id", "period", "outlet"]].reset_index(drop=True)
+    return pd.concat([table, pd.DataFrame(hits, columns=names)], axis=1)
 
 
-def frame_words(sentences: pd.DataFrame, frames: pd.DataFrame | None = None) -> pd.DataFrame:
+def frame_words(sentences: pd.DataFrame, frames: pd.DataFrame | None = None, *,
+                found: pd.DataFrame | None = None) -> pd.DataFrame:
     """The words that carried each frame, per period (frame, period, word, matches), so a reader sees what drives it.
 
     Matched text is lower-cased and its white space collapsed ("Power  of Siberia" -> "power of siberia").
     """
-    frames = load_frames() if frames is None else frames
-    patterns = group_patterns(frames, "frame")
-    tables = []
-    for frame in frame_names(frames):
-        found = sentences["text"].str.findall(patterns[frame]).explode().dropna()
-        if found.empty:
-            continue
-        words = found.str.lower().str.replace(r"\s+", " ", regex=True)
-        counts = words.groupby([sentences.loc[words.index, "period"], words]).size()
-        tables.append(counts.rename("matches").rename_axis(["period", "word"]).reset_index().assign(frame=frame))
-    if not tables:
-        return pd.DataFrame(columns=["frame", "period", "word", "matches"])
-    return (pd.concat(tables, ignore_index=True)[["frame", "period", "word", "matches"]]
-            .sort_values(["frame", "period", "matches", "word"], ascending=[True, True, False, True], ignore_index=True))
+    found = frame_matches(sentences, frames) if found is None else found
+    columns = ["frame", "period", "word", "matches"]
+    if found.empty:
+        return pd.DataFrame(columns=columns)
+    found = found.assign(period=sentences["period"].to_numpy()[found["row"]],
+                         word=found["matched"].str.lower().str.replace(r"\s+", " ", regex=True), frame=found["group"])
+    table = found.groupby(["frame", "period", "word"]).size().rename("matches").reset_index()
+    return table[columns].sort_values(["frame", "period", "matches", "word"], ascending=[True, True, False, True],
+                                      ignore_index=True)
 
 
 def frame_comparison(sentences: pd.DataFrame, periods: list[str], *, random_state: int,
-                     n_resamples: int = DEFAULT_RESAMPLES, frames: pd.DataFrame | None = None) -> PeriodComparison:
+                     n_resamples: int = DEFAULT_RESAMPLES, frames: pd.DataFrame | None = None,
+                     found: pd.DataFrame | None = None) -> PeriodComparison:
     """Share of sentences carrying each frame per period, its 95% interval (documents resampled), the change
     between the first two periods and whether it survives leaving out any one document."""
-    table = sentence_frames(sentences, frames)
+    table = sentence_frames(sentences, frames, found=found)
     return compare_periods(table, frame_names(frames), periods[0], periods[1], random_state=random_state,
                            n_resamples=n_resamples)

@@ -6,7 +6,9 @@ One rule for every list: a term matches whole words; ``prefix`` terms also match
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.paths import data_file
@@ -49,13 +51,89 @@ def term_regex(term: str, match: str = "prefix", case: str = "any") -> str:
     return rf"(?<!\w){core}(?!\w)"
 
 
-def group_patterns(table: pd.DataFrame, group_column: str) -> dict[str, re.Pattern]:
-    """One compiled pattern per group (frame or actor): its terms as alternatives, longest first.
+def trie(words) -> str:
+    """An alternation of ``words`` factored by shared prefixes (fast to match), longest match first; a space in a
+    word also matches hyphens and line breaks ("no limits" finds "no-limits")."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
 
-    Longest first makes "Xi Jinping" one mention, not "Xi Jinping" and "Xi".
+    def emit(node: dict) -> str:
+        branches = [(r"[\s-]+" if char == " " else re.escape(char)) + emit(child)
+                    for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + emit(root) + ")"
+
+
+def _normal(text: str, case: str) -> str:
+    joined = " ".join(re.split(r"[\s-]+", text))
+    return joined.lower() if case == "any" else joined
+
+
+@dataclass(frozen=True)
+class KeywordIndex:
+    """Every term of a keyword file in two patterns (case-insensitive and exact), and what each term stands for."""
+
+    patterns: tuple  # ((case, compiled pattern), ...)
+    lookup: dict  # (case, normalised term) -> tuple of (group, match kind)
+    groups: tuple  # group names in file order
+
+
+def keyword_index(table: pd.DataFrame, group_column: str) -> KeywordIndex:
+    """Compile a keyword table (group, term, match, case) into a :class:`KeywordIndex`."""
+    lookup: dict = {}
+    patterns = []
+    for case in CASE_KINDS:
+        rows = table[table["case"] == case]
+        if rows.empty:
+            continue
+        for row in rows.itertuples(index=False):
+            key = (case, _normal(row.term, case))
+            lookup[key] = lookup.get(key, ()) + ((getattr(row, group_column), row.match),)
+        words = sorted({_normal(term, case) for term in rows["term"]})
+        flags = re.IGNORECASE if case == "any" else 0
+        patterns.append((case, re.compile(rf"(?<!\w)(?P<term>{trie(words)})(?P<tail>\w*)", flags)))
+    return KeywordIndex(tuple(patterns), lookup, tuple(dict.fromkeys(table[group_column])))
+
+
+def find_keywords(texts: pd.Series, index: KeywordIndex) -> pd.DataFrame:
+    """Every keyword match in ``texts``: one row per (text position, group) with the matched words.
+
+    Columns ``row`` (position in ``texts``), ``group``, ``matched``. The longest listed term starting at a word wins;
+    a ``word`` term matches only when no letters follow it, a ``prefix`` term also inside a longer word.
+
+    >>> index = keyword_index(pd.DataFrame({"g": ["A", "A", "B"], "term": ["gas", "sanction", "US"],
+    ...                                     "match": ["word", "prefix", "word"], "case": ["any", "any", "exact"]}), "g")
+    >>> find_keywords(pd.Series(["Gas sanctions", "gasoline for us", "the US"]), index).values.tolist()
+    [[0, 'A', 'Gas'], [0, 'A', 'sanctions'], [2, 'B', 'US']]
     """
-    patterns = {}
-    for group, rows in table.groupby(group_column, sort=True):
-        rows = rows.assign(_length=rows["term"].str.len()).sort_values(["_length", "term"], ascending=[False, True])
-        patterns[group] = re.compile("|".join(term_regex(r.term, r.match, r.case) for r in rows.itertuples()))
-    return patterns
+    rows, groups, matched = [], [], []
+    for position, text in enumerate(texts.tolist()):
+        for case, pattern in index.patterns:
+            for match in pattern.finditer(text):
+                entries = index.lookup.get((case, _normal(match.group("term"), case)), ())
+                for group, kind in entries:
+                    if kind == "word" and match.group("tail"):
+                        continue
+                    rows.append(position)
+                    groups.append(group)
+                    matched.append(match.group(0))
+    table = pd.DataFrame({"row": rows, "group": groups, "matched": matched})
+    return table.sort_values(["row", "group"], kind="mergesort", ignore_index=True)
+
+
+def group_counts(texts: pd.Series, index: KeywordIndex) -> pd.DataFrame:
+    """Matches per text and group: same index as ``texts``, one integer column per group (in file order)."""
+    found = find_keywords(texts, index)
+    columns = list(index.groups)
+    codes = pd.Categorical(found["group"], categories=columns).codes
+    flat = np.bincount(found["row"].to_numpy(dtype=np.int64) * len(columns) + codes.astype(np.int64),
+                       minlength=len(texts) * len(columns))
+    return pd.DataFrame(flat.reshape(len(texts), len(columns)), index=texts.index, columns=columns)
