@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import time
@@ -19,6 +20,7 @@ from traitlets.config import Config
 from papermill.exceptions import PapermillExecutionError
 
 from analysis.paths import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
+from analysis.progress import ENVIRONMENT_SWITCH
 from analysis.render import render_site
 
 STAGING_DIR = PROJECT_ROOT / "build" / "staging"
@@ -114,6 +116,7 @@ def build_report(corpus_dir: str = "", reports_dir: str | Path | None = None, fi
     parameters = {"corpus_dir": str(resolve(corpus_dir, PROJECT_ROOT / "seeds")),
                   "reports_dir": str(staged_reports), "figures_dir": str(staged_figures), **(extra or {})}
     runs = [] if runs is None else runs
+    os.environ[ENVIRONMENT_SWITCH] = "1"  # kernels inherit it: no progress bars inside the rendered pages
     for source in notebook_paths(notebooks_dir):
         print(f"▶ {source.name}", flush=True)
         run = run_notebook(source, staged_reports / "notebooks" / source.name, parameters, progress)

@@ -20,6 +20,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 from analysis.bootstrap import DEFAULT_RESAMPLES, compare_periods
 from analysis.preprocess import document_term_matrix
+from analysis.progress import progress
 
 MODELS = ("nmf", "lda")
 UNITS = ("paragraph", "document")
@@ -163,7 +164,7 @@ def search_k(matrix, presence, model: str, k_values: list[int], *, n_restarts: i
     each with its own seed derived from ``random_state``.
     """
     rows = []
-    for k in k_values:
+    for k in progress(k_values, "k search"):
         runs = []
         for restart in range(n_restarts):
             init = "nndsvda" if restart == 0 else "random"
@@ -318,7 +319,7 @@ def leave_one_out_refits(units: pd.DataFrame, matrix, model: str, k: int, weight
         mode = "group"
     reference = weights / np.maximum(np.linalg.norm(weights, axis=1, keepdims=True), 1e-300)
     rows = []
-    for name, dropped in groups.items():
+    for name, dropped in progress(groups.items(), f"leave-one-{mode}-out refits", total=len(groups)):
         keep = np.flatnonzero(~units["doc_id"].isin(dropped).to_numpy())
         kept_units = units.iloc[keep]
         if kept_units["period"].isin(periods[:1]).sum() == 0 or kept_units["period"].isin(periods[1:2]).sum() == 0 or len(keep) <= k:

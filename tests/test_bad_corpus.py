@@ -80,3 +80,16 @@ def test_fatal_problem_stops_with_the_file_named(tmp_path):
     with pytest.raises(ReportError, match=r"01_load_corpus.ipynb failed.*missing.txt"):
         build_report(str(corpus), tmp_path / "reports", tmp_path / "figures", progress=False, staging=tmp_path / "staging")
     assert not (tmp_path / "reports" / "index.html").exists()
+
+
+def test_absurd_numbers_are_kept_and_flagged_in_the_report(bad_report):
+    flagged = (bad_report / "reports" / "tables" / "figure_warnings.csv").read_text(encoding="utf-8")
+    assert "absurd" in flagged and "10^100 dollars" in flagged
+    page = (bad_report / "reports" / "03_extract_figures.html").read_text(encoding="utf-8")
+    assert "10^100 dollars" in page
+
+
+def test_every_stage_page_was_rendered(bad_report):
+    for stem in ("01_load_corpus", "02_topic_model", "03_extract_figures", "04_compare_periods"):
+        assert (bad_report / "reports" / f"{stem}.html").exists(), stem
+    assert "What changed, in brief" in (bad_report / "reports" / "index.html").read_text(encoding="utf-8")
