@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from analysis.keywords import trie
 from analysis.paths import data_file
 
 KINDS = ("money", "percent", "quantity", "count", "duration", "ordinal", "date")
@@ -90,26 +91,6 @@ def _unit_alternation(surfaces) -> str:
 def _unit_key(surface: str) -> str:
     """How a unit is looked up: codes and symbols as written ("USD", "$"), words in lower case ("dollars")."""
     return surface if not any(c.islower() for c in surface) else surface.lower()
-
-
-def _trie(words) -> str:
-    """An alternation of ``words`` factored by shared prefixes ("t(?:wo|hree|en)"), so the regex engine rejects a
-    non-matching word after a character or two instead of trying every word in turn."""
-    root: dict = {}
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return "(?:" + emit(root) + ")"
 
 
 def _number_pattern(tag: str, cardinal: str, tens: str, scale_words: str, scale_abbreviations: str) -> str:
@@ -185,15 +166,15 @@ def grammar() -> Grammar:
     a_modifiers = _alternation(role("a_modifier"), True)
     a_before = re.compile(rf"\b(?i:an?)[ \u00a0]+(?:{a_modifiers}[ \u00a0]+)?$")  # "a " or "a combined " before a scale word
     currency_prefixes = [s for s in prefixes if units[_unit_key(s)][0] == "money"]
-    currency_codes = _trie(s for s in currency_prefixes if len(s) > 1)
+    currency_codes = trie((s for s in currency_prefixes if len(s) > 1), flexible_spaces=False)
     currency_symbols = "".join(re.escape(s) for s in currency_prefixes if len(s) == 1)
     anchor_words = set(cardinals) | set(ordinals) | set(by_type.get("scale", {}))
     anchor = re.compile(rf"""
           \d                                              # a digit
         | [{currency_symbols}]                             # a currency symbol
         | \b{currency_codes}(?![a-z])                    # a currency code: USD, US$
-        | \b{_trie(anchor_words | {w.capitalize() for w in anchor_words})}(?![a-z])  # a number, ordinal or scale word
-        | (?<![A-Z]){_trie(months)}(?![a-z])             # a month (may be glued to a name: "MazumdaruMay 7, 2015")
+        | \b{trie(anchor_words | {w.capitalize() for w in anchor_words}, flexible_spaces=False)}(?![a-z])  # a number, ordinal or scale word
+        | (?<![A-Z]){trie(months, flexible_spaces=False)}(?![a-z])             # a month (may be glued to a name: "MazumdaruMay 7, 2015")
     """, re.VERBOSE)
     number_a = _number_pattern("", cardinal, tens, scale_words, scale_abbreviations)
     number_b = _number_pattern("_m", cardinal, tens, scale_words, f"(?:{scale_abbreviations}|{attached})")

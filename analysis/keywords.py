@@ -51,9 +51,10 @@ def term_regex(term: str, match: str = "prefix", case: str = "any") -> str:
     return rf"(?<!\w){core}(?!\w)"
 
 
-def trie(words) -> str:
-    """An alternation of ``words`` factored by shared prefixes (fast to match), longest match first; a space in a
-    word also matches hyphens and line breaks ("no limits" finds "no-limits")."""
+def trie(words, flexible_spaces: bool = True) -> str:
+    """An alternation of ``words`` factored by shared prefixes ("t(?:wo|hree|en)"), so the regex engine rejects a
+    non-matching word after a character or two; longest match first. With ``flexible_spaces`` a space in a word
+    also matches hyphens and line breaks ("no limits" finds "no-limits")."""
     root: dict = {}
     for word in words:
         node = root
@@ -62,7 +63,7 @@ def trie(words) -> str:
         node[""] = {}
 
     def emit(node: dict) -> str:
-        branches = [(r"[\s-]+" if char == " " else re.escape(char)) + emit(child)
+        branches = [(r"[\s-]+" if char == " " and flexible_spaces else re.escape(char)) + emit(child)
                     for char, child in sorted(node.items()) if char]
         if not branches:
             return ""
