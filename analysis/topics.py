@@ -31,7 +31,7 @@ MAX_DF_SHARE = 0.5  # terms found in more than half the units ("china", "russia"
 MIN_DF = 2  # a term in one unit only cannot co-occur with anything
 LDA_MAX_ITER = 15  # passes of batch variational Bayes; LDA is far slower than NMF, so it gets fewer
 SEARCH_MAX_UNITS = {"nmf": 2000, "lda": 500}  # the k search fits on at most this many units (a seeded sample)
-REFIT_MAX_UNITS = 5000  # leave-one-out refits use at most this many units
+REFIT_MAX_UNITS = {"nmf": 5000, "lda": 1000}  # leave-one-out refits use at most this many units (a seeded sample)
 LOO_MAX_GROUPS = 30  # above this many documents, leave-one-out drops one of 10 seeded groups of documents instead
 LOO_GROUPS = 10
 MATCH_THRESHOLD = 0.5  # a refit topic whose term profile has cosine below this with the original is "not found"
@@ -290,7 +290,7 @@ def fit_topic_stage(corpus, *, unit: str = "paragraph", model: str = "nmf", n_to
     differences = differences.merge(_loo_summary(differences, loo), on="topic", how="left")
     if loo_mode != "article":
         notes.append(f"Leave-one-out drops one of {LOO_GROUPS} seeded groups of articles in turn (not each of the "
-                     f"{units['doc_id'].nunique():,} articles), refitting on at most {REFIT_MAX_UNITS:,} units.")
+                     f"{units['doc_id'].nunique():,} articles), refitting on at most {REFIT_MAX_UNITS[model]:,} units.")
     return TopicResult(
         model=model, unit=unit, k=k, k_search=k_search,
         topics=pd.DataFrame(term_rows), frex=pd.DataFrame(frex_rows), labels=labels, unit_topics=unit_topics,
@@ -324,7 +324,7 @@ def leave_one_out_refits(units: pd.DataFrame, matrix, model: str, k: int, weight
         kept_units = units.iloc[keep]
         if kept_units["period"].isin(periods[:1]).sum() == 0 or kept_units["period"].isin(periods[1:2]).sum() == 0 or len(keep) <= k:
             continue
-        chosen = keep[_sample(len(keep), REFIT_MAX_UNITS, random_state)]
+        chosen = keep[_sample(len(keep), REFIT_MAX_UNITS[model], random_state)]
         shares, refit_weights = fit(matrix[chosen], model, k, random_state)
         refit = refit_weights / np.maximum(np.linalg.norm(refit_weights, axis=1, keepdims=True), 1e-300)
         similarity = reference @ refit.T

@@ -5,6 +5,7 @@ Usage: python benchmarks/bench_topics.py   (prints a markdown table; `make bench
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -15,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_pipeline import MemorySampler  # noqa: E402
 
 from analysis.corpus import load_corpus  # noqa: E402
+from analysis.progress import ENVIRONMENT_SWITCH  # noqa: E402
 from analysis.synthetic import synthetic_articles, write_corpus  # noqa: E402
 from analysis.topics import fit_topic_stage  # noqa: E402
 
@@ -34,6 +36,7 @@ def bench(corpus, label: str, model: str) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
+    os.environ[ENVIRONMENT_SWITCH] = "1"  # no progress bars between the table rows
     rows = []
     seeds = load_corpus()
     with tempfile.TemporaryDirectory() as tmp:
