@@ -5,6 +5,8 @@ Names, adjectives and metonyms per actor live in ``analysis/data/actors.csv``.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from analysis.bootstrap import DEFAULT_RESAMPLES, PeriodComparison, compare_periods
@@ -24,8 +26,27 @@ def actor_groups(actors: pd.DataFrame | None = None) -> dict[str, str]:
     return dict(zip(actors["actor"], actors["group"]))
 
 
+DATELINE = re.compile(r"""
+    ^[A-Z][\w'.-]*(?:\s[A-Z][\w'.-]*)*  # the city, capitalised: "TAIPEI", "Beijing", "New Delhi"
+    (?:,\s[A-Z][\w .'-]+)?     # its country or region: ", Taiwan"
+    \s\([\w .&-]+\)            # the agency: "(AP)", "(AsiaNews)"
+    \s*[—–-]                   # the dash that ends a dateline
+""", re.VERBOSE)
+
+
+def strip_datelines(texts: pd.Series) -> pd.Series:
+    """Texts with an opening agency dateline ("TAIPEI, Taiwan (AP) —") blanked: where a story was filed is not a
+    mention of that place as an actor.
+
+    >>> strip_datelines(pd.Series(["TAIPEI, Taiwan (AP) — Xi will welcome Putin."])).str.strip().tolist()
+    ['Xi will welcome Putin.']
+    """
+    return texts.str.replace(DATELINE, lambda match: " " * len(match.group(0)), regex=True)
+
+
 def count_mentions(texts: pd.Series, actors: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Mentions of each actor in each text (same index as ``texts``, one column per actor).
+    """Mentions of each actor in each text (same index as ``texts``, one column per actor); opening datelines are
+    not mentions (see :func:`strip_datelines`).
 
     >>> count_mentions(pd.Series(["Xi Jinping met Putin; the US and us.", "President Xi"]))[["Xi Jinping", "Vladimir Putin", "United States"]]
        Xi Jinping  Vladimir Putin  United States
@@ -33,7 +54,7 @@ def count_mentions(texts: pd.Series, actors: pd.DataFrame | None = None) -> pd.D
     1           1               0              0
     """
     actors = load_actors() if actors is None else actors
-    return group_counts(texts, keyword_index(actors, "actor"))
+    return group_counts(strip_datelines(texts), keyword_index(actors, "actor"))
 
 
 def document_mentions(paragraphs: pd.DataFrame, documents: pd.DataFrame, actors: pd.DataFrame | None = None, *,

@@ -97,3 +97,11 @@ def test_actor_comparison_pools_rates_by_words():
     japan = result.estimates.set_index(["measure", "period"]).loc["Japan", "estimate"]
     assert japan["P"] == pytest.approx(2 * 1000 / 1000)  # 2 mentions in 1,000 words
     assert japan["Q"] == pytest.approx(10.0)
+
+
+def test_a_dateline_is_not_a_mention():
+    counts = actors.count_mentions(pd.Series(["TAIPEI, Taiwan (AP) — Chinese President Xi Jinping will welcome Putin.",
+                                              "Beijing (AsiaNews) - Xi will be in Moscow.", "Taiwan was mentioned."]))
+    assert counts["Taiwan"].tolist() == [0, 0, 1]
+    assert counts["Xi Jinping"].tolist() == [1, 1, 0]
+    assert counts["China"].tolist() == [1, 0, 0]  # "Chinese" counts; the dateline "Beijing (AsiaNews)" does not
