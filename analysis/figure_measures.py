@@ -120,13 +120,24 @@ def tag_measures(figures: pd.DataFrame) -> pd.DataFrame:
     return figures.assign(measure=measures)
 
 
+YEAR_REACH = 80  # characters: a year written further from a figure in its sentence is about something else
+LAST_BEFORE = re.compile(r"\blast\s+$", re.IGNORECASE)  # "last October": the month before publication
+
+
+def _month(published: str) -> int | None:
+    """The month of an ISO publication date, or None when it gives only a year."""
+    parts = published.split("-")
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+
+
 def reference_years(figures: pd.DataFrame) -> pd.DataFrame:
     """The year each figure refers to, and how that was decided (``year``, ``year_source``).
 
     Rule: the nearest year written in the figure's sentence ("$95 billion in 2014", "$200 billion by 2020"; source
     "sentence"), or the nearest "last/this/next year" counted from the article's year ("relative"); nearer wins, a
-    written year on a tie. A sentence that says neither gives the article's publication year ("article").
-    Dates refer to their own year.
+    written year on a tie; a year more than ``YEAR_REACH`` characters away belongs to another clause and is ignored.
+    A sentence that says neither gives the article's publication year ("article"). Dates refer to their own year;
+    a month without a year after "last" ("last October") is the latest such month before publication ("relative").
     """
     _require(figures, ["sent_id", "start", "end", "kind", "value", "published", "sentence", "sentence_start"],
              "reference_years")
@@ -136,18 +147,29 @@ def reference_years(figures: pd.DataFrame) -> pd.DataFrame:
     for sent_id, start, end, value in zip(written["sent_id"], written["start"], written["end"], written["value"]):
         years_by_sentence.setdefault(sent_id, []).append((int(start), int(end), int(value)))
     years, sources = [], []
-    for index, row in enumerate(figures[["sent_id", "start", "end", "kind", "value", "sentence", "sentence_start"]]
+    published = figures["published"].astype(str).to_numpy()
+    for index, row in enumerate(figures[["sent_id", "start", "end", "kind", "value", "date", "sentence", "sentence_start"]]
                                 .itertuples(index=False)):
         if row.kind == "date":
             has_year = not math.isnan(row.value)
-            years.append(int(row.value) if has_year else article_year[index])
-            sources.append("sentence" if has_year else "article")
+            if has_year:
+                years.append(int(row.value))
+                sources.append("sentence")
+            elif LAST_BEFORE.search(row.sentence[:row.start - row.sentence_start]) and str(row.date).startswith("--"):
+                month, published_month = int(str(row.date)[2:4]), _month(published[index])
+                years.append(int(article_year[index]) - (1 if published_month is None or month >= published_month else 0))
+                sources.append("relative")
+            else:
+                years.append(int(article_year[index]))
+                sources.append("article")
             continue
-        candidates = [(max(s - row.end, row.start - e, 0), 0, year) for s, e, year in years_by_sentence.get(row.sent_id, [])]
+        candidates = [(max(s - row.end, row.start - e, 0), 0, year) for s, e, year in years_by_sentence.get(row.sent_id, [])
+                      if max(s - row.end, row.start - e, 0) <= YEAR_REACH]
         for match in RELATIVE_YEAR.finditer(row.sentence):
             s, e = match.start() + row.sentence_start, match.end() + row.sentence_start
             year = article_year[index] + RELATIVE_OFFSET[match.group("which").lower()]
-            candidates.append((max(s - row.end, row.start - e, 0), 1, year))
+            if max(s - row.end, row.start - e, 0) <= YEAR_REACH:
+                candidates.append((max(s - row.end, row.start - e, 0), 1, year))
         if candidates:
             distance, relative, year = min(candidates)
             years.append(int(year))

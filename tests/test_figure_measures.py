@@ -98,3 +98,19 @@ def test_stage_on_the_seeds_and_its_cache_key():
 ])
 def test_shown_values(kind, value, unit, date, shown):
     assert fm.shown_value(kind, value, unit, date) == shown
+
+
+def test_a_year_far_away_in_the_sentence_is_not_the_figure_s_year():
+    table = fm.reference_years(figures_of(
+        "It is his second trip in just over six months, after a forum held as special guest for the third time, "
+        "for the New Silk Road that Xi launched in 2013."))
+    years = table.set_index("surface")[["year", "year_source"]].to_dict("index")
+    assert years["six months"] == {"year": 2015, "year_source": "article"}
+    assert years["2013"]["year"] == 2013
+
+
+def test_last_month_is_the_one_before_publication():
+    table = fm.reference_years(figures_of("He came last October, and again in March.", published="2024-05-17"))
+    years = table.set_index("surface")[["year", "year_source"]].to_dict("index")
+    assert years["October"] == {"year": 2023, "year_source": "relative"}
+    assert years["March"] == {"year": 2024, "year_source": "article"}
