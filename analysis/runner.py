@@ -22,6 +22,7 @@ from papermill.exceptions import PapermillExecutionError
 from analysis.paths import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
 from analysis.progress import ENVIRONMENT_SWITCH
 from analysis.render import render_site
+from analysis.run import ParameterError, check_parameter, check_parameters, write_run_file
 
 STAGING_DIR = PROJECT_ROOT / "build" / "staging"
 # Local IPC sockets instead of TCP: the kernel talks to papermill only on this machine (and prints no TCP warning).
@@ -84,6 +85,20 @@ def run_notebook(source: Path, executed: Path, parameters: dict, progress: bool 
     return NotebookRun(source, executed, started, time.perf_counter() - started, count_warnings(executed))
 
 
+def checked_parameters(values: dict, sources: list[Path]) -> dict:
+    """The run's full parameter set, checked before any notebook runs; a name no notebook declares is an error."""
+    declared = set().union(*(declared_parameters(source) for source in sources))
+    try:
+        for name, value in values.items():
+            check_parameter(name, value)  # an unknown or misspelt name gets the registry's message
+            if name not in declared and name != "corpus_dir":
+                raise ReportError(f"Parameter '{name}' is declared by no notebook in {sources[0].parent}; it would be "
+                                  "ignored. Remove it from PARAMS.")
+        return check_parameters(values)
+    except ParameterError as error:
+        raise ReportError(str(error)) from None
+
+
 def publish(staging: Path, reports_dir: Path, figures_dir: Path) -> None:
     """Replace the report and figure folders with the staged ones (only called after every notebook succeeded)."""
     for staged, target in ((staging / "reports", reports_dir), (staging / "figures", figures_dir)):
@@ -107,17 +122,19 @@ def build_report(corpus_dir: str = "", reports_dir: str | Path | None = None, fi
     """
     reports_dir = resolve(reports_dir, REPORTS_DIR)
     figures_dir = resolve(figures_dir, FIGURES_DIR)
+    sources = notebook_paths(notebooks_dir)
+    checked = checked_parameters({"corpus_dir": str(resolve(corpus_dir, PROJECT_ROOT / "seeds")), **(extra or {})}, sources)
     staging = staging or STAGING_DIR
     if staging.exists():
         shutil.rmtree(staging)
     staged_reports, staged_figures = staging / "reports", staging / "figures"
     (staged_reports / "tables").mkdir(parents=True)
     staged_figures.mkdir(parents=True)
-    parameters = {"corpus_dir": str(resolve(corpus_dir, PROJECT_ROOT / "seeds")),
-                  "reports_dir": str(staged_reports), "figures_dir": str(staged_figures), **(extra or {})}
+    parameters = {**checked, "reports_dir": str(staged_reports), "figures_dir": str(staged_figures)}
+    write_run_file(staged_reports, parameters)  # notebooks read what they do not declare from here
     runs = [] if runs is None else runs
     os.environ[ENVIRONMENT_SWITCH] = "1"  # kernels inherit it: no progress bars inside the rendered pages
-    for source in notebook_paths(notebooks_dir):
+    for source in sources:
         print(f"▶ {source.name}", flush=True)
         run = run_notebook(source, staged_reports / "notebooks" / source.name, parameters, progress)
         runs.append(run)

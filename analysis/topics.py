@@ -222,7 +222,7 @@ def fit_topic_stage(corpus, *, unit: str = "paragraph", model: str = "nmf", n_to
     matrix, counts, terms = model_matrix(units["text"].tolist(), model, stem=stem)
     presence = (counts > 0).astype(float)
     notes: list[str] = []
-    if n_topics == "auto":
+    if n_topics in (0, "auto"):  # 0 (the notebook parameter's value) and "auto" both choose k
         k_values = [k for k in range(max(2, k_min), k_max + 1) if k < n_units]
         if not k_values:
             raise TopicModelError(f"Parameter 'n_topics' is 'auto' but the {n_units:,} {unit} units allow no k in "
