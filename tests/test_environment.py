@@ -12,18 +12,23 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def lock_pins() -> dict[str, str]:
+def lock_pins(name: str = "both") -> dict[str, str]:
+    """Pins of requirements.lock ("runtime"), requirements-dev.lock ("dev") or both together."""
+    files = {"runtime": ["requirements.lock"], "dev": ["requirements-dev.lock"]}.get(name, ["requirements.lock", "requirements-dev.lock"])
     pins = {}
-    for line in (PROJECT_ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            name, version = line.split("==")
-            pins[normalize(name)] = version.strip()
+    for file in files:
+        for line in (PROJECT_ROOT / file).read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                package, version = line.split("==")
+                pins[normalize(package)] = version.strip()
     return pins
 
 
-def pyproject_pins() -> dict[str, str]:
+def pyproject_pins(which: str = "both") -> dict[str, str]:
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    specs = project["dependencies"] + [s for extra in project["optional-dependencies"].values() for s in extra]
+    runtime = project["dependencies"]
+    dev = [s for extra in project["optional-dependencies"].values() for s in extra]
+    specs = {"runtime": runtime, "dev": dev}.get(which, runtime + dev)
     return {normalize(s.split("==")[0]): s.split("==")[1] for s in specs}
 
 
@@ -42,6 +47,24 @@ def test_every_direct_dependency_is_pinned_exactly_in_the_lock():
     lock = lock_pins()
     for name, version in pyproject_pins().items():
         assert lock.get(name) == version, f"{name}: pyproject.toml pins {version}, requirements.lock has {lock.get(name)}"
+
+
+def test_runtime_lock_holds_the_runtime_and_dev_lock_only_the_rest():
+    runtime, dev = lock_pins("runtime"), lock_pins("dev")
+    assert not set(runtime) & set(dev), f"pinned in both locks: {set(runtime) & set(dev)}"
+    for name, version in pyproject_pins("runtime").items():
+        assert runtime.get(name) == version, f"{name} ({version}) is a runtime dependency: pin it in requirements.lock"
+    assert {"pytest", "ruff", "quantulum3", "playwright"} <= set(dev)
+    assert not {"pytest", "ruff", "quantulum3", "playwright"} & set(runtime), "make report would install test tools"
+
+
+def test_makefile_installs_the_dev_lock_only_for_test_bench_and_lint_and_lab_works_as_root():
+    makefile = (PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
+    targets = dict(re.findall(r"^([a-z-]+): *(.*)$", makefile, flags=re.MULTILINE))
+    assert targets["report"] == "$(SETUP)" and targets["lab"] == "$(SETUP)"
+    for target in ("test", "bench", "lint"):
+        assert targets[target] == "$(SETUP_DEV)", f"make {target} needs the dev lock"
+    assert "--allow-root" in makefile and "$(LAB_ROOT)" in makefile.split("\nlab:")[1].split("\n\n")[0]
 
 
 def test_environment_yml_matches_the_lock_and_lists_every_dependency():
