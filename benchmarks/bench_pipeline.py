@@ -1,6 +1,8 @@
-"""Benchmark the whole report on synthetic corpora of 100, 1,000 and 10,000 articles.
+"""Benchmark the whole report on synthetic corpora of 100, 1,000 and 10,000 articles, and on the seeds against a floor.
 
-Prints wall time and peak memory (resident set of the runner and its kernels) per stage and in total.
+Prints wall time and peak memory (resident set of the runner and its kernels) per stage and in total, then the seed
+report's time against the floor measured in the same run: papermill executing as many import-only notebooks (each
+notebook's parameters cell and imports, nothing else) plus rendering. The target ratio is at most 1.2.
 Usage: python benchmarks/bench_pipeline.py [sizes...]   (default 100 1000 10000)
 """
 
@@ -12,9 +14,10 @@ import threading
 import time
 from pathlib import Path
 
+import nbformat
 import psutil
 
-from analysis.runner import build_report
+from analysis.runner import build_report, notebook_paths
 from analysis.synthetic import synthetic_articles, write_corpus
 
 SIZES = [100, 1000, 10000]
@@ -71,6 +74,33 @@ def bench_size(n_articles: int, workdir: Path) -> list[dict]:
     return rows
 
 
+def import_only_notebooks(folder: Path) -> Path:
+    """Copies of the stage notebooks with only their parameters cell and import lines: the floor of a report run."""
+    folder.mkdir(parents=True)
+    for source in notebook_paths():
+        notebook = nbformat.read(source, as_version=4)
+        parameters = next(cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", []))
+        imports = "\n".join(line for cell in notebook.cells if cell.cell_type == "code" for line in cell.source.splitlines()
+                            if line.startswith(("import ", "from ")))
+        notebook.cells = [parameters, nbformat.v4.new_code_cell(imports)]
+        nbformat.write(notebook, folder / source.name)
+    return folder
+
+
+def seed_report_against_floor(workdir: Path, repeats: int = 3) -> dict:
+    """Best-of-``repeats`` seconds of the seed report and of the import-only floor, run alternately."""
+    floor_notebooks = import_only_notebooks(workdir / "floor_notebooks")
+    best = {"report": float("inf"), "floor": float("inf")}
+    for attempt in range(repeats):
+        for name, notebooks in (("report", None), ("floor", floor_notebooks)):
+            started = time.perf_counter()
+            build_report("", workdir / f"{name}_{attempt}" / "reports", workdir / f"{name}_{attempt}" / "figures",
+                         progress=False, staging=workdir / f"{name}_{attempt}" / "staging",
+                         **({"notebooks_dir": notebooks} if notebooks else {}))
+            best[name] = min(best[name], time.perf_counter() - started)
+    return best
+
+
 def main(argv: list[str] | None = None) -> None:
     sizes = [int(value) for value in (argv or [])] or SIZES
     rows = []
@@ -84,6 +114,11 @@ def main(argv: list[str] | None = None) -> None:
     totals = {row["articles"]: row["seconds"] for row in rows if row["stage"] == "total"}
     if 1000 in totals and 10000 in totals:
         print(f"\nTime ratio 10,000 / 1,000 articles: {totals[10000] / totals[1000]:.1f} (10.0 would be linear)")
+    with tempfile.TemporaryDirectory() as tmp:
+        print("… the seed report against its floor", file=sys.stderr, flush=True)
+        best = seed_report_against_floor(Path(tmp))
+    print(f"\nSeed report {best['report']:.1f} s; floor (import-only notebooks + rendering) {best['floor']:.1f} s; "
+          f"ratio {best['report'] / best['floor']:.2f} (target at most 1.2; best of 3 runs each)")
 
 
 if __name__ == "__main__":
