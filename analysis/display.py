@@ -19,8 +19,9 @@ DEFAULT_MAX_ROWS = 25
 REPORTED_PACKAGES = ["pandas", "numpy", "scikit-learn", "nltk", "matplotlib", "papermill"]
 
 
-# Markdown punctuation that can start emphasis, a link, an image, a heading, a list, a table cell or code.
-MARKDOWN_SPECIAL = re.compile(r"""([\\`*_{}\[\]()#+\-.!|~])""")
+# Markdown punctuation that can start emphasis, a link, an image, a heading, a list, a table cell or code;
+# ':' and '@' too, so that a URL or e-mail address in a value is not turned into a link.
+MARKDOWN_SPECIAL = re.compile(r"""([\\`*_{}\[\]()#+\-.!|~:@])""")
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,8 +36,8 @@ def md_text(text: object) -> str:
 
     HTML characters become entities and Markdown punctuation is backslash-escaped; line breaks become spaces.
 
-    >>> md_text("<b>[x](javascript:alert(1))</b>")
-    '&lt;b&gt;\\\\[x\\\\]\\\\(javascript:alert\\\\(1\\\\)\\\\)&lt;/b&gt;'
+    >>> print(md_text("<b>[Xi](javascript:x)</b>"))
+    &lt;b&gt;\\[Xi\\]\\(javascript\\:x\\)&lt;/b&gt;
     """
     flat = " ".join(str(text).split())
     return escape(MARKDOWN_SPECIAL.sub(r"\\\1", flat))

@@ -237,6 +237,11 @@ def write_index(stems: list[str], reports_dir: Path) -> Path:
     return path
 
 
+FORMULA_NOTE = ("A text cell that would start with =, +, -, @, a tab or a carriage return is written with a leading ' "
+                "(apostrophe), so that a spreadsheet shows it as text instead of running it as a formula; numbers are "
+                "unchanged. Remove the apostrophe to recover the original text.")
+
+
 def write_tables_index(stems: list[str], reports_dir: Path) -> Path:
     """A page listing every CSV table in reports/tables with its size, so links never point at a bare folder."""
     tables = sorted((reports_dir / "tables").glob("*.csv"))
@@ -244,6 +249,7 @@ def write_tables_index(stems: list[str], reports_dir: Path) -> Path:
         f'<tr><td><a href="{p.name}">{html.escape(p.name)}</a></td><td style="text-align:right">{p.stat().st_size:,} bytes</td></tr>'
         for p in tables)
     body = ("<h1>Tables</h1><p>The data behind every table and chart of the report, as CSV.</p>"
+            f"<p>{html.escape(FORMULA_NOTE)}</p>"
             f"<table><thead><tr><th>File</th><th>Size</th></tr></thead><tbody>{rows}</tbody></table>")
     path = reports_dir / "tables" / "index.html"
     path.write_text(_simple_page("Report tables", nav_bar(stems, "__tables__", "../"), body), encoding="utf-8")

@@ -7,8 +7,10 @@ import os
 import shutil
 import threading
 
+import pandas as pd
 import pytest
 
+from analysis.compare_plots import plot_period_estimates
 from analysis.corpus import (MAX_ARTICLE_CHARS, PUNKT_PIECE_CHARS, CorpusError, bounded_sentence_spans, load_corpus,
                              load_corpus_for_run)
 from analysis.paths import SEEDS_DIR
@@ -240,3 +242,109 @@ def test_an_all_duplicate_period_says_the_others_were_dropped_as_duplicates(make
     with pytest.raises(CorpusError, match=r"'2023–2024' .* has no documents.* 2 article\(s\) of this period were dropped "
                                           r"as duplicates of another article \(b.txt, c.txt\)"):
         load_corpus(folder)
+
+
+# ---- a period with one article (case 10) -------------------------------------------------------
+
+def test_an_interval_whose_bounds_cross_the_estimate_by_rounding_still_draws():
+    estimate = 0.1 + 0.2  # 0.30000000000000004: bounds computed another way land a rounding error on the wrong side
+    estimates = pd.DataFrame({"measure": ["energy", "energy"], "period": ["early", "late"],
+                              "estimate": [estimate, 0.5], "ci_low": [0.3 + 1e-16, 0.4], "ci_high": [0.3, 0.6]})
+    fig = plot_period_estimates(estimates, ["early", "late"], title="t", source="s", xlabel="x")
+    segments = [collection.get_segments() for collection in fig.axes[0].collections if hasattr(collection, "get_segments")]
+    widths = sorted(round(abs(segment[1][0] - segment[0][0]), 6) for group in segments for segment in group)
+    assert widths == [0.0, 0.2]  # the degenerate interval is a zero-length whisker, the other one is drawn as given
+
+
+# ---- a hostile corpus end to end (case 1, 4, 10): nothing from the data runs in a page -------------
+
+HOSTILE_PERIODS = {"<script>alert('early')</script> 2014–2015": ["2014-01-01", "2015-12-31"],
+                   "2024 <img src=x onerror=alert('late')>": ["2024-01-01", "2024-12-31"]}  # 2024 holds one article
+HOSTILE_OUTLETS = ["[x](javascript:alert(1))", "@SUM(1)", "=HYPERLINK(\"http://evil\")", "-2+3",
+                   "<img src=x onerror=alert(1)>"]  # in seed order: the second article is outside both periods
+
+
+def hostile_corpus(folder):
+    """The seeds with outlets, titles and doc ids an attacker (or a spreadsheet) could have written."""
+    import csv
+
+    folder.mkdir()
+    with (SEEDS_DIR / "metadata.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for index, row in enumerate(rows):
+        shutil.copy(SEEDS_DIR / row["file"], folder / row["file"])
+        row["outlet"] = HOSTILE_OUTLETS[index % len(HOSTILE_OUTLETS)]
+        row["title"] = "=cmd|' /C calc'!A0 <b onmouseover=alert(3)>"
+        row["doc_id"] = f'doc{index}&<"x">'
+    with (folder / "metadata.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def hostile_report(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    build_report(str(hostile_corpus(root / "corpus")), root / "reports", root / "figures", {"periods": HOSTILE_PERIODS},
+                 progress=False, staging=root / "staging")
+    return root / "reports"
+
+
+def report_pages(reports):
+    return sorted(reports.glob("*.html")) + sorted((reports / "code").glob("*.html")) + sorted((reports / "tables").glob("*.html"))
+
+
+def active_content(page: str) -> list[str]:
+    """Script elements, on* attributes and script URLs that a browser would see in ``page``."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "iframe", "object", "embed"):
+                found.append(tag)
+            for name, value in attrs:
+                if name.startswith("on") or "script:" in "".join((value or "").split()).lower():
+                    found.append(f"{tag} {name}={value}")
+
+    Collector().feed(page)
+    return found
+
+
+@slow
+def test_hostile_metadata_and_period_names_are_shown_as_text(hostile_report):
+    for page in report_pages(hostile_report):
+        text = page.read_text(encoding="utf-8")
+        assert active_content(text) == [], page.name
+        assert "&amp;amp;" not in text and "&amp;lt;" not in text, f"double escaping in {page.name}"
+    front = (hostile_report / "01_load_corpus.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in front and "[x](javascript:alert(1))" in front
+    assert "&lt;script&gt;alert(&#x27;early&#x27;)&lt;/script&gt; 2014–2015" in front or \
+        "&lt;script&gt;alert('early')&lt;/script&gt; 2014–2015" in front
+
+
+@slow
+def test_hostile_cells_cannot_start_a_formula_in_any_table(hostile_report):
+    for path in sorted((hostile_report / "tables").glob("*.csv")):
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for column in table.columns:
+            if pd.to_numeric(table[column], errors="coerce").notna().all():
+                continue  # a numeric column: negative numbers are data
+            starts = table[column].str[:1]
+            assert not starts.isin(["=", "+", "@", "\t", "\r"]).any(), f"{path.name}:{column}"
+            assert not (starts.eq("-") & pd.to_numeric(table[column], errors="coerce").isna()).any(), f"{path.name}:{column}"
+    documents = (hostile_report / "tables" / "documents.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in documents and "'=cmd|" in documents
+
+
+@slow
+@pytest.mark.browser
+def test_no_hostile_page_runs_a_script_in_the_browser(hostile_report):
+    from analysis.browser_check import INSTALL_HINT, check_pages, find_chromium
+
+    if find_chromium() is None:
+        pytest.skip(f"No Chromium on this machine. {INSTALL_HINT}")
+    problems = [p for p in check_pages(hostile_report) if "a script from the data" in p or "active content" in p]
+    assert problems == []

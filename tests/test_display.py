@@ -8,7 +8,8 @@ from analysis.display import (code_span, escape, figure_value, md_text, month_ye
                               write_table)
 
 HOSTILE = ["<img src=x onerror=alert(1)>", "[x](javascript:alert(1))", "<script>alert(1)</script>", 'a&b<c>"d"',
-           "**bold** _it_ # heading", "`tick` and ``two``", "line\n# new block", "![img](x.png)"]
+           "**bold** _it_ # heading", "`tick` and ``two``", "line\n# new block", "![img](x.png)",
+           "=HYPERLINK(\"http://evil.example\")", "www.example.org", "mail@example.org"]
 
 
 @pytest.mark.parametrize(("value", "kind", "unit", "expected"), [

@@ -75,3 +75,12 @@ def test_a_sanitised_hostile_page_passes_the_browser_check(tmp_path):
     render_site([executed], reports, tmp_path / "figures")
     problems = [p for p in check_pages(reports) if "a script from the data" in p or "active content" in p]
     assert problems == []
+
+
+def test_the_tables_index_explains_the_formula_apostrophe(tmp_path):
+    executed = hostile_notebook(tmp_path / "01_load_corpus.ipynb")
+    reports = tmp_path / "reports"
+    (reports / "tables").mkdir(parents=True)
+    render_site([executed], reports, tmp_path / "figures")
+    index = (reports / "tables" / "index.html").read_text(encoding="utf-8")
+    assert "written with a leading &#x27; (apostrophe)" in index
