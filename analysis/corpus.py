@@ -213,7 +213,7 @@ def check_article_path(directory: Path, name: str, where: str) -> Path:
     lead out of the folder, and anything that is not a regular file (folders, FIFOs, devices, sockets).
     """
     fix = "Put the article in the corpus folder and give its bare file name (such as article.txt) in metadata.csv."
-    if name in (".", "..") or "/" in name or "\\" in name or Path(name).is_absolute() or name != Path(name).name:
+    if name in (".", "..") or any(char in name for char in "/\\\0") or Path(name).is_absolute() or name != Path(name).name:
         raise CorpusError(f"{where}: file {name!r} is not a bare file name inside {directory}. {fix}")
     path = directory / name
     if not os.path.lexists(path):

@@ -21,13 +21,13 @@ import stat
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
 import papermill
-from traitlets.config import Config
 from papermill.exceptions import PapermillExecutionError
+from traitlets.config import Config
 
 from analysis.paths import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
 from analysis.progress import ENVIRONMENT_SWITCH
@@ -42,8 +42,8 @@ class ReportError(RuntimeError):
     """A notebook failed; the message names the notebook, the cell and where the executed copy is kept."""
 
 
-class RunInterrupted(BaseException):
-    """The run received SIGTERM (raised in the main thread, so cleanup runs as for Ctrl-C)."""
+class RunInterrupted(KeyboardInterrupt):
+    """The run received SIGTERM. A KeyboardInterrupt, so it crosses papermill's event loop and cleans up as Ctrl-C does."""
 
 
 def real_folder(path: Path) -> Path:
@@ -87,7 +87,7 @@ def run_lock(reports_dir: Path, description: str):
                               "or give this run another --reports-dir.") from None
         handle.seek(0)
         handle.truncate()
-        started = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         handle.write(f"pid {os.getpid()} on {socket.gethostname()}, started {started}, {description}")
         handle.flush()
         yield path
@@ -353,11 +353,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         front = build_report(args.corpus, args.reports_dir or None, args.figures_dir or None, extra,
                              notebooks_dir=resolve(args.notebooks_dir or None, NOTEBOOKS_DIR), progress=not args.no_progress)
-    except (ReportError, OSError, KeyboardInterrupt, RunInterrupted) as error:
-        reason = {KeyboardInterrupt: "interrupted (Ctrl-C)"}.get(type(error)) or _describe(error)
+    except (ReportError, OSError, KeyboardInterrupt) as error:  # KeyboardInterrupt includes RunInterrupted (SIGTERM)
+        reason = "interrupted (Ctrl-C)" if type(error) is KeyboardInterrupt else _describe(error)
         print(f"✘ report not updated: {reason}", file=sys.stderr)
         print(f"  The previous report in {reports_dir} is unchanged.", file=sys.stderr)
-        return 130 if isinstance(error, KeyboardInterrupt) else 143 if isinstance(error, RunInterrupted) else 1
+        return 143 if isinstance(error, RunInterrupted) else 130 if isinstance(error, KeyboardInterrupt) else 1
     finally:
         signal.signal(signal.SIGTERM, previous_handler)
     print(f"Report ready: {front}")

@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 
 from analysis.compare_plots import plot_period_estimates
-from analysis.corpus import (MAX_ARTICLE_CHARS, PUNKT_PIECE_CHARS, CorpusError, bounded_sentence_spans, load_corpus,
-                             load_corpus_for_run)
+from analysis.corpus import MAX_ARTICLE_CHARS, PUNKT_PIECE_CHARS, CorpusError, bounded_sentence_spans, load_corpus, load_corpus_for_run
 from analysis.paths import SEEDS_DIR
 from analysis.runner import ReportError, build_report
 

@@ -174,45 +174,51 @@ def test_sigterm_stops_the_run_cleanly_and_keeps_the_previous_report(tmp_path):
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 143, err
-    assert err.strip().splitlines()[-2:] == ["✘ report not updated: stopped by SIGTERM",
-                                             f"  The previous report in {tmp_path / 'reports'} is unchanged."]
-    # The kernel being shut down mid-cell may log its own closed-socket error; the runner itself prints no traceback.
+    assert (f"✘ report not updated: stopped by SIGTERM\n  The previous report in {tmp_path / 'reports'} is unchanged.\n"
+            in err)
+    # The kernel being shut down mid-cell may log its own messages; the runner itself prints no traceback.
     assert not any(name in err for name in ("analysis/runner.py", "papermill/", "nbclient/"))
     assert snapshot(tmp_path) == before
 
 
 # ---- one run at a time -------------------------------------------------------------------------
 
+def start_run(tmp_path: Path, notebooks: Path, run_id: str) -> subprocess.Popen:
+    return subprocess.Popen(runner_command("--reports-dir", tmp_path / "reports", "--figures-dir", tmp_path / "figures",
+                                           "--notebooks-dir", notebooks, "-p", "run_id", run_id),
+                            cwd=tmp_path, env=runner_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_lock(tmp_path: Path, process: subprocess.Popen) -> None:
+    """Wait until ``process`` holds the reports folder's lock (its pid is written in the lock file)."""
+    lock, deadline = tmp_path / ".reports.lock", time.monotonic() + 60
+    while not (lock.exists() and f"pid {process.pid} " in lock.read_text(encoding="utf-8")):
+        assert time.monotonic() < deadline and process.poll() is None, "the first run never took the lock"
+        time.sleep(0.1)
+
+
 def test_two_runs_at_once_one_publishes_the_other_stops_naming_it(tmp_path):
-    notebooks = fake_notebooks(tmp_path / "notebooks", seconds=6)
-    processes = {}
-    for run_id in ("alpha", "beta"):
-        processes[run_id] = subprocess.Popen(
-            runner_command("--reports-dir", tmp_path / "reports", "--figures-dir", tmp_path / "figures",
-                           "--notebooks-dir", notebooks, "-p", "run_id", run_id),
-            cwd=tmp_path, env=runner_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(1.5)  # alpha holds the lock when beta starts
-    results = {run_id: (process.wait(timeout=120), *process.communicate()) for run_id, process in processes.items()}
-    assert results["alpha"][0] == 0, results["alpha"][2]
-    code, out, err = results["beta"]
-    assert code == 1 and "Report ready" not in out
-    assert f"report not updated: another run is writing to {tmp_path / 'reports'} (pid {processes['alpha'].pid}" in err
-    assert "Traceback" not in err
+    notebooks = fake_notebooks(tmp_path / "notebooks", seconds=5)
+    alpha = start_run(tmp_path, notebooks, "alpha")
+    wait_for_lock(tmp_path, alpha)
+    beta = start_run(tmp_path, notebooks, "beta")
+    beta_out, beta_err = beta.communicate(timeout=120)
+    assert alpha.poll() is None, "the second run should stop while the first is still running"
+    alpha_out, alpha_err = alpha.communicate(timeout=120)
+    assert alpha.returncode == 0 and "Report ready" in alpha_out, alpha_err
+    assert beta.returncode == 1 and "Report ready" not in beta_out
+    assert f"report not updated: another run is writing to {tmp_path / 'reports'} (pid {alpha.pid} on " in beta_err
+    assert "Traceback" not in beta_err
     assert (tmp_path / "reports" / "tables" / "run.csv").read_text(encoding="utf-8") == "run\nalpha\n"
     assert "alpha" in (tmp_path / "reports" / "notebooks" / "01_fake.ipynb").read_text(encoding="utf-8")
+    assert not list(tmp_path.glob(".reports.staging-*"))
 
 
 def test_the_lock_of_a_killed_run_is_taken_over(tmp_path):
-    notebooks = fake_notebooks(tmp_path / "notebooks", seconds=60)
-    process = subprocess.Popen(runner_command("--reports-dir", tmp_path / "reports", "--figures-dir", tmp_path / "figures",
-                                              "--notebooks-dir", notebooks, "-p", "run_id", "killed"),
-                               cwd=tmp_path, env=runner_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while "pid" not in (tmp_path / ".reports.lock").read_text(encoding="utf-8") if (tmp_path / ".reports.lock").exists() \
-            else time.monotonic() < deadline:
-        time.sleep(0.2)
-    process.kill()
-    process.wait(timeout=30)
+    killed = start_run(tmp_path, fake_notebooks(tmp_path / "notebooks", seconds=60), "killed")
+    wait_for_lock(tmp_path, killed)
+    killed.kill()
+    killed.communicate(timeout=30)
     build_report("", tmp_path / "reports", tmp_path / "figures", {"run_id": "after"},
                  notebooks_dir=fake_notebooks(tmp_path / "quick"), progress=False)
     assert (tmp_path / "reports" / "tables" / "run.csv").read_text(encoding="utf-8") == "run\nafter\n"
