@@ -39,7 +39,8 @@ KERNEL_CONFIG = Config({"KernelManager": {"transport": "ipc"}})
 
 
 class ReportError(RuntimeError):
-    """A notebook failed; the message names the notebook, the cell and where the executed copy is kept."""
+    """The run cannot go on: a notebook failed (naming it, its cell and where the executed copy is kept), another run
+    holds the output folder, or an output folder cannot be written."""
 
 
 class RunInterrupted(KeyboardInterrupt):
@@ -54,16 +55,6 @@ def real_folder(path: Path) -> Path:
 def sibling(target: Path, label: str) -> Path:
     """A hidden folder next to ``target`` (same filesystem, so it can be renamed into place): ``.reports.label``."""
     return target.parent / f".{target.name}.{label}"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @contextlib.contextmanager
@@ -114,7 +105,15 @@ def check_writable(folder: Path, what: str) -> None:
 
 
 def remove_leftovers(target: Path) -> None:
-    """Delete staging and swap folders that earlier, killed runs left next to ``target`` (called under the lock)."""
+    """Clear what earlier, killed runs left next to ``target`` (called under the lock).
+
+    A run killed in the middle of publishing may leave the previous report only in ``.reports.previous-*``: when
+    ``target`` is missing, that copy is put back first, so cleaning up never deletes the only good report.
+    """
+    previous = sorted(target.parent.glob(f".{target.name}.previous-*"), key=lambda path: path.stat().st_mtime)
+    if previous and not target.exists():
+        os.rename(previous[-1], target)
+        print(f"↺ restored {target} from {previous[-1].name}, left by a run that was stopped while publishing", flush=True)
     for label in ("staging-*", "incoming-*", "previous-*"):
         for leftover in target.parent.glob(f".{target.name}.{label}"):
             shutil.rmtree(leftover, ignore_errors=True)

@@ -317,6 +317,8 @@ def test_hostile_metadata_and_period_names_are_shown_as_text(hostile_report):
     for page in report_pages(hostile_report):
         text = page.read_text(encoding="utf-8")
         assert active_content(text) == [], page.name
+    for chart in sorted((hostile_report.parent / "figures").glob("*.svg")):  # period names are in chart legends
+        assert active_content(chart.read_text(encoding="utf-8")) == [], chart.name
         assert "&amp;amp;" not in text and "&amp;lt;" not in text, f"double escaping in {page.name}"
     front = (hostile_report / "01_load_corpus.html").read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=alert(1)&gt;" in front and "[x](javascript:alert(1))" in front

@@ -116,6 +116,13 @@ def test_a_disk_filling_up_while_copying_to_another_filesystem_keeps_the_previou
     assert snapshot(tmp_path) == before and not list(tmp_path.glob(".*"))
 
 
+def test_a_report_left_only_in_a_swap_folder_is_restored_not_deleted(tmp_path):
+    before = previous_report(tmp_path)
+    (tmp_path / "reports").rename(tmp_path / ".reports.previous-12345")  # a run killed between its two renames
+    runner.remove_leftovers(tmp_path / "reports")
+    assert snapshot(tmp_path) == before and not list(tmp_path.glob(".reports.*"))
+
+
 def test_a_symlinked_reports_folder_is_updated_where_it_points(tmp_path):
     previous_report(tmp_path)
     elsewhere = tmp_path / "elsewhere"
