@@ -238,8 +238,7 @@ def read_metadata(directory: Path) -> pd.DataFrame:
     if not path.exists():
         raise CorpusError(f"{path} not found. Every corpus folder needs a metadata.csv with columns "
                           f"{', '.join(METADATA_COLUMNS)} (see README, 'Bring your own corpus').")
-    if not path.is_file():
-        raise CorpusError(f"{path} is not a regular file. Replace it with the metadata table saved as CSV.")
+    check_article_path(directory, METADATA_FILE, str(directory))  # a regular file, not a link leading out of the folder
     with path.open("rb") as handle:
         header = handle.readline(10_000)
     if header.count(b";") >= len(METADATA_COLUMNS) - 1 and b"," not in header:

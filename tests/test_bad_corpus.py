@@ -135,6 +135,14 @@ def test_a_link_leading_out_of_the_folder_is_refused(make_corpus, tmp_path):
         load_corpus(folder)
 
 
+def test_a_metadata_file_linked_from_outside_is_refused(make_corpus, tmp_path):
+    folder = two_articles(make_corpus)
+    (folder / "metadata.csv").rename(tmp_path / "elsewhere.csv")
+    (folder / "metadata.csv").symlink_to(tmp_path / "elsewhere.csv")
+    with pytest.raises(CorpusError, match=r"file 'metadata.csv' is a link to .*elsewhere.csv, outside the corpus folder"):
+        load_corpus(folder)
+
+
 def test_a_link_to_another_article_in_the_folder_is_read(make_corpus):
     folder = two_articles(make_corpus, [("same.txt", "c", "Z", "2024")])
     (folder / "same.txt").symlink_to(folder / "b.txt")
