@@ -4,6 +4,7 @@
 SHELL := /bin/bash
 CORPUS ?=
 PARAMS ?=
+unexport CORPUS PARAMS
 
 ACTIVE_ENV := $(or $(VIRTUAL_ENV),$(filter-out base,$(CONDA_DEFAULT_ENV)))
 ifeq ($(ACTIVE_ENV),)
@@ -43,8 +44,12 @@ setup-dev: $(SETUP_DEV)
 	.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-dev.lock
 	@touch $@
 
+# CORPUS and PARAMS reach the runner as environment variables holding exactly what was typed ($(value) expands
+# nothing, and no shell reads them): any folder name works, none executes. The runner splits PARAMS like a shell would.
+report: export REPORT_CORPUS := $(value CORPUS)
+report: export REPORT_PARAMS := $(value PARAMS)
 report: $(SETUP)
-	$(PY) -m analysis.runner $(if $(CORPUS),--corpus "$(CORPUS)") $(PARAMS)
+	$(PY) -m analysis.runner --arguments-from-environment
 
 test: $(SETUP_DEV)
 	$(PY) -m pytest

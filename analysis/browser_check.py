@@ -1,6 +1,7 @@
 """Open every rendered report page in headless Chromium and list what a reader would trip over.
 
-Checks console errors, failed requests, unloaded images, horizontal scroll at 1280 px and dead links; saves screenshots.
+Checks that no script runs (the report's pages have none of their own, so any script came from the data), console
+errors, failed requests, unloaded images, horizontal scroll at 1280 px and dead links; saves screenshots.
 """
 
 from __future__ import annotations
@@ -36,6 +37,27 @@ def report_pages(reports_dir: Path) -> list[Path]:
 LINK_SCRIPT = """() => Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))"""
 IMAGE_SCRIPT = """() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src.slice(0, 80))"""
 ALT_SCRIPT = """() => Array.from(document.images).filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src.slice(0, 60))"""
+# Anything in the page that could run code: script elements, on* handler attributes, script URLs.
+ACTIVE_CONTENT_SCRIPT = """() => {
+  const found = [];
+  for (const el of document.querySelectorAll('*')) {
+    const tag = el.tagName.toLowerCase();
+    if (['script', 'iframe', 'object', 'embed'].includes(tag)) found.push('<' + tag + '> element');
+    for (const attr of el.attributes) {
+      const value = attr.value.replace(/[\\u0000-\\u0020]/g, '').toLowerCase();
+      if (attr.name.toLowerCase().startsWith('on')) found.push(attr.name + ' handler on <' + tag + '>');
+      else if (/^(javascript|vbscript|data:text)/.test(value)) found.push(attr.name + '="' + attr.value.slice(0, 40) + '" on <' + tag + '>');
+    }
+  }
+  return found;
+}"""
+# Runs before the page's own content: counts calls to the functions an injected script typically reaches for.
+TRAP_SCRIPT = """(() => {
+  window.__report_script_calls = [];
+  for (const name of ['alert', 'confirm', 'prompt', 'open', 'print']) {
+    window[name] = function (...args) { window.__report_script_calls.push(name + '(' + args.join(', ').slice(0, 40) + ')'); };
+  }
+})();"""
 SCROLL_SCRIPT = """() => document.documentElement.scrollWidth - window.innerWidth"""
 
 
@@ -57,11 +79,16 @@ def check_pages(reports_dir: Path, screenshots_dir: Path | None = None, executab
         for path in pages:
             name = path.relative_to(reports_dir).as_posix()
             page = browser.new_page(viewport=VIEWPORT)
-            errors, failed = [], []
+            page.add_init_script(TRAP_SCRIPT)
+            errors, failed, dialogs = [], [], []
+            page.on("dialog", lambda dialog, dialogs=dialogs: (dialogs.append(dialog.message), dialog.dismiss()))
             page.on("console", lambda message, errors=errors: errors.append(message.text) if message.type == "error" else None)
             page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
             page.on("requestfailed", lambda request, failed=failed: failed.append(request.url))
             page.goto(path.resolve().as_uri(), wait_until="load")
+            problems += [f"{name}: a script from the data ran and opened a dialog: {text}" for text in dialogs]
+            problems += [f"{name}: a script from the data ran: {call}" for call in page.evaluate("() => window.__report_script_calls")]
+            problems += [f"{name}: active content that could run a script: {item}" for item in page.evaluate(ACTIVE_CONTENT_SCRIPT)]
             problems += [f"{name}: console error: {text}" for text in errors]
             problems += [f"{name}: failed request: {url}" for url in failed]
             problems += [f"{name}: image not loaded: {src}" for src in page.evaluate(IMAGE_SCRIPT)]

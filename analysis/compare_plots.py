@@ -63,8 +63,10 @@ def plot_period_estimates(estimates: pd.DataFrame, periods: list[str], *, title:
         style = period_style(period, periods)
         part = estimates[(estimates["period"] == period) & estimates["measure"].isin(measures)]
         y = part["measure"].map(positions).to_numpy(float) + offset
-        ax.errorbar(part["estimate"], y,
-                    xerr=[part["estimate"] - part["ci_low"], part["ci_high"] - part["estimate"]],
+        # A period with one article has a degenerate interval whose bounds can differ from the estimate by a rounding
+        # error (1e-17) on the wrong side: whisker lengths are clipped at zero, which matplotlib requires.
+        whiskers = np.clip([part["estimate"] - part["ci_low"], part["ci_high"] - part["estimate"]], 0, None)
+        ax.errorbar(part["estimate"], y, xerr=whiskers,
                     fmt=style["marker"], color=style["color"], ecolor=style["color"], elinewidth=1.4,
                     capsize=2.5, markersize=5.5, linestyle="none", label=period)
     ax.set_yticks(range(len(measures)), measures)

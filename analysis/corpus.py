@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -36,6 +37,12 @@ PARALLEL_MIN_DOCUMENTS = 400  # below this, one process is faster than starting 
 ENGLISH_MIN_SHARE = 0.15  # share of English function words below which an article may not be English
 ENGLISH_MIN_WORDS = 50  # shorter articles are not checked
 WORD_PATTERN = re.compile(r"\w+(?:[-'’]\w+)*")
+MIN_ARTICLE_WORDS = 10  # fewer words after cleaning: kept, but listed (a stub, a headline, a broken export)
+LATIN_MIN_SHARE = 0.5  # share of letters in Latin script below which an article is flagged as probably not English
+LATIN_MIN_LETTERS = 20  # shorter texts are not checked for their script
+LATIN_LAST_CODE_POINT = 0x024F  # Basic Latin up to Latin Extended-B: English and accented European names
+MAX_ARTICLE_CHARS = 2_000_000  # about 300,000 words, ten times a long magazine feature: longer is not one article
+PUNKT_PIECE_CHARS = 50_000  # Punkt sees at most this much at once, so its time guard never trips, whatever the load
 
 PUBLISHED_PATTERN = re.compile(
     r"""^(?P<year>\d{4})          # year, always
@@ -137,11 +144,33 @@ def published_interval(value: str) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
+UNICODE_BOMS = [(b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+                (b"\xfe\xff", "utf-16")]  # UTF-32 first: its little-endian mark starts like UTF-16's
+
+
 def read_text(path: Path) -> tuple[str, str, str | None]:
-    """Decode a file as UTF-8, UTF-8 with BOM, then cp1252, then Latin-1; return (text, encoding, warning)."""
+    """Decode a file as UTF-8 (with or without BOM), UTF-16/32 with BOM, then cp1252, then Latin-1.
+
+    Returns (text, encoding, warning). A file with NUL bytes and no UTF-16/32 byte-order mark is not text
+    (a PDF, a word-processor file, UTF-16 saved without a mark): :class:`CorpusError` names it.
+    """
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig", None
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig", None
+        except UnicodeDecodeError:
+            data = data[3:]  # a UTF-8 mark on bytes that are not UTF-8: fall back like any other file
+    for bom, encoding in UNICODE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding, None
+            except UnicodeDecodeError as error:
+                raise CorpusError(f"{path.name} starts with a {encoding.upper()} byte-order mark but is not valid {encoding.upper()} "
+                                  f"(bad bytes at offset {error.start}). Re-save it as UTF-8 text.") from None
+    if b"\x00" in data:
+        raise CorpusError(f"{path.name} contains NUL bytes (first at offset {data.index(0)}): it is a binary file (PDF, Word, image) "
+                          "or UTF-16 text without a byte-order mark, not a plain-text article. Save the article as UTF-8 text "
+                          "(.txt) or remove its row from metadata.csv.")
     try:
         return data.decode("utf-8"), "utf-8", None
     except UnicodeDecodeError as error:
@@ -156,12 +185,51 @@ def read_text(path: Path) -> tuple[str, str, str | None]:
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
 
 
-def fingerprint(files: list[Path], metadata: Path) -> str:
-    """SHA-256 over the metadata and every article's name and bytes, in sorted order (first 16 hex digits)."""
+def fingerprint(files: list[Path], metadata: Path, other_names: list[str] = ()) -> str:
+    """SHA-256 over the metadata, each listed article's name and bytes, and the names of other files (first 16 hex digits).
+
+    Only ``files`` (the articles metadata.csv lists, already checked to be regular files) are read: an unlisted
+    FIFO or device in the folder is never opened. ``other_names`` (unlisted files) count by name, as they only
+    appear in the warnings.
+    """
     digest = hashlib.sha256()
     for path in [metadata, *sorted(files)]:
         digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    for name in sorted(other_names):
+        digest.update(b"unlisted\0" + name.encode("utf-8", errors="surrogateescape") + b"\0")
     return digest.hexdigest()[:16]
+
+
+def _unlisted_names(directory: Path, metadata: pd.DataFrame) -> list[str]:
+    """Names of the folder's visible entries that are neither metadata.csv nor listed in it."""
+    listed = set(metadata["file"]) | {METADATA_FILE}
+    return sorted(entry.name for entry in directory.iterdir() if entry.name not in listed and not entry.name.startswith("."))
+
+
+def check_article_path(directory: Path, name: str, where: str) -> Path:
+    """The path of a metadata ``file`` value, checked to be a regular file directly inside ``directory``.
+
+    ``where`` names the metadata row for the message. Refuses absolute paths, sub-folders, ``..``, links that
+    lead out of the folder, and anything that is not a regular file (folders, FIFOs, devices, sockets).
+    """
+    fix = "Put the article in the corpus folder and give its bare file name (such as article.txt) in metadata.csv."
+    if name in (".", "..") or any(char in name for char in "/\\\0") or Path(name).is_absolute() or name != Path(name).name:
+        raise CorpusError(f"{where}: file {name!r} is not a bare file name inside {directory}. {fix}")
+    path = directory / name
+    if not os.path.lexists(path):
+        raise CorpusError(f"{where}: file {name!r} is not in {directory}. Add the article or delete the row.")
+    real = path.resolve()
+    if real.parent != directory.resolve():
+        raise CorpusError(f"{where}: file {name!r} is a link to {real}, outside the corpus folder {directory}. "
+                          f"Copy the article into the folder instead of linking to it. {fix}")
+    try:
+        mode = real.stat().st_mode
+    except OSError as error:
+        raise CorpusError(f"{where}: file {name!r} cannot be read ({error.strerror}). Check it exists and is readable.") from None
+    if not stat.S_ISREG(mode):
+        raise CorpusError(f"{where}: file {name!r} is not a regular file (a folder, pipe or device). "
+                          "Only plain-text article files can be read; remove the row or replace the entry with the article.")
+    return path
 
 
 def read_metadata(directory: Path) -> pd.DataFrame:
@@ -170,10 +238,19 @@ def read_metadata(directory: Path) -> pd.DataFrame:
     if not path.exists():
         raise CorpusError(f"{path} not found. Every corpus folder needs a metadata.csv with columns "
                           f"{', '.join(METADATA_COLUMNS)} (see README, 'Bring your own corpus').")
+    check_article_path(directory, METADATA_FILE, str(directory))  # a regular file, not a link leading out of the folder
+    with path.open("rb") as handle:
+        header = handle.readline(10_000)
+    if header.count(b";") >= len(METADATA_COLUMNS) - 1 and b"," not in header:
+        raise CorpusError(f"{path} is separated by semicolons (;), as some spreadsheet programs save CSV in European locales. "
+                          "Save it with commas as separators (CSV UTF-8, comma-delimited).")
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise CorpusError(f"{path} cannot be read as UTF-8 CSV ({error}). Save it as UTF-8 with a header row.") from None
+    except UnicodeDecodeError as error:
+        raise CorpusError(f"{path} is not UTF-8 text (bad byte at offset {error.start}). Save it as CSV UTF-8.") from None
+    except pd.errors.ParserError as error:
+        raise CorpusError(f"{path} cannot be read as CSV ({error}). Check that every row has the header's columns, "
+                          "and quote values that contain commas.") from None
     table.columns = [column.strip() for column in table.columns]
     missing = [column for column in METADATA_COLUMNS if column not in table.columns]
     if missing:
@@ -189,9 +266,7 @@ def read_metadata(directory: Path) -> pd.DataFrame:
         except ValueError:
             raise CorpusError(f"{path}, row {row.row} ({row.file}): published {row.published!r} is not an ISO date. "
                               "Write YYYY, YYYY-MM or YYYY-MM-DD, as precise as the evidence allows.") from None
-        if not (directory / row.file).is_file():
-            raise CorpusError(f"{path}, row {row.row}: file {row.file!r} is not in {directory}. "
-                              "Add the article or delete the row.")
+        check_article_path(directory, row.file, f"{path}, row {row.row}")
     for column in ("file", "doc_id"):
         repeated = table[table[column].duplicated(keep=False)]
         if not repeated.empty:
@@ -279,7 +354,13 @@ def _english_words() -> frozenset[str]:
 
 
 def _language_warning(text: str) -> str | None:
-    """A warning when a text of 50+ words has few English function words (kept, but listed)."""
+    """A warning when a text is mostly in a non-Latin script, or has 50+ words but few English function words."""
+    letters = [char for char in text if char.isalpha()]
+    if len(letters) >= LATIN_MIN_LETTERS:
+        latin = sum(ord(char) <= LATIN_LAST_CODE_POINT for char in letters) / len(letters)
+        if latin < LATIN_MIN_SHARE:
+            return (f"only {latin:.0%} of its {len(letters):,} letters are in the Latin alphabet; it is probably not in English. "
+                    "It was kept: remove it from the corpus if it is not English-language coverage.")
     words = WORD_PATTERN.findall(text.lower())
     if len(words) < ENGLISH_MIN_WORDS:
         return None
@@ -288,6 +369,30 @@ def _language_warning(text: str) -> str | None:
         return None
     return (f"only {share:.0%} of its {len(words):,} words are common English function words (English news has about a third); "
             "it may not be in English. It was kept: remove it from the corpus if it is not English-language coverage.")
+
+
+def _punkt_pieces(text: str, limit: int = PUNKT_PIECE_CHARS) -> list[tuple[int, int]]:
+    """Split a long text into spans of at most ``limit`` characters, at a sentence end or a space where there is one.
+
+    Punkt runs its regular expressions under a wall-clock guard; pieces of bounded size keep every call far below
+    it on any machine, so an outsize paragraph is segmented instead of failing when the computer is busy.
+    """
+    pieces, start = [], 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? "))
+        cut = cut + 2 if cut > limit // 2 else (window.rfind(" ") + 1 if window.rfind(" ") > limit // 2 else limit)
+        pieces.append((start, start + cut))
+        start += cut
+    pieces.append((start, len(text)))
+    return pieces
+
+
+def bounded_sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """:func:`analysis.segment.sentence_spans` on pieces of at most ``PUNKT_PIECE_CHARS`` characters."""
+    if len(text) <= PUNKT_PIECE_CHARS:
+        return sentence_spans(text, offset=offset)
+    return [span for start, end in _punkt_pieces(text) for span in sentence_spans(text[start:end], offset=offset + start)]
 
 
 def _map_documents(directory: Path, rows: list[dict], periods: list[Period]):
@@ -304,6 +409,14 @@ def _process_document(directory: Path, row: dict, periods: list[Period]) -> dict
     out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed")}
     file, doc_id, outlet = row["file"], row["doc_id"], row["outlet"]
     raw, encoding, problem = read_text(directory / file)
+    if len(raw) > MAX_ARTICLE_CHARS:
+        record = {key: row[key] for key in METADATA_COLUMNS} | {"encoding": encoding, "raw": ""}
+        out["excluded"].append({**record, "reason": "outsize file"})
+        out["warnings"].append({"kind": "outsize file", "file": file,
+                                "message": f"has {len(raw):,} characters, more than the {MAX_ARTICLE_CHARS:,} one article can have; "
+                                           "excluded. It is probably several articles or a whole export in one file: "
+                                           "split it into one .txt file per article, each with its metadata row."})
+        return out
     if problem:
         out["warnings"].append({"kind": "encoding", "file": file, "message": problem})
     record = {key: row[key] for key in METADATA_COLUMNS} | {"encoding": encoding, "raw": raw}
@@ -332,11 +445,16 @@ def _process_document(directory: Path, row: dict, periods: list[Period]) -> dict
     language_problem = _language_warning(" ".join(raw[s:e] for s, e in paras))
     if language_problem:
         out["warnings"].append({"kind": "not English?", "file": file, "message": language_problem})
+    n_words = sum(len(WORD_PATTERN.findall(raw[s:e])) for s, e in paras)
+    if n_words < MIN_ARTICLE_WORDS and not language_problem:  # words are not counted across scripts without spaces
+        out["warnings"].append({"kind": "very short", "file": file,
+                                "message": f"has only {n_words} word{'s' if n_words != 1 else ''} after cleaning; it was kept. "
+                                           "Check it is the whole article and not a headline, a stub or a failed export."})
     for para_no, (start, end) in enumerate(paras, start=1):
         para_id = f"{doc_id}:p{para_no:03d}"
         out["paragraphs"].append({"para_id": para_id, "doc_id": doc_id, "period": period, "outlet": outlet,
                                   "para_no": para_no, "start": start, "end": end, "text": raw[start:end]})
-        for s_start, s_end in sentence_spans(raw[start:end], offset=start):
+        for s_start, s_end in bounded_sentence_spans(raw[start:end], offset=start):
             out["sentences"].append({"doc_id": doc_id, "para_id": para_id, "period": period, "outlet": outlet,
                                      "start": s_start, "end": s_end, "text": raw[s_start:s_end]})
     return out
@@ -388,7 +506,7 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
     docs, paras, sents, duplicate_warnings, duplicate_rows = _drop_duplicates(docs, paras, sents)
     warnings.extend(duplicate_warnings)
     excluded.extend(duplicate_rows)
-    _check_coverage(docs, period_list, directory)
+    _check_coverage(docs, period_list, directory, duplicate_rows)
     docs, paras, sents = _finish_tables(docs, paras, sents, period_list)
     return Corpus(
         name=directory.name,
@@ -399,7 +517,8 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
         sentences=sents,
         removed=pd.DataFrame(removed, columns=REMOVED_COLUMNS).sort_values(["doc_id", "line_no"], ignore_index=True),
         warnings=pd.DataFrame(warnings, columns=WARNING_COLUMNS).sort_values(["kind", "file"], ignore_index=True),
-        fingerprint=fingerprint(txt_files, directory / METADATA_FILE),
+        fingerprint=fingerprint([directory / name for name in metadata["file"]], directory / METADATA_FILE,
+                                _unlisted_names(directory, metadata)),
         excluded=pd.DataFrame(excluded).drop(columns=["raw"], errors="ignore"),
     )
 
@@ -441,15 +560,27 @@ def _drop_duplicates(docs, paras, sents):
     return docs, paras[~paras["doc_id"].isin(dropped)], sents[~sents["doc_id"].isin(dropped)], warnings, rows
 
 
-def _check_coverage(docs: pd.DataFrame, periods: list[Period], directory: Path) -> None:
-    """Stop when there are no documents, or a period has none (the comparison needs both)."""
+def _check_coverage(docs: pd.DataFrame, periods: list[Period], directory: Path, duplicates: list[dict] = ()) -> None:
+    """Stop when there are no documents, or a period has none (the comparison needs both).
+
+    ``duplicates`` are the rows dropped as copies of another article: the message says how many a period lost.
+    """
+    def dropped(period: str | None = None) -> str:
+        copies = [row for row in duplicates if period is None or row.get("period") == period]
+        if not copies:
+            return ""
+        names = ", ".join(sorted(row["file"] for row in copies)[:5]) + (", ..." if len(copies) > 5 else "")
+        return (f" {len(copies):,} article(s) {'of this period ' if period else ''}were dropped as duplicates of another "
+                f"article ({names}); make sure the files hold different articles.")
+
     if docs.empty:
         raise CorpusError(f"No usable documents in {directory}: check that metadata.csv lists the .txt files and "
-                          "that their dates fall inside the periods (see the warnings above).")
+                          f"that their dates fall inside the periods (see the warnings above).{dropped()}")
     for period in periods:
         if not (docs["period"] == period.name).any():
             raise CorpusError(f"Period {period.name!r} ({period.start}–{period.end}) has no documents in {directory}. "
-                              "The comparison needs articles in every period: add some or change the periods parameter.")
+                              "The comparison needs articles in every period: add some or change the periods parameter."
+                              + dropped(period.name))
 
 
 def _finish_tables(docs, paras, sents, periods):
@@ -486,6 +617,7 @@ def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, rep
     metadata = directory / METADATA_FILE
     if not metadata.is_file():
         return load_corpus(directory, periods)  # raises the loader's own clear error
-    key = fingerprint(sorted(directory.glob("*.txt")), metadata)
+    table = read_metadata(directory)  # checks every listed file is a regular file inside the folder before reading any
+    key = fingerprint([directory / name for name in table["file"]], metadata, _unlisted_names(directory, table))
     return cached(reports_dir, "corpus", key, {"periods": periods, "directory": str(directory)},
                   lambda: load_corpus(directory, periods))

@@ -1,6 +1,7 @@
 """Format tables, numbers, warnings and run details for notebooks and the rendered HTML report.
 
-Article text is always HTML-escaped here, so a quoted ``<script>`` shows as text and runs nothing.
+Article text and every corpus or parameter value are escaped here (HTML, Markdown text, code spans), so a quoted
+``<script>`` or ``[x](javascript:...)`` shows as text and runs nothing; CSV cells cannot start a spreadsheet formula.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import html
 import importlib.metadata
 import platform
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -17,17 +19,70 @@ DEFAULT_MAX_ROWS = 25
 REPORTED_PACKAGES = ["pandas", "numpy", "scikit-learn", "nltk", "matplotlib", "papermill"]
 
 
+# Markdown punctuation that can start emphasis, a link, an image, a heading, a list, a table cell or code;
+# ':' and '@' too, so that a URL or e-mail address in a value is not turned into a link.
+MARKDOWN_SPECIAL = re.compile(r"""([\\`*_{}\[\]()#+\-.!|~:@])""")
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 def escape(text: object) -> str:
-    """HTML-escape any value for safe inclusion in Markdown or HTML."""
+    """HTML-escape any value for safe inclusion in HTML (tags, attributes)."""
     return html.escape(str(text), quote=True)
 
 
+def md_text(text: object) -> str:
+    """A corpus or parameter value as literal Markdown text: no tags, links, emphasis or new blocks.
+
+    HTML characters become entities and Markdown punctuation is backslash-escaped; line breaks become spaces.
+
+    >>> print(md_text("<b>[Xi](javascript:x)</b>"))
+    &lt;b&gt;\\[Xi\\]\\(javascript\\:x\\)&lt;/b&gt;
+    """
+    flat = " ".join(str(text).split())
+    return escape(MARKDOWN_SPECIAL.sub(r"\\\1", flat))
+
+
+def code_span(text: object) -> str:
+    """A value as a Markdown code span, shown verbatim (Markdown escapes its content once: no double escaping).
+
+    The fence is one backtick longer than the longest run of backticks inside; line breaks become spaces.
+
+    >>> code_span("a&b"), code_span("x`y")
+    ('`a&b`', '``x`y``')
+    """
+    flat = " ".join(str(text).split())
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {flat} " if flat.startswith("`") or flat.endswith("`") else flat
+    return f"{fence}{padded}{fence}"
+
+
+def neutralise_formula(value: object) -> object:
+    """A text cell starting like a spreadsheet formula (= + - @ tab CR) gets a leading ' so it stays text.
+
+    Numbers are returned unchanged (a negative number is data, not a formula).
+
+    >>> neutralise_formula("=HYPERLINK(1)"), neutralise_formula(-3.5), neutralise_formula("Xi")
+    ("'=HYPERLINK(1)", -3.5, 'Xi')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def write_table(table: pd.DataFrame, tables_dir: str | Path, name: str, sort_by: list[str] | None = None) -> Path:
-    """Write ``table`` as ``tables_dir/name.csv``, sorted (by ``sort_by`` or all columns) for byte-identical reruns."""
+    """Write ``table`` as ``tables_dir/name.csv``, sorted (by ``sort_by`` or all columns) for byte-identical reruns.
+
+    Text cells that a spreadsheet would run as a formula are prefixed with ' (see :func:`neutralise_formula`);
+    sorting happens before, so the order is that of the original values.
+    """
     path = Path(tables_dir) / f"{name}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     ordered = table.sort_values(sort_by or list(table.columns), kind="mergesort", ignore_index=True)
-    ordered.to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
+    text_columns = [column for column in ordered.columns if not pd.api.types.is_numeric_dtype(ordered[column])]
+    safe = ordered.assign(**{column: ordered[column].map(neutralise_formula) for column in text_columns})
+    safe.to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
     return path
 
 
@@ -55,7 +110,7 @@ def warnings_markdown(warnings: pd.DataFrame) -> Markdown:
         return Markdown("**No warnings:** every article listed in the metadata was read, dated inside a period, and unique.")
     lines = [f"**{len(warnings):,} warning(s) while loading the corpus** — nothing was dropped without being listed here:", ""]
     for row in warnings.itertuples(index=False):
-        lines.append(f"- ⚠ *{escape(row.kind)}* — `{escape(row.file)}` {escape(row.message)}")
+        lines.append(f"- ⚠ *{md_text(row.kind)}* — {code_span(row.file)} {md_text(row.message)}")
     return Markdown("\n".join(lines))
 
 

@@ -9,7 +9,7 @@ from typing import Callable
 
 import pandas as pd
 
-from analysis.display import escape
+from analysis.display import code_span, md_text
 
 SUPPORTED = "supported"
 FEW_ARTICLES = "tentative"
@@ -68,22 +68,22 @@ def difference_sentence(measure: str, estimates: pd.DataFrame, difference: pd.Se
     """
     values = estimates[estimates["measure"] == measure].set_index("period")["estimate"]
     a, b = periods[0], periods[1]
-    text = (f"{subject(measure)}: {level(values[a])} in {a}, {level(values[b])} in {b} "
+    text = (f"{subject(measure)}: {level(values[a])} in {md_text(a)}, {level(values[b])} in {md_text(b)} "
             f"({change(difference['difference'])}; 95% interval {change(difference['ci_low'])} to "
             f"{change(difference['ci_high'])}).")
     verdict = support(bool(difference["excludes_zero"]), bool(difference["sign_survives"]), n_documents)
-    decisive = escape(difference.get("decisive_document", "") or "")
+    decisive = code_span(difference.get("decisive_document", "") or "")
     if verdict == SUPPORTED:
         text += f" The interval excludes zero and no single article reverses it: **{verdict}**."
     elif verdict == FEW_ARTICLES:
         text += (f" The interval excludes zero and no single article reverses it, but with {count_phrase(n_documents, 'article')}"
                  f" in a period both checks are weak: **{verdict}**.")
     elif difference["excludes_zero"]:
-        text += f" The interval excludes zero, but leaving out `{decisive}` reverses or erases the change: **{verdict}**."
+        text += f" The interval excludes zero, but leaving out {decisive} reverses or erases the change: **{verdict}**."
     elif difference["sign_survives"]:
         text += f" No single article reverses its direction, but the interval includes zero: **{verdict}**."
     else:
-        text += f" The interval includes zero and leaving out `{decisive}` reverses it: **{verdict}**."
+        text += f" The interval includes zero and leaving out {decisive} reverses it: **{verdict}**."
     return text
 
 

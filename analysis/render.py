@@ -1,12 +1,14 @@
 """Render executed notebooks to standalone HTML pages with a navigation bar, a table of contents and hidden code.
 
 Called once by the runner for all pages (one exporter, one process); the front page (05_report) becomes index.html.
+Every page is sanitised after rendering (no scripts, event handlers or script URLs), a second line of defence behind escaping.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -41,6 +43,106 @@ STYLE = """
   .jp-OutputArea-output img { max-width: 100%; height: auto; }
 </style>
 """
+
+
+# Elements that run code or load another document; the report's template uses none of them, so any one came from data.
+DANGEROUS_ELEMENTS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "form", "noscript"}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "background", "poster", "data", "srcset", "ping"}
+SAFE_DATA_URL = re.compile(r"data:image/(png|jpeg|gif|webp);base64,", re.IGNORECASE)  # embedded charts, not SVG
+
+
+def _url_is_safe(value: str) -> bool:
+    """True for relative links, anchors, http(s)/mailto and embedded raster images; False for script and other schemes."""
+    compact = re.sub(r"[\x00-\x20]+", "", html.unescape(value)).lower()  # browsers ignore spaces and controls in schemes
+    scheme = re.match(r"([a-z][a-z0-9+.\-]*):", compact)
+    if scheme is None:
+        return True
+    return scheme.group(1) in ("http", "https", "mailto") or bool(SAFE_DATA_URL.match(compact))
+
+
+class _Sanitiser(HTMLParser):
+    """Copy a page, dropping dangerous elements, ``on*`` handlers, ``style`` expressions and unsafe URLs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.skipping: list[str] = []  # open dangerous elements whose content is dropped
+        self.removed = 0
+
+    def _tag(self, tag: str, attrs: list, closing: bool) -> str:
+        kept = []
+        for name, value in attrs:
+            name_l = name.lower()
+            unsafe = (name_l.startswith("on") or (name_l in URL_ATTRIBUTES and value is not None and not _url_is_safe(value))
+                      or (name_l == "http-equiv") or (name_l == "style" and value and re.search(r"expression|url\s*\(", value, re.I)))
+            if unsafe:
+                self.removed += 1
+                continue
+            kept.append(name if value is None else f'{name}="{html.escape(value, quote=True)}"')
+        text = self.get_starttag_text() if len(kept) == len(attrs) else None
+        return text or "<" + " ".join([tag, *kept]) + (" />" if closing else ">")
+
+    def handle_starttag(self, tag, attrs):
+        if tag in DANGEROUS_ELEMENTS:
+            self.removed += 1
+            self.skipping.append(tag)
+        elif not self.skipping:
+            self.out.append(self._tag(tag, attrs, False))
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in DANGEROUS_ELEMENTS:
+            self.removed += 1
+        elif not self.skipping:
+            self.out.append(self._tag(tag, attrs, True))
+
+    def handle_endtag(self, tag):
+        if self.skipping:
+            if tag == self.skipping[-1]:
+                self.skipping.pop()
+        elif tag not in DANGEROUS_ELEMENTS:
+            self.out.append(f"</{tag}>")
+
+    def _raw(self, text: str) -> None:
+        if not self.skipping:
+            self.out.append(text)
+
+    def handle_data(self, data):
+        self._raw(data)
+
+    def handle_entityref(self, name):
+        self._raw(f"&{name};")
+
+    def handle_charref(self, name):
+        self._raw(f"&#{name};")
+
+    def handle_comment(self, data):
+        self._raw(f"<!--{data}-->")
+
+    def handle_decl(self, decl):
+        self._raw(f"<!{decl}>")
+
+    def handle_pi(self, data):
+        self._raw(f"<?{data}>")
+
+    def unknown_decl(self, data):
+        self._raw(f"<![{data}]>")
+
+
+def sanitise_html(page: str) -> str:
+    """A rendered page without scripts, event-handler attributes or ``javascript:``-style URLs.
+
+    Corpus values are escaped where they are written; this catches anything that slipped through.
+    The report's own template has no scripts, so every one found came from the data and is removed.
+
+    >>> sanitise_html('<p onclick="x()">a <a href="javascript:alert(1)">b</a><script>alert(2)</script></p>')
+    '<p>a <a>b</a></p>'
+    """
+    parser = _Sanitiser()
+    parser.feed(page)
+    parser.close()
+    if parser.rawdata:  # an unterminated construct at the very end: keep it only as text
+        parser.out.append(html.escape(parser.rawdata))
+    return "".join(parser.out)
 
 
 def page_name(stem: str) -> str:
@@ -107,11 +209,12 @@ def render_site(executed: list[Path], reports_dir: Path, figures_dir: Path) -> l
                 f'<a href="code/{name}">Show this page with its code</a> · '
                 f'<a href="notebooks/{path.name}">Download the executed notebook</a></p>')
         target = reports_dir / name
-        target.write_text(decorate(page, nav_bar(stems, path.stem), meta), encoding="utf-8")
+        target.write_text(sanitise_html(decorate(page, nav_bar(stems, path.stem), meta)), encoding="utf-8")
         code_meta = f'<p class="report-meta">This page shows the code. <a href="../{name}">Back to the page without code</a></p>'
         (reports_dir / "code").mkdir(exist_ok=True)
         code_page = code_page.replace('href="tables/', 'href="../tables/')  # code pages sit one folder down
-        (reports_dir / "code" / name).write_text(decorate(code_page, nav_bar(stems, path.stem, "../"), code_meta), encoding="utf-8")
+        (reports_dir / "code" / name).write_text(sanitise_html(decorate(code_page, nav_bar(stems, path.stem, "../"), code_meta)),
+                                                 encoding="utf-8")
         written.append(target)
     if FRONT_PAGE_STEM not in stems:
         written.append(write_index(stems, reports_dir))
@@ -134,6 +237,11 @@ def write_index(stems: list[str], reports_dir: Path) -> Path:
     return path
 
 
+FORMULA_NOTE = ("A text cell that would start with =, +, -, @, a tab or a carriage return is written with a leading ' "
+                "(apostrophe), so that a spreadsheet shows it as text instead of running it as a formula; numbers are "
+                "unchanged. Remove the apostrophe to recover the original text.")
+
+
 def write_tables_index(stems: list[str], reports_dir: Path) -> Path:
     """A page listing every CSV table in reports/tables with its size, so links never point at a bare folder."""
     tables = sorted((reports_dir / "tables").glob("*.csv"))
@@ -141,6 +249,7 @@ def write_tables_index(stems: list[str], reports_dir: Path) -> Path:
         f'<tr><td><a href="{p.name}">{html.escape(p.name)}</a></td><td style="text-align:right">{p.stat().st_size:,} bytes</td></tr>'
         for p in tables)
     body = ("<h1>Tables</h1><p>The data behind every table and chart of the report, as CSV.</p>"
+            f"<p>{html.escape(FORMULA_NOTE)}</p>"
             f"<table><thead><tr><th>File</th><th>Size</th></tr></thead><tbody>{rows}</tbody></table>")
     path = reports_dir / "tables" / "index.html"
     path.write_text(_simple_page("Report tables", nav_bar(stems, "__tables__", "../"), body), encoding="utf-8")

@@ -2,8 +2,13 @@
 
 import pandas as pd
 import pytest
+from nbconvert.filters.markdown import markdown2html
 
-from analysis.display import escape, figure_value, month_year, show_table, warnings_markdown
+from analysis.display import code_span, escape, figure_value, md_text, month_year, show_table, warnings_markdown, write_table
+
+HOSTILE = ["<img src=x onerror=alert(1)>", "[x](javascript:alert(1))", "<script>alert(1)</script>", 'a&b<c>"d"',
+           "**bold** _it_ # heading", "`tick` and ``two``", "line\n# new block", "![img](x.png)",
+           "=HYPERLINK(\"http://evil.example\")", "www.example.org", "mail@example.org"]
 
 
 @pytest.mark.parametrize(("value", "kind", "unit", "expected"), [
@@ -25,10 +30,37 @@ def test_tables_and_warnings_escape_article_html():
     table = pd.DataFrame({"text": ["<script>alert(1)</script>"]})
     assert "<script>" not in show_table(table).data
     warnings = pd.DataFrame({"kind": ["empty file"], "file": ["<img src=x onerror=alert(1)>.txt"], "message": ["m"]})
-    assert "<img" not in warnings_markdown(warnings).data
+    assert "<img" not in markdown2html(warnings_markdown(warnings).data)
     assert escape('<b a="1">') == "&lt;b a=&quot;1&quot;&gt;"
 
 
 def test_long_tables_are_cut_with_a_link_to_the_csv():
     html = show_table(pd.DataFrame({"n": range(30)}), "numbers", max_rows=10).data
     assert "Showing the first 10 of 30 rows" in html and 'href="tables/numbers.csv"' in html
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_markdown_text_renders_as_the_literal_value(value):
+    rendered = markdown2html(f"Outlet {md_text(value)} here.")
+    assert rendered == "<p>Outlet " + escape(" ".join(value.split())) + " here.</p>\n"
+
+
+@pytest.mark.parametrize("value", HOSTILE + ["a&b", "id<1>", '"q"'])
+def test_code_span_shows_the_value_once_escaped(value):
+    rendered = markdown2html(f"See {code_span(value)}.")
+    assert rendered == "<p>See <code>" + escape(" ".join(value.split())) + "</code>.</p>\n"
+
+
+def test_a_doc_id_with_html_characters_is_not_double_escaped_in_warnings():
+    warnings = pd.DataFrame({"kind": ["empty file"], "file": ['a&b<"c">.txt'], "message": ["is empty."]})
+    rendered = markdown2html(warnings_markdown(warnings).data)
+    assert "<code>a&amp;b&lt;&quot;c&quot;&gt;.txt</code>" in rendered and "&amp;amp;" not in rendered
+
+
+def test_csv_cells_that_start_a_formula_are_neutralised(tmp_path):
+    table = pd.DataFrame({"text": ["=HYPERLINK(\"http://x\")", "+1", "-cmd", "@SUM(A1)", "\tTab", "plain", "a=b"],
+                          "number": [-1.5, 2, -3, 4, 5, 7, 8]})
+    path = write_table(table, tmp_path, "cells", ["number"])
+    written = pd.read_csv(path, keep_default_na=False)
+    assert written["number"].tolist() == [-3, -1.5, 2, 4, 5, 7, 8]  # numbers, negative ones too, are data
+    assert written["text"].tolist() == ["'-cmd", "'=HYPERLINK(\"http://x\")", "'+1", "'@SUM(A1)", "'\tTab", "plain", "a=b"]

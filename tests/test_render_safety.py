@@ -1,0 +1,86 @@
+"""Rendering removes anything that could run a script, and the browser check fails when a page runs one."""
+
+import re
+
+import nbformat
+import pytest
+
+from analysis.browser_check import INSTALL_HINT, check_pages, find_chromium
+from analysis.render import render_site, sanitise_html
+
+HOSTILE_MARKDOWN = ("Outlet <img src=x onerror=alert(1)>, a [link](javascript:alert(2)), a [spaced one]( jav&#x09;ascript:alert(3)) "
+                    "and <script>alert(4)</script> <svg><a xlink:href=\"javascript:alert(5)\">s</a></svg> "
+                    "<iframe src=\"data:text/html,<script>alert(6)</script>\"></iframe> [ok](02_topic_model.html)")
+
+
+def hostile_notebook(path):
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## Section\n\n" + HOSTILE_MARKDOWN),
+        nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
+            "display_data", data={"text/markdown": HOSTILE_MARKDOWN, "text/html": "<b onmouseover=alert(7)>b</b>"})]),
+    ])
+    nbformat.write(notebook, path)
+    return path
+
+
+@pytest.mark.parametrize(("page", "expected"), [
+    ('<p onclick="x()">a</p>', "<p>a</p>"),
+    ('<a href="javascript:alert(1)">b</a>', "<a>b</a>"),
+    ('<a href=" JaVa\tScRiPt:alert(1)">b</a>', "<a>b</a>"),
+    ('<a href="&#106;avascript:alert(1)">b</a>', "<a>b</a>"),
+    ("<script>alert(1)</script><p>kept</p>", "<p>kept</p>"),
+    ("<svg><script>alert(1)</script></svg>", "<svg></svg>"),
+    ('<img src="data:image/png;base64,AAAA" alt="Chart: a &amp; b">', '<img src="data:image/png;base64,AAAA" alt="Chart: a &amp; b">'),
+    ('<a href="tables/index.html#x">t</a> &lt;script&gt;', '<a href="tables/index.html#x">t</a> &lt;script&gt;'),
+])
+def test_sanitise_html(page, expected):
+    assert sanitise_html(page) == expected
+
+
+def test_rendered_pages_keep_no_active_content(tmp_path):
+    executed = hostile_notebook(tmp_path / "01_load_corpus.ipynb")
+    reports = tmp_path / "reports"
+    (reports / "tables").mkdir(parents=True)
+    render_site([executed], reports, tmp_path / "figures")
+    for page in [reports / "01_load_corpus.html", reports / "code" / "01_load_corpus.html"]:
+        text = page.read_text(encoding="utf-8").lower()
+        for marker in ("<script", "javascript:", "<iframe", "<object", "<embed"):
+            assert marker not in text, f"{marker} left in {page.name}"
+        assert not re.search(r"<[^>]*\son\w+\s*=", text), f"an on* handler is left in {page.name}"
+        assert 'href="02_topic_model.html"' in text  # ordinary links survive
+
+
+@pytest.mark.browser
+def test_browser_check_fails_when_a_page_runs_a_script(tmp_path):
+    if find_chromium() is None:
+        pytest.skip(f"No Chromium on this machine. {INSTALL_HINT}")
+    (tmp_path / "a.html").write_text('<html><body><p>x</p><img src="missing.png" alt="x" onerror="alert(1)"></body></html>',
+                                     encoding="utf-8")
+    (tmp_path / "b.html").write_text('<html><body><script>window.open("x")</script><a href="javascript:void(0)">j</a></body></html>',
+                                     encoding="utf-8")
+    problems = check_pages(tmp_path)
+    assert any(p.startswith("a.html: a script from the data ran: alert(1)") for p in problems), problems
+    assert any(p.startswith("a.html: active content that could run a script: onerror handler on <img>") for p in problems)
+    assert any(p.startswith("b.html: a script from the data ran: open(x)") for p in problems), problems
+    assert any(p.startswith('b.html: active content that could run a script: href="javascript:void(0)"') for p in problems)
+
+
+@pytest.mark.browser
+def test_a_sanitised_hostile_page_passes_the_browser_check(tmp_path):
+    if find_chromium() is None:
+        pytest.skip(f"No Chromium on this machine. {INSTALL_HINT}")
+    executed = hostile_notebook(tmp_path / "05_report.ipynb")
+    reports = tmp_path / "reports"
+    (reports / "tables").mkdir(parents=True)
+    render_site([executed], reports, tmp_path / "figures")
+    problems = [p for p in check_pages(reports) if "a script from the data" in p or "active content" in p]
+    assert problems == []
+
+
+def test_the_tables_index_explains_the_formula_apostrophe(tmp_path):
+    executed = hostile_notebook(tmp_path / "01_load_corpus.ipynb")
+    reports = tmp_path / "reports"
+    (reports / "tables").mkdir(parents=True)
+    render_site([executed], reports, tmp_path / "figures")
+    index = (reports / "tables" / "index.html").read_text(encoding="utf-8")
+    assert "written with a leading &#x27; (apostrophe)" in index
