@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import sparse
 
 from analysis.cache import cached
-from analysis.cleaning import REMOVED_COLUMNS, find_boilerplate
+from analysis.cleaning import REMOVED_COLUMNS, find_boilerplate, heading_marks, repeated_lines
 from analysis.paths import SEEDS_DIR, resolve
 from analysis.segment import paragraph_spans, read_word_list, sentence_spans
 
@@ -290,16 +290,20 @@ def _language_warning(text: str) -> str | None:
             "it may not be in English. It was kept: remove it from the corpus if it is not English-language coverage.")
 
 
-def _map_documents(directory: Path, rows: list[dict], periods: list[Period]):
-    """Process every metadata row, in two processes when the corpus is large (results keep row order)."""
-    jobs = [(directory, row, periods) for row in rows]
+def _map_documents(directory: Path, rows: list[dict], periods: list[Period], repeated: dict | None = None):
+    """Process every metadata row, in two processes when the corpus is large (results keep row order).
+
+    ``repeated`` maps an outlet to the lines that recur across its articles (furniture, see cleaning.repeated_lines).
+    """
+    repeated = repeated or {}
+    jobs = [(directory, row, periods, repeated.get(row["outlet"], frozenset())) for row in rows]
     if len(jobs) < PARALLEL_MIN_DOCUMENTS or (os.cpu_count() or 1) < 2:
         return [_process_document(*job) for job in jobs]
     with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
         return list(pool.map(_process_document, *zip(*jobs), chunksize=200))
 
 
-def _process_document(directory: Path, row: dict, periods: list[Period]) -> dict:
+def _process_document(directory: Path, row: dict, periods: list[Period], repeated: frozenset = frozenset()) -> dict:
     """Read, date, clean and segment one article; return its table rows, exclusions and warnings."""
     out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed")}
     file, doc_id, outlet = row["file"], row["doc_id"], row["outlet"]
@@ -320,7 +324,7 @@ def _process_document(directory: Path, row: dict, periods: list[Period]) -> dict
         out["warnings"].append({"kind": "empty file", "file": file,
                                 "message": "is empty and was excluded. Replace it with the article text."})
         return out
-    kept, dropped = find_boilerplate(raw)
+    kept, dropped = find_boilerplate(raw, title=row["title"], outlet=outlet, repeated=repeated)
     out["removed"] = [{"doc_id": doc_id, "file": file, **item} for item in dropped]
     paras = paragraph_spans(raw, kept)
     if not paras:
@@ -332,10 +336,12 @@ def _process_document(directory: Path, row: dict, periods: list[Period]) -> dict
     language_problem = _language_warning(" ".join(raw[s:e] for s, e in paras))
     if language_problem:
         out["warnings"].append({"kind": "not English?", "file": file, "message": language_problem})
+    headlines, datelines = heading_marks([raw[s:e] for s, e in paras], row["title"])
     for para_no, (start, end) in enumerate(paras, start=1):
         para_id = f"{doc_id}:p{para_no:03d}"
         out["paragraphs"].append({"para_id": para_id, "doc_id": doc_id, "period": period, "outlet": outlet,
-                                  "para_no": para_no, "start": start, "end": end, "text": raw[start:end]})
+                                  "para_no": para_no, "start": start, "end": end, "text": raw[start:end],
+                                  "headline": headlines[para_no - 1], "dateline": datelines[para_no - 1]})
         for s_start, s_end in sentence_spans(raw[start:end], offset=start):
             out["sentences"].append({"doc_id": doc_id, "para_id": para_id, "period": period, "outlet": outlet,
                                      "start": s_start, "end": s_end, "text": raw[s_start:s_end]})
@@ -374,7 +380,8 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
 
     rows = [row._asdict() for row in metadata.sort_values(["published", "doc_id"]).itertuples(index=False)]
     documents, paragraphs, sentences, removed, excluded = [], [], [], [], []
-    for result in _map_documents(directory, rows, period_list):
+    repeated = repeated_lines((row["outlet"], row["title"], read_text(directory / row["file"])[0]) for row in rows)
+    for result in _map_documents(directory, rows, period_list, repeated):
         warnings.extend(result["warnings"])
         excluded.extend(result["excluded"])
         documents.extend(result["documents"])
@@ -469,7 +476,7 @@ def _finish_tables(docs, paras, sents, periods):
     )
     doc_columns = ["doc_id", "file", "title", "outlet", "published", "period", "url", "notes", "encoding",
                    "n_words", "n_paragraphs", "n_sentences", "raw"]
-    para_columns = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text"]
+    para_columns = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
     sent_columns = ["sent_id", "doc_id", "para_id", "period", "outlet", "sent_no", "start", "end", "text"]
     return (docs[doc_columns].reset_index(drop=True), paras[para_columns].reset_index(drop=True),
             sents[sent_columns].reset_index(drop=True))
