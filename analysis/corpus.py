@@ -1,4 +1,4 @@
-"""Load a corpus folder (``.txt`` articles plus ``metadata.csv``) into validated, tidy tables.
+"""Load a corpus (a folder of ``.txt`` articles plus ``metadata.csv``, one table file, or a folder of saved web pages) into validated, tidy tables.
 
 Documents, paragraphs and sentences keep character offsets into the raw file text; nothing is dropped without a warning.
 """
@@ -303,11 +303,18 @@ def _map_documents(directory: Path, rows: list[dict], periods: list[Period], rep
         return list(pool.map(_process_document, *zip(*jobs), chunksize=200))
 
 
+def _raw_text(directory: Path, row: dict) -> tuple[str, str, str | None]:
+    """An article's text, encoding and decoding problem: given by a table or web-page reader, or read from its file."""
+    if "text" in row:
+        return row["text"], row.get("encoding") or "utf-8", None
+    return read_text(directory / row["file"])
+
+
 def _process_document(directory: Path, row: dict, periods: list[Period], repeated: frozenset = frozenset()) -> dict:
     """Read, date, clean and segment one article; return its table rows, exclusions and warnings."""
     out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed")}
     file, doc_id, outlet = row["file"], row["doc_id"], row["outlet"]
-    raw, encoding, problem = read_text(directory / file)
+    raw, encoding, problem = _raw_text(directory, row)
     if problem:
         out["warnings"].append({"kind": "encoding", "file": file, "message": problem})
     record = {key: row[key] for key in METADATA_COLUMNS} | {"encoding": encoding, "raw": raw}
@@ -348,10 +355,40 @@ def _process_document(directory: Path, row: dict, periods: list[Period], repeate
     return out
 
 
-def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = None) -> Corpus:
-    """Load, validate, clean and segment a corpus folder.
+def read_other_form(path: Path, columns: dict | None = None):
+    """A table file or a folder of saved web pages, read into metadata rows and texts; None for a folder of .txt files."""
+    from analysis import corpus_html, corpus_tables  # imported here: both use this module's errors and checks
 
-    ``corpus_dir`` holds ``*.txt`` articles and ``metadata.csv`` (empty or None: the project's ``seeds/``);
+    if path.is_file():
+        if not corpus_tables.is_table_file(path):
+            raise CorpusError(f"Parameter 'corpus_dir': {path} is a file but not a table ("
+                              f"{', '.join(corpus_tables.TABLE_SUFFIXES)}). Point it at a table of articles or a folder.")
+        return corpus_tables.read_table_corpus(path, columns)
+    if corpus_html.is_html_folder(path):
+        return corpus_html.read_html_corpus(path)
+    return None
+
+
+def source_fingerprint(path: Path) -> str | None:
+    """The fingerprint of a corpus in any form without loading it (None when its metadata is not there yet)."""
+    from analysis import corpus_html, corpus_tables
+
+    if corpus_tables.is_table_file(path):
+        return corpus_tables.file_fingerprint([path])
+    metadata = path / METADATA_FILE
+    if not metadata.is_file():
+        return None
+    if corpus_html.is_html_folder(path):
+        return fingerprint(corpus_html.page_files(path), metadata)
+    return fingerprint(sorted(path.glob("*.txt")), metadata)
+
+
+def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = None, columns: dict | None = None) -> Corpus:
+    """Load, validate, clean and segment a corpus.
+
+    ``corpus_dir`` is a folder of ``*.txt`` articles and ``metadata.csv`` (empty or None: the project's ``seeds/``),
+    one table file (CSV, TSV, JSONL, Parquet; ``columns`` names its columns, see :mod:`analysis.corpus_tables`), or a
+    folder of saved ``.html`` pages (see :mod:`analysis.corpus_html`);
     ``periods`` maps period names to ``[first day, last day]`` (None: 2014–2015 and 2023–2024).
     Fatal problems raise :class:`CorpusError`; the rest are listed in ``corpus.warnings``.
 
@@ -363,6 +400,10 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
     """
     period_list = parse_periods(periods)
     directory = resolve(corpus_dir, SEEDS_DIR)
+    other_form = read_other_form(directory, columns)
+    if other_form is not None:
+        return _load_rows(directory, other_form.metadata, list(other_form.warnings), period_list,
+                          other_form.fingerprint, other_form.texts)
     if not directory.is_dir():
         raise CorpusError(f"Parameter 'corpus_dir': {directory} is not a folder. Point it at a folder of .txt files and metadata.csv.")
     metadata = read_metadata(directory)
@@ -377,10 +418,17 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
         if path.is_file() and path.suffix != ".txt" and path.name != METADATA_FILE and not path.name.startswith("."):
             warnings.append({"kind": "ignored file", "file": path.name,
                              "message": "is not a .txt article or metadata.csv and was ignored."})
+    return _load_rows(directory, metadata, warnings, period_list, fingerprint(txt_files, directory / METADATA_FILE))
 
+
+def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], period_list: list[Period],
+               corpus_fingerprint: str, texts: dict[str, str] | None = None) -> Corpus:
+    """Clean, segment and de-duplicate the articles of validated metadata rows (texts given, or read from files)."""
     rows = [row._asdict() for row in metadata.sort_values(["published", "doc_id"]).itertuples(index=False)]
+    if texts is not None:
+        rows = [{**row, "text": texts[row["file"]]} for row in rows]
     documents, paragraphs, sentences, removed, excluded = [], [], [], [], []
-    repeated = repeated_lines((row["outlet"], row["title"], read_text(directory / row["file"])[0]) for row in rows)
+    repeated = repeated_lines((row["outlet"], row["title"], _raw_text(directory, row)[0]) for row in rows)
     for result in _map_documents(directory, rows, period_list, repeated):
         warnings.extend(result["warnings"])
         excluded.extend(result["excluded"])
@@ -398,7 +446,7 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
     _check_coverage(docs, period_list, directory)
     docs, paras, sents = _finish_tables(docs, paras, sents, period_list)
     return Corpus(
-        name=directory.name,
+        name=directory.stem if directory.is_file() else directory.name,
         directory=directory,
         periods=period_list,
         documents=docs,
@@ -406,7 +454,7 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
         sentences=sents,
         removed=pd.DataFrame(removed, columns=REMOVED_COLUMNS).sort_values(["doc_id", "line_no"], ignore_index=True),
         warnings=pd.DataFrame(warnings, columns=WARNING_COLUMNS).sort_values(["kind", "file"], ignore_index=True),
-        fingerprint=fingerprint(txt_files, directory / METADATA_FILE),
+        fingerprint=corpus_fingerprint,
         excluded=pd.DataFrame(excluded).drop(columns=["raw"], errors="ignore"),
     )
 
@@ -482,7 +530,8 @@ def _finish_tables(docs, paras, sents, periods):
             sents[sent_columns].reset_index(drop=True))
 
 
-def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, reports_dir: str | Path) -> Corpus:
+def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, reports_dir: str | Path,
+                        columns: dict | None = None) -> Corpus:
     """:func:`load_corpus`, reusing the copy an earlier notebook of the same run stored under ``reports_dir``.
 
     Every stage notebook loads the corpus; with thousands of articles loading once per run instead of once per
@@ -490,9 +539,8 @@ def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, rep
     the periods and the code, so a changed article or rule is never served stale.
     """
     directory = resolve(corpus_dir, SEEDS_DIR)
-    metadata = directory / METADATA_FILE
-    if not metadata.is_file():
-        return load_corpus(directory, periods)  # raises the loader's own clear error
-    key = fingerprint(sorted(directory.glob("*.txt")), metadata)
-    return cached(reports_dir, "corpus", key, {"periods": periods, "directory": str(directory)},
-                  lambda: load_corpus(directory, periods))
+    key = source_fingerprint(directory)
+    if key is None:
+        return load_corpus(directory, periods, columns)  # raises the loader's own clear error, or writes metadata first
+    return cached(reports_dir, "corpus", key, {"periods": periods, "directory": str(directory), "columns": columns},
+                  lambda: load_corpus(directory, periods, columns))
