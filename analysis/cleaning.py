@@ -34,6 +34,24 @@ READER_PROMPT_MAX_WORDS = 60  # a line addressing the reader next to furniture i
 HEADING_MAX_WORDS = 14  # a short line without sentence-ending punctuation is a heading (title, cross-head)
 QUESTION_HEADING_MAX_WORDS = 8  # ... and so is a short question standing alone ('What did the two leaders say?')
 DATELINE_MAX_WORDS = 16
+# Evidence that is not one pattern: the name recorded with each line it removes, and why (shown with the rules table).
+EVIDENCE_RULES = {
+    "no_letters": "A line of symbols, digits and punctuation only, e.g. '|', '×', '1'",
+    "outlet_name": "A line that only names the article's outlet (from the metadata), e.g. 'Sputnik International'",
+    "furniture_words": f"A line of at most {WORD_LINE_MAX_WORDS} words, all from analysis/data/furniture_words.csv, "
+                       "e.g. 'Breaking News', 'Facebook Comment'",
+    "lowercase_fragment": f"A lower-case line of at most {FRAGMENT_MAX_WORDS} words without sentence punctuation: "
+                          "a tag or label, e.g. 'vladimir putin'",
+    "outlet_repeat": f"A line in {REPEAT_MIN_DOCUMENTS} or more of the outlet's articles (a full sentence: in half of "
+                     "them); titles and datelines never count",
+    "above_headline": "A line above the headline (the line matching the metadata title) that is not a dateline and "
+                      "has no sentence-ending punctuation: the page's header",
+    "other_headline": "A Title Case line without sentence punctuation after the body has started: another story's "
+                      "headline, e.g. a link set inside the article",
+    "between_furniture": f"A line of at most {BETWEEN_MAX_WORDS} words without a full stop between two furniture "
+                         "lines, e.g. 'Thank you!'",
+    "reader_prompt": "A line addressing the reader ('you', 'your') outside quotation marks, next to furniture",
+}
 
 WORD = re.compile(r"[^\W\d_]+(?:['’`-][^\W\d_]+)*", re.UNICODE)
 SENTENCE_END = re.compile(
@@ -103,10 +121,13 @@ def furniture_words() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def rules_table(rules=None) -> pd.DataFrame:
-    """The rules as a table (rule, scope, pattern, description) for the report."""
+    """The rules as a table (rule, scope, pattern, description) for the report, evidence rules last (scope 'evidence')."""
     rules = rules or default_rules()
-    return pd.DataFrame([{"rule": r.name, "scope": r.scope, "pattern": r.pattern.pattern,
-                          "description": r.description} for r in rules])
+    patterns = [{"rule": r.name, "scope": r.scope, "pattern": r.pattern.pattern, "description": r.description}
+                for r in rules]
+    evidence = [{"rule": name, "scope": "evidence", "pattern": "", "description": description}
+                for name, description in EVIDENCE_RULES.items()]
+    return pd.DataFrame(patterns + evidence)
 
 
 # ---- line evidence -------------------------------------------------------------------------------

@@ -190,8 +190,11 @@ def test_unknown_scope_names_the_rule(tmp_path):
         load_rules(bad)
 
 
-def test_rules_table_lists_every_rule():
-    assert {"navigation", "image_credit", "byline", "faq_block", "list_heading"} <= set(rules_table()["rule"])
+def test_rules_table_lists_every_rule_the_cleaner_records(dev_corpus):
+    table = rules_table()
+    assert {"navigation", "image_credit", "byline", "faq_block", "list_heading", "above_headline"} <= set(table["rule"])
+    assert set(dev_corpus.removed["rule"]) <= set(table["rule"])
+    assert table["description"].str.len().gt(20).all()
 
 
 # ---- quality on real pages -----------------------------------------------------------------------
