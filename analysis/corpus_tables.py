@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
+import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -67,21 +69,41 @@ def read_rows(path: Path) -> tuple[list[dict], list[str]]:
     from analysis.corpus import CorpusError
 
     suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        return _read_delimited(path, "\t" if suffix == ".tsv" else ",")
+    if suffix in (".jsonl", ".ndjson"):
+        return _read_json_lines(path)
     try:
-        if suffix in (".csv", ".tsv"):
-            return _read_delimited(path, "\t" if suffix == ".tsv" else ",")
-        if suffix in (".jsonl", ".ndjson"):
-            table = pd.read_json(path, lines=True, dtype=False)
-            # pandas skips blank lines: count them back so the line numbers match the file.
-            lines = [number for number, text in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1) if text.strip()]
-            places = [f"line {number}" for number in lines]
-        else:
-            table = pd.read_parquet(path)
-            places = [f"row {number}" for number in range(1, len(table) + 1)]
-    except (ValueError, UnicodeDecodeError, OSError, ImportError) as error:
-        raise CorpusError(f"{path} cannot be read as a {suffix[1:].upper()} table ({str(error)[:200]}). "
-                          "Check the file is complete and UTF-8, with one article per row.") from None
+        table = pd.read_parquet(path)
+    except (ValueError, OSError, ImportError) as error:
+        raise CorpusError(f"{path} cannot be read as a Parquet table ({str(error)[:200]}). "
+                          "Check the file is complete, with one article per row.") from None
+    places = [f"row {number}" for number in range(1, len(table) + 1)]
     rows = [{str(key): _as_text(value) for key, value in record.items()} for record in table.to_dict("records")]
+    return rows, places
+
+
+def _read_json_lines(path: Path) -> tuple[list[dict], list[str]]:
+    """JSON Lines: one object per non-blank line, values kept as text (dates are checked later, never parsed leniently)."""
+    from analysis.corpus import CorpusError
+
+    rows, places = [], []
+    try:
+        lines = path.read_text(encoding="utf-8-sig").split("\n")  # not splitlines: JSON strings may hold U+2028
+    except UnicodeDecodeError as error:
+        raise CorpusError(f"{path}: bytes are not UTF-8 (first bad byte at offset {error.start}). Save it as UTF-8.") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise CorpusError(f"{path}, line {number}: not valid JSON ({error.msg} at column {error.colno}). "
+                              "Each line must be one JSON object.") from None
+        if not isinstance(record, dict):
+            raise CorpusError(f"{path}, line {number}: a JSON {type(record).__name__}, not an object with named fields.")
+        rows.append({str(key): _as_text(value) for key, value in record.items()})
+        places.append(f"line {number}")
     return rows, places
 
 
@@ -90,22 +112,28 @@ def _read_delimited(path: Path, delimiter: str) -> tuple[list[dict], list[str]]:
     from analysis.corpus import CorpusError
 
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # article texts are longer than csv's default limit
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        raise CorpusError(f"{path}, line {line}: bytes are not UTF-8 (byte {error.start}). "
+                          "Save the table as UTF-8 CSV.") from None
     rows, places = [], []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter=delimiter)
-        try:
-            reader.fieldnames  # reads the header, so line numbers below are those of the data rows
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        reader.fieldnames  # reads the header, so line numbers below are those of the data rows
+        line = reader.line_num + 1
+        for number, record in enumerate(reader, start=1):
+            if None in record:
+                raise CorpusError(f"{path}, row {number} (line {line}): more values than the header has columns. "
+                                  "Quote fields that contain the delimiter.")
+            rows.append({key.strip(): _as_text(value) for key, value in record.items() if key is not None})
+            places.append(f"row {number} (line {line})")
             line = reader.line_num + 1
-            for number, record in enumerate(reader, start=1):
-                if None in record:
-                    raise CorpusError(f"{path}, row {number} (line {line}): more values than the header has columns. "
-                                      "Quote fields that contain the delimiter.")
-                rows.append({key.strip(): _as_text(value) for key, value in record.items() if key is not None})
-                places.append(f"row {number} (line {line})")
-                line = reader.line_num + 1
-        except (csv.Error, UnicodeDecodeError) as error:
-            raise CorpusError(f"{path}: cannot be read as CSV near line {reader.line_num} ({error}). "
-                              "Save it as UTF-8 CSV with a header row and quoted text fields.") from None
+    except csv.Error as error:
+        raise CorpusError(f"{path}: cannot be read as CSV near line {reader.line_num} ({error}). "
+                          "Save it as UTF-8 CSV with a header row and quoted text fields.") from None
     return rows, places
 
 

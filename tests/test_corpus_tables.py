@@ -99,9 +99,27 @@ def test_bad_columns_parameter_is_named(tmp_path, columns, message):
 def test_jsonl_errors_name_the_line(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"text": "An early text.", "date": "2014-02-01", "outlet": "P", "id": "a"}\n\n'
-                    '{"text": "A late text.", "date": "1 May 2024", "outlet": "P", "id": "b"}\n', encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"bad.jsonl, line 3: published '1 May 2024'"):
+                    '{"text": "A late text.", "date": "05/01/2024", "outlet": "P", "id": "b"}\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"bad.jsonl, line 3: published '05/01/2024'"):  # May 1 or January 5: not guessed
         load_corpus(path)
+
+
+def test_malformed_json_line_is_named(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "An early text.", "date": "2014-02-01", "outlet": "P"}\n{"text": "unterminated\n', encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"bad.jsonl, line 2: not valid JSON"):
+        load_corpus(path)
+
+
+def test_unreadable_csv_and_parquet_are_named(tmp_path):
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("text,published,outlet\nCaf\xe9 owners met.,2014-01-01,P\n".encode("latin-1"))
+    with pytest.raises(CorpusError, match=r"latin.csv, line 2: bytes are not UTF-8"):
+        load_corpus(latin)
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 not really")
+    with pytest.raises(CorpusError, match=r"broken.parquet cannot be read as a Parquet table"):
+        load_corpus(broken)
 
 
 def test_a_file_that_is_not_a_table_is_refused(tmp_path):
