@@ -30,6 +30,7 @@ OTHER_HEADLINE_CAPITALISED = 0.85  # share of its content words that must be cap
 BODY_LINE_MIN_WORDS = 12  # a line this long ending with sentence punctuation is running text: the body has started
 REPEAT_MIN_DOCUMENTS = 3  # a line in this many articles of one outlet is the outlet's furniture ...
 REPEAT_SENTENCE_SHARE = 0.5  # ... if it has no sentence-ending punctuation, or else if it is in this share of them
+REPEAT_MAX_WORDS = 40  # longer lines are paragraphs of reporting, left to the duplicate check
 READER_PROMPT_MAX_WORDS = 60  # a line addressing the reader next to furniture is a prompt only up to this length
 HEADING_MAX_WORDS = 14  # a short line without sentence-ending punctuation is a heading (title, cross-head)
 QUESTION_HEADING_MAX_WORDS = 8  # ... and so is a short question standing alone ('What did the two leaders say?')
@@ -61,6 +62,7 @@ SENTENCE_END = re.compile(
     re.VERBOSE,
 )
 BULLETS = re.compile(r"^[\s•·▪►◦*|–—-]+")  # list bullets and dashes in front of a menu item
+NOT_WORD = re.compile(r"[^\w\s]")
 READER_ADDRESS = re.compile(r"\b(?:you|your|yours)\b", re.IGNORECASE)
 QUOTES = re.compile(r"[\"“”«»]")
 MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
@@ -148,15 +150,17 @@ def is_dateline(text: str) -> bool:
     >>> is_dateline("Posted: Feb 07, 2014 3:14 AM"), is_dateline("The deal was signed on May 7, 2015.")
     (True, False)
     """
-    if not DATE.search(text) or len(text.split()) > DATELINE_MAX_WORDS:
+    if len(text.split()) > DATELINE_MAX_WORDS or not DATE.search(text):
         return False
     return not ends_sentence(text) or len(words_of(text)) <= 4  # 'Jan. 5, 2015.' yes; a short sentence with a date, no
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Lower case, letters and digits only, single spaces: for comparing a line with a title or with other lines."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    return " ".join(re.sub(r"[^\w\s]", "", text).split())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(NOT_WORD.sub("", text.lower()).split())
 
 
 def is_word_list_line(text: str) -> bool:
@@ -202,6 +206,8 @@ def is_reader_prompt(text: str) -> bool:
 
 def matches_title(text: str, title: str) -> bool:
     """Whether a line is the article's headline: the title, or the title with a little more (a glued section label)."""
+    if not title or len(text) > 3 * len(title) + 20:  # far longer than the title: not the headline
+        return False
     line, wanted = normalise(text), normalise(title)
     if not wanted or not line:
         return False
@@ -363,8 +369,9 @@ def _apply_neighbours(texts, non_blank, decided, protected, datelines) -> None:
 def repeated_lines(articles) -> dict[str, frozenset[str]]:
     """Per outlet, the normalised lines that recur across its articles: page furniture the rules do not know.
 
-    ``articles`` yields ``(outlet, title, raw)``. A line counts when it is in at least 3 of the outlet's articles and
-    either has no sentence-ending punctuation or is in at least half of them; titles and datelines never count.
+    ``articles`` yields ``(outlet, title, raw)``. A line of at most 40 words counts when it is in at least 3 of the
+    outlet's articles and either has no sentence-ending punctuation or is in at least half of them; titles and
+    datelines never count.
 
     >>> furniture = "Support independent reporting"
     >>> articles = [("Site", f"T{n}", f"Story {n} text.\\n{furniture}") for n in range(3)]
@@ -379,6 +386,8 @@ def repeated_lines(articles) -> dict[str, frozenset[str]]:
         seen = set()
         for start, end in line_spans(raw):
             text = raw[start:end].strip()
+            if not text or len(text.split()) > REPEAT_MAX_WORDS:
+                continue
             key = normalise(text)
             if not key or key in seen or matches_title(text, title) or is_dateline(text):
                 continue
