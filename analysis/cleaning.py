@@ -251,10 +251,11 @@ def find_boilerplate(raw: str, rules=None, *, title: str = "", outlet: str = "",
                 decided[index] = rule.name
                 break
             if rule.scope == "tail" and (match := rule.pattern.search(texts[index])):
-                if match.start() == 0:
+                begins = match.start() + len(match.group()) - len(match.group().lstrip())  # not the space before it
+                if begins == 0:
                     decided[index] = rule.name
                 else:
-                    cut[index] = (match.start(), rule.name)
+                    cut[index] = (begins, rule.name)
                 break
     _apply_line_evidence(texts, open_lines(), datelines, decided, outlet, repeated)
     if headline is not None:
