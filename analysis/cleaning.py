@@ -34,7 +34,7 @@ REPEAT_MAX_WORDS = 40  # longer lines are paragraphs of reporting, left to the d
 READER_PROMPT_MAX_WORDS = 60  # a line addressing the reader next to furniture is a prompt only up to this length
 HEADING_MAX_WORDS = 14  # a short line without sentence-ending punctuation is a heading (title, cross-head)
 QUESTION_HEADING_MAX_WORDS = 8  # ... and so is a short question standing alone ('What did the two leaders say?')
-DATELINE_MAX_WORDS = 16
+DATELINE_MAX_WORDS = 16  # a line carrying a date is a dateline up to this length ("Updated: Oct 12, 2014 6:08 PM")
 # Evidence that is not one pattern: the name recorded with each line it removes, and why (shown with the rules table).
 EVIDENCE_RULES = {
     "no_letters": "A line of symbols, digits and punctuation only, e.g. '|', '×', '1'",

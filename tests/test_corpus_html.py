@@ -74,3 +74,14 @@ def test_a_new_page_without_a_row_is_listed(pages):
     shutil.copy(pages / "timber-2015.html", pages / "timber-copy.html")
     corpus = load_corpus(pages)
     assert corpus.warnings.set_index("file").loc["timber-copy.html", "kind"] == "no metadata"
+
+
+def test_run_cache_key_follows_the_pages(pages):
+    from analysis.corpus import source_fingerprint
+
+    assert source_fingerprint(pages) is None  # no metadata.csv yet: the loader writes it first
+    load_corpus(pages)
+    before = source_fingerprint(pages)
+    page = pages / "timber-2015.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("third year", "fourth year"), encoding="utf-8")
+    assert source_fingerprint(pages) not in (None, before)
