@@ -1,4 +1,4 @@
-"""Load a corpus folder (``.txt`` articles plus ``metadata.csv``) into validated, tidy tables.
+"""Load a corpus (a folder of ``.txt`` articles plus ``metadata.csv``, one table file, or a folder of saved web pages) into validated, tidy tables.
 
 Documents, paragraphs and sentences keep character offsets into the raw file text; nothing is dropped without a warning.
 """
@@ -21,7 +21,7 @@ import pandas as pd
 from scipy import sparse
 
 from analysis.cache import cached
-from analysis.cleaning import REMOVED_COLUMNS, find_boilerplate
+from analysis.cleaning import REMOVED_COLUMNS, find_boilerplate, heading_marks, repeated_lines
 from analysis.paths import SEEDS_DIR, resolve
 from analysis.segment import paragraph_spans, read_word_list, sentence_spans
 
@@ -395,20 +395,31 @@ def bounded_sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return [span for start, end in _punkt_pieces(text) for span in sentence_spans(text[start:end], offset=offset + start)]
 
 
-def _map_documents(directory: Path, rows: list[dict], periods: list[Period]):
-    """Process every metadata row, in two processes when the corpus is large (results keep row order)."""
-    jobs = [(directory, row, periods) for row in rows]
+def _map_documents(directory: Path, rows: list[dict], periods: list[Period], repeated: dict | None = None):
+    """Process every metadata row, in two processes when the corpus is large (results keep row order).
+
+    ``repeated`` maps an outlet to the lines that recur across its articles (furniture, see cleaning.repeated_lines).
+    """
+    repeated = repeated or {}
+    jobs = [(directory, row, periods, repeated.get(row["outlet"], frozenset())) for row in rows]
     if len(jobs) < PARALLEL_MIN_DOCUMENTS or (os.cpu_count() or 1) < 2:
         return [_process_document(*job) for job in jobs]
     with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
         return list(pool.map(_process_document, *zip(*jobs), chunksize=200))
 
 
-def _process_document(directory: Path, row: dict, periods: list[Period]) -> dict:
+def _raw_text(directory: Path, row: dict) -> tuple[str, str, str | None]:
+    """An article's text, encoding and decoding problem: given by a table or web-page reader, or read from its file."""
+    if "text" in row:
+        return row["text"], row.get("encoding") or "utf-8", None
+    return read_text(directory / row["file"])
+
+
+def _process_document(directory: Path, row: dict, periods: list[Period], repeated: frozenset = frozenset()) -> dict:
     """Read, date, clean and segment one article; return its table rows, exclusions and warnings."""
     out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed")}
     file, doc_id, outlet = row["file"], row["doc_id"], row["outlet"]
-    raw, encoding, problem = read_text(directory / file)
+    raw, encoding, problem = _raw_text(directory, row)
     if len(raw) > MAX_ARTICLE_CHARS:
         record = {key: row[key] for key in METADATA_COLUMNS} | {"encoding": encoding, "raw": ""}
         out["excluded"].append({**record, "reason": "outsize file"})
@@ -433,7 +444,7 @@ def _process_document(directory: Path, row: dict, periods: list[Period]) -> dict
         out["warnings"].append({"kind": "empty file", "file": file,
                                 "message": "is empty and was excluded. Replace it with the article text."})
         return out
-    kept, dropped = find_boilerplate(raw)
+    kept, dropped = find_boilerplate(raw, title=row["title"], outlet=outlet, repeated=repeated)
     out["removed"] = [{"doc_id": doc_id, "file": file, **item} for item in dropped]
     paras = paragraph_spans(raw, kept)
     if not paras:
@@ -450,20 +461,58 @@ def _process_document(directory: Path, row: dict, periods: list[Period]) -> dict
         out["warnings"].append({"kind": "very short", "file": file,
                                 "message": f"has only {n_words} word{'s' if n_words != 1 else ''} after cleaning; it was kept. "
                                            "Check it is the whole article and not a headline, a stub or a failed export."})
+    headlines, datelines = heading_marks([raw[s:e] for s, e in paras], row["title"])
     for para_no, (start, end) in enumerate(paras, start=1):
         para_id = f"{doc_id}:p{para_no:03d}"
         out["paragraphs"].append({"para_id": para_id, "doc_id": doc_id, "period": period, "outlet": outlet,
-                                  "para_no": para_no, "start": start, "end": end, "text": raw[start:end]})
+                                  "para_no": para_no, "start": start, "end": end, "text": raw[start:end],
+                                  "headline": headlines[para_no - 1], "dateline": datelines[para_no - 1]})
         for s_start, s_end in bounded_sentence_spans(raw[start:end], offset=start):
             out["sentences"].append({"doc_id": doc_id, "para_id": para_id, "period": period, "outlet": outlet,
                                      "start": s_start, "end": s_end, "text": raw[s_start:s_end]})
     return out
 
 
-def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = None) -> Corpus:
-    """Load, validate, clean and segment a corpus folder.
+def read_other_form(path: Path, columns: dict | None = None):
+    """A table file or a folder of saved web pages, read into metadata rows and texts; None for a folder of .txt files."""
+    from analysis import corpus_html, corpus_tables  # imported here: both use this module's errors and checks
 
-    ``corpus_dir`` holds ``*.txt`` articles and ``metadata.csv`` (empty or None: the project's ``seeds/``);
+    if path.is_file():
+        if not corpus_tables.is_table_file(path):
+            raise CorpusError(f"Parameter 'corpus_dir': {path} is a file but not a table ("
+                              f"{', '.join(corpus_tables.TABLE_SUFFIXES)}). Point it at a table of articles or a folder.")
+        return corpus_tables.read_table_corpus(path, columns)
+    if corpus_html.is_html_folder(path):
+        return corpus_html.read_html_corpus(path)
+    return None
+
+
+def source_fingerprint(path: Path) -> str | None:
+    """The fingerprint of a corpus in any form without loading it (None when its metadata is not there yet)."""
+    from analysis import corpus_html, corpus_tables
+
+    if corpus_tables.is_table_file(path):
+        return corpus_tables.file_fingerprint([path])
+    metadata = path / METADATA_FILE
+    if not metadata.is_file():
+        return None
+    if corpus_html.is_html_folder(path):
+        return fingerprint(corpus_html.page_files(path), metadata)
+    return _listed_fingerprint(path, read_metadata(path))  # checks every listed file before reading any
+
+
+def _listed_fingerprint(directory: Path, metadata: pd.DataFrame) -> str:
+    """The fingerprint of a folder of .txt articles: only the files metadata.csv lists are read (a FIFO never is)."""
+    return fingerprint([directory / name for name in metadata["file"]], directory / METADATA_FILE,
+                       _unlisted_names(directory, metadata))
+
+
+def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = None, columns: dict | None = None) -> Corpus:
+    """Load, validate, clean and segment a corpus.
+
+    ``corpus_dir`` is a folder of ``*.txt`` articles and ``metadata.csv`` (empty or None: the project's ``seeds/``),
+    one table file (CSV, TSV, JSONL, Parquet; ``columns`` names its columns, see :mod:`analysis.corpus_tables`), or a
+    folder of saved ``.html`` pages (see :mod:`analysis.corpus_html`);
     ``periods`` maps period names to ``[first day, last day]`` (None: 2014–2015 and 2023–2024).
     Fatal problems raise :class:`CorpusError`; the rest are listed in ``corpus.warnings``.
 
@@ -475,6 +524,10 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
     """
     period_list = parse_periods(periods)
     directory = resolve(corpus_dir, SEEDS_DIR)
+    other_form = read_other_form(directory, columns)
+    if other_form is not None:
+        return _load_rows(directory, other_form.metadata, list(other_form.warnings), period_list,
+                          other_form.fingerprint, other_form.texts)
     if not directory.is_dir():
         raise CorpusError(f"Parameter 'corpus_dir': {directory} is not a folder. Point it at a folder of .txt files and metadata.csv.")
     metadata = read_metadata(directory)
@@ -489,10 +542,18 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
         if path.is_file() and path.suffix != ".txt" and path.name != METADATA_FILE and not path.name.startswith("."):
             warnings.append({"kind": "ignored file", "file": path.name,
                              "message": "is not a .txt article or metadata.csv and was ignored."})
+    return _load_rows(directory, metadata, warnings, period_list, _listed_fingerprint(directory, metadata))
 
+
+def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], period_list: list[Period],
+               corpus_fingerprint: str, texts: dict[str, str] | None = None) -> Corpus:
+    """Clean, segment and de-duplicate the articles of validated metadata rows (texts given, or read from files)."""
     rows = [row._asdict() for row in metadata.sort_values(["published", "doc_id"]).itertuples(index=False)]
+    if texts is not None:
+        rows = [{**row, "text": texts[row["file"]]} for row in rows]
     documents, paragraphs, sentences, removed, excluded = [], [], [], [], []
-    for result in _map_documents(directory, rows, period_list):
+    repeated = repeated_lines((row["outlet"], row["title"], _raw_text(directory, row)[0]) for row in rows)
+    for result in _map_documents(directory, rows, period_list, repeated):
         warnings.extend(result["warnings"])
         excluded.extend(result["excluded"])
         documents.extend(result["documents"])
@@ -509,7 +570,7 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
     _check_coverage(docs, period_list, directory, duplicate_rows)
     docs, paras, sents = _finish_tables(docs, paras, sents, period_list)
     return Corpus(
-        name=directory.name,
+        name=directory.stem if directory.is_file() else directory.name,
         directory=directory,
         periods=period_list,
         documents=docs,
@@ -517,8 +578,7 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
         sentences=sents,
         removed=pd.DataFrame(removed, columns=REMOVED_COLUMNS).sort_values(["doc_id", "line_no"], ignore_index=True),
         warnings=pd.DataFrame(warnings, columns=WARNING_COLUMNS).sort_values(["kind", "file"], ignore_index=True),
-        fingerprint=fingerprint([directory / name for name in metadata["file"]], directory / METADATA_FILE,
-                                _unlisted_names(directory, metadata)),
+        fingerprint=corpus_fingerprint,
         excluded=pd.DataFrame(excluded).drop(columns=["raw"], errors="ignore"),
     )
 
@@ -600,13 +660,14 @@ def _finish_tables(docs, paras, sents, periods):
     )
     doc_columns = ["doc_id", "file", "title", "outlet", "published", "period", "url", "notes", "encoding",
                    "n_words", "n_paragraphs", "n_sentences", "raw"]
-    para_columns = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text"]
+    para_columns = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
     sent_columns = ["sent_id", "doc_id", "para_id", "period", "outlet", "sent_no", "start", "end", "text"]
     return (docs[doc_columns].reset_index(drop=True), paras[para_columns].reset_index(drop=True),
             sents[sent_columns].reset_index(drop=True))
 
 
-def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, reports_dir: str | Path) -> Corpus:
+def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, reports_dir: str | Path,
+                        columns: dict | None = None) -> Corpus:
     """:func:`load_corpus`, reusing the copy an earlier notebook of the same run stored under ``reports_dir``.
 
     Every stage notebook loads the corpus; with thousands of articles loading once per run instead of once per
@@ -614,10 +675,8 @@ def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, rep
     the periods and the code, so a changed article or rule is never served stale.
     """
     directory = resolve(corpus_dir, SEEDS_DIR)
-    metadata = directory / METADATA_FILE
-    if not metadata.is_file():
-        return load_corpus(directory, periods)  # raises the loader's own clear error
-    table = read_metadata(directory)  # checks every listed file is a regular file inside the folder before reading any
-    key = fingerprint([directory / name for name in table["file"]], metadata, _unlisted_names(directory, table))
-    return cached(reports_dir, "corpus", key, {"periods": periods, "directory": str(directory)},
-                  lambda: load_corpus(directory, periods))
+    key = source_fingerprint(directory)
+    if key is None:
+        return load_corpus(directory, periods, columns)  # raises the loader's own clear error, or writes metadata first
+    return cached(reports_dir, "corpus", key, {"periods": periods, "directory": str(directory), "columns": columns},
+                  lambda: load_corpus(directory, periods, columns))

@@ -47,6 +47,17 @@ def _one_of(*choices: str) -> Callable[[Any], str | None]:
     return lambda value: None if value in choices else "must be one of " + ", ".join(f'"{c}"' for c in choices)
 
 
+def _columns_problem(value: dict) -> str | None:
+    from analysis.corpus_tables import FIELDS  # the table reader owns the field names
+
+    unknown = sorted(set(value) - set(FIELDS))
+    if unknown:
+        return f"names unknown field(s) {', '.join(map(repr, unknown))}; the fields are {', '.join(FIELDS)}"
+    if not all(isinstance(column, str) and column for column in value.values()):
+        return "must map each field to a column name (text)"
+    return None
+
+
 def _periods_problem(value: dict) -> str | None:
     from analysis.corpus import CorpusError, parse_periods  # the corpus module owns the rule
 
@@ -62,8 +73,11 @@ DEFAULT_PERIODS = {"2014–2015": ["2014-01-01", "2015-12-31"], "2023–2024": [
 # The registry. A notebook's `parameters` cell declares the subset it uses, with the same defaults
 # (tests/test_run.py checks that they agree); the runner accepts no name outside it.
 PARAMETERS: dict[str, Parameter] = {p.name: p for p in [
-    Parameter("corpus_dir", str, "", "folder with the .txt articles and metadata.csv; empty means the project's seeds/"),
+    Parameter("corpus_dir", str, "", "the corpus: a folder of .txt articles and metadata.csv, a folder of saved .html pages, "
+              "or one table file (CSV, JSONL, Parquet); empty means the project's seeds/"),
     Parameter("periods", dict, DEFAULT_PERIODS, "period name -> [first day, last day], ISO dates", _periods_problem),
+    Parameter("columns", dict, {}, 'a table corpus\'s column names, e.g. {"text": "body", "outlet": "media_name"}; '
+              "empty: common names", _columns_problem),
     Parameter("reports_dir", str, "", "tables go to reports_dir/tables; empty means build/lab/reports"),
     Parameter("figures_dir", str, "", "charts go here as PNG and SVG; empty means build/lab/figures"),
     Parameter("random_seed", int, 20240516, "seed passed to every random step", _at_least(0)),
@@ -176,7 +190,8 @@ class Run:
         """The corpus, loaded once per run (later notebooks read the stored copy)."""
         from analysis.corpus import load_corpus_for_run
 
-        return load_corpus_for_run(self.parameters["corpus_dir"], self.parameters["periods"], self.paths.reports)
+        return load_corpus_for_run(self.parameters["corpus_dir"], self.parameters["periods"], self.paths.reports,
+                                   columns=self.parameters["columns"] or None)
 
     @property
     def period_a(self) -> str:

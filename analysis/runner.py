@@ -317,26 +317,33 @@ def _raise_on_sigterm(signum, frame):
 
 def check_arguments(corpus_dir: str, reports_dir: str | None, figures_dir: str | None) -> str:
     """Validate what a run would use without running it; return a summary (``--check``)."""
+    from analysis import corpus_html, corpus_tables
     from analysis.corpus import CorpusError, read_metadata
 
     corpus = resolve(corpus_dir, PROJECT_ROOT / "seeds")
-    if not corpus.is_dir():
-        raise ReportError(f"--corpus: {corpus} is not a folder. Point it at a folder of .txt files and metadata.csv.")
-    try:
-        listed = len(read_metadata(corpus))
-    except CorpusError as error:
-        raise ReportError(str(error)) from None
+    if corpus.is_file() and corpus_tables.is_table_file(corpus):
+        listed = "one table file"
+    elif corpus_html.is_html_folder(corpus):
+        listed = f"{len(corpus_html.page_files(corpus)):,} saved web pages"
+    elif corpus.is_dir():
+        try:
+            listed = f"{len(read_metadata(corpus)):,} articles listed"
+        except CorpusError as error:
+            raise ReportError(str(error)) from None
+    else:
+        raise ReportError(f"--corpus: {corpus} is neither a folder nor a table file ({', '.join(corpus_tables.TABLE_SUFFIXES)}). "
+                          "Point it at a folder of .txt files and metadata.csv, a folder of .html pages or one table file.")
     reports, figures = real_folder(resolve(reports_dir, REPORTS_DIR)), real_folder(resolve(figures_dir, FIGURES_DIR))
     for folder, what in ((reports, "reports folder"), (figures, "figures folder")):
         if folder.parent.is_dir():
             check_writable(folder, what)
-    return f"corpus {corpus} ({listed:,} articles listed); reports -> {reports}; figures -> {figures}"
+    return f"corpus {corpus} ({listed}); reports -> {reports}; figures -> {figures}"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``python -m analysis.runner [--corpus DIR] [-p NAME VALUE ...]``."""
     parser = argparse.ArgumentParser(description="Run the notebooks with papermill and render the HTML report.")
-    parser.add_argument("--corpus", default="", help="corpus folder (.txt files + metadata.csv); default seeds/")
+    parser.add_argument("--corpus", default="", help="the corpus: a folder of .txt files and metadata.csv, a folder of saved .html pages, or one table file (CSV, TSV, JSONL, Parquet); default seeds/")
     parser.add_argument("--reports-dir", default="", help="where the report goes; default reports/")
     parser.add_argument("--figures-dir", default="", help="where charts go; default figures/")
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),

@@ -231,8 +231,14 @@ def test_a_chinese_article_gets_a_language_warning(make_corpus):
 
 def test_a_one_character_article_gets_a_warning(make_corpus):
     folder = two_articles(make_corpus, [("x.txt", "c", "Z", "2023")], {"x.txt": "x"})
-    warning = load_corpus(folder).warnings.set_index("file").loc["x.txt"]
-    assert warning["kind"] == "very short" and "only 1 word after cleaning" in warning["message"]
+    warning = load_corpus(folder).warnings.set_index("file").loc["x.txt"]  # a lone letter is not text: cleaning drops it
+    assert warning["kind"] == "empty file" and "no text left after boilerplate cleaning and was excluded" in warning["message"]
+
+
+def test_a_three_word_article_gets_a_warning(make_corpus):
+    folder = two_articles(make_corpus, [("short.txt", "c", "Z", "2023")], {"short.txt": "Talks went well."})
+    warning = load_corpus(folder).warnings.set_index("file").loc["short.txt"]
+    assert warning["kind"] == "very short" and "has only 3 words after cleaning; it was kept" in warning["message"]
 
 
 def test_semicolon_separated_metadata_is_named_as_such(make_corpus):
