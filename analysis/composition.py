@@ -7,8 +7,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
+from analysis.corpus import WORD_PATTERN, sentence_set_matrix
+from analysis.findings import count_phrase
 from analysis.plots import finish_figure, new_figure, period_style, source_line
+
+MIN_SHARED_SENTENCES = 2  # two articles that share this many long sentences rest on one source text (a rewrite)
+MIN_SENTENCE_WORDS = 8  # shorter sentences ("Read more.", a one-line quote) are shared by chance too often
 
 
 def corpus_table(corpus) -> pd.DataFrame:
@@ -46,6 +53,63 @@ def outlet_mix(corpus) -> pd.DataFrame:
     mix["word_share"] = mix["words"] / mix.groupby("period")["words"].transform("sum")
     order = {name: index for index, name in enumerate(corpus.period_names)}
     return mix.sort_values(["period", "outlet"], key=lambda s: s.map(order) if s.name == "period" else s, ignore_index=True)
+
+
+def independent_units(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Which articles count as one independent source in the verdicts: one row per document (doc_id, period,
+    outlet, unit, shares_sentences).
+
+    Within a period, two articles are one source when they come from the same outlet or share at least
+    ``MIN_SHARED_SENTENCES`` distinct sentences of ``MIN_SENTENCE_WORDS`` or more words (compared lower-cased, white
+    space collapsed): a story rewritten by several sites is one report, not several. Sources are the connected groups
+    of such links; ``unit`` names each by its first doc_id, and ``shares_sentences`` marks articles linked by shared
+    sentences to an article of another outlet. ``documents`` needs doc_id, period and outlet; ``sentences`` doc_id and
+    text.
+    """
+    docs = documents[["doc_id", "period", "outlet"]].sort_values("doc_id", kind="mergesort", ignore_index=True)
+    position = {doc_id: index for index, doc_id in enumerate(docs["doc_id"])}
+    long = sentences[sentences["doc_id"].isin(position)
+                     & (sentences["text"].str.count(WORD_PATTERN.pattern) >= MIN_SENTENCE_WORDS)]
+    matrix = sentence_set_matrix(long["doc_id"].map(position).to_numpy(), long["text"].tolist(), len(docs))
+    shared = (matrix @ matrix.T).tocoo()
+    period = docs["period"].to_numpy()
+    outlet = docs["outlet"].to_numpy()
+    text_link = (shared.row != shared.col) & (shared.data >= MIN_SHARED_SENTENCES) & (period[shared.row] == period[shared.col])
+    rows, cols = shared.row[text_link], shared.col[text_link]
+    groups = docs.groupby(["period", "outlet"], sort=False).ngroup().to_numpy()  # same outlet, same period
+    first_of_group = pd.Series(np.arange(len(docs))).groupby(groups).transform("min").to_numpy()
+    graph = sparse.coo_matrix((np.ones(len(rows) + len(docs)),
+                               (np.concatenate([rows, np.arange(len(docs))]), np.concatenate([cols, first_of_group]))),
+                              shape=(len(docs), len(docs)))
+    _, labels = connected_components(graph, directed=False)
+    first = pd.Series(docs["doc_id"].to_numpy()).groupby(labels).transform("first").to_numpy()
+    other_outlet = np.zeros(len(docs), dtype=bool)
+    crossing = outlet[rows] != outlet[cols]
+    other_outlet[rows[crossing]] = True
+    return docs.assign(unit=first, shares_sentences=other_outlet)
+
+
+def sources_per_period(units: pd.DataFrame, period_names: list[str]) -> dict[str, int]:
+    """Independent sources per period (see :func:`independent_units`), in period order."""
+    counts = units.groupby("period")["unit"].nunique()
+    return {name: int(counts.get(name, 0)) for name in period_names}
+
+
+def independence_sentence(units: pd.DataFrame, period_names: list[str]) -> str:
+    """What the verdicts rest on, per period: articles, outlets and the independent sources they make."""
+    sources = sources_per_period(units, period_names)
+    parts = []
+    for name in period_names:
+        part = units[units["period"] == name]
+        text = (f"{name}: {count_phrase(len(part), 'article')} from {count_phrase(part['outlet'].nunique(), 'outlet')} "
+                f"make {count_phrase(sources[name], 'independent source')}")
+        rewritten = int(part["shares_sentences"].sum())
+        if rewritten:
+            text += f" ({count_phrase(rewritten, 'article')} share{'s' if rewritten == 1 else ''} sentences with another outlet's)"
+        parts.append(text)
+    return (f"Verdicts count independent sources, not articles: articles of one outlet, or sharing at least "
+            f"{MIN_SHARED_SENTENCES} sentences of {MIN_SENTENCE_WORDS} or more words (rewrites of one story), count once. "
+            + "; ".join(parts) + ".")
 
 
 BAR_CHART_MAX_ARTICLES = 40  # above this, lengths are shown as a distribution per period
