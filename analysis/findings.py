@@ -208,3 +208,41 @@ def verdict_rule_paragraph(units: dict[str, int], articles: dict[str, int], diff
             text += (f" Each change's interval comes from few articles: {caveat}; the interval is coarse and repeats "
                      "much of what leaving one article out shows.")
     return text
+
+
+def period_interval_caveat(estimates: pd.DataFrame, periods: list[str]) -> str:
+    """The caveat for per-period intervals (an estimates table with ``distinct_resamples`` and ``exact``), naming each
+    period whose articles allow fewer than ``FEW_RESAMPLES`` distinct resamples ("" when none does)."""
+    parts = []
+    for period in periods:
+        rows = estimates[estimates["period"] == period]
+        if len(rows):
+            caveat = resample_caveat(float(rows["distinct_resamples"].min()), bool(rows["exact"].all()))
+            if caveat:
+                parts.append(f"in {period} {caveat}")
+    return f"Intervals from few articles: {'; '.join(parts)}." if parts else ""
+
+
+def term_robustness_sentence(robustness: pd.DataFrame) -> str:
+    """How many top distinctive terms survive leaving out each article (``compare.term_robustness`` output), and
+    how many are reversed by one article or occur in one article only (they vanish without it, so do not survive)."""
+    n = len(robustness)
+    kept = int(robustness["side_survives"].sum())
+    beyond = int(robustness["stays_beyond_threshold"].sum())
+    text = (f"Of the {count_phrase(n, 'top distinctive term')}, **{kept:,}** {'stays' if kept == 1 else 'stay'} on "
+            f"{'its' if kept == 1 else 'their'} period's side whichever article is left out, and **{beyond:,}** "
+            f"{'keeps' if beyond == 1 else 'keep'} |z| above 1.96 in every run.")
+    reversed_ = int((robustness["reversed_by"] != "").sum())
+    lost = robustness["lost_without"] != ""
+    vanished = robustness[lost & (robustness["n_articles"] == 1)]["term"].tolist()
+    unmeasured = int((lost & (robustness["n_articles"] != 1)).sum())
+    parts = []
+    if reversed_:
+        parts.append(f"{reversed_:,} {'is' if reversed_ == 1 else 'are'} reversed by leaving out one article")
+    if vanished:
+        parts.append(f"{len(vanished):,} {'occurs' if len(vanished) == 1 else 'occur'} in a single article and "
+                     f"{'vanishes' if len(vanished) == 1 else 'vanish'} without it ("
+                     + ", ".join(f"*{escape(term)}*" for term in vanished) + ")")
+    if unmeasured:
+        parts.append(f"{unmeasured:,} cannot be measured without one article (it leaves a period empty)")
+    return text + (" " + "; ".join(parts)[0].upper() + "; ".join(parts)[1:] + "." if parts else "")

@@ -113,3 +113,28 @@ def test_number_helpers():
     assert (share_points(0.273), point_change(-0.019), point_change(0.01), rate(6.81), rate_change(6.81)) == (
         "27%", "-2 points", "+1 point", "6.8", "+6.8")
     assert (count_phrase(0, "term"), count_phrase(1, "article"), count_phrase(3, "article")) == ("no terms", "1 article", "3 articles")
+
+
+def test_period_interval_caveat_names_each_period_with_few_resamples():
+    from analysis.findings import period_interval_caveat
+    estimates = pd.DataFrame({"measure": ["x"] * 2 + ["y"] * 2, "period": ["A", "B"] * 2,
+                              "distinct_resamples": [10.0, 3.0] * 2, "exact": [True] * 4})
+    assert period_interval_caveat(estimates, ["A", "B"]) == (
+        "Intervals from few articles: in A only 10 distinct resamples of the articles exist, all enumerated; in B only 3 "
+        "distinct resamples of the articles exist, all enumerated.")
+    many = estimates.assign(distinct_resamples=[126.0, 1e30] * 2)
+    assert period_interval_caveat(many, ["A", "B"]) == (
+        "Intervals from few articles: in A only 126 distinct resamples of the articles exist, all enumerated.")
+    assert period_interval_caveat(estimates.assign(distinct_resamples=5000.0), ["A", "B"]) == ""
+
+
+def test_term_robustness_sentence_counts_vanishing_terms_as_lost():
+    from analysis.findings import term_robustness_sentence
+    robustness = pd.DataFrame({"term": ["harbin", "gas", "war", "kremlin"], "n_articles": [1, 3, 2, 1],
+                               "side_survives": [False, True, False, False],
+                               "stays_beyond_threshold": [False, True, False, False],
+                               "lost_without": ["a1", "", "", "b<2>"], "reversed_by": ["", "", "b1", ""]})
+    assert term_robustness_sentence(robustness) == (
+        "Of the 4 top distinctive terms, **1** stays on its period's side whichever article is left out, and **1** "
+        "keeps |z| above 1.96 in every run. 1 is reversed by leaving out one article; 2 occur in a single article and "
+        "vanish without it (*harbin*, *kremlin*).")
