@@ -11,6 +11,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from analysis.corpus import WORD_PATTERN, sentence_set_matrix
+from analysis.display import escape
 from analysis.findings import count_phrase
 from analysis.plots import finish_figure, new_figure, period_style, source_line
 
@@ -101,7 +102,7 @@ def independence_sentence(units: pd.DataFrame, period_names: list[str]) -> str:
     parts = []
     for name in period_names:
         part = units[units["period"] == name]
-        text = (f"{name}: {count_phrase(len(part), 'article')} from {count_phrase(part['outlet'].nunique(), 'outlet')} "
+        text = (f"{escape(name)}: {count_phrase(len(part), 'article')} from {count_phrase(part['outlet'].nunique(), 'outlet')} "
                 f"make {count_phrase(sources[name], 'independent source')}")
         rewritten = int(part["shares_sentences"].sum())
         if rewritten:

@@ -93,8 +93,13 @@ def leave_one_out_clause(row, change: Callable[[float], str]) -> str:
     parts = []
     reverser = row.get("reversed_by", "") or ""
     if reverser:
-        parts.append(f"leaving out `{escape(reverser)}` erases it ({change(0.0)})" if row["reversed_to"] == 0 else
-                     f"leaving out `{escape(reverser)}` reverses it to {change(row['reversed_to'])}")
+        value = row["reversed_to"]
+        if value == 0:
+            parts.append(f"leaving out `{escape(reverser)}` erases it ({change(0.0)})")
+        elif change(value) in (change(0.0), change(-0.0)):  # too small to show: say on which side of zero it lands
+            parts.append(f"leaving out `{escape(reverser)}` reverses it to just {'below' if value < 0 else 'above'} zero")
+        else:
+            parts.append(f"leaving out `{escape(reverser)}` reverses it to {change(value)}")
     lost = [name for name in str(row.get("lost_without", "") or row.get("topic_lost_without", "") or "").split("; ") if name]
     if lost:
         others = len(lost) - 1
@@ -190,6 +195,8 @@ def verdict_rule_paragraph(units: dict[str, int], articles: dict[str, int], diff
     so the paragraph never contradicts a verdict table.
     """
     (a, units_a), (b, units_b) = list(units.items())[:2]
+    articles = {escape(name): count for name, count in articles.items()}
+    a, b = escape(a), escape(b)
     text = ("Two checks stand behind every change reported here: a 95% interval from resampling whole articles within "
             "each period, and a leave-one-out run that drops each article in turn. A change is called **supported** only "
             "when the interval excludes zero, no single article reverses it or is needed to find it, and each period has "
@@ -219,7 +226,7 @@ def period_interval_caveat(estimates: pd.DataFrame, periods: list[str]) -> str:
         if len(rows):
             caveat = resample_caveat(float(rows["distinct_resamples"].min()), bool(rows["exact"].all()))
             if caveat:
-                parts.append(f"in {period} {caveat}")
+                parts.append(f"in {escape(period)} {caveat}")
     return f"Intervals from few articles: {'; '.join(parts)}." if parts else ""
 
 

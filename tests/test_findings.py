@@ -61,6 +61,9 @@ def test_the_article_named_as_reversing_a_change_reverses_it():
     assert leave_one_out_clause(survives, point_change) == "no single article reverses it (without `dw` it is +27 points)"
     erased = {"sign_survives": False, "reversed_by": "<b>x</b>", "reversed_to": 0.0, "lost_without": ""}
     assert leave_one_out_clause(erased, point_change) == "leaving out `&lt;b&gt;x&lt;/b&gt;` erases it (+0 points)"
+    barely = {"sign_survives": False, "reversed_by": "ap", "reversed_to": -0.0026, "lost_without": "a; b; c"}
+    assert leave_one_out_clause(barely, point_change) == (
+        "leaving out `ap` reverses it to just below zero and it is not found without `a` (nor without 2 other articles)")
 
 
 def test_resample_caveat_from_the_counts():
