@@ -10,13 +10,12 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
-from analysis.corpus import WORD_PATTERN, sentence_set_matrix
+from analysis.corpus import WORD_PATTERN
 from analysis.display import escape
 from analysis.findings import count_phrase
 from analysis.plots import finish_figure, new_figure, period_style, source_line
 
-MIN_SHARED_SENTENCES = 2  # two articles that share this many long sentences rest on one source text (a rewrite)
-MIN_SENTENCE_WORDS = 8  # shorter sentences ("Read more.", a one-line quote) are shared by chance too often
+MIN_PASSAGE_WORDS = 16  # two articles sharing two consecutive sentences this long together rest on one source text
 
 
 def corpus_table(corpus) -> pd.DataFrame:
@@ -60,34 +59,40 @@ def independent_units(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.Da
     """Which articles count as one independent source in the verdicts: one row per document (doc_id, period,
     outlet, unit, shares_sentences).
 
-    Within a period, two articles are one source when they come from the same outlet or share at least
-    ``MIN_SHARED_SENTENCES`` distinct sentences of ``MIN_SENTENCE_WORDS`` or more words (compared lower-cased, white
-    space collapsed): a story rewritten by several sites is one report, not several. Sources are the connected groups
-    of such links; ``unit`` names each by its first doc_id, and ``shares_sentences`` marks articles linked by shared
-    sentences to an article of another outlet. ``documents`` needs doc_id, period and outlet; ``sentences`` doc_id and
-    text.
+    Within a period, two articles are one source when they come from the same outlet or share a passage of two
+    consecutive sentences with at least ``MIN_PASSAGE_WORDS`` words together (compared lower-cased, white space
+    collapsed): a story rewritten or republished by several sites is one report, not several, while one quoted
+    sentence is not enough. Sources are the connected groups of such links; ``unit`` names each by its first doc_id
+    (sorted), and ``shares_sentences`` marks articles that share a passage with an article of another outlet.
+    ``documents`` needs doc_id, period and outlet; ``sentences`` doc_id and text, in reading order. Linear in the
+    corpus: passages are grouped by their text, never compared pair by pair.
     """
     docs = documents[["doc_id", "period", "outlet"]].sort_values("doc_id", kind="mergesort", ignore_index=True)
-    position = {doc_id: index for index, doc_id in enumerate(docs["doc_id"])}
-    long = sentences[sentences["doc_id"].isin(position)
-                     & (sentences["text"].str.count(WORD_PATTERN.pattern) >= MIN_SENTENCE_WORDS)]
-    matrix = sentence_set_matrix(long["doc_id"].map(position).to_numpy(), long["text"].tolist(), len(docs))
-    shared = (matrix @ matrix.T).tocoo()
-    period = docs["period"].to_numpy()
-    outlet = docs["outlet"].to_numpy()
-    text_link = (shared.row != shared.col) & (shared.data >= MIN_SHARED_SENTENCES) & (period[shared.row] == period[shared.col])
-    rows, cols = shared.row[text_link], shared.col[text_link]
-    groups = docs.groupby(["period", "outlet"], sort=False).ngroup().to_numpy()  # same outlet, same period
-    first_of_group = pd.Series(np.arange(len(docs))).groupby(groups).transform("min").to_numpy()
-    graph = sparse.coo_matrix((np.ones(len(rows) + len(docs)),
-                               (np.concatenate([rows, np.arange(len(docs))]), np.concatenate([cols, first_of_group]))),
-                              shape=(len(docs), len(docs)))
+    position = pd.Series(np.arange(len(docs)), index=docs["doc_id"])
+    text = sentences.loc[sentences["doc_id"].isin(position.index), ["doc_id", "text"]]
+    normalized = text["text"].str.lower().str.split().str.join(" ")
+    words = text["text"].str.count(WORD_PATTERN.pattern)
+    following = normalized.groupby(text["doc_id"], sort=False).shift(-1)
+    passage_words = words + words.groupby(text["doc_id"], sort=False).shift(-1)
+    passages = pd.DataFrame({"doc": text["doc_id"].map(position).to_numpy(),
+                             "passage": (normalized + "\n" + following).to_numpy(),
+                             "words": passage_words.to_numpy()})
+    passages = passages[passages["passage"].notna() & (passages["words"] >= MIN_PASSAGE_WORDS)]
+    passages = passages.assign(period=docs["period"].to_numpy()[passages["doc"]],
+                               outlet=docs["outlet"].to_numpy()[passages["doc"]]).drop_duplicates(["doc", "passage"])
+    by_passage = passages.groupby(["period", "passage"], sort=False)
+    passage_first = by_passage["doc"].transform("min").to_numpy()
+    crosses_outlets = by_passage["outlet"].transform("nunique").to_numpy() > 1
+    same_outlet = docs.groupby(["period", "outlet"], sort=False).ngroup()
+    outlet_first = pd.Series(np.arange(len(docs))).groupby(same_outlet.to_numpy()).transform("min").to_numpy()
+    sources = np.concatenate([passages["doc"].to_numpy(), np.arange(len(docs))])
+    targets = np.concatenate([passage_first, outlet_first])
+    graph = sparse.coo_matrix((np.ones(len(sources)), (sources, targets)), shape=(len(docs), len(docs)))
     _, labels = connected_components(graph, directed=False)
     first = pd.Series(docs["doc_id"].to_numpy()).groupby(labels).transform("first").to_numpy()
-    other_outlet = np.zeros(len(docs), dtype=bool)
-    crossing = outlet[rows] != outlet[cols]
-    other_outlet[rows[crossing]] = True
-    return docs.assign(unit=first, shares_sentences=other_outlet)
+    shares = np.zeros(len(docs), dtype=bool)
+    shares[passages["doc"].to_numpy()[crosses_outlets]] = True
+    return docs.assign(unit=first, shares_sentences=shares)
 
 
 def sources_per_period(units: pd.DataFrame, period_names: list[str]) -> dict[str, int]:
@@ -106,10 +111,10 @@ def independence_sentence(units: pd.DataFrame, period_names: list[str]) -> str:
                 f"make {count_phrase(sources[name], 'independent source')}")
         rewritten = int(part["shares_sentences"].sum())
         if rewritten:
-            text += f" ({count_phrase(rewritten, 'article')} share{'s' if rewritten == 1 else ''} sentences with another outlet's)"
+            text += f" ({count_phrase(rewritten, 'article')} share{'s' if rewritten == 1 else ''} a passage with another outlet's)"
         parts.append(text)
-    return (f"Verdicts count independent sources, not articles: articles of one outlet, or sharing at least "
-            f"{MIN_SHARED_SENTENCES} sentences of {MIN_SENTENCE_WORDS} or more words (rewrites of one story), count once. "
+    return (f"Verdicts count independent sources, not articles: articles of one outlet, or sharing a passage of two "
+            f"consecutive sentences ({MIN_PASSAGE_WORDS} or more words: a rewrite of one story), count once. "
             + "; ".join(parts) + ".")
 
 

@@ -78,17 +78,18 @@ def interval_phrase(difference, change: Callable[[float], str]) -> str:
     return text + (f"; {caveat}" if caveat else "")
 
 
-def leave_one_out_clause(row, change: Callable[[float], str]) -> str:
+def leave_one_out_clause(row, change: Callable[[float], str], unit: str = "article") -> str:
     """What leaving one article out does to a change, in words that are true of the leave-one-out table
     (columns of :func:`analysis.robustness.leave_one_out_summary`): the article that reverses it, the one it is not
-    found without, or, when neither exists, the one that moves it most.
+    found without, or, when neither exists, the one that moves it most. ``unit`` is what was left out in turn
+    ("article", or "group" when a large corpus's topic refits drop groups of articles).
 
     >>> leave_one_out_clause({"sign_survives": False, "reversed_by": "ap", "reversed_to": -0.031, "lost_without": ""}, point_change)
     'leaving out `ap` reverses it to -3 points'
     """
     if row.get("sign_survives"):
         mover = row.get("largest_mover", "") or ""
-        return "no single article reverses it" + (
+        return f"no single {unit} reverses it" + (
             f" (without `{escape(mover)}` it is {change(row['largest_mover_to'])})" if mover else "")
     parts = []
     reverser = row.get("reversed_by", "") or ""
@@ -110,10 +111,12 @@ def leave_one_out_clause(row, change: Callable[[float], str]) -> str:
 
 def difference_sentence(measure: str, estimates: pd.DataFrame, difference: pd.Series, periods: list[str], *,
                         subject: Callable[[str], str], level: Callable[[float], str],
-                        change: Callable[[float], str], n_units: int = MIN_UNITS, n_documents: int | None = None) -> str:
+                        change: Callable[[float], str], n_units: int = MIN_UNITS, n_documents: int | None = None,
+                        loo_unit: str = "article") -> str:
     """One sentence: the measure in each period, the change with its interval, and what the robustness checks say.
 
-    ``n_units`` is the number of independent sources in the smaller period (``n_documents`` is its former name).
+    ``n_units`` is the number of independent sources in the smaller period (``n_documents`` is its former name);
+    ``loo_unit`` what the leave-one-out runs left out in turn (see :func:`leave_one_out_clause`).
 
     >>> est = pd.DataFrame({"measure": ["energy", "energy"], "period": ["A", "B"], "estimate": [0.1, 0.3]})
     >>> diff = pd.Series({"difference": 0.2, "ci_low": 0.05, "ci_high": 0.33, "excludes_zero": True,
@@ -128,7 +131,7 @@ def difference_sentence(measure: str, estimates: pd.DataFrame, difference: pd.Se
     text = (f"{subject(measure)}: {level(values[a])} in {a}, {level(values[b])} in {b} "
             f"({interval_phrase(difference, change)}).")
     verdict = support(bool(difference["excludes_zero"]), bool(difference["sign_survives"]), n_units)
-    loo = leave_one_out_clause(difference, change)
+    loo = leave_one_out_clause(difference, change, loo_unit)
     if verdict == SUPPORTED:
         text += f" The interval excludes zero and {loo}: **{verdict}**."
     elif verdict == FEW_ARTICLES:

@@ -1,4 +1,4 @@
-"""Independent sources: articles of one outlet, or sharing sentences, count once in the verdicts."""
+"""Independent sources: articles of one outlet, or sharing a passage, count once in the verdicts."""
 
 import pandas as pd
 
@@ -22,7 +22,7 @@ def _tables():
         "a2": ["Another sentence of the wire with well over eight words in it."],
         "a3": [LONG["quote"], LONG["deal"], "Site X adds its own closing sentence with many words here."],
         "a4": [LONG["quote"].upper(), LONG["deal"], "Site Y writes its own ending sentence with many words too."],
-        "a5": [LONG["quote"], "Site Z writes one story of its own with many words in it."],
+        "a5": [LONG["quote"], "Site Z writes one story of its own with many words in it.", LONG["deal"]],
         "b1": [LONG["quote"], LONG["deal"]],
         "b2": [LONG["other"]],
     }
@@ -34,8 +34,8 @@ def test_one_outlet_and_shared_sentences_make_one_source():
     documents, sentences = _tables()
     units = independent_units(documents, sentences).set_index("doc_id")
     assert units.loc["a1", "unit"] == units.loc["a2", "unit"] == "a1"  # same outlet
-    assert units.loc["a3", "unit"] == units.loc["a4", "unit"] == "a3"  # two shared long sentences (case ignored)
-    assert units.loc["a5", "unit"] == "a5"  # one shared quote is not a shared source
+    assert units.loc["a3", "unit"] == units.loc["a4", "unit"] == "a3"  # a shared passage (case ignored)
+    assert units.loc["a5", "unit"] == "a5"  # the same two sentences, not consecutive: no shared passage
     assert units.loc["b1", "unit"] == "b1"  # the same sentences in another period do not link
     assert sources_per_period(units.reset_index(), ["A", "B"]) == {"A": 3, "B": 2}
 
@@ -44,6 +44,7 @@ def test_independence_sentence_states_the_counts():
     documents, sentences = _tables()
     units = independent_units(documents, sentences)
     assert independence_sentence(units, ["A", "B"]) == (
-        "Verdicts count independent sources, not articles: articles of one outlet, or sharing at least 2 sentences of "
-        "8 or more words (rewrites of one story), count once. A: 5 articles from 4 outlets make 3 independent sources "
-        "(2 articles share sentences with another outlet's); B: 2 articles from 2 outlets make 2 independent sources.")
+        "Verdicts count independent sources, not articles: articles of one outlet, or sharing a passage of two "
+        "consecutive sentences (16 or more words: a rewrite of one story), count once. A: 5 articles from 4 outlets "
+        "make 3 independent sources (2 articles share a passage with another outlet's); B: 2 articles from 2 outlets "
+        "make 2 independent sources.")

@@ -59,6 +59,7 @@ def test_the_article_named_as_reversing_a_change_reverses_it():
     survives = {"sign_survives": True, "reversed_by": "", "lost_without": "", "largest_mover": "dw",
                 "largest_mover_to": 0.268}
     assert leave_one_out_clause(survives, point_change) == "no single article reverses it (without `dw` it is +27 points)"
+    assert leave_one_out_clause(survives, point_change, "group").startswith("no single group reverses it (without `dw`")
     erased = {"sign_survives": False, "reversed_by": "<b>x</b>", "reversed_to": 0.0, "lost_without": ""}
     assert leave_one_out_clause(erased, point_change) == "leaving out `&lt;b&gt;x&lt;/b&gt;` erases it (+0 points)"
     barely = {"sign_survives": False, "reversed_by": "ap", "reversed_to": -0.0026, "lost_without": "a; b; c"}
