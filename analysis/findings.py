@@ -69,11 +69,23 @@ def rate_change(value: float) -> str:
     return f"{value:+,.1f}"
 
 
+def near_zero(value: float, change: Callable[[float], str]) -> str:
+    """``change(value)``, unless a value that is not zero would print as zero: then the side of zero it is on.
+
+    >>> near_zero(-0.002, point_change), near_zero(0.0, point_change), near_zero(-0.03, point_change)
+    ('just below zero', '+0 points', '-3 points')
+    """
+    if value != 0 and change(value) in (change(0.0), change(-0.0)):
+        return f"just {'below' if value < 0 else 'above'} zero"
+    return change(value)
+
+
 def interval_phrase(difference, change: Callable[[float], str]) -> str:
     """The change with its interval and, when few articles allow few resamples, the caveat that says so:
     '+20 points; 95% interval +5 points to +33 points; only 30 distinct resamples of the articles exist, all enumerated'.
     """
-    text = f"{change(difference['difference'])}; 95% interval {change(difference['ci_low'])} to {change(difference['ci_high'])}"
+    text = (f"{change(difference['difference'])}; 95% interval {near_zero(difference['ci_low'], change)} to "
+            f"{near_zero(difference['ci_high'], change)}")
     caveat = resample_caveat(difference.get("distinct_resamples", float("nan")), bool(difference.get("exact", False)))
     return text + (f"; {caveat}" if caveat else "")
 
@@ -90,22 +102,18 @@ def leave_one_out_clause(row, change: Callable[[float], str], unit: str = "artic
     if row.get("sign_survives"):
         mover = row.get("largest_mover", "") or ""
         return f"no single {unit} reverses it" + (
-            f" (without `{escape(mover)}` it is {change(row['largest_mover_to'])})" if mover else "")
+            f" (without `{escape(mover)}` it is {near_zero(row['largest_mover_to'], change)})" if mover else "")
     parts = []
     reverser = row.get("reversed_by", "") or ""
     if reverser:
         value = row["reversed_to"]
-        if value == 0:
-            parts.append(f"leaving out `{escape(reverser)}` erases it ({change(0.0)})")
-        elif change(value) in (change(0.0), change(-0.0)):  # too small to show: say on which side of zero it lands
-            parts.append(f"leaving out `{escape(reverser)}` reverses it to just {'below' if value < 0 else 'above'} zero")
-        else:
-            parts.append(f"leaving out `{escape(reverser)}` reverses it to {change(value)}")
+        parts.append(f"leaving out `{escape(reverser)}` erases it ({change(0.0)})" if value == 0 else
+                     f"leaving out `{escape(reverser)}` reverses it to {near_zero(value, change)}")
     lost = [name for name in str(row.get("lost_without", "") or row.get("topic_lost_without", "") or "").split("; ") if name]
     if lost:
         others = len(lost) - 1
         parts.append(f"it is not found without `{escape(lost[0])}`"
-                     + (f" (nor without {count_phrase(others, 'other article')})" if others else ""))
+                     + (f" (nor without {count_phrase(others, 'other ' + unit)})" if others else ""))
     return " and ".join(parts) if parts else "leaving articles out could not check it"
 
 

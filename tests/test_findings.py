@@ -60,6 +60,17 @@ def test_the_article_named_as_reversing_a_change_reverses_it():
                 "largest_mover_to": 0.268}
     assert leave_one_out_clause(survives, point_change) == "no single article reverses it (without `dw` it is +27 points)"
     assert leave_one_out_clause(survives, point_change, "group").startswith("no single group reverses it (without `dw`")
+    assert leave_one_out_clause({"sign_survives": False, "reversed_by": "", "lost_without": "group 2; group 8"},
+                                point_change, "group") == "it is not found without `group 2` (nor without 1 other group)"
+    tiny = {"sign_survives": True, "largest_mover": "in", "largest_mover_to": 0.0004}
+    assert leave_one_out_clause(tiny, rate_change) == "no single article reverses it (without `in` it is just above zero)"
+
+
+def test_interval_bounds_that_print_as_zero_say_which_side_they_are_on():
+    from analysis.findings import interval_phrase
+    row = {"difference": -0.01, "ci_low": -0.03, "ci_high": -0.001, "distinct_resamples": 5000.0, "exact": False}
+    assert interval_phrase(row, point_change) == "-1 point; 95% interval -3 points to just below zero"
+    assert interval_phrase(row | {"ci_high": 0.0}, point_change) == "-1 point; 95% interval -3 points to +0 points"
     erased = {"sign_survives": False, "reversed_by": "<b>x</b>", "reversed_to": 0.0, "lost_without": ""}
     assert leave_one_out_clause(erased, point_change) == "leaving out `&lt;b&gt;x&lt;/b&gt;` erases it (+0 points)"
     barely = {"sign_survives": False, "reversed_by": "ap", "reversed_to": -0.0026, "lost_without": "a; b; c"}
