@@ -11,6 +11,7 @@ from itertools import combinations_with_replacement
 
 import numpy as np
 import pandas as pd
+from scipy.special import gammaln
 
 from analysis.robustness import leave_one_out_summary
 
@@ -56,8 +57,7 @@ def _multiplicities(n_docs: int, n_resamples: int, rng) -> tuple[np.ndarray, np.
         picks = np.array(list(combinations_with_replacement(range(n_docs), n_docs)))
         counts = np.zeros((len(picks), n_docs))
         np.add.at(counts, (np.repeat(np.arange(len(picks)), n_docs), picks.ravel()), 1)
-        log_weights = (math.lgamma(n_docs + 1) - np.sum([[math.lgamma(c + 1) for c in row] for row in counts], axis=1)
-                       - n_docs * math.log(n_docs))
+        log_weights = gammaln(n_docs + 1) - gammaln(counts + 1).sum(axis=1) - n_docs * math.log(n_docs)
         return counts, np.exp(log_weights), True
     picks = rng.integers(0, n_docs, size=(n_resamples, n_docs))
     offsets = (np.arange(n_resamples) * n_docs)[:, None]

@@ -90,6 +90,11 @@ def interval_phrase(difference, change: Callable[[float], str]) -> str:
     return text + (f"; {caveat}" if caveat else "")
 
 
+def _name(value) -> str:
+    """An article name from a table cell; empty for a missing one ("", None or NaN, as a CSV round trip gives)."""
+    return "" if value is None or value != value else str(value)
+
+
 def leave_one_out_clause(row, change: Callable[[float], str], unit: str = "article") -> str:
     """What leaving one article out does to a change, in words that are true of the leave-one-out table
     (columns of :func:`analysis.robustness.leave_one_out_summary`): the article that reverses it, the one it is not
@@ -100,16 +105,16 @@ def leave_one_out_clause(row, change: Callable[[float], str], unit: str = "artic
     'leaving out `ap` reverses it to -3 points'
     """
     if row.get("sign_survives"):
-        mover = row.get("largest_mover", "") or ""
+        mover = _name(row.get("largest_mover"))
         return f"no single {unit} reverses it" + (
             f" (without `{escape(mover)}` it is {near_zero(row['largest_mover_to'], change)})" if mover else "")
     parts = []
-    reverser = row.get("reversed_by", "") or ""
+    reverser = _name(row.get("reversed_by"))
     if reverser:
         value = row["reversed_to"]
         parts.append(f"leaving out `{escape(reverser)}` erases it ({change(0.0)})" if value == 0 else
                      f"leaving out `{escape(reverser)}` reverses it to {near_zero(value, change)}")
-    lost = [name for name in str(row.get("lost_without", "") or row.get("topic_lost_without", "") or "").split("; ") if name]
+    lost = [name for name in (_name(row.get("lost_without")) or _name(row.get("topic_lost_without"))).split("; ") if name]
     if lost:
         others = len(lost) - 1
         parts.append(f"it is not found without `{escape(lost[0])}`"

@@ -62,6 +62,8 @@ def test_the_article_named_as_reversing_a_change_reverses_it():
     assert leave_one_out_clause(survives, point_change, "group").startswith("no single group reverses it (without `dw`")
     assert leave_one_out_clause({"sign_survives": False, "reversed_by": "", "lost_without": "group 2; group 8"},
                                 point_change, "group") == "it is not found without `group 2` (nor without 1 other group)"
+    from_csv = {"sign_survives": False, "reversed_by": float("nan"), "lost_without": "fw"}
+    assert leave_one_out_clause(from_csv, point_change) == "it is not found without `fw`"
     tiny = {"sign_survives": True, "largest_mover": "in", "largest_mover_to": 0.0004}
     assert leave_one_out_clause(tiny, rate_change) == "no single article reverses it (without `in` it is just above zero)"
 
