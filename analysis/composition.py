@@ -10,6 +10,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from analysis.cache import cached
 from analysis.corpus import WORD_PATTERN
 from analysis.display import escape
 from analysis.findings import count_phrase
@@ -93,6 +94,12 @@ def independent_units(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.Da
     shares = np.zeros(len(docs), dtype=bool)
     shares[passages["doc"].to_numpy()[crosses_outlets]] = True
     return docs.assign(unit=first, shares_sentences=shares)
+
+
+def independent_units_for_run(corpus, reports_dir) -> pd.DataFrame:
+    """:func:`independent_units` of the corpus, computed once per run and reused by the later notebook."""
+    return cached(reports_dir, "independent_sources", corpus.fingerprint, {"periods": corpus.period_names},
+                  lambda: independent_units(corpus.documents, corpus.sentences))
 
 
 def sources_per_period(units: pd.DataFrame, period_names: list[str]) -> dict[str, int]:

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from analysis.composition import independent_units, independence_sentence, sources_per_period
+from analysis.composition import independence_sentence, independent_units, independent_units_for_run, sources_per_period
 
 LONG = {
     "quote": "The two leaders signed a joint statement on deepening their strategic partnership today.",
@@ -48,3 +48,13 @@ def test_independence_sentence_states_the_counts():
         "consecutive sentences (16 or more words: a rewrite of one story), count once. A: 5 articles from 4 outlets "
         "make 3 independent sources (2 articles share a passage with another outlet's); B: 2 articles from 2 outlets "
         "make 2 independent sources.")
+
+
+def test_independent_units_for_run_reuses_the_first_result(tmp_path):
+    from types import SimpleNamespace
+
+    documents, sentences = _tables()
+    corpus = SimpleNamespace(documents=documents, sentences=sentences, fingerprint="abc", period_names=["A", "B"])
+    first = independent_units_for_run(corpus, tmp_path)
+    corpus.sentences = sentences.iloc[:0]  # a second call of the same run must not recompute
+    pd.testing.assert_frame_equal(independent_units_for_run(corpus, tmp_path), first)
