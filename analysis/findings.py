@@ -269,3 +269,9 @@ def term_robustness_sentence(robustness: pd.DataFrame) -> str:
     if unmeasured:
         parts.append(f"{unmeasured:,} cannot be measured without one article (it leaves a period empty)")
     return text + (" " + "; ".join(parts)[0].upper() + "; ".join(parts)[1:] + "." if parts else "")
+
+
+def terms_with_articles(terms: list[str], articles: list[int], total: int) -> str:
+    """Terms with the number of their period's articles they occur in: '*putin* (2 of 2 articles), *harbin* (1 of 2
+    articles)', so a word that one article carries is visibly one article's word."""
+    return ", ".join(f"*{escape(term)}* ({count:,} of {count_phrase(total, 'article')})" for term, count in zip(terms, articles))

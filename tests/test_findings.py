@@ -155,3 +155,10 @@ def test_term_robustness_sentence_counts_vanishing_terms_as_lost():
         "Of the 4 top distinctive terms, **1** stays on its period's side whichever article is left out, and **1** "
         "keeps |z| above 1.96 in every run. 1 is reversed by leaving out one article; 2 occur in a single article and "
         "vanish without it (*harbin*, *kremlin*).")
+
+
+def test_terms_listed_with_the_articles_they_occur_in():
+    from analysis.findings import terms_with_articles
+    assert terms_with_articles(["putin", "<b>harbin</b>"], [2, 1], 2) == (
+        "*putin* (2 of 2 articles), *&lt;b&gt;harbin&lt;/b&gt;* (1 of 2 articles)")
+    assert terms_with_articles(["gas"], [1], 1) == "*gas* (1 of 1 article)"
