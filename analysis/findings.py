@@ -90,6 +90,11 @@ def interval_phrase(difference, change: Callable[[float], str]) -> str:
     return text + (f"; {caveat}" if caveat else "")
 
 
+def _code(name: str) -> str:
+    """An article name as inline code, escaped (the one place to change how names are quoted in sentences)."""
+    return f"`{escape(name)}`"
+
+
 def _name(value) -> str:
     """An article name from a table cell; empty for a missing one ("", None or NaN, as a CSV round trip gives)."""
     return "" if value is None or value != value else str(value)
@@ -107,17 +112,17 @@ def leave_one_out_clause(row, change: Callable[[float], str], unit: str = "artic
     if row.get("sign_survives"):
         mover = _name(row.get("largest_mover"))
         return f"no single {unit} reverses it" + (
-            f" (without `{escape(mover)}` it is {near_zero(row['largest_mover_to'], change)})" if mover else "")
+            f" (without {_code(mover)} it is {near_zero(row['largest_mover_to'], change)})" if mover else "")
     parts = []
     reverser = _name(row.get("reversed_by"))
     if reverser:
         value = row["reversed_to"]
-        parts.append(f"leaving out `{escape(reverser)}` erases it ({change(0.0)})" if value == 0 else
-                     f"leaving out `{escape(reverser)}` reverses it to {near_zero(value, change)}")
+        parts.append(f"leaving out {_code(reverser)} erases it ({change(0.0)})" if value == 0 else
+                     f"leaving out {_code(reverser)} reverses it to {near_zero(value, change)}")
     lost = [name for name in (_name(row.get("lost_without")) or _name(row.get("topic_lost_without"))).split("; ") if name]
     if lost:
         others = len(lost) - 1
-        parts.append(f"it is not found without `{escape(lost[0])}`"
+        parts.append(f"it is not found without {_code(lost[0])}"
                      + (f" (nor without {count_phrase(others, 'other ' + unit)})" if others else ""))
     return " and ".join(parts) if parts else "leaving articles out could not check it"
 
