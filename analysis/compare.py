@@ -13,9 +13,11 @@ import pandas as pd
 from scipy import stats
 
 from analysis.preprocess import document_term_matrix, term_regex
+from analysis.robustness import leave_one_out_summary
 
 DEFAULT_PRIOR_SCALE = 0.5  # informative prior: pooled counts scaled so α_0 is half the words observed
 DEFAULT_ALPHA = 0.05  # false discovery rate for the Benjamini–Hochberg threshold
+ARTICLE_COLUMNS = ["articles_a", "articles_b", "n_articles"]  # in how many articles of each period a term occurs
 
 
 def log_odds_dirichlet(counts_a: pd.Series, counts_b: pd.Series, prior: pd.Series | float) -> pd.DataFrame:
@@ -143,21 +145,35 @@ def leave_one_out_terms(matrix, terms, doc_ids, doc_periods, chosen: list[str], 
 
 
 def term_robustness(top: pd.DataFrame, loo: pd.DataFrame, threshold: float = 1.96) -> pd.DataFrame:
-    """Per top term: its z, the lowest and highest z over leave-one-out runs, whether its side survives every
-    drop, whether |z| stays above ``threshold`` in every drop, and the document whose removal moves z most."""
-    rows = []
-    for row in top.itertuples(index=False):
-        runs = loo[(loo["term"] == row.term) & loo["z"].notna()]
-        moved = (runs["z"] - row.z).abs()
-        rows.append({
-            "term": row.term, "favours": row.favours, "z": row.z,
-            "loo_min_z": float(runs["z"].min()) if len(runs) else np.nan,
-            "loo_max_z": float(runs["z"].max()) if len(runs) else np.nan,
-            "side_survives": bool(len(runs) and (np.sign(runs["z"]) == np.sign(row.z)).all()),
-            "stays_beyond_threshold": bool(len(runs) and (runs["z"].abs() > threshold).all()),
-            "decisive_document": runs.loc[moved.idxmax(), "left_out"] if len(runs) and moved.max() > 0 else "",
-        })
-    return pd.DataFrame(rows)
+    """Per top term: its z and what leaving out each article does to it (see
+    :func:`analysis.robustness.leave_one_out_summary`).
+
+    ``side_survives``: no removal moves z to the other side or to zero, and none makes the term vanish (z cannot
+    be computed when the term no longer occurs: it is then lost, named in ``lost_without``, and does not survive);
+    ``stays_beyond_threshold``: besides, |z| stays above ``threshold`` in every run. ``reversed_by``/``reversed_to_z``
+    name the article that moves z furthest to the other side, ``largest_mover``/``largest_mover_z`` the one that moves
+    it most. Columns of ``top`` that count articles (``articles_a``, ``articles_b``, ``n_articles``) are kept.
+    """
+    summary = leave_one_out_summary(top[["term", "z"]], loo, key="term", value="z")
+    table = top[["term", "favours", "z"] + [c for c in ARTICLE_COLUMNS if c in top]].merge(summary, on="term", how="left")
+    runs = loo.groupby("term")["z"]
+    beyond = runs.apply(lambda z: bool(len(z) and z.notna().all() and (z.abs() > threshold).all()))
+    table["stays_beyond_threshold"] = table["term"].map(beyond).fillna(False).astype(bool)
+    table = table.rename(columns={"loo_min": "loo_min_z", "loo_max": "loo_max_z", "sign_survives": "side_survives",
+                                  "reversed_to": "reversed_to_z", "largest_mover_to": "largest_mover_z"})
+    columns = (["term", "favours", "z"] + [c for c in ARTICLE_COLUMNS if c in top]
+               + ["loo_min_z", "loo_max_z", "side_survives", "stays_beyond_threshold", "reversed_by", "reversed_to_z",
+                  "n_reversing", "lost_without", "largest_mover", "largest_mover_z"])
+    return table[columns]
+
+
+def article_counts(matrix, terms, doc_periods, labels: tuple[str, str]) -> pd.DataFrame:
+    """In how many articles of each period each term occurs: term, ``articles_a``, ``articles_b``, ``n_articles``."""
+    presence = (matrix > 0).astype(int)
+    in_a = period_term_counts(presence, terms, doc_periods, labels[0])
+    in_b = period_term_counts(presence, terms, doc_periods, labels[1])
+    return pd.DataFrame({"term": np.asarray(terms), "articles_a": in_a.to_numpy().astype(int),
+                         "articles_b": in_b.to_numpy().astype(int), "n_articles": (in_a + in_b).to_numpy().astype(int)})
 
 
 def keyword_in_context(sentences: pd.DataFrame, pattern: re.Pattern, *, per_period: int = 2, width: int = 70,
@@ -203,9 +219,9 @@ def terms_in_context(sentences: pd.DataFrame, top: pd.DataFrame, *, per_period: 
 class VocabularyComparison:
     """Everything the report shows about distinctive vocabulary."""
 
-    table: pd.DataFrame  # every term: counts, rates, delta, variance, z, p-values, significant
+    table: pd.DataFrame  # every term: counts, articles per period, rates, delta, variance, z, p-values, significant
     top: pd.DataFrame  # the top terms of each side, with ``favours``
-    robustness: pd.DataFrame  # per top term: z range over leave-one-out runs, survives or not
+    robustness: pd.DataFrame  # per top term: articles, z range over leave-one-out runs, survives or not, and why
     leave_one_out: pd.DataFrame  # left_out, term, z
     kwic: pd.DataFrame  # term, favours, period, doc_id, outlet, sent_id, left, keyword, right
     words: dict  # period -> number of counted terms (after stopwords)
@@ -227,6 +243,10 @@ def vocabulary_comparison(documents: pd.DataFrame, sentences: pd.DataFrame, peri
     counts_a = period_term_counts(matrix, terms, doc_periods, labels[0])
     counts_b = period_term_counts(matrix, terms, doc_periods, labels[1])
     table = distinctive_vocabulary(counts_a, counts_b, prior_scale=prior_scale, alpha=alpha)
+    occurs = article_counts(matrix, terms, doc_periods, labels)
+    table = table.merge(occurs, on="term", how="left")
+    table = table[["term", "count_a", "count_b"] + ARTICLE_COLUMNS
+                  + [c for c in table.columns if c not in ["term", "count_a", "count_b"] + ARTICLE_COLUMNS]]
     top = top_terms(table, top_n, labels)
     loo = leave_one_out_terms(matrix, terms, documents["doc_id"].to_numpy(), doc_periods, top["term"].tolist(),
                               labels, prior_scale=prior_scale)

@@ -7,8 +7,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
+from analysis.cache import cached
+from analysis.corpus import WORD_PATTERN
+from analysis.display import md_text
+from analysis.findings import count_phrase
 from analysis.plots import finish_figure, new_figure, period_style, source_line
+
+MIN_PASSAGE_WORDS = 16  # two articles sharing two consecutive sentences this long together rest on one source text
 
 
 def corpus_table(corpus) -> pd.DataFrame:
@@ -46,6 +54,75 @@ def outlet_mix(corpus) -> pd.DataFrame:
     mix["word_share"] = mix["words"] / mix.groupby("period")["words"].transform("sum")
     order = {name: index for index, name in enumerate(corpus.period_names)}
     return mix.sort_values(["period", "outlet"], key=lambda s: s.map(order) if s.name == "period" else s, ignore_index=True)
+
+
+def independent_units(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Which articles count as one independent source in the verdicts: one row per document (doc_id, period,
+    outlet, unit, shares_sentences).
+
+    Within a period, two articles are one source when they come from the same outlet or share a passage of two
+    consecutive sentences with at least ``MIN_PASSAGE_WORDS`` words together (compared lower-cased, white space
+    collapsed): a story rewritten or republished by several sites is one report, not several, while one quoted
+    sentence is not enough. Sources are the connected groups of such links; ``unit`` names each by its first doc_id
+    (sorted), and ``shares_sentences`` marks articles that share a passage with an article of another outlet.
+    ``documents`` needs doc_id, period and outlet; ``sentences`` doc_id and text, in reading order. Linear in the
+    corpus: passages are grouped by their text, never compared pair by pair.
+    """
+    docs = documents[["doc_id", "period", "outlet"]].sort_values("doc_id", kind="mergesort", ignore_index=True)
+    position = pd.Series(np.arange(len(docs)), index=docs["doc_id"])
+    text = sentences.loc[sentences["doc_id"].isin(position.index), ["doc_id", "text"]]
+    normalized = text["text"].str.lower().str.split().str.join(" ")
+    words = text["text"].str.count(WORD_PATTERN.pattern)
+    following = normalized.groupby(text["doc_id"], sort=False).shift(-1)
+    passage_words = words + words.groupby(text["doc_id"], sort=False).shift(-1)
+    passages = pd.DataFrame({"doc": text["doc_id"].map(position).to_numpy(),
+                             "passage": (normalized + "\n" + following).to_numpy(),
+                             "words": passage_words.to_numpy()})
+    passages = passages[passages["passage"].notna() & (passages["words"] >= MIN_PASSAGE_WORDS)]
+    passages = passages.assign(period=docs["period"].to_numpy()[passages["doc"]],
+                               outlet=docs["outlet"].to_numpy()[passages["doc"]]).drop_duplicates(["doc", "passage"])
+    by_passage = passages.groupby(["period", "passage"], sort=False)
+    passage_first = by_passage["doc"].transform("min").to_numpy()
+    crosses_outlets = by_passage["outlet"].transform("nunique").to_numpy() > 1
+    same_outlet = docs.groupby(["period", "outlet"], sort=False).ngroup()
+    outlet_first = pd.Series(np.arange(len(docs))).groupby(same_outlet.to_numpy()).transform("min").to_numpy()
+    sources = np.concatenate([passages["doc"].to_numpy(), np.arange(len(docs))])
+    targets = np.concatenate([passage_first, outlet_first])
+    graph = sparse.coo_matrix((np.ones(len(sources)), (sources, targets)), shape=(len(docs), len(docs)))
+    _, labels = connected_components(graph, directed=False)
+    first = pd.Series(docs["doc_id"].to_numpy()).groupby(labels).transform("first").to_numpy()
+    shares = np.zeros(len(docs), dtype=bool)
+    shares[passages["doc"].to_numpy()[crosses_outlets]] = True
+    return docs.assign(unit=first, shares_sentences=shares)
+
+
+def independent_units_for_run(corpus, reports_dir) -> pd.DataFrame:
+    """:func:`independent_units` of the corpus, computed once per run and reused by the later notebook."""
+    return cached(reports_dir, "independent_sources", corpus.fingerprint, {"periods": corpus.period_names},
+                  lambda: independent_units(corpus.documents, corpus.sentences))
+
+
+def sources_per_period(units: pd.DataFrame, period_names: list[str]) -> dict[str, int]:
+    """Independent sources per period (see :func:`independent_units`), in period order."""
+    counts = units.groupby("period")["unit"].nunique()
+    return {name: int(counts.get(name, 0)) for name in period_names}
+
+
+def independence_sentence(units: pd.DataFrame, period_names: list[str]) -> str:
+    """What the verdicts rest on, per period: articles, outlets and the independent sources they make."""
+    sources = sources_per_period(units, period_names)
+    parts = []
+    for name in period_names:
+        part = units[units["period"] == name]
+        text = (f"{md_text(name)}: {count_phrase(len(part), 'article')} from {count_phrase(part['outlet'].nunique(), 'outlet')} "
+                f"make {count_phrase(sources[name], 'independent source')}")
+        rewritten = int(part["shares_sentences"].sum())
+        if rewritten:
+            text += f" ({count_phrase(rewritten, 'article')} share{'s' if rewritten == 1 else ''} a passage with another outlet's)"
+        parts.append(text)
+    return (f"Verdicts count independent sources, not articles: articles of one outlet, or sharing a passage of two "
+            f"consecutive sentences ({MIN_PASSAGE_WORDS} or more words: a rewrite of one story), count once. "
+            + "; ".join(parts) + ".")
 
 
 BAR_CHART_MAX_ARTICLES = 40  # above this, lengths are shown as a distribution per period

@@ -21,6 +21,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from analysis.bootstrap import DEFAULT_RESAMPLES, compare_periods
 from analysis.preprocess import document_term_matrix
 from analysis.progress import progress
+from analysis.robustness import LOO_COLUMNS, leave_one_out_summary
 
 MODELS = ("nmf", "lda")
 UNITS = ("paragraph", "document")
@@ -279,7 +280,7 @@ def fit_topic_stage(corpus, *, unit: str = "paragraph", model: str = "nmf", n_to
     prevalence = comparison.estimates.rename(columns={"estimate": "share"})
     prevalence.insert(0, "topic", prevalence["measure"].str.removeprefix("topic_").astype(int))
     prevalence.insert(1, "label", prevalence["topic"].map(labels))
-    differences = comparison.differences.drop(columns=["loo_min", "loo_max", "sign_survives", "decisive_document"])
+    differences = comparison.differences.drop(columns=LOO_COLUMNS)
     differences.insert(0, "topic", differences["measure"].str.removeprefix("topic_").astype(int))
     differences.insert(1, "label", differences["topic"].map(labels))
     differences.insert(2, "period_a", periods[0])
@@ -340,19 +341,8 @@ def leave_one_out_refits(units: pd.DataFrame, matrix, model: str, k: int, weight
 
 
 def _loo_summary(differences: pd.DataFrame, loo: pd.DataFrame) -> pd.DataFrame:
-    """Per topic: range of its shift over refits, whether its sign survives, and which article it depends on."""
-    rows = []
-    for row in differences.itertuples(index=False):
-        runs = loo[loo["topic"] == row.topic]
-        found = runs[runs["found"]]
-        lost = runs.loc[~runs["found"], "left_out"].tolist()
-        moved = (found["difference"] - row.difference).abs()
-        rows.append({
-            "topic": row.topic,
-            "loo_min": float(found["difference"].min()) if len(found) else np.nan,
-            "loo_max": float(found["difference"].max()) if len(found) else np.nan,
-            "sign_survives": bool(len(runs) and not lost and (np.sign(found["difference"]) == np.sign(row.difference)).all()),
-            "topic_lost_without": "; ".join(map(str, lost)),
-            "decisive_document": found.loc[moved.idxmax(), "left_out"] if len(found) and moved.max() > 0 else "",
-        })
-    return pd.DataFrame(rows)
+    """Per topic: range of its shift over refits, whether its sign survives, the article that reverses it, the ones
+    it is not found without (``topic_lost_without``) and the one that moves it most (one implementation for every
+    measure: :func:`analysis.robustness.leave_one_out_summary`)."""
+    summary = leave_one_out_summary(differences[["topic", "difference"]], loo, key="topic")
+    return summary.rename(columns={"lost_without": "topic_lost_without"})

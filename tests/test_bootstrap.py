@@ -1,11 +1,13 @@
-"""Document-resampling intervals and leave-one-document-out differences."""
+"""Document-resampling intervals (exact when few articles allow few resamples) and leave-one-document-out differences."""
+
+from itertools import product
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.bootstrap import (bootstrap_draws, bootstrap_period_difference, bootstrap_period_means, leave_one_document_out,
-                                robustness_summary)
+from analysis.bootstrap import (bootstrap_draws, bootstrap_period_difference, bootstrap_period_means, compare_periods,
+                                distinct_resamples, leave_one_document_out, robustness_summary)
 
 UNITS = pd.DataFrame({
     "doc_id": ["a", "a", "b", "c", "d", "d"],
@@ -15,20 +17,89 @@ UNITS = pd.DataFrame({
 })
 
 
-def test_bootstrap_is_deterministic_for_a_seed_and_resamples_documents():
-    first = bootstrap_period_means(UNITS, ["x"], random_state=7, n_resamples=500)
-    again = bootstrap_period_means(UNITS, ["x"], random_state=7, n_resamples=500)
-    pd.testing.assert_frame_equal(first, again)
-    draws = bootstrap_draws(UNITS, ["x"], random_state=7, n_resamples=500)
-    assert not np.array_equal(draws[("x", "P")], bootstrap_draws(UNITS, ["x"], random_state=8, n_resamples=500)[("x", "P")])
-    # a resample draws whole documents: with a (mean 1/2) and b (mean 1), P's mean is 1/2, 2/3 or 1, never 0
-    assert set(np.round(draws[("x", "P")], 6)) <= {0.5, round(2 / 3, 6), 1.0}
-    assert first["estimate"].tolist() == pytest.approx([2 / 3, 2 / 3])
-    assert first["n_docs"].tolist() == [2, 2]
+def _many(n_docs: int, seed: int = 3) -> pd.DataFrame:
+    """``n_docs`` articles per period with two units each and random 0/1 values."""
+    rng = np.random.default_rng(seed)
+    rows = [{"doc_id": f"{period}{i}", "period": period, "x": float(rng.integers(0, 2))}
+            for period in ("P", "Q") for i in range(n_docs) for _ in range(2)]
+    return pd.DataFrame(rows)
+
+
+def _brute_force(units: pd.DataFrame, statistic) -> list[float]:
+    """Every equally likely ordered draw of articles (n^n per period, all periods together): ``statistic(means)``."""
+    periods = sorted(units["period"].unique())
+    docs = {p: sorted(units.loc[units["period"] == p, "doc_id"].unique()) for p in periods}
+    values = []
+    for draws in product(*[product(docs[p], repeat=len(docs[p])) for p in periods]):
+        means = {}
+        for period, drawn in zip(periods, draws):
+            part = pd.concat([units[units["doc_id"] == doc] for doc in drawn])
+            means[period] = part["x"].mean()
+        values.append(statistic(means))
+    return values
+
+
+def _inverse_cdf(values: list[float], q: float) -> float:
+    ordered = np.sort(values)
+    return float(ordered[int(np.ceil(q * len(ordered) - 1e-9)) - 1])
+
+
+def test_few_articles_give_the_exact_bootstrap_distribution():
+    # P has 2 articles (3 distinct resamples), Q has 2: 9 for the difference, fewer than the 2,000 asked for.
+    means = bootstrap_period_means(UNITS, ["x"], random_state=7, n_resamples=2000).set_index("period")
+    assert means["distinct_resamples"].tolist() == [3, 3] and means["exact"].all()
+    for period in ("P", "Q"):
+        brute = _brute_force(UNITS[UNITS["period"] == period], lambda m, p=period: m[p])
+        assert means.loc[period, "ci_low"] == pytest.approx(_inverse_cdf(brute, 0.025))
+        assert means.loc[period, "ci_high"] == pytest.approx(_inverse_cdf(brute, 0.975))
+    diff = bootstrap_period_difference(UNITS, ["x"], "P", "Q", random_state=7).iloc[0]
+    brute = _brute_force(UNITS, lambda m: m["Q"] - m["P"])
+    assert (diff["ci_low"], diff["ci_high"]) == pytest.approx((_inverse_cdf(brute, 0.025), _inverse_cdf(brute, 0.975)))
+    assert (diff["distinct_resamples"], diff["exact"]) == (9, True)
+    # seeds do not matter when every resample is enumerated
+    pd.testing.assert_frame_equal(bootstrap_period_means(UNITS, ["x"], random_state=8).set_index("period"), means)
+
+
+def test_three_articles_exact_weights_match_brute_force():
+    units = _many(3, seed=2)
+    diff = bootstrap_period_difference(units, ["x"], "P", "Q", random_state=1).iloc[0]
+    brute = _brute_force(units, lambda m: m["Q"] - m["P"])  # 27 × 27 ordered draws
+    assert diff["distinct_resamples"] == 100
+    assert (diff["ci_low"], diff["ci_high"]) == pytest.approx((_inverse_cdf(brute, 0.025), _inverse_cdf(brute, 0.975)))
+    assert diff["difference"] != 0
+    assert diff["share_same_sign"] == pytest.approx(np.mean(np.sign(brute) == np.sign(diff["difference"])))
+
+
+def test_distinct_resamples_counts_multisets():
+    assert [distinct_resamples(n) for n in (1, 2, 3, 5, 8)] == [1, 3, 10, 126, 6435]
+
+
+def test_many_articles_draw_at_random_deterministically_for_a_seed():
+    units = _many(8)  # 6,435 distinct resamples per period: more than the 500 asked for
+    first = bootstrap_period_means(units, ["x"], random_state=7, n_resamples=500)
+    pd.testing.assert_frame_equal(first, bootstrap_period_means(units, ["x"], random_state=7, n_resamples=500))
+    assert not first["exact"].any() and first["distinct_resamples"].tolist() == [6435, 6435]
+    draws = bootstrap_draws(units, ["x"], random_state=7, n_resamples=500)
+    assert len(draws[("x", "P")]) == 500
+    assert not np.array_equal(draws[("x", "P")], bootstrap_draws(units, ["x"], random_state=8, n_resamples=500)[("x", "P")])
+    # a resample draws whole documents: every mean is a multiple of 1/16 (8 articles of 2 units)
+    assert np.allclose(draws[("x", "P")] * 16, np.round(draws[("x", "P")] * 16))
+
+
+def test_one_draw_serves_the_period_intervals_and_the_difference():
+    units = _many(8)
+    comparison = compare_periods(units, ["x"], "P", "Q", random_state=5, n_resamples=400)
+    pd.testing.assert_frame_equal(comparison.estimates,
+                                  bootstrap_period_means(units, ["x"], random_state=5, n_resamples=400, periods=["P", "Q"]))
+    alone = bootstrap_period_difference(units, ["x"], "P", "Q", random_state=5, n_resamples=400)
+    pd.testing.assert_frame_equal(comparison.differences[alone.columns], alone)
+    draws = bootstrap_draws(units, ["x"], random_state=5, n_resamples=400, periods=["P", "Q"])
+    sample = draws[("x", "Q")] - draws[("x", "P")]
+    assert alone["ci_low"].iloc[0] == pytest.approx(np.quantile(sample, 0.025))
 
 
 def test_difference_interval_contains_the_estimate():
-    diff = bootstrap_period_difference(UNITS, ["x"], "P", "Q", random_state=1, n_resamples=500).iloc[0]
+    diff = bootstrap_period_difference(_many(8), ["x"], "P", "Q", random_state=1, n_resamples=500).iloc[0]
     assert diff["ci_low"] <= diff["difference"] <= diff["ci_high"]
 
 
@@ -44,10 +115,17 @@ def test_leave_one_document_out_matches_recomputation():
     assert np.isnan(single.set_index("left_out").loc["a", "difference"])  # P is empty without a
 
 
-def test_robustness_summary_flags_a_sign_one_document_reverses():
+def test_robustness_summary_names_the_reverser_not_the_largest_mover():
     full = pd.DataFrame({"measure": ["x"], "difference": [0.1]})
-    loo = pd.DataFrame({"left_out": ["a", "b"], "measure": ["x", "x"], "difference": [0.2, -0.05]})
+    loo = pd.DataFrame({"left_out": ["a", "b"], "measure": ["x", "x"], "difference": [0.3, -0.05]})
     summary = robustness_summary(full, loo).iloc[0]
     assert not summary["sign_survives"]
-    assert summary["decisive_document"] == "b"
-    assert (summary["loo_min"], summary["loo_max"]) == (-0.05, 0.2)
+    assert (summary["reversed_by"], summary["largest_mover"]) == ("b", "a")
+    assert (summary["loo_min"], summary["loo_max"]) == (-0.05, 0.3)
+
+
+def test_a_period_emptied_by_leaving_out_its_only_article_does_not_survive():
+    units = UNITS[UNITS["doc_id"] != "b"]
+    comparison = compare_periods(units, ["x"], "P", "Q", random_state=1)
+    row = comparison.differences.iloc[0]
+    assert not row["sign_survives"] and row["lost_without"] == "a"

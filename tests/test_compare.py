@@ -10,7 +10,8 @@ import pytest
 from scipy import sparse
 
 from analysis.compare import (distinctive_vocabulary, informative_prior, keyword_in_context, leave_one_out_terms,
-                              log_odds_dirichlet, period_term_counts, term_robustness, top_terms)
+                              log_odds_dirichlet, period_term_counts, term_robustness, top_terms,
+                              vocabulary_comparison)
 
 A = pd.Series({"gas": 10, "war": 0})
 B = pd.Series({"gas": 2, "war": 8})
@@ -108,7 +109,32 @@ def test_term_robustness_flags_a_term_one_document_carries():
     loo = pd.DataFrame({"left_out": ["a1", "a2"], "term": ["gas", "gas"], "z": [2.4, 0.3]})
     row = term_robustness(top, loo).iloc[0]
     assert row["side_survives"] and not row["stays_beyond_threshold"]
-    assert row["decisive_document"] == "a2"
+    assert row["largest_mover"] == "a2" and row["reversed_by"] == ""
+
+
+def test_a_term_that_vanishes_without_one_article_does_not_survive():
+    # Without a1 the term occurs nowhere: z cannot be computed, and the term is not robust.
+    top = pd.DataFrame({"term": ["harbin", "gas"], "favours": ["A", "A"], "z": [2.1, 2.5]})
+    loo = pd.DataFrame({"left_out": ["a1", "a2", "a1", "a2"], "term": ["harbin", "harbin", "gas", "gas"],
+                        "z": [np.nan, 2.3, 2.4, -0.3]})
+    table = term_robustness(top, loo).set_index("term")
+    assert not table.loc["harbin", "side_survives"] and not table.loc["harbin", "stays_beyond_threshold"]
+    assert table.loc["harbin", "lost_without"] == "a1"
+    assert not table.loc["gas", "side_survives"] and table.loc["gas", "reversed_by"] == "a2"
+
+
+def test_vocabulary_lists_in_how_many_articles_each_term_occurs():
+    documents = pd.DataFrame({"doc_id": ["a1", "a2", "b1", "b2"], "period": ["A", "A", "B", "B"],
+                              "text": ["Pipeline gas talks in Harbin.", "Pipeline gas deal signed.",
+                                       "Drones and tanks at the front.", "Tanks and pipeline sanctions."]})
+    sentences = documents.assign(outlet="o", sent_id=documents["doc_id"] + ":s1")
+    result = vocabulary_comparison(documents, sentences, ["A", "B"], top_n=3)
+    table = result.table.set_index("term")
+    assert table.loc["pipeline", ["articles_a", "articles_b", "n_articles"]].tolist() == [2, 1, 3]
+    assert table.loc["harbin", ["articles_a", "articles_b", "n_articles"]].tolist() == [1, 0, 1]
+    assert {"articles_a", "articles_b", "n_articles"} <= set(result.top.columns)
+    robust = result.robustness.set_index("term")
+    assert robust.loc["harbin", "n_articles"] == 1 and not robust.loc["harbin", "side_survives"]
 
 
 def test_keyword_in_context_prefers_different_documents():

@@ -85,3 +85,52 @@ def test_front_page_is_the_report_notebook_and_every_page_states_its_run(report)
         text = html_page.read_text(encoding="utf-8")
         assert "Run details" in text and "fingerprint" in text, f"{html_page.name} does not state its run"
         assert "Traceback" not in text and "Warning:" not in text, f"{html_page.name} shows an error or warning"
+
+
+def test_front_page_verdict_sentences_agree_with_the_verdict_tables(report):
+    import pandas as pd
+
+    from analysis import findings
+
+    root, front = report
+    page = front.read_text(encoding="utf-8")
+    tables = root / "reports" / "tables"
+    frames = pd.read_csv(tables / "frame_differences.csv")
+    counts = frames["verdict"].value_counts()
+    phrase = findings.verdict_phrase({verdict: int(counts.get(verdict, 0)) for verdict in findings.VERDICTS})
+    assert f"Of {len(frames)} frame changes: {phrase}." in page
+    sources = pd.read_csv(tables / "independent_sources.csv").groupby("period")["unit"].nunique()
+    assert ("no change can be called supported" in page) == (sources.min() < findings.MIN_UNITS)
+    assert ("supported" in set(frames["verdict"])) == (sources.min() >= findings.MIN_UNITS and frames["sign_survives"].any())
+    assert "only 30 distinct resamples of the articles exist, all enumerated" in page  # 3 and 2 seed articles: 10 × 3
+
+
+def test_articles_named_as_reversing_a_change_reverse_it(report):
+    import re
+
+    import pandas as pd
+
+    root, _ = report
+    page = (root / "reports" / "04_compare_periods.html").read_text(encoding="utf-8")
+    loo = pd.read_csv(root / "reports" / "tables" / "frame_leave_one_out.csv").set_index(["measure", "left_out"])["difference"]
+    full = pd.read_csv(root / "reports" / "tables" / "frame_differences.csv").set_index("measure")["difference"]
+    claims = re.findall(r"framed as <em>([^<]+)</em>[^<]*(?:<code>[^<]*</code>[^<]*)*?leaving out <code>([^<]+)</code> "
+                        r"(reverses|erases) it", page)
+    assert claims, "no reversal named on the comparison page"
+    for frame, doc, verb in claims:
+        without, with_all = loo[(frame, doc)], full[frame]
+        assert without * with_all < 0 or (verb == "erases" and without == 0), (frame, doc, without, with_all)
+
+
+def test_topics_said_to_be_lost_without_an_article_are_not_found_without_it(report):
+    import re
+
+    import pandas as pd
+
+    root, _ = report
+    page = (root / "reports" / "04_compare_periods.html").read_text(encoding="utf-8")
+    refits = pd.read_csv(root / "reports" / "tables" / "topic_shift_leave_one_out.csv").set_index(["topic", "left_out"])["found"]
+    claims = re.findall(r"Topic (\d+) ·[^<]*(?:<code>[^<]*</code>[^<]*)*?it is not found without <code>([^<]+)</code>", page)
+    assert claims, "no lost topic named on the comparison page"
+    for topic, doc in claims:
+        assert not refits[(int(topic), doc)], (topic, doc)
