@@ -487,15 +487,6 @@ def development_score(path=None) -> pd.DataFrame:
     return pd.read_csv(path or data_file(DEVELOPMENT_SCORE_FILE), comment="#")
 
 
-def development_score_sentence(score: pd.DataFrame) -> str:
-    """One Markdown sentence stating the development score from :func:`development_score`."""
-    row = score.iloc[0]
-    return (f"On the development corpus ({int(row['n_articles'])} hand-labelled news articles, {int(row['n_themes'])} "
-            f"themes), the stage with its default settings ({row['unit']} units, k = {int(row['k'])} chosen by the rule) "
-            f"puts articles of one theme under one dominant topic with NMI **{row['nmi']:.2f}** and purity "
-            f"{row['purity']:.2f}; the best plain baseline ({row['best_baseline']}) reaches NMI {row['best_baseline_nmi']:.2f}.")
-
-
 def _requested_k(n_topics) -> int | None:
     """None when ``n_topics`` asks the stage to choose (0 or "auto"), else the positive whole number given."""
     if isinstance(n_topics, str) and n_topics.strip().lower() == "auto":
