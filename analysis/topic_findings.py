@@ -53,7 +53,8 @@ def k_search_sentence(result: TopicResult) -> str:
     if not ((table["stability_restarts"] >= MIN_STABILITY) & (table["stability_articles"] >= MIN_STABILITY)).any():
         stable = (f"no candidate reaches stability {MIN_STABILITY:.2f} on both counts, so all are considered and the "
                   "topics should be read as one of several possible descriptions")
-    return (f"Candidates k = {ks.min()}–{ks.max()} (at most {result.k_cap}: one topic per {ARTICLES_PER_TOPIC} "
+    candidates = f"Candidates k = {ks.min()}–{ks.max()}" if ks.max() > ks.min() else f"One candidate, k = {ks.min()}"
+    return (f"{candidates} (at most {result.k_cap}: one topic per {ARTICLES_PER_TOPIC} "
             f"articles); {stable}. The best coherence among them is {best['coherence']:.2f} at k = {int(best['k'])}; "
             f"the largest k within one standard deviation of it ({best['coherence'] - best['coherence_sd']:.2f}) is "
             f"**k = {int(chosen['k'])}**: coherence {chosen['coherence']:.2f}, exclusivity {chosen['exclusivity']:.2f}, "

@@ -147,7 +147,7 @@ def topic_units(corpus, unit: str = "auto") -> tuple[pd.DataFrame, pd.DataFrame,
     if unit == "auto":
         unit, reason = choose_unit(paragraphs)
     else:
-        reason = f"The units are {unit}s, as the 'unit' parameter asks."
+        reason = f"The units are {unit}s, as the `unit` parameter asks."
     columns = ["unit_id", "doc_id", "period", "outlet", "start", "end", "text", "weight"]
     if unit == "paragraph":
         table = kept.assign(weight=kept["text"].str.split().str.len().astype(float))

@@ -53,6 +53,10 @@ def test_k_search_sentence(result):
         "least 0.50). The best coherence among them is 0.31 at k = 3; the largest k within one standard deviation of it "
         "(0.29) is **k = 4**: coherence 0.30, exclusivity 0.80, stability 0.80 across restarts and 0.70 across "
         "resampled articles.")
+    single = dataclasses.replace(result, k_search=result.k_search.iloc[1:2].assign(chosen=True), k_cap=2)
+    assert text.k_search_sentence(single).startswith(
+        "One candidate, k = 3 (at most 2: one topic per 5 articles); every candidate is stable (both stabilities at "
+        "least 0.50). The best coherence among them is 0.31 at k = 3;")
     fixed = dataclasses.replace(result, k_search=result.k_search.iloc[0:0])
     assert text.k_search_sentence(fixed) == (
         "The number of topics was set by the `n_topics` parameter to **3**; no search was run.")
