@@ -18,6 +18,7 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.decomposition import NMF, LatentDirichletAllocation
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfTransformer
+from threadpoolctl import threadpool_limits
 
 from analysis.bootstrap import DEFAULT_RESAMPLES, compare_periods
 from analysis.paths import data_file
@@ -504,8 +505,18 @@ def fit_topic_stage(corpus, *, unit: str = "auto", model: str = "nmf", n_topics:
     """Choose the units and k (unless given), fit the model, and compute labels, FREX, typical passages, the
     articles × topics view, prevalence per period and leave-one-out refits.
 
-    ``n_topics`` 0 (or "auto") chooses k among ``k_min`` … ``k_max``, capped by :func:`k_cap`.
+    ``n_topics`` 0 (or "auto") chooses k among ``k_min`` … ``k_max``, capped by :func:`k_cap`. Linear algebra runs
+    on one thread: the stage fits hundreds of small models, and multi-threaded BLAS on small matrices is slower
+    (far slower when the machine is busy) and gains nothing.
     """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _fit_topic_stage(corpus, unit=unit, model=model, n_topics=n_topics, k_min=k_min, k_max=k_max,
+                                n_restarts=n_restarts, stem=stem, random_seed=random_seed, n_resamples=n_resamples,
+                                max_share=max_share)
+
+
+def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts, stem, random_seed, n_resamples,
+                     max_share) -> TopicResult:
     if model not in MODELS:
         raise TopicModelError(f"Parameter 'model' must be one of {MODELS}, not {model!r}.")
     if n_restarts < 2:
