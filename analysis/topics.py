@@ -6,6 +6,7 @@ articles × topics view, prevalence per period with article-resampling intervals
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -31,7 +32,9 @@ TOP_TERMS = 10  # terms per topic for labels, coherence, exclusivity and stabili
 LABEL_TERMS = 3
 EXAMPLES = 3  # typical passages per topic (stm's findThoughts), each from a different article
 LDA_MAX_ITER = 15  # passes of batch variational Bayes; LDA is far slower than NMF, so it gets fewer
-SEARCH_MAX_UNITS = {"nmf": 2000, "lda": 500}  # the k search fits on at most this many units (a seeded sample)
+# The k search fits on a seeded sample of units holding at most this many topic-word tokens (LDA's cost grows with
+# tokens, NMF's far more slowly), but never fewer units than ARTICLES_PER_TOPIC times the largest candidate k.
+SEARCH_MAX_TOKENS = {"nmf": 30_000, "lda": 10_000}
 REFIT_MAX_UNITS = {"nmf": 5000, "lda": 1000}  # leave-one-out refits use at most this many units (a seeded sample)
 LOO_MAX_GROUPS = 30  # above this many documents, leave-one-out drops one of 10 seeded groups of documents instead
 LOO_GROUPS = 10
@@ -212,6 +215,7 @@ class Fit:
     shares: np.ndarray
     weights: np.ndarray
     objective: float  # NMF: reconstruction error; LDA: perplexity (lower is better for both)
+    start: int = 0  # which start of restart_fits produced it (0: NNDSVDa for NMF)
 
 
 def fit_model(matrix, model: str, k: int, random_state: int, *, init: str = "nndsvda") -> Fit:
@@ -244,7 +248,8 @@ def fit(matrix, model: str, k: int, random_state: int, *, init: str = "nndsvda")
 def restart_fits(matrix, model: str, k: int, random_state: int, n_restarts: int) -> list[Fit]:
     """``n_restarts`` fits: the first from NNDSVDa (NMF's deterministic start), the others from random starts, each
     with its own seed derived from ``random_state``."""
-    return [fit_model(matrix, model, k, random_state + restart, init="nndsvda" if restart == 0 else "random")
+    return [dataclasses.replace(fit_model(matrix, model, k, random_state + restart,
+                                          init="nndsvda" if restart == 0 else "random"), start=restart)
             for restart in range(n_restarts)]
 
 
@@ -403,6 +408,16 @@ def _sample(n: int, limit: int, random_state: int) -> np.ndarray:
     return np.sort(np.random.default_rng(random_state).choice(n, size=limit, replace=False))
 
 
+def _sample_tokens(tokens: np.ndarray, budget: int, min_units: int, random_state: int) -> np.ndarray:
+    """All unit indices when their ``tokens`` fit the ``budget``; else a sorted seeded sample of units in random order
+    until the budget is spent, but at least ``min_units`` of them."""
+    if tokens.sum() <= budget:
+        return np.arange(len(tokens))
+    order = np.random.default_rng(random_state).permutation(len(tokens))
+    n = max(int(np.searchsorted(np.cumsum(tokens[order]), budget, side="right")), min(min_units, len(tokens)))
+    return np.sort(order[:n])
+
+
 def article_topics(unit_topics: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Articles × topics: each article's topic shares (the mean of its units' shares, weighted by unit length) and
     its dominant topic (the largest share; the lower topic id on a tie), sorted by article.
@@ -436,6 +451,7 @@ def typical_passages(units: pd.DataFrame, unit: str, paragraph_shares: np.ndarra
     whose words are closest to the topic (:func:`passage_scores`).
     """
     rows = []
+    words = paragraphs["text"].str.split().str.len()
     for t in sorted(labels):
         column = f"topic_{t}"
         if unit == "paragraph":
@@ -444,14 +460,11 @@ def typical_passages(units: pd.DataFrame, unit: str, paragraph_shares: np.ndarra
             picked = ranked.drop_duplicates("doc_id").head(EXAMPLES)
         else:
             top_articles = articles.sort_values([column, "doc_id"], ascending=[False, True]).head(EXAMPLES)
-            candidates = paragraphs.assign(passage_share=paragraph_shares[:, t - 1],
-                                           words=paragraphs["text"].str.split().str.len())
-            picked = []
-            for article in top_articles.itertuples(index=False):
-                own = candidates[candidates["doc_id"] == article.doc_id].sort_values(
-                    ["passage_share", "words", "unit_id"], ascending=[False, False, True]).head(1)
-                picked.append(own.assign(share=getattr(article, column)))
-            picked = pd.concat(picked, ignore_index=True)
+            best_passage = (paragraphs.assign(passage_share=paragraph_shares[:, t - 1], words=words)
+                            .sort_values(["passage_share", "words", "unit_id"], ascending=[False, False, True])
+                            .drop_duplicates("doc_id").set_index("doc_id"))
+            picked = (best_passage.loc[top_articles["doc_id"]].reset_index()
+                      .assign(share=top_articles[column].to_numpy()))
         for rank, row in enumerate(picked.itertuples(index=False), start=1):
             rows.append({"topic": t, "label": labels[t], "rank": rank, "unit_id": row.unit_id, "doc_id": row.doc_id,
                          "outlet": row.outlet, "period": row.period, "start": int(row.start), "end": int(row.end),
@@ -534,29 +547,35 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
     cap = k_cap(n_articles)
     notes: list[str] = []
     fits: dict[int, Fit] = {}
+    tokens = np.asarray(counts.sum(axis=1)).ravel()
+    small = tokens.sum() <= SEARCH_MAX_TOKENS[model]  # small enough to fit from every start, on every unit
     if requested is None:
         k_values = [k for k in range(max(2, k_min), min(k_max, cap) + 1) if k < n_units]
         if not k_values:
             raise TopicModelError(f"Parameter 'n_topics' asks to choose k, but {n_articles:,} articles in {n_units:,} "
                                   f"{unit} units allow no k in {k_min}–{k_max} (at most {cap}: one topic per "
                                   f"{ARTICLES_PER_TOPIC} articles); lower k_min or use more articles.")
-        sample = _sample(n_units, SEARCH_MAX_UNITS[model], random_seed)
+        sample = _sample_tokens(tokens, SEARCH_MAX_TOKENS[model], ARTICLES_PER_TOPIC * max(k_values), random_seed)
         if len(sample) < n_units:
             notes.append(f"The k search fitted each candidate on a seeded sample of {len(sample):,} of {n_units:,} units "
                          f"({n_restarts} restarts each); the final model uses every unit.")
         k_search, fits = search_k(matrix[sample], presence[sample], doc_ids[sample], model, k_values,
-                                  n_restarts=n_restarts, random_state=random_seed)
+                                  n_restarts=n_restarts, random_state=random_seed)  # fits on the sample when sampled
         k = int(k_search.loc[k_search["chosen"], "k"].iloc[0])
-        if len(sample) < n_units:
-            fits = {}
     else:
         if requested >= n_units:
             raise TopicModelError(f"Parameter 'n_topics' = {requested} is not smaller than the number of {unit} units "
                                   f"({n_units:,}); choose fewer topics or the 'paragraph' unit.")
         k = requested
-        k_search = pd.DataFrame(columns=["k", "coherence", "coherence_sd", "exclusivity", "stability_restarts", "stability_articles",
-                                         "admissible", "chosen"])
-    final = fits.get(k) or best_fit(restart_fits(matrix, model, k, random_seed, n_restarts))
+        k_search = pd.DataFrame(columns=["k", "coherence", "coherence_sd", "exclusivity", "stability_restarts",
+                                         "stability_articles", "admissible", "chosen"])
+    if small:
+        final = fits.get(k) or best_fit(restart_fits(matrix, model, k, random_seed, n_restarts))
+    else:  # large corpus: one fit on every unit, from the start that did best in the search (NNDSVDa when k was given)
+        start = fits[k].start if k in fits else 0
+        final = fit_model(matrix, model, k, random_seed + start, init="nndsvda" if start == 0 else "random")
+        notes.append(f"The final model was fitted once on all {n_units:,} units, from the start that did best in the "
+                     "search, not from every restart.")
     order = _order_topics(final.shares, final.weights, terms)
     shares, weights = final.shares[:, order], final.weights[order]
     topic_ids = list(range(1, k + 1))
