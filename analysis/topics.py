@@ -300,12 +300,6 @@ def matched_overlap(tops_a: np.ndarray, tops_b: np.ndarray) -> float:
     return float(overlap[rows, cols].sum() / len(sets_a))
 
 
-def best_match_jaccard(tops_a: np.ndarray, tops_b: np.ndarray) -> float:
-    """Mean over topics of run a of the best Jaccard overlap of its top terms with any topic of run b."""
-    sets_b = [set(row) for row in tops_b]
-    return float(np.mean([max(len(set(row) & other) / len(set(row) | other) for other in sets_b) for row in tops_a]))
-
-
 def mean_exclusivity(weights: np.ndarray, n: int = TOP_TERMS) -> float:
     """Mean over topics and their top ``n`` terms of the term's exclusivity: its weight in the topic over its weight
     summed over all topics (1: the term belongs to this topic alone)."""
@@ -332,7 +326,7 @@ def search_k(matrix, presence, doc_ids, model: str, k_values: list[int], *, n_re
     """
     doc_ids = np.asarray(doc_ids)
     articles = np.unique(doc_ids)
-    n_draw = max(2, int(round(SUBSAMPLE_SHARE * len(articles))))
+    n_draw = max(2, round(SUBSAMPLE_SHARE * len(articles)))
     draws = [np.flatnonzero(np.isin(doc_ids, np.random.default_rng(random_state + 1 + draw).choice(
         articles, size=n_draw, replace=False))) for draw in range(SUBSAMPLES)]
     rows, fits = [], {}
