@@ -195,6 +195,15 @@ def test_clear_errors(planted_corpus):
             fit_topic_stage(planted_corpus, n_topics=bad, random_seed=1)
 
 
+def test_no_k_to_choose_and_only_headlines_are_clear_errors(planted_corpus, make_corpus):
+    with pytest.raises(TopicModelError, match=r"allow no k in 7–12 \(at most 6: one topic per 5 articles\); lower k_min"):
+        fit_topic_stage(planted_corpus, n_topics=0, k_min=7, random_seed=1)
+    folder = make_corpus({"a.txt": "Gas deal signed\n\nPipeline news\n", "b.txt": "Tank parade\n\nDrone show\n"},
+                         [("a.txt", "a", "X", "2014-05-01"), ("b.txt", "b", "Y", "2024-05-01")])
+    with pytest.raises(TopicModelError, match="Every paragraph of the corpus looks like a headline"):
+        fit_topic_stage(load_corpus(folder), n_topics=1, random_seed=1)
+
+
 def test_empty_vocabulary_is_a_clear_error(make_corpus):
     folder = make_corpus({"a.txt": "The and of it is here.\n\nIt is what we are.\n",
                           "b.txt": "Of the and we are.\n\nWe are here.\n"},
