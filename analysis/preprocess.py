@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
 from nltk.stem.snowball import SnowballStemmer
 from scipy import sparse
@@ -23,6 +24,12 @@ COLLOCATION_MIN_COUNT = 3  # a word pair must occur this often to become a phras
 COLLOCATION_LIMIT = 30  # at most this many corpus collocations are added to the curated phrases
 COLLOCATION_MAX_TOKENS = 300_000  # collocations are found in the first this-many tokens (documents in order)
 COLLOCATION_COHESION = 0.5  # the pair must make up at least half the uses of its rarer word
+# Corpus-aware vocabulary: a term found in more than this share of the ARTICLES names what the whole corpus is about
+# ("china", "russia" in a corpus on China–Russia relations), not one of its themes, so it is not a topic word.
+# Half: a theme can fill up to half the corpus and keep its own words ("trade" in a corpus where a third of the
+# articles are about trade), while the subject's words, found in nearly every article, are set aside.
+MAX_ARTICLE_SHARE = 0.5
+MIN_ARTICLES = 2  # a term in one article only cannot tie articles into a theme
 
 TOKEN_PATTERN = re.compile(r"""
     (?<![a-z0-9_])        # not in the middle of a word ("70th" gives no "th")
@@ -172,6 +179,48 @@ def _merge_stems(matrix, words):
             display[codes[position]] = display_term(words[position])
     order = np.argsort(display.astype(str), kind="mergesort")
     return merged[:, order], display[order]
+
+
+def article_frequency(matrix, doc_ids) -> tuple[np.ndarray, int]:
+    """Number of articles each term (column of a units × terms matrix) occurs in, and the number of articles.
+
+    ``doc_ids`` gives each row's article; several rows (paragraphs) of one article count once.
+
+    >>> counts = sparse.csr_matrix([[1, 0], [2, 1], [0, 1]])
+    >>> frequency, n = article_frequency(counts, ["a", "a", "b"])
+    >>> frequency.tolist(), n
+    ([1, 2], 2)
+    """
+    codes = np.unique(np.asarray(doc_ids), return_inverse=True)[1].ravel()
+    n_articles = int(codes.max()) + 1 if len(codes) else 0
+    grouping = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(n_articles, len(codes)))
+    present = (grouping @ (sparse.csr_matrix(matrix) > 0).astype(float)) > 0
+    return np.asarray(present.sum(axis=0)).ravel().astype(int), n_articles
+
+
+def corpus_vocabulary(matrix, terms, doc_ids, *, max_share: float = MAX_ARTICLE_SHARE,
+                      min_articles: int = MIN_ARTICLES) -> tuple[np.ndarray, pd.DataFrame]:
+    """Which terms may be topic words in this corpus: the kept column indices, and the table of common terms.
+
+    A term is kept when it occurs in at least ``min_articles`` articles (lowered to 1 for corpora of under ten
+    articles) and in at most ``max_share`` of them (or in at most ``min_articles``, whichever is more). The second value lists the terms set aside for being too
+    common (term, n_articles, share), most common first, so a report can show them.
+
+    >>> counts = sparse.csr_matrix([[1, 1, 0], [1, 0, 1], [1, 1, 1], [1, 0, 1]])
+    >>> keep, common = corpus_vocabulary(counts, np.array(["china", "gas", "oil"]), ["a", "b", "c", "d"], max_share=0.6)
+    >>> keep.tolist(), common["term"].tolist()
+    ([1], ['china', 'oil'])
+    """
+    if not 0 < max_share <= 1:
+        raise ValueError(f"max_share must be in (0, 1], not {max_share!r}.")
+    frequency, n_articles = article_frequency(matrix, doc_ids)
+    floor = min_articles if n_articles >= 10 else 1
+    limit = max(min_articles, max_share * n_articles)  # in a tiny corpus, a term in two articles is still specific
+    keep = np.flatnonzero((frequency >= floor) & (frequency <= limit))
+    common = np.flatnonzero(frequency > limit)
+    table = pd.DataFrame({"term": np.asarray(terms, dtype=object)[common], "n_articles": frequency[common],
+                          "share": frequency[common] / max(n_articles, 1)})
+    return keep, table.sort_values(["n_articles", "term"], ascending=[False, True], ignore_index=True)
 
 
 def term_regex(term: str, surfaces: list[str] | None = None) -> re.Pattern:

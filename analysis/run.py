@@ -82,12 +82,13 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in [
     Parameter("figures_dir", str, "", "charts go here as PNG and SVG; empty means build/lab/figures"),
     Parameter("random_seed", int, 20240516, "seed passed to every random step", _at_least(0)),
     Parameter("n_resamples", int, 2000, "bootstrap resamples of articles per interval", _at_least(100)),
-    Parameter("unit", str, "paragraph", 'topic stage: unit of analysis, "paragraph" or "document"',
-              _one_of("paragraph", "document")),
+    Parameter("unit", str, "auto", 'topic stage: unit of analysis, "auto" (whole articles when they are short), '
+              '"paragraph" or "document"', _one_of("auto", "paragraph", "document")),
     Parameter("model", str, "nmf", 'topic stage: "nmf" (NMF on TF-IDF) or "lda" (LDA on counts)', _one_of("nmf", "lda")),
     Parameter("n_topics", int, 0, "topic stage: number of topics; 0 chooses k from the diagnostics", _at_least(0)),
     Parameter("k_min", int, 2, "topic stage: smallest k the search tries", _at_least(2)),
-    Parameter("k_max", int, 8, "topic stage: largest k the search tries", _at_least(2)),
+    Parameter("k_max", int, 12, "topic stage: largest k the search tries (also capped at one topic per 5 articles)",
+              _at_least(2)),
     Parameter("n_restarts", int, 10, "topic stage: random restarts per k, to measure stability", _at_least(2)),
     Parameter("stem", bool, False, "topic stage: reduce words to Snowball stems"),
     Parameter("money_warning_above", float, 1e15, "figure stage: amounts of money above this are flagged as implausible",
@@ -201,11 +202,18 @@ class Run:
     def period_b(self) -> str:
         return self.corpus.period_names[1]
 
+    def independent_sources(self):
+        """Articles grouped into independent sources (one outlet, or shared passages), computed once per run."""
+        from analysis.composition import independent_units_for_run
+
+        return independent_units_for_run(self.corpus, self.paths.reports)
+
     @property
-    def n_docs(self) -> int:
-        """Articles in the smaller of the first two periods (what the verdict rule counts)."""
-        counts = self.corpus.docs_per_period()
-        return min(counts[self.period_a], counts[self.period_b])
+    def n_units(self) -> int:
+        """Independent sources in the smaller of the first two periods: what the verdict rule counts."""
+        from analysis.composition import sources_per_period
+
+        return min(sources_per_period(self.independent_sources(), [self.period_a, self.period_b]).values())
 
     @property
     def source(self) -> str:

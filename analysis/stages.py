@@ -14,7 +14,7 @@ from analysis import actors, framing
 from analysis.bootstrap import PeriodComparison
 from analysis.cache import cached
 from analysis.compare import VocabularyComparison, vocabulary_comparison
-from analysis.topics import TopicResult, fit_topic_stage
+from analysis.topics import K_MAX, TopicResult, fit_topic_stage
 
 
 @dataclass
@@ -52,9 +52,14 @@ def comparison_results(corpus, reports_dir: str | Path, *, random_seed: int, pri
     return cached(reports_dir, "comparison", corpus.fingerprint, parameters, compute)
 
 
-def topic_results(corpus, reports_dir: str | Path, *, unit: str, model: str, n_topics: int | str, k_min: int,
-                  k_max: int, n_restarts: int, stem: bool, random_seed: int, n_resamples: int) -> TopicResult:
-    """The topic stage (analysis.topics.fit_topic_stage) for these parameters, computed once per run."""
+def topic_results(corpus, reports_dir: str | Path, *, unit: str = "auto", model: str = "nmf", n_topics: int | str = 0,
+                  k_min: int = 2, k_max: int = K_MAX, n_restarts: int = 10, stem: bool = False, random_seed: int,
+                  n_resamples: int) -> TopicResult:
+    """The topic stage (analysis.topics.fit_topic_stage) for these parameters, computed once per run.
+
+    ``n_topics`` 0 (or its older alias "auto") chooses k from the diagnostics; ``unit`` "auto" chooses the units.
+    """
+    n_topics = 0 if isinstance(n_topics, str) and n_topics.strip().lower() == "auto" else n_topics  # one cache entry
     parameters = {"unit": unit, "model": model, "n_topics": n_topics, "k_min": k_min, "k_max": k_max,
                   "n_restarts": n_restarts, "stem": stem, "random_seed": random_seed, "n_resamples": n_resamples,
                   "periods": corpus.period_names}

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from analysis.preprocess import (document_term_matrix, find_collocations, load_phrases, load_stopwords, term_regex,
-                                 tokenize)
+from analysis.preprocess import (MAX_ARTICLE_SHARE, article_frequency, corpus_vocabulary, document_term_matrix,
+                                 find_collocations, load_phrases, load_stopwords, term_regex, tokenize)
 
 
 def test_stopwords_include_sklearn_list_and_news_words():
@@ -74,3 +74,24 @@ def test_term_regex_finds_phrases_and_whole_words_only():
     assert term_regex("no limits").search("a “no-limits” partnership").group(0) == "no-limits"
     assert term_regex("gas").search("Gazprom's gasoline") is None
     assert term_regex("sanctions", ["sanctions", "sanctioned"]).search("was Sanctioned").group(0) == "Sanctioned"
+
+
+def test_corpus_vocabulary_sets_aside_terms_in_more_than_half_the_articles():
+    texts = [f"Kremlin envoy talks {word} deal" for word in ["grain"] * 6 + ["oil"] * 6] + ["Kremlin grain envoy"] * 2
+    doc_ids = [f"d{i}" for i in range(len(texts))]
+    counts, terms = document_term_matrix(texts, phrases=())
+    keep, common = corpus_vocabulary(counts, terms, doc_ids)
+    assert MAX_ARTICLE_SHARE == 0.5
+    assert common["term"].tolist() == ["envoy", "kremlin", "deal", "talks", "grain"]  # 14, 14, 12, 12, 8 of 14 articles
+    assert common["share"].tolist() == pytest.approx([1, 1, 12 / 14, 12 / 14, 8 / 14])
+    assert list(terms[keep]) == ["oil"]
+
+
+def test_article_frequency_counts_paragraphs_of_one_article_once():
+    counts = sparse.csr_matrix([[2, 0], [1, 1], [0, 1], [0, 0]])
+    frequency, n_articles = article_frequency(counts, ["a", "a", "b", "c"])
+    assert frequency.tolist() == [1, 2] and n_articles == 3
+    keep, common = corpus_vocabulary(counts, np.array(["gas", "oil"]), ["a", "a", "b", "c"], max_share=0.5)
+    assert keep.tolist() == [0, 1] and common.empty  # three articles: a term in two of them is still specific
+    with pytest.raises(ValueError, match="max_share must be in"):
+        corpus_vocabulary(counts, np.array(["gas", "oil"]), ["a", "a", "b", "c"], max_share=0)

@@ -37,7 +37,7 @@ def test_every_registered_parameter_is_declared_by_some_notebook():
     ("random_seed", True, r"Parameter 'random_seed' must be int"),
     ("n_resamples", 0, r"Parameter 'n_resamples' must be at least 100; got 0"),
     ("n_topics", "auto", r"Parameter 'n_topics' must be int .*Example: -p n_topics 0"),
-    ("unit", "sentence", r"Parameter 'unit' must be one of \"paragraph\", \"document\"; got 'sentence'"),
+    ("unit", "sentence", r"Parameter 'unit' must be one of \"auto\", \"paragraph\", \"document\"; got 'sentence'"),
     ("fdr", 1.5, r"Parameter 'fdr' must lie strictly between 0 and 1"),
     ("prior_scale", float("nan"), r"Parameter 'prior_scale' must be a finite number"),
     ("periods", {"only": ["2014-01-01", "2015-12-31"]}, r"Parameter 'periods' must map at least two period names"),
@@ -99,7 +99,7 @@ def test_runner_stops_before_any_notebook_on_a_bad_parameter(tmp_path, extra, me
     assert not (notebooks / "ran").exists(), "a notebook ran although the parameters were wrong"
 
 
-CHANGED = {"random_seed": 7, "n_resamples": 200, "unit": "paragraph", "model": "nmf", "n_topics": 0, "k_min": 2,
+CHANGED = {"random_seed": 7, "n_resamples": 200, "unit": "document", "model": "nmf", "n_topics": 0, "k_min": 2,
            "k_max": 3, "n_restarts": 2, "stem": True, "money_warning_above": 1000.0, "prior_scale": 0.4, "fdr": 0.1,
            "top_n": 5}
 
@@ -107,7 +107,7 @@ CHANGED = {"random_seed": 7, "n_resamples": 200, "unit": "paragraph", "model": "
 @pytest.mark.slow
 def test_every_parameter_reaches_every_stage_that_uses_it(tmp_path):
     assert set(CHANGED) | {"corpus_dir", "periods", "columns", "reports_dir", "figures_dir"} == set(PARAMETERS)
-    assert all(CHANGED[name] != PARAMETERS[name].default for name in CHANGED if name not in ("unit", "model", "n_topics", "k_min"))
+    assert all(CHANGED[name] != PARAMETERS[name].default for name in CHANGED if name not in ("model", "n_topics", "k_min"))
     build_report("", tmp_path / "reports", tmp_path / "figures", extra=CHANGED, progress=False,
                  staging=tmp_path / "staging")
     for executed in sorted((tmp_path / "reports" / "notebooks").glob("*.ipynb")):
@@ -118,7 +118,8 @@ def test_every_parameter_reaches_every_stage_that_uses_it(tmp_path):
         for name, value in CHANGED.items():
             assert f"{name}</code> = <code>{value}</code>" in text, f"{executed.name} did not see {name} = {value}"
     tables = tmp_path / "reports" / "tables"
-    assert pd.read_csv(tables / "topic_k_search.csv")["k"].max() == 3
+    assert pd.read_csv(tables / "topic_k_search.csv")["k"].max() <= 3
+    assert len(pd.read_csv(tables / "unit_topics.csv")) == len(pd.read_csv(tables / "documents.csv"))  # unit: document
     assert pd.read_csv(tables / "distinctive_terms_top.csv").groupby("favours").size().max() <= 5
     flagged = pd.read_csv(tables / "figure_warnings.csv")
     assert (flagged["value"] > 1000).any(), "notebook 03 did not flag money above money_warning_above"

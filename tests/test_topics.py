@@ -1,11 +1,17 @@
-"""Topic stage on a synthetic corpus with planted topics: recovery, a planted shift, determinism, clear errors."""
+"""Topic stage: planted topics recovered, the k rule, units, headlines, per-article view, front page, dev-corpus floor."""
+
+import dataclasses
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.corpus import load_corpus
-from analysis.topics import TopicModelError, fit_topic_stage, frex_scores, npmi_coherence
+from analysis.topics import (ARTICLES_PER_TOPIC, TopicModelError, article_topics, choose_k, choose_unit,
+                             development_score, fit_topic_stage, fragile_topics, frex_scores,
+                             front_page_topics, headline_units, matched_overlap, npmi_coherence, topic_names)
+from analysis.topic_findings import development_score_sentence
+from benchmarks.topic_scoring import DEV_CORPUS, load_themes, score, stage_clusters
 
 PLANTED = {
     "energy": "pipeline turbine compressor reservoir gasfield refinery tanker drilling".split(),
@@ -13,26 +19,35 @@ PLANTED = {
     "trade": "tariff customs container freight invoice warehouse shipment retailer".split(),
 }
 FILLER = "today officials noted people city region plan".split()
+# Each article is about one theme, as news articles mostly are: 2014–2015 about energy and trade, 2023–2024 mostly
+# military. Every article also names the subject of the corpus, which must not become a topic word.
+THEMES_BY_PERIOD = {"2014-06-01": ["energy"] * 7 + ["trade"] * 6 + ["military"] * 2,
+                    "2024-03-01": ["energy"] * 3 + ["trade"] * 3 + ["military"] * 9}
+DEV_NMI_FLOOR = 0.70  # the issue's goal; the stage measured 0.726 when this floor was set
+
+
+def planted_article(rng, theme: str, headline: str, n_paragraphs: int = 4) -> str:
+    paragraphs = []
+    for _ in range(n_paragraphs):
+        words = list(rng.choice(PLANTED[theme], size=14)) + list(rng.choice(FILLER, size=3)) + ["arctic", "partnership"]
+        rng.shuffle(words)
+        paragraphs.append(" ".join(words).capitalize() + ".")
+    return headline + "\n\n" + "\n\n".join(paragraphs) + "\n"
 
 
 @pytest.fixture(scope="module")
 def planted_corpus(tmp_path_factory):
-    """20 articles of 5 paragraphs; 2014–2015 writes about energy and trade, 2023–2024 mostly about military."""
+    """30 one-theme articles of a headline and 4 paragraphs; every article also says 'arctic partnership'."""
     rng = np.random.default_rng(7)
     folder = tmp_path_factory.mktemp("planted")
     rows = ["file,doc_id,title,outlet,published,url,notes"]
-    for number in range(20):
-        late = number >= 10
-        weights = [0.15, 0.7, 0.15] if late else [0.45, 0.1, 0.45]
-        paragraphs = []
-        for _ in range(5):
-            topic = list(PLANTED)[rng.choice(3, p=weights)]
-            words = list(rng.choice(PLANTED[topic], size=14)) + list(rng.choice(FILLER, size=3))
-            rng.shuffle(words)
-            paragraphs.append(" ".join(words).capitalize() + ".")
-        (folder / f"a{number:02d}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
-        date = "2024-03-01" if late else "2014-06-01"
-        rows.append(f"a{number:02d}.txt,doc{number:02d},Title {number},Outlet {number % 4},{date},,synthetic")
+    number = 0
+    for date, themes in THEMES_BY_PERIOD.items():
+        for theme in themes:
+            headline = f"Planted Headline {number} Without A Full Stop"  # each article its own, as in real news
+            (folder / f"a{number:02d}.txt").write_text(planted_article(rng, theme, headline), encoding="utf-8")
+            rows.append(f"a{number:02d}.txt,doc{number:02d},{headline},Outlet {number % 4},{date},,synthetic")
+            number += 1
     (folder / "metadata.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return load_corpus(folder)
 
@@ -52,51 +67,147 @@ def test_planted_topics_are_recovered(planted_corpus, model):
     assert len(set(found.values())) == 3
 
 
-def test_auto_k_finds_three_topics_and_the_planted_shift(planted_corpus):
-    result = fit_topic_stage(planted_corpus, n_topics="auto", k_min=2, k_max=5, n_restarts=4, random_seed=1,
+@pytest.mark.parametrize("unit", ["paragraph", "document"])
+def test_planted_topics_are_recovered_with_either_unit(planted_corpus, unit):
+    result = fit_topic_stage(planted_corpus, unit=unit, n_topics=3, random_seed=1, n_resamples=100, n_restarts=2)
+    assert result.unit == unit
+    assert {topic_for(result, words) for words in PLANTED.values()} == {1, 2, 3}
+
+
+@pytest.mark.parametrize("n_topics", [0, "auto"])
+def test_chosen_k_finds_three_topics_and_the_planted_shift(planted_corpus, n_topics):
+    result = fit_topic_stage(planted_corpus, n_topics=n_topics, k_min=2, k_max=5, n_restarts=4, random_seed=1,
                              n_resamples=500)
+    assert result.unit == "document"  # 30 short articles: modelled whole
     assert result.k_search["k"].tolist() == [2, 3, 4, 5]
-    assert result.k == 3
+    assert result.k == 3, result.k_search
     military = topic_for(result, PLANTED["military"])
     shift = result.differences.set_index("topic").loc[military]
     assert shift["difference"] > 0.3 and shift["excludes_zero"]
-    shares = result.unit_topics[result.topic_columns].sum(axis=1)
-    assert np.allclose(shares, 1.0)
-    assert result.leave_one_out["left_out"].nunique() == 20 and result.loo_mode == "article"
+    assert np.allclose(result.unit_topics[result.topic_columns].sum(axis=1), 1.0)
+    assert result.leave_one_out["left_out"].nunique() == 30 and result.loo_mode == "article"
     assert result.leave_one_out["found"].all()
+    assert front_page_topics(result) == [1, 2, 3] and fragile_topics(result) == []
     assert sorted(result.labels) == [1, 2, 3]
-    prevalence = result.prevalence.groupby("topic")["share"].mean()
-    assert prevalence.is_monotonic_decreasing or prevalence.iloc[0] >= prevalence.iloc[-1]
 
 
-def test_examples_point_back_to_the_text(planted_corpus):
+def test_words_of_every_article_are_not_topic_words(planted_corpus):
     result = fit_topic_stage(planted_corpus, n_topics=3, random_seed=1, n_resamples=100, n_restarts=2)
-    raw = planted_corpus.documents.set_index("doc_id")["raw"]
-    for row in result.examples.itertuples():
-        assert raw[row.doc_id][row.start:row.end] == row.text
-    assert result.examples.groupby("topic").size().tolist() == [3, 3, 3]
+    common = result.common_terms.set_index("term")
+    assert common.loc["arctic partnership" if "arctic partnership" in common.index else "arctic", "share"] == 1.0
+    assert not set(result.topics["term"]) & set(common.index)
+    assert not result.topics["term"].str.contains("arctic|partnership").any()
+
+
+def test_k_is_capped_by_the_number_of_articles(planted_corpus):
+    result = fit_topic_stage(planted_corpus, n_topics=0, k_max=12, n_restarts=2, random_seed=1, n_resamples=100)
+    assert result.k_cap == 30 // ARTICLES_PER_TOPIC
+    assert result.k_search["k"].max() == result.k_cap
+
+
+def test_examples_are_passages_of_different_articles_and_never_headlines(planted_corpus):
+    for unit in ("paragraph", "document"):
+        result = fit_topic_stage(planted_corpus, unit=unit, n_topics=3, random_seed=1, n_resamples=100, n_restarts=2)
+        raw = planted_corpus.documents.set_index("doc_id")["raw"]
+        for row in result.examples.itertuples():
+            assert raw[row.doc_id][row.start:row.end] == row.text
+            assert "Headline" not in row.text
+        assert result.examples.groupby("topic").size().tolist() == [3, 3, 3]
+        assert (result.examples.groupby("topic")["doc_id"].nunique() == 3).all()
+        assert set(result.excluded_units["text"]) == {f"Planted Headline {n} Without A Full Stop" for n in range(30)}
+
+
+def test_headline_rule_and_the_cleaning_column():
+    table = pd.DataFrame({"text": ["Moscow and Beijing sign a grain deal",  # a headline: short, no full stop
+                                   "Pulling together",  # a subhead
+                                   "Officials met in Harbin on Tuesday.",  # a short sentence is text
+                                   "Did the talks succeed?",
+                                   "\u201cWe will build it,\u201d the minister said.\u201d",
+                                   " ".join(["word"] * 25)]})  # long units are text even without a full stop
+    assert headline_units(table).tolist() == [True, True, False, False, False, False]
+    marked = table.assign(headline=[False, False, True, False, False, False])
+    assert headline_units(marked).tolist() == [False, False, True, False, False, False]
+
+
+def test_unit_rule_short_articles_whole_long_or_few_by_paragraph():
+    def paragraphs(n_articles, words_per_paragraph, n_paragraphs=4):
+        text = " ".join(["word"] * words_per_paragraph) + "."
+        return pd.DataFrame({"doc_id": np.repeat([f"d{i}" for i in range(n_articles)], n_paragraphs), "text": text})
+
+    assert choose_unit(paragraphs(40, 50))[0] == "document"  # 200-word articles
+    assert choose_unit(paragraphs(40, 200))[0] == "paragraph"  # 800-word articles
+    unit, reason = choose_unit(paragraphs(5, 50))
+    assert unit == "paragraph" and reason.endswith("only 5 articles (whole articles need at least 20).")
+
+
+def test_k_rule_on_a_flat_curve_takes_the_largest_stable_k_not_the_smallest():
+    flat = pd.DataFrame({"k": [2, 3, 4, 5, 6], "coherence": [0.30, 0.31, 0.30, 0.29, 0.20],
+                         "coherence_sd": [0.02] * 5, "exclusivity": 0.8,
+                         "stability_restarts": [1.0, 0.9, 0.8, 0.7, 0.9], "stability_articles": [0.3, 0.6, 0.7, 0.6, 0.9]})
+    chosen = choose_k(flat)
+    assert chosen["admissible"].tolist() == [False, True, True, True, True]  # k = 2 comes back from restarts only
+    assert chosen.loc[chosen["chosen"], "k"].tolist() == [5]  # within one sd of the best coherence (0.31 − 0.02)
+    unstable = choose_k(flat.assign(stability_articles=0.1))
+    assert unstable["admissible"].all() and unstable.loc[unstable["chosen"], "k"].tolist() == [5]
+
+
+def test_matched_overlap_is_one_to_one():
+    same = np.array([[0, 1], [2, 3]])
+    assert matched_overlap(same, same[::-1]) == 1.0
+    assert matched_overlap(same, np.array([[0, 1], [0, 1]])) == pytest.approx(0.5)  # one topic cannot match twice
+
+
+def test_article_view_weights_units_by_length():
+    units = pd.DataFrame({"doc_id": ["a", "a", "b"], "period": "p", "outlet": "o", "weight": [30.0, 10.0, 5.0],
+                          "topic_1": [1.0, 0.0, 0.4], "topic_2": [0.0, 1.0, 0.6]})
+    table = article_topics(units, ["topic_1", "topic_2"])
+    assert table["topic_1"].tolist() == pytest.approx([0.75, 0.4])
+    assert np.allclose(table[["topic_1", "topic_2"]].sum(axis=1), 1.0)
+    assert table["dominant_topic"].tolist() == [1, 2] and table["n_units"].tolist() == [2, 1]
+
+
+def test_topics_lost_without_one_article_never_reach_the_front_page(planted_corpus):
+    result = fit_topic_stage(planted_corpus, n_topics=3, random_seed=1, n_resamples=100, n_restarts=2)
+    loo = result.leave_one_out.copy()
+    loo.loc[(loo["topic"] == 2) & (loo["left_out"] == "doc05"), "found"] = False
+    marked = dataclasses.replace(result, leave_one_out=loo)
+    assert front_page_topics(marked) == [1, 3] and fragile_topics(marked) == [2]
+    assert topic_names(marked)[2].endswith(" †") and not topic_names(marked)[1].endswith("†")
+    assert front_page_topics(dataclasses.replace(result, leave_one_out=loo.iloc[0:0])) == []
 
 
 def test_same_seed_same_tables(planted_corpus):
-    first = fit_topic_stage(planted_corpus, n_topics="auto", k_max=4, n_restarts=3, random_seed=5, n_resamples=200)
-    again = fit_topic_stage(planted_corpus, n_topics="auto", k_max=4, n_restarts=3, random_seed=5, n_resamples=200)
-    for name in ("k_search", "topics", "frex", "unit_topics", "prevalence", "differences", "leave_one_out"):
+    first = fit_topic_stage(planted_corpus, n_topics=0, k_max=4, n_restarts=3, random_seed=5, n_resamples=200)
+    again = fit_topic_stage(planted_corpus, n_topics=0, k_max=4, n_restarts=3, random_seed=5, n_resamples=200)
+    for name in ("k_search", "topics", "frex", "unit_topics", "article_topics", "examples", "prevalence", "differences",
+                 "leave_one_out", "common_terms"):
         pd.testing.assert_frame_equal(getattr(first, name), getattr(again, name))
 
 
 def test_clear_errors(planted_corpus):
-    with pytest.raises(TopicModelError, match="'n_topics' = 100 is not smaller than the number of paragraph units"):
+    with pytest.raises(TopicModelError, match="'n_topics' = 100 is not smaller than the number of document units"):
         fit_topic_stage(planted_corpus, n_topics=100, random_seed=1)
     with pytest.raises(TopicModelError, match="'model' must be one of"):
         fit_topic_stage(planted_corpus, model="lsa", random_seed=1)
     with pytest.raises(TopicModelError, match="'unit' must be one of"):
         fit_topic_stage(planted_corpus, unit="sentence", random_seed=1)
-    with pytest.raises(TopicModelError, match="'n_topics' must be a positive whole number"):
-        fit_topic_stage(planted_corpus, n_topics="five", random_seed=1)
+    for bad in ("five", -1, 2.5, True):
+        with pytest.raises(TopicModelError, match="'n_topics' must be a positive whole number, or 0 to choose"):
+            fit_topic_stage(planted_corpus, n_topics=bad, random_seed=1)
+
+
+def test_no_k_to_choose_and_only_headlines_are_clear_errors(planted_corpus, make_corpus):
+    with pytest.raises(TopicModelError, match=r"allow no k in 7–12 \(at most 6: one topic per 5 articles\); lower k_min"):
+        fit_topic_stage(planted_corpus, n_topics=0, k_min=7, random_seed=1)
+    folder = make_corpus({"a.txt": "Gas deal signed\n\nPipeline news\n", "b.txt": "Tank parade\n\nDrone show\n"},
+                         [("a.txt", "a", "X", "2014-05-01"), ("b.txt", "b", "Y", "2024-05-01")])
+    with pytest.raises(TopicModelError, match="Every paragraph of the corpus looks like a headline"):
+        fit_topic_stage(load_corpus(folder), n_topics=1, random_seed=1)
 
 
 def test_empty_vocabulary_is_a_clear_error(make_corpus):
-    folder = make_corpus({"a.txt": "The and of.\n\nIt is.\n", "b.txt": "Of the and.\n\nWe are.\n"},
+    folder = make_corpus({"a.txt": "The and of it is here.\n\nIt is what we are.\n",
+                          "b.txt": "Of the and we are.\n\nWe are here.\n"},
                          [("a.txt", "a", "X", "2014-05-01"), ("b.txt", "b", "Y", "2024-05-01")])
     with pytest.raises(TopicModelError, match="Empty vocabulary"):
         fit_topic_stage(load_corpus(folder), n_topics=1, random_seed=1)
@@ -111,3 +222,28 @@ def test_npmi_and_frex_by_hand():
     frex, exclusivity = frex_scores(weights)
     assert exclusivity[0].tolist() == pytest.approx([6 / 7, 0.5, 1 / 7])
     assert frex[0].argmax() == 0 and frex[1].argmax() == 2
+
+
+@pytest.fixture(scope="module")
+def development_result():
+    return fit_topic_stage(load_corpus(DEV_CORPUS), random_seed=20240516, n_resamples=200)
+
+
+def test_development_corpus_themes_are_recovered(development_result):
+    """Quality floor on real news: each article's dominant topic against its hand-labelled primary theme."""
+    measured = score(load_themes(), stage_clusters(development_result))
+    assert measured["nmi"] >= DEV_NMI_FLOOR, measured
+    committed = development_score().iloc[0]
+    # the topic page states the committed score: it must be today's (rerun benchmarks/bench_topics.py --quick)
+    assert (committed["k"], round(committed["nmi"], 2)) == (development_result.k, round(measured["nmi"], 2))
+    assert committed["nmi"] > committed["best_baseline_nmi"]
+
+
+def test_development_score_sentence_states_the_committed_table():
+    score_table = pd.DataFrame([{"corpus": "development corpus", "n_articles": 60, "n_themes": 9, "unit": "document",
+                                 "k": 10, "nmi": 0.7261, "purity": 0.7667, "best_baseline": "NMF on TF-IDF at k = 9",
+                                 "best_baseline_nmi": 0.657}])
+    assert development_score_sentence(score_table) == (
+        "On the development corpus (60 hand-labelled news articles, 9 themes), the stage with its default "
+        "settings (document units, k = 10 chosen by the rule) puts articles of one theme under one dominant topic with NMI "
+        "**0.73** and purity 0.77; the best plain baseline (NMF on TF-IDF at k = 9) reaches NMI 0.66.")
