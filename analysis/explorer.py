@@ -132,23 +132,23 @@ def actor_marks(paragraphs: pd.DataFrame) -> pd.DataFrame:
                          "label": "actor: " + found["group"].astype(str)})
 
 
-def _text(row, name: str) -> str:
-    """A column of a row as text ('' when the column is missing or empty), for optional columns of stage tables."""
-    value = getattr(row, name, "")
+def _value(value) -> str:
+    """A table value as text: '' for a missing value (None or NaN)."""
     return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
 
 
 def figure_marks(figures: pd.DataFrame) -> pd.DataFrame:
     """Figures as marks: label says kind, what it measures, its value as shown, the indicator and any warning
     (optional columns are read when the figure stage provides them)."""
     rows = []
-    for row in figures.itertuples(index=False):
-        parts = [f"figure: {_text(row, 'kind')}"]
+    for row in figures.to_dict("records"):
+        parts = [f"figure: {_value(row.get('kind'))}"]
         for name, prefix in (("measure", "measures "), ("shown", "value "), ("indicator", "indicator "),
                              ("warning", "warning: ")):
-            if _text(row, name):
-                parts.append(prefix + _text(row, name))
-        rows.append({"doc_id": row.doc_id, "start": int(row.start), "end": int(row.end), "kind": "figure",
+            if _value(row.get(name)):
+                parts.append(prefix + _value(row.get(name)))
+        rows.append({"doc_id": row["doc_id"], "start": int(row["start"]), "end": int(row["end"]), "kind": "figure",
                      "label": " · ".join(parts)})
     return pd.DataFrame(rows, columns=["doc_id", "start", "end", "kind", "label"])
 
@@ -166,13 +166,15 @@ def resolve_overlaps(marks: pd.DataFrame) -> pd.DataFrame:
         return marks.reset_index(drop=True)
     ranked = marks.assign(priority=marks["kind"].map(MARK_PRIORITY), length=marks["end"] - marks["start"])
     ranked = ranked.sort_values(["doc_id", "priority", "length", "start"], ascending=[True, True, False, True], kind="mergesort")
+    taken: dict[str, bytearray] = {}  # per article, one byte per character: 1 where a kept mark sits
     kept = []
-    for _, group in ranked.groupby("doc_id", sort=True):
-        taken: list[tuple[int, int]] = []
-        for row in group.itertuples():
-            if all(row.end <= start or row.start >= end for start, end in taken):
-                taken.append((row.start, row.end))
-                kept.append(row.Index)
+    for index, doc_id, start, end in zip(ranked.index, ranked["doc_id"], ranked["start"], ranked["end"]):
+        occupied = taken.setdefault(doc_id, bytearray())
+        if len(occupied) < end:
+            occupied.extend(bytes(end - len(occupied)))
+        if occupied.find(1, start, end) == -1:
+            occupied[start:end] = b"\x01" * (end - start)
+            kept.append(index)
     result = marks.loc[kept]
     return result.sort_values(["doc_id", "start", "end"], kind="mergesort", ignore_index=True)
 
@@ -262,35 +264,32 @@ def article_records(corpus, marks: pd.DataFrame, topic_shares: pd.DataFrame, lab
     """Yield (article number, record) for every article: metadata, blocks of text in reading order (kept paragraphs,
     with the optional ``headline`` flag, and removed lines with their rule), highlights and topic shares."""
     rules = rule_descriptions() if rules is None else rules
-    documents = corpus.documents.reset_index(drop=True)
-    paragraphs = {doc: part for doc, part in corpus.paragraphs.groupby("doc_id", sort=False)}
-    removed = {doc: part for doc, part in corpus.removed.groupby("doc_id", sort=False)} if len(corpus.removed) else {}
-    marks_by_doc = {doc: part for doc, part in marks.groupby("doc_id", sort=False)} if len(marks) else {}
-    shares = topic_shares.set_index("doc_id") if len(topic_shares) else pd.DataFrame()
-    empty = pd.DataFrame()
-    for number, doc in enumerate(documents.itertuples(index=False)):
-        blocks = []
-        for p in paragraphs.get(doc.doc_id, empty).itertuples(index=False):
-            block = {"kind": "text", "start": int(p.start), "end": int(p.end), "text": str(p.text), "id": str(p.para_id)}
-            if bool(getattr(p, "headline", False)):
-                block["headline"] = True
-            blocks.append(block)
-        for r in removed.get(doc.doc_id, empty).itertuples(index=False):
-            rule = _text(r, "rule")
-            blocks.append({"kind": "removed", "start": int(r.start), "end": int(r.end), "text": _text(r, "text"),
-                           "rule": rule, "why": _text(r, "reason") or str(rules.get(rule, ""))})
-        blocks.sort(key=lambda b: (b["start"], b["end"]))
-        doc_marks = marks_by_doc.get(doc.doc_id, empty)
-        record = {
+    by_doc: dict[str, list] = {}
+    for p in corpus.paragraphs.to_dict("records"):
+        block = {"kind": "text", "start": int(p["start"]), "end": int(p["end"]), "text": str(p["text"]), "id": str(p["para_id"])}
+        if bool(p.get("headline", False)):
+            block["headline"] = True
+        by_doc.setdefault(p["doc_id"], []).append(block)
+    for r in corpus.removed.to_dict("records"):
+        rule = _value(r.get("rule"))
+        by_doc.setdefault(r["doc_id"], []).append({"kind": "removed", "start": int(r["start"]), "end": int(r["end"]),
+                                                   "text": _value(r.get("text")), "rule": rule,
+                                                   "why": _value(r.get("reason")) or str(rules.get(rule, ""))})
+    marks_by_doc: dict[str, list] = {}
+    for doc_id, start, end, kind, label in zip(*(marks[name].tolist() for name in
+                                                                 ("doc_id", "start", "end", "kind", "label"))):
+        marks_by_doc.setdefault(doc_id, []).append([int(start), int(end), str(kind), str(label)])
+    topics = [t for t in sorted(labels) if f"topic_{t}" in topic_shares.columns]
+    shares = {doc_id: [[int(t), str(labels[t]), round(float(value), 4)] for t, value in zip(topics, values)]
+              for doc_id, values in zip(topic_shares.get("doc_id", []), topic_shares[[f"topic_{t}" for t in topics]].to_numpy())}
+    documents = corpus.documents.to_dict("records")
+    for number, doc in enumerate(documents):
+        blocks = sorted(by_doc.get(doc["doc_id"], []), key=lambda b: (b["start"], b["end"]))
+        yield number, {
             "n": number,
             "count": len(documents),
-            "meta": {name: _text(doc, name) for name in METADATA_FIELDS},
+            "meta": {name: _value(doc.get(name)) for name in METADATA_FIELDS},
             "blocks": blocks,
-            "marks": [[int(m.start), int(m.end), str(m.kind), str(m.label)] for m in doc_marks.itertuples(index=False)],
-            "topics": [],
+            "marks": marks_by_doc.get(doc["doc_id"], []),
+            "topics": shares.get(doc["doc_id"], []),
         }
-        if doc.doc_id in shares.index:
-            row = shares.loc[doc.doc_id]
-            record["topics"] = [[int(t), str(labels[t]), round(float(row[f"topic_{t}"]), 4)] for t in sorted(labels)
-                                if f"topic_{t}" in row.index]
-        yield number, record

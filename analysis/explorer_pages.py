@@ -21,7 +21,7 @@ from analysis.plots import PERIOD_STYLES
 
 ASSETS_DIR = Path(__file__).resolve().parent / "templates" / "explorer"
 ASSETS = ["explorer.css", "common.js", "terms.js", "topics.js", "article.js", "index.js"]
-TERMS_PER_SHARD = 200  # terms whose sentences share one .js file, loaded when one of them is clicked
+SHARD_BYTES = 250_000  # consecutive terms share one .js file of sentences up to about this size, loaded on a click
 PAGES = {"index": "Articles", "terms": "Terms", "topics": "Topics"}
 TABLES = {"figure": "figures.csv", "frame": "frame_words.csv", "actor": "actor_mentions.csv",
           "removed": "removed_lines.csv", "term": "distinctive_terms.csv", "topic": "topic_prevalence.csv"}
@@ -34,7 +34,10 @@ def safe_json(value) -> str:
     >>> safe_json({"t": "</script><b>\\u2028"})
     '{"t":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u2028"}'
     """
-    text = json.dumps(_finite(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    try:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # a NaN somewhere: replace every non-finite float (slower, so only when needed)
+        text = json.dumps(_finite(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escaped)
     return text
@@ -63,6 +66,22 @@ def page_html(name: str, title: str, lead: str, data: dict, scripts: list[str]) 
             f"<body data-page=\"{name}\"><nav class=\"explorer-nav\" aria-label=\"Explorer pages\">{''.join(links)}</nav>\n"
             f"<main id=\"app\"><h1>{html.escape(title)}</h1><p class=\"lead\">{html.escape(lead)}</p></main>\n"
             f"<script id=\"explorer-data\" type=\"application/json\">{safe_json(data)}</script>\n{tags}\n</body></html>\n")
+
+
+def shard_starts(sizes: list[int], limit: int = SHARD_BYTES) -> list[int]:
+    """Index of the first item of each shard when consecutive items are packed up to ``limit`` bytes per shard
+    (an item larger than the limit gets a shard of its own).
+
+    >>> shard_starts([100, 100, 100, 250, 10], limit=250)
+    [0, 2, 3, 4]
+    """
+    starts, filled = [], 0
+    for index, size in enumerate(sizes):
+        if not starts or (filled + size > limit and filled > 0):
+            starts.append(index)
+            filled = 0
+        filled += size
+    return starts
 
 
 def shard_js(key: str, value) -> str:
@@ -131,18 +150,21 @@ def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame,
 
     terms = explorer.term_explorer(corpus, vocabulary, periods)
     table = terms.terms.reset_index(drop=True)
-    rows = [[r.term, int(r.count_a), int(r.count_b), round(float(r.x), 4), round(float(r.y), 4), round(float(r.z), 3),
-             float(f"{r.p_adjusted:.3g}"), int(r.docs_a), int(r.docs_b), int(r.sentences_a), int(r.sentences_b)]
-            for r in table.itertuples(index=False)]
-    shard_of = {term: index // TERMS_PER_SHARD for index, term in enumerate(table["term"])}
+    rows = [[str(r["term"]), int(r["count_a"]), int(r["count_b"]), round(float(r["x"]), 4), round(float(r["y"]), 4),
+             round(float(r["z"]), 3), float(f"{r['p_adjusted']:.3g}"), int(r["docs_a"]), int(r["docs_b"]),
+             int(r["sentences_a"]), int(r["sentences_b"])] for r in table.to_dict("records")]
     side = {periods[0]: "a", periods[1]: "b"}
-    shards: dict[int, dict] = {}
-    for r in terms.contexts.itertuples(index=False):
-        entry = shards.setdefault(shard_of[r.term], {}).setdefault(r.term, {"a": [], "b": []})
-        entry[side[r.period]].append([int(r.article), int(r.start), int(r.end), str(r.text)])
-    for shard in range(math.ceil(len(table) / TERMS_PER_SHARD)):
-        (folder / "terms" / f"{shard:04d}.js").write_text(shard_js(f"terms/{shard:04d}", shards.get(shard, {})), encoding="utf-8")
-    term_data = {**common, "fdr": fdr, "shard_size": TERMS_PER_SHARD, "max_contexts": explorer.MAX_CONTEXTS_PER_PERIOD,
+    lines: dict[str, dict] = {}
+    contexts = terms.contexts
+    for term, period, article, start, end, text in zip(*(contexts[name].tolist() for name in
+                                                         ("term", "period", "article", "start", "end", "text"))):
+        lines.setdefault(term, {"a": [], "b": []})[side[period]].append([int(article), int(start), int(end), str(text)])
+    starts = shard_starts([len(safe_json(lines.get(term, {}))) for term in table["term"]])
+    bounds = [*starts, len(table)]
+    for shard, (first, last) in enumerate(zip(bounds, bounds[1:])):
+        content = {term: lines[term] for term in table["term"].iloc[first:last] if term in lines}
+        (folder / "terms" / f"{shard:04d}.js").write_text(shard_js(f"terms/{shard:04d}", content), encoding="utf-8")
+    term_data = {**common, "fdr": fdr, "shard_starts": starts, "max_contexts": explorer.MAX_CONTEXTS_PER_PERIOD,
                  "columns": ["term", "count_a", "count_b", "x", "y", "z", "p_adjusted", "docs_a", "docs_b",
                              "sentences_a", "sentences_b"], "terms": rows}
     (folder / "terms.html").write_text(page_html(

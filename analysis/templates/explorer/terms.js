@@ -176,7 +176,9 @@
     suggestions.replaceChildren();
     details.replaceChildren(el("h2", { text: "“" + term + "”" }), ...describe(row).map((line) => el("p", { text: line })),
                             el("p", { class: "muted", text: "Loading sentences…" }));
-    const shard = "terms/" + Explorer.pad(Math.floor(i / data.shard_size), 4);
+    let index = 0;  // the last shard that starts at or before term i
+    while (index + 1 < data.shard_starts.length && data.shard_starts[index + 1] <= i) index += 1;
+    const shard = "terms/" + Explorer.pad(index, 4);
     let contexts;
     try {
       [contexts, articles] = await Promise.all([load(shard), articles || load("articles")]);
