@@ -6,14 +6,19 @@ Usage: python benchmarks/bench_explorer.py [sizes...]   (default 10000 articles;
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from analysis.browser_check import CHROMIUM_ARGS, VIEWPORT, find_chromium
-from analysis.explorer_pages import write_explorer
+from analysis.explorer import rank_position
+from analysis.explorer_pages import ASSETS, ASSETS_DIR, page_html, write_explorer
 from analysis.run import open_run
 from analysis.synthetic import synthetic_articles, write_corpus
 
@@ -81,15 +86,40 @@ def bench_size(n_articles: int, workdir: Path) -> dict:
     return result
 
 
+def large_vocabulary(folder: Path, n_terms: int = 50_000) -> tuple[int, float, float]:
+    """Weight, first paint and ready time of a term page with ``n_terms`` made-up terms with Zipf-distributed counts
+    (the synthetic corpus resamples seed paragraphs, so its own vocabulary is far smaller than a real corpus's)."""
+    rng = np.random.default_rng(SEED)
+    counts = pd.DataFrame({"a": rng.zipf(1.6, n_terms).clip(max=50_000), "b": rng.zipf(1.6, n_terms).clip(max=50_000)})
+    x, y = rank_position(counts["a"]), rank_position(counts["b"])
+    rows = [[f"term{i:05d}", int(a), int(b), round(float(xi), 4), round(float(yi), 4), round(float(z), 3),
+             float(f"{p:.3g}"), int(a), int(b), int(a), int(b)]
+            for i, (a, b, xi, yi, z, p) in enumerate(zip(counts["a"], counts["b"], x, y, rng.normal(0, 2, n_terms),
+                                                          rng.uniform(0, 1, n_terms)))]
+    folder.mkdir(parents=True, exist_ok=True)
+    for asset in ASSETS:
+        shutil.copyfile(ASSETS_DIR / asset, folder / asset)
+    data = {"periods": ["2014–2015", "2023–2024"], "colours": ["#1f4e79", "#f28e2b"], "tables": {}, "fdr": 0.05,
+            "shard_starts": [0], "max_contexts": 100, "terms": rows,
+            "columns": ["term", "count_a", "count_b", "x", "y", "z", "p_adjusted", "docs_a", "docs_b", "sentences_a", "sentences_b"]}
+    (folder / "terms.html").write_text(page_html("terms", "Term explorer", "", data, ["common.js", "terms.js"]),
+                                       encoding="utf-8")
+    paint, ready = paint_times(folder, "terms.html") if find_chromium() else (float("nan"), float("nan"))
+    return page_weight(folder, "terms.html"), paint, ready
+
+
 def main(argv: list[str]) -> None:
     sizes = [int(value) for value in argv] or SIZES
     with tempfile.TemporaryDirectory(prefix="bench_explorer_") as tmp:
         results = [bench_size(size, Path(tmp)) for size in sizes]
+        vocabulary = large_vocabulary(Path(tmp) / "vocabulary")
     print("| articles | page | weight when opened (MB) | first paint (ms) | ready (ms) |")
     print("|---:|---|---:|---:|---:|")
     for result in results:
         for page, (weight, paint, ready) in result["pages"].items():
             print(f"| {result['articles']:,} | {page} | {weight / 1e6:.2f} | {paint:,.0f} | {ready:,.0f} |")
+    weight, paint, ready = vocabulary
+    print(f"| (50,000 made-up terms) | terms.html | {weight / 1e6:.2f} | {paint:,.0f} | {ready:,.0f} |")
     print()
     print("| articles | terms | write time (s) | files | on disk (MB) | largest term file (MB) | cleaned corpus text (MB) |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
