@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from explorer_fixtures import HOSTILE_TITLE, PARAGRAPHS_EARLY, PARAGRAPHS_LATE, PAYLOAD, write_hostile_corpus, write_plain_corpus
 
-from analysis import explorer
+from analysis import actors, explorer, framing
 from analysis.compare import vocabulary_comparison
 from analysis.corpus import load_corpus
 from analysis.explorer_pages import ASSETS, safe_json, write_pages
@@ -148,3 +148,12 @@ def test_links_sentence_counts_what_was_written(hostile_pages):
     assert f"all {len(pages.terms):,} counted terms" in text and f"the {len(run.corpus.documents):,} articles" in text
     assert f"each of the {run.topics().k} topics" in text and "(explore/terms.html)" in text
     assert f"The explorer is {pages.n_files:,} files ({pages.n_bytes / 1e6:,.1f} MB)" in text
+
+
+def test_marks_are_the_matches_the_comparison_counts():
+    corpus = load_corpus()  # the seed articles
+    frames = explorer.frame_marks(corpus.sentences)
+    found = framing.frame_matches(corpus.sentences)
+    assert len(frames) == len(found) and sorted(frames["label"]) == sorted("frame: " + found["group"])
+    mentions = actors.count_mentions(corpus.paragraphs["text"])
+    assert len(explorer.actor_marks(corpus.paragraphs)) == int(mentions.to_numpy().sum())
