@@ -38,7 +38,7 @@
   const body = el("tbody");
   for (const topic of data.topics) {
     const change = topic.difference
-      ? (topic.difference.value >= 0 ? "+" : "") + (100 * topic.difference.value).toFixed(1) + " points (" +
+      ? (topic.difference.value >= 0 ? "+" : "") + (100 * topic.difference.value).toFixed(1) + " percentage points (" +
         (100 * topic.difference.low).toFixed(1) + " to " + (100 * topic.difference.high).toFixed(1) + ")" +
         (topic.difference.excludes_zero ? "" : ", interval includes zero")
       : "";
