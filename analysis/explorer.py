@@ -102,16 +102,20 @@ def keyword_spans(texts: pd.Series, offsets, index) -> pd.DataFrame:
     """Every match of a keyword index (analysis.keywords) in ``texts``, as (row, group, start, end) with ``offsets``
     added, so positions index the article's raw text; the same matching rule as analysis.keywords.find_keywords."""
     rows, groups, starts, ends = [], [], [], []
-    for position, (text, offset) in enumerate(zip(texts.tolist(), offsets)):
+    entries: dict[tuple[str, str], tuple] = {}  # (case, matched words) -> what the index lists for them, looked up once
+    for position, (text, offset) in enumerate(zip(texts.tolist(), np.asarray(offsets).tolist())):
         for case, pattern in index.patterns:
             for match in pattern.finditer(text):
-                for group, kind in index.lookup.get((case, _normal(match.group("term"), case)), ()):
+                key = (case, match.group("term"))
+                if key not in entries:
+                    entries[key] = index.lookup.get((case, _normal(key[1], case)), ())
+                for group, kind in entries[key]:
                     if kind == "word" and match.group("tail"):
                         continue
                     rows.append(position)
                     groups.append(group)
-                    starts.append(int(offset) + match.start())
-                    ends.append(int(offset) + match.end())
+                    starts.append(offset + match.start())
+                    ends.append(offset + match.end())
     return pd.DataFrame({"row": rows, "group": groups, "start": starts, "end": ends})
 
 
@@ -168,7 +172,7 @@ def resolve_overlaps(marks: pd.DataFrame) -> pd.DataFrame:
     ranked = ranked.sort_values(["doc_id", "priority", "length", "start"], ascending=[True, True, False, True], kind="mergesort")
     taken: dict[str, bytearray] = {}  # per article, one byte per character: 1 where a kept mark sits
     kept = []
-    for index, doc_id, start, end in zip(ranked.index, ranked["doc_id"], ranked["start"], ranked["end"]):
+    for index, doc_id, start, end in zip(ranked.index.tolist(), *(ranked[name].tolist() for name in ("doc_id", "start", "end"))):
         occupied = taken.setdefault(doc_id, bytearray())
         if len(occupied) < end:
             occupied.extend(bytes(end - len(occupied)))
