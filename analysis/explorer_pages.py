@@ -13,6 +13,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -198,6 +199,38 @@ def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame,
     files = sorted(path for path in folder.rglob("*") if path.is_file())
     return ExplorerPages(folder, table, len(topic_records), len(docs), len(terms.contexts), len(files),
                          sum(path.stat().st_size for path in files))
+
+
+def term_link(term: str, base: str = "explore/") -> str:
+    """Address of a term in the term explorer, relative to the report's pages (stage pages link their tables here).
+
+    >>> term_link("belt and road")
+    'explore/terms.html#t=belt%20and%20road'
+    """
+    return f"{base}terms.html#t={quote(term, safe='')}"
+
+
+def topic_link(topic: int, base: str = "explore/") -> str:
+    """Address of a topic's section in the topic explorer.
+
+    >>> topic_link(3)
+    'explore/topics.html#topic-3'
+    """
+    return f"{base}topics.html#topic-{int(topic)}"
+
+
+def article_link(documents: pd.DataFrame, doc_id: str, start: int | None = None, end: int | None = None,
+                 base: str = "explore/") -> str:
+    """Address of an article's view (numbered in ``documents`` order, as the explorer numbers them), scrolled to the
+    paragraph holding ``start`` when given (offsets into the raw text, as in the sentence and figure tables).
+
+    >>> documents = pd.DataFrame({"doc_id": ["a", "b"]})
+    >>> article_link(documents, "b"), article_link(documents, "b", 120, 180)
+    ('explore/article.html#a=1', 'explore/article.html#a=1&s=120-180')
+    """
+    number = int(explorer.article_numbers(documents)[doc_id])
+    focus = "" if start is None else f"&s={int(start)}-{int(end if end is not None else start)}"
+    return f"{base}article.html#a={number}{focus}"
 
 
 def write_explorer(run, folder: str | Path | None = None) -> ExplorerPages:
