@@ -64,6 +64,7 @@ def term_explorer(corpus, table: pd.DataFrame, periods: list[str], *,
     numbers = article_numbers(corpus.documents)
     doc_codes = sentences["doc_id"].map(numbers).to_numpy()
     in_a = (sentences["period"] == periods[0]).to_numpy()
+    in_b = (sentences["period"] == periods[1]).to_numpy()  # a third period, if any, is not compared
     matrix, words = sentence_term_matrix(corpus)
     column_of = {word: index for index, word in enumerate(words)}
     terms = table[["term", "count_a", "count_b", "z", "p_adjusted"]].sort_values("term", ignore_index=True)
@@ -73,7 +74,7 @@ def term_explorer(corpus, table: pd.DataFrame, periods: list[str], *,
         column = column_of.get(term)
         rows = matrix.indices[matrix.indptr[column]:matrix.indptr[column + 1]] if column is not None else np.array([], int)
         rows = np.sort(rows)
-        for side, mask in (("a", in_a[rows]), ("b", ~in_a[rows])):
+        for side, mask in (("a", in_a[rows]), ("b", in_b[rows])):
             chosen = rows[mask]
             stats[f"docs_{side}"].append(len(np.unique(doc_codes[chosen])))
             stats[f"sentences_{side}"].append(len(chosen))

@@ -157,3 +157,18 @@ def test_marks_are_the_matches_the_comparison_counts():
     assert len(frames) == len(found) and sorted(frames["label"]) == sorted("frame: " + found["group"])
     mentions = actors.count_mentions(corpus.paragraphs["text"])
     assert len(explorer.actor_marks(corpus.paragraphs)) == int(mentions.to_numpy().sum())
+
+
+def test_a_third_period_is_left_out_of_the_term_sentences(tmp_path):
+    periods = {**PERIODS, "later": ["2025-01-01", "2025-12-31"]}
+    folder = write_plain_corpus(tmp_path / "three")
+    (folder / "extra.txt").write_text("Moscow hosted a summit on trade.\n", encoding="utf-8")
+    with open(folder / "metadata.csv", "a", encoding="utf-8") as metadata:
+        metadata.write("extra.txt,extra,Extra,Outlet 9,2025-03-01,,test fixture\n")
+    corpus = load_corpus(folder, periods)
+    documents = corpus.document_texts()
+    two = documents[documents["period"] != "later"]  # the comparison of the first two periods, as the stage makes it
+    table = vocabulary_comparison(two, corpus.sentences, corpus.period_names[:2]).table
+    terms = explorer.term_explorer(corpus, table, corpus.period_names[:2])
+    assert set(terms.contexts["period"]) == {"early", "late"}
+    assert terms.terms.set_index("term").loc["moscow", ["sentences_a", "sentences_b"]].astype(int).tolist() == [6, 3]
