@@ -27,7 +27,7 @@ MARK_PRIORITY = {"figure": 0, "actor": 1, "frame": 2}  # where highlights overla
 class TermExplorer:
     """Every counted term with its place in each period, its statistics, and the sentences that use it."""
 
-    terms: pd.DataFrame  # term, count_a, count_b, x, y, z, p_adjusted, docs_a, docs_b, sentences_a, sentences_b
+    terms: pd.DataFrame  # term, count_a, count_b, x, y, z, p_adjusted, docs_a, docs_b, sentences_a, sentences_b, dictionary
     contexts: pd.DataFrame  # term, period, article, sent_id, start, end, text (at most MAX_CONTEXTS_PER_PERIOD per period)
 
 
@@ -95,8 +95,30 @@ def term_explorer(corpus, table: pd.DataFrame, periods: list[str], *,
         "end": sentences["end"].to_numpy()[rows],
         "text": sentences["text"].to_numpy()[rows],
     })
-    columns = ["term", "count_a", "count_b", "x", "y", "z", "p_adjusted", "docs_a", "docs_b", "sentences_a", "sentences_b"]
+    terms["dictionary"] = dictionary_groups(terms["term"]).to_numpy()
+    columns = ["term", "count_a", "count_b", "x", "y", "z", "p_adjusted", "docs_a", "docs_b", "sentences_a", "sentences_b",
+               "dictionary"]
     return TermExplorer(terms[columns], contexts.sort_values(["term", "article", "start"], ignore_index=True))
+
+
+def dictionary_groups(terms: pd.Series) -> pd.Series:
+    """For each displayed term, the frames and actors whose word lists match the whole term ('frame: energy; …'),
+    or '' (so the term explorer can show frame and actor words the same way as the rest of the vocabulary).
+
+    >>> dictionary_groups(pd.Series(["sanctions", "xi jinping", "weather"])).tolist()
+    ['frame: sanctions and the West', 'actor: Xi Jinping', '']
+    """
+    terms = terms.reset_index(drop=True)
+    labels: dict[int, list[str]] = {}
+    for prefix, table, column in (("frame", framing.load_frames(), "frame"), ("actor", actors.load_actors(), "actor")):
+        index = keyword_index(table.assign(case="any"), column)  # displayed terms are lower case ("xi jinping")
+        found = keyword_spans(terms, np.zeros(len(terms), dtype=np.int64), index)
+        whole = found[(found["start"] == 0) & (found["end"] == terms.str.len().to_numpy()[found["row"].to_numpy(dtype=np.int64)])]
+        for row, group in zip(whole["row"].tolist(), whole["group"].tolist()):
+            label = f"{prefix}: {group}"
+            if label not in labels.setdefault(row, []):
+                labels[row].append(label)
+    return pd.Series(["; ".join(labels.get(row, [])) for row in range(len(terms))], name="dictionary")
 
 
 def keyword_spans(texts: pd.Series, offsets, index) -> pd.DataFrame:

@@ -112,7 +112,7 @@ class ExplorerPages:
                "sentences; the page lists that many, one per article first, and gives the total." if truncated else "")
         return (f"- [Term explorer]({base}/terms.html): all {len(self.terms):,} counted terms placed by how much each "
                 f"period uses them and coloured by log-odds z; hover for counts and articles, click for every sentence "
-                f"that uses the term in either period.{cut}\n"
+                f"that uses the term in either period; a selector shows frame words or actor names only.{cut}\n"
                 f"- [Topic explorer]({base}/topics.html): each of the {self.n_topics} topics with its top and FREX terms, "
                 "its share in each period with the 95% interval, and the articles and passages that carry it.\n"
                 f"- [Articles]({base}/index.html): the {self.n_articles:,} articles, each with a view of its cleaned text, "
@@ -153,7 +153,7 @@ def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame,
     table = terms.terms.reset_index(drop=True)
     rows = [[str(r["term"]), int(r["count_a"]), int(r["count_b"]), round(float(r["x"]), 4), round(float(r["y"]), 4),
              round(float(r["z"]), 3), float(f"{r['p_adjusted']:.3g}"), int(r["docs_a"]), int(r["docs_b"]),
-             int(r["sentences_a"]), int(r["sentences_b"])] for r in table.to_dict("records")]
+             int(r["sentences_a"]), int(r["sentences_b"]), str(r["dictionary"])] for r in table.to_dict("records")]
     side = {periods[0]: "a", periods[1]: "b"}
     lines: dict[str, dict] = {}
     contexts = terms.contexts
@@ -167,7 +167,7 @@ def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame,
         (folder / "terms" / f"{shard:04d}.js").write_text(shard_js(f"terms/{shard:04d}", content), encoding="utf-8")
     term_data = {**common, "fdr": fdr, "shard_starts": starts, "max_contexts": explorer.MAX_CONTEXTS_PER_PERIOD,
                  "columns": ["term", "count_a", "count_b", "x", "y", "z", "p_adjusted", "docs_a", "docs_b",
-                             "sentences_a", "sentences_b"], "terms": rows}
+                             "sentences_a", "sentences_b", "dictionary"], "terms": rows}
     (folder / "terms.html").write_text(page_html(
         "terms", "Term explorer", "Every counted term, placed by how much each period uses it (rank of its count, as "
         "scattertext places terms) and coloured by its log-odds z. Search or click a term to read every sentence "

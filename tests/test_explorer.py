@@ -41,6 +41,9 @@ def test_every_sentence_of_a_term_is_listed_with_its_counts(plain):
     lines = terms.contexts[terms.contexts["term"] == "moscow"]
     assert sorted(lines["text"].unique()) == sorted([PARAGRAPHS_EARLY[0], PARAGRAPHS_EARLY[2], PARAGRAPHS_LATE[3]])
     assert (lines["period"] == "early").sum() == 6 and (lines["period"] == "late").sum() == 3
+    groups = terms.terms.set_index("term")["dictionary"]
+    assert groups["xi jinping"] == "actor: Xi Jinping" and groups["sanctions"] == "frame: sanctions and the West"
+    assert groups["thirty"] == ""
     raw = plain.documents.set_index("doc_id")["raw"]
     for row in lines.itertuples(index=False):  # offsets point into the article's raw text
         doc_id = plain.documents["doc_id"].iloc[row.article]

@@ -69,6 +69,26 @@ def test_search_a_term_read_both_periods_and_open_an_article(browser, seed_explo
 
 
 @pytest.mark.slow
+def test_frame_and_actor_words_are_shown_the_same_way(browser, seed_explorer):
+    _, pages = seed_explorer
+    putin = pages.terms.set_index("term").loc["putin", "dictionary"]
+    assert putin == "actor: Vladimir Putin"
+    watched = Watched(browser)
+    page = watched.page
+    page.goto((pages.folder / "terms.html").as_uri())
+    page.select_option("#term-filter", "actor: ")
+    page.fill("#term-search", "pu")
+    assert page.locator("button.term-choice").all_inner_texts()[0].startswith("putin ")
+    page.fill("#term-search", "economic")
+    assert page.locator("#term-suggestions").inner_text() == "No counted term matches."  # not an actor
+    page.fill("#term-search", "putin")
+    page.press("#term-search", "Enter")
+    page.wait_for_selector("section.contexts li.context")
+    assert putin in page.locator("#term-details").inner_text()
+    assert watched.errors == [] and watched.remote == []
+
+
+@pytest.mark.slow
 def test_topic_and_article_pages_link_to_each_other(browser, seed_explorer):
     run, pages = seed_explorer
     watched = Watched(browser)

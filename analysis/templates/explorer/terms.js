@@ -21,11 +21,16 @@
                                 "aria-label": "Terms placed by their rank in each period, coloured by log-odds z" });
   const tip = el("div", { id: "term-tip", class: "tip", hidden: "hidden" });
   const details = el("section", { id: "term-details", "aria-live": "polite" });
+  const show = el("select", { id: "term-filter", "aria-label": "Which terms to show" },
+    el("option", { value: "", text: "all counted terms" }),
+    el("option", { value: "frame: ", text: "frame words only (frames.csv)" }),
+    el("option", { value: "actor: ", text: "actor names only (actors.csv)" }));
+  const shown = (row) => !show.value || row[column.dictionary].split("; ").some((label) => label.startsWith(show.value));
   const legend = el("p", { class: "legend" },
     el("span", { class: "swatch", style: "background:" + data.colours[0] }), " more used in " + periodA + " (z > 0)  ",
     el("span", { class: "swatch", style: "background:" + data.colours[1] }), " more used in " + periodB + " (z < 0); ",
     "larger dots: adjusted p < " + data.fdr + ". " + number(terms.length) + " terms.");
-  app.append(el("div", { class: "search" }, search, suggestions), legend,
+  app.append(el("div", { class: "search" }, search, " Show ", show, suggestions), legend,
              el("div", { class: "plot" }, canvas, tip), details);
 
   const points = terms.map((row) => [
@@ -73,14 +78,14 @@
     const order = terms.map((_, i) => i).sort((i, j) => Math.abs(terms[i][column.z] || 0) - Math.abs(terms[j][column.z] || 0));
     for (const i of order) {
       const row = terms[i];
-      context.fillStyle = colour(row[column.z]);
+      context.fillStyle = shown(row) ? colour(row[column.z]) : "#eeeeee";
       context.beginPath();
       context.arc(points[i][0], points[i][1], significant(row) ? 4 : 2.5, 0, 2 * Math.PI);
       context.fill();
     }
     context.font = "11px system-ui, sans-serif";
     context.fillStyle = "#222";
-    const labelled = order.slice(-24);
+    const labelled = order.filter((i) => shown(terms[i])).slice(-24);
     for (const i of labelled) context.fillText(terms[i][column.term], points[i][0] + 5, points[i][1] - 4);
     if (selected >= 0) {
       context.strokeStyle = "#d62728";
@@ -95,6 +100,7 @@
     let best = -1;
     let distance = 64;
     for (let i = 0; i < points.length; i++) {
+      if (!shown(terms[i])) continue;
       const d = (points[i][0] - x) ** 2 + (points[i][1] - y) ** 2;
       if (d < distance) { distance = d; best = i; }
     }
@@ -109,7 +115,7 @@
       periodB + ": " + number(row[column.count_b]) + " uses in " + number(row[column.docs_b]) + " article(s)",
       "log-odds z = " + (z === null ? "–" : z.toFixed(2)) + " (favours " + favours + "), adjusted p = " +
         (row[column.p_adjusted] === null ? "–" : row[column.p_adjusted]),
-    ];
+    ].concat(row[column.dictionary] ? [row[column.dictionary]] : []);
   }
 
   canvas.addEventListener("mousemove", (event) => {
@@ -118,7 +124,7 @@
     if (i < 0) { tip.hidden = true; canvas.style.cursor = "default"; return; }
     const here = [];
     for (let j = 0; j < points.length && here.length < 6; j++) {
-      if (j !== i && points[j][0] === points[i][0] && points[j][1] === points[i][1]) here.push(terms[j][column.term]);
+      if (j !== i && shown(terms[j]) && points[j][0] === points[i][0] && points[j][1] === points[i][1]) here.push(terms[j][column.term]);
     }
     tip.replaceChildren(el("strong", { text: terms[i][column.term] }),
                         ...describe(terms[i]).map((line) => el("div", { text: line })));
@@ -128,6 +134,7 @@
     tip.hidden = false;
     canvas.style.cursor = "pointer";
   });
+  show.addEventListener("change", () => { draw(); search.dispatchEvent(new Event("input")); });
   canvas.addEventListener("mouseleave", () => { tip.hidden = true; });
   canvas.addEventListener("click", (event) => {
     const box = canvas.getBoundingClientRect();
@@ -141,6 +148,7 @@
     const starts = [];
     const contains = [];
     for (let i = 0; i < terms.length && starts.length < 15; i++) {
+      if (!shown(terms[i])) continue;
       const term = terms[i][column.term].toLowerCase();
       if (term.startsWith(q)) starts.push(i);
       else if (contains.length < 15 && term.includes(q)) contains.push(i);
