@@ -141,14 +141,32 @@ def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame,
     for asset in ASSETS:
         shutil.copyfile(ASSETS_DIR / asset, folder / asset)
     periods = corpus.period_names[:2]
-    colours = [style["color"] for style in PERIOD_STYLES]
-    common = {"periods": periods, "colours": colours, "tables": _tables(tables_dir, folder)}
-
-    docs = corpus.documents
+    common = {"periods": periods, "colours": [style["color"] for style in PERIOD_STYLES],
+              "tables": _tables(tables_dir, folder), "n": len(corpus.documents)}
     listing = [[str(r.doc_id), str(r.title), str(r.outlet), str(r.published), periods.index(r.period) if r.period in periods else -1]
-               for r in docs.itertuples(index=False)]
+               for r in corpus.documents.itertuples(index=False)]
     (folder / "articles.js").write_text(shard_js("articles", listing), encoding="utf-8")
+    terms = _write_terms(folder, corpus, vocabulary, {**common, "fdr": fdr})
+    n_topics = _write_topics(folder, corpus, topics, common)
+    (folder / "index.html").write_text(page_html(
+        "index", "Articles", "Every article of the corpus as the pipeline read it. Filter by title, outlet or date; "
+        "open one to see its cleaned text with figures, frame words and actor mentions highlighted.",
+        common, ["common.js", "articles.js", "index.js"]), encoding="utf-8")
+    (folder / "article.html").write_text(page_html("article", "Article", "Choose an article from the list.", common,
+                                                   ["common.js", "article.js"]), encoding="utf-8")
+    _write_article_views(folder, corpus, topics, figures)
+    files = sorted(path for path in folder.rglob("*") if path.is_file())
+    return ExplorerPages(folder, terms.terms, n_topics, len(corpus.documents), len(terms.contexts), len(files),
+                         sum(path.stat().st_size for path in files))
 
+
+TERM_COLUMNS = ["term", "count_a", "count_b", "x", "y", "z", "p_adjusted", "docs_a", "docs_b", "sentences_a", "sentences_b",
+                "dictionary"]
+
+
+def _write_terms(folder: Path, corpus, vocabulary: pd.DataFrame, common: dict) -> explorer.TermExplorer:
+    """terms.html with every term inline, and the sentences of consecutive terms in shards under terms/."""
+    periods = common["periods"]
     terms = explorer.term_explorer(corpus, vocabulary, periods)
     table = terms.terms.reset_index(drop=True)
     rows = [[str(r["term"]), int(r["count_a"]), int(r["count_b"]), round(float(r["x"]), 4), round(float(r["y"]), 4),
@@ -165,40 +183,34 @@ def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame,
     for shard, (first, last) in enumerate(zip(bounds, bounds[1:])):
         content = {term: lines[term] for term in table["term"].iloc[first:last] if term in lines}
         (folder / "terms" / f"{shard:04d}.js").write_text(shard_js(f"terms/{shard:04d}", content), encoding="utf-8")
-    term_data = {**common, "fdr": fdr, "shard_starts": starts, "max_contexts": explorer.MAX_CONTEXTS_PER_PERIOD,
-                 "columns": ["term", "count_a", "count_b", "x", "y", "z", "p_adjusted", "docs_a", "docs_b",
-                             "sentences_a", "sentences_b", "dictionary"], "terms": rows}
+    data = {**common, "shard_starts": starts, "columns": TERM_COLUMNS, "terms": rows}
     (folder / "terms.html").write_text(page_html(
         "terms", "Term explorer", "Every counted term, placed by how much each period uses it (rank of its count, as "
-        "scattertext places terms) and coloured by its log-odds z. Search or click a term to read every sentence "
-        "that uses it.", term_data, ["common.js", "terms.js"]), encoding="utf-8")
+        "scattertext places terms) and coloured by its log-odds z. Search or click a term to read the sentences that "
+        f"use it (all of them, up to {explorer.MAX_CONTEXTS_PER_PERIOD} per period).", data, ["common.js", "terms.js"]),
+        encoding="utf-8")
+    return terms
 
-    topic_records = explorer.topic_explorer(topics, corpus)
+
+def _write_topics(folder: Path, corpus, topics, common: dict) -> int:
+    """topics.html with every topic's record inline; returns the number of topics."""
+    records = explorer.topic_explorer(topics, corpus)
     (folder / "topics.html").write_text(page_html(
-        "topics", "Topic explorer", f"The {len(topic_records)} topics of the {topics.model.upper()} model on "
+        "topics", "Topic explorer", f"The {len(records)} topics of the {topics.model.upper()} model on "
         f"{topics.unit}s: their terms, their share of each period with the 95% interval (articles resampled), and "
-        "the articles and passages that carry them most.", {**common, "unit": topics.unit, "topics": topic_records},
+        "the articles and passages that carry them most.", {**common, "unit": topics.unit, "topics": records},
         ["common.js", "articles.js", "topics.js"]), encoding="utf-8")
+    return len(records)
 
-    (folder / "index.html").write_text(page_html(
-        "index", "Articles", "Every article of the corpus as the pipeline read it. Filter by title, outlet or date; "
-        "open one to see its cleaned text with figures, frame words and actor mentions highlighted.",
-        {**common, "n": len(docs)}, ["common.js", "articles.js", "index.js"]), encoding="utf-8")
 
-    (folder / "article.html").write_text(page_html(
-        "article", "Article", "Choose an article from the list.", {**common, "n": len(docs)},
-        ["common.js", "article.js"]), encoding="utf-8")
-
+def _write_article_views(folder: Path, corpus, topics, figures: pd.DataFrame) -> None:
+    """One data file per article under articles/, with its text, highlights, removed lines and topic shares."""
     marks = explorer.resolve_overlaps(pd.concat([
         explorer.figure_marks(figures), explorer.actor_marks(corpus.paragraphs), explorer.frame_marks(corpus.sentences)],
         ignore_index=True))
     shares = explorer.article_topic_shares(topics.unit_topics, topics.topic_columns)
     for number, record in explorer.article_records(corpus, marks, shares, topics.labels):
         (folder / "articles" / f"{number:06d}.js").write_text(shard_js(f"articles/{number:06d}", record), encoding="utf-8")
-
-    files = sorted(path for path in folder.rglob("*") if path.is_file())
-    return ExplorerPages(folder, table, len(topic_records), len(docs), len(terms.contexts), len(files),
-                         sum(path.stat().st_size for path in files))
 
 
 def term_link(term: str, base: str = "explore/") -> str:
