@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.browser_check import CHROMIUM_ARGS, VIEWPORT, find_chromium
 from analysis.explorer import rank_position
-from analysis.explorer_pages import ASSETS, ASSETS_DIR, page_html, write_explorer
+from analysis.explorer_pages import ASSETS, ASSETS_DIR, TERM_COLUMNS, page_html, write_explorer
 from analysis.run import open_run
 from analysis.synthetic import synthetic_articles, write_corpus
 
@@ -93,15 +93,14 @@ def large_vocabulary(folder: Path, n_terms: int = 50_000) -> tuple[int, float, f
     counts = pd.DataFrame({"a": rng.zipf(1.6, n_terms).clip(max=50_000), "b": rng.zipf(1.6, n_terms).clip(max=50_000)})
     x, y = rank_position(counts["a"]), rank_position(counts["b"])
     rows = [[f"term{i:05d}", int(a), int(b), round(float(xi), 4), round(float(yi), 4), round(float(z), 3),
-             float(f"{p:.3g}"), int(a), int(b), int(a), int(b)]
+             float(f"{p:.3g}"), int(a), int(b), int(a), int(b), ""]
             for i, (a, b, xi, yi, z, p) in enumerate(zip(counts["a"], counts["b"], x, y, rng.normal(0, 2, n_terms),
                                                           rng.uniform(0, 1, n_terms)))]
     folder.mkdir(parents=True, exist_ok=True)
     for asset in ASSETS:
         shutil.copyfile(ASSETS_DIR / asset, folder / asset)
     data = {"periods": ["2014–2015", "2023–2024"], "colours": ["#1f4e79", "#f28e2b"], "tables": {}, "fdr": 0.05,
-            "shard_starts": [0], "max_contexts": 100, "terms": rows,
-            "columns": ["term", "count_a", "count_b", "x", "y", "z", "p_adjusted", "docs_a", "docs_b", "sentences_a", "sentences_b"]}
+            "shard_starts": [0], "terms": rows, "columns": TERM_COLUMNS}
     (folder / "terms.html").write_text(page_html("terms", "Term explorer", "", data, ["common.js", "terms.js"]),
                                        encoding="utf-8")
     paint, ready = paint_times(folder, "terms.html") if find_chromium() else (float("nan"), float("nan"))
