@@ -21,6 +21,7 @@ PAGE_TITLES = {
     "02_topic_model": "02 Topics",
     "03_extract_figures": "03 Figures",
     "04_compare_periods": "04 Comparison",
+    "06_explore_corpus": "06 Explore",
     FRONT_PAGE_STEM: "Front page",
 }
 
@@ -212,7 +213,8 @@ def render_site(executed: list[Path], reports_dir: Path, figures_dir: Path) -> l
         target.write_text(sanitise_html(decorate(page, nav_bar(stems, path.stem), meta)), encoding="utf-8")
         code_meta = f'<p class="report-meta">This page shows the code. <a href="../{name}">Back to the page without code</a></p>'
         (reports_dir / "code").mkdir(exist_ok=True)
-        code_page = code_page.replace('href="tables/', 'href="../tables/')  # code pages sit one folder down
+        for folder in ("tables/", "explore/"):  # code pages sit one folder down
+            code_page = code_page.replace(f'href="{folder}', f'href="../{folder}')
         (reports_dir / "code" / name).write_text(sanitise_html(decorate(code_page, nav_bar(stems, path.stem, "../"), code_meta)),
                                                  encoding="utf-8")
         written.append(target)

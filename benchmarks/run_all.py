@@ -1,4 +1,4 @@
-"""Run every benchmark and print its table: the whole pipeline at 100, 1,000 and 10,000 articles, topics, figures, cleaning.
+"""Run every benchmark and print its table: the whole pipeline at 100, 1,000 and 10,000 articles, topics, figures, cleaning, explorer.
 
 Usage: python benchmarks/run_all.py   (what `make bench` calls; takes several minutes)
 """
@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = [("bench_pipeline", []), ("bench_topics", []), ("bench_figures", []), ("bench_cleaning", [])]
+BENCHMARKS = [("bench_pipeline", []), ("bench_topics", []), ("bench_figures", []), ("bench_cleaning", []), ("bench_explorer", [])]
 
 
 def load(name: str):
