@@ -221,7 +221,8 @@ def grammar() -> Grammar:
         (?![^\W_])
     )
   | (?P<number>                                           # ANY OTHER NUMBER, with what follows it
-        (?<![\w.,$€£¥₽^/-])                              #   not inside a name or code: S-400, G20, Su-35, 3.5.1
+        (?<![\w.,$€£¥₽^/:-])                             #   not inside a name, code or clock time: S-400, G20, 3.5.1, 11:53
+        (?!\d{{1,2}}:\d\d)                                 #   and not the hour of a clock time
         (?:{number_a})
         (?:(?:{SPACE}?-{SPACE}?|{GAP})?                   #   then, optionally, a unit (spaced, hyphenated or on the
            (?P<unit>{_unit_alternation(suffixes)}))?      #   next line: "30-year", "5\npercent")
