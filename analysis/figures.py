@@ -720,8 +720,11 @@ def extract_figures(text: str, money_warning_above: float = MONEY_WARNING_ABOVE)
             row[0] += s_start
             row[1] += s_start
             rows.append(row + [s_start, sentence])
-    table = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
-    return table.astype({"start": "int64", "end": "int64", "sentence_start": "int64", "value": "float64"})
+    columns = list(zip(*rows)) if rows else [()] * len(FIGURE_COLUMNS)
+    numeric = {"start": "int64", "end": "int64", "sentence_start": "int64", "value": "float64"}
+    return pd.DataFrame({name: np.asarray(column, dtype=numeric[name]) if name in numeric
+                         else (list(column) if rows else np.array([], dtype=object))
+                         for name, column in zip(FIGURE_COLUMNS, columns)}, columns=FIGURE_COLUMNS)
 
 
 def corpus_figures(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from analysis.paths import PROJECT_ROOT, SEEDS_DIR
 DEV_DIR = PROJECT_ROOT / "tests" / "data" / "dev_corpus"
 DEV_GOLD = DEV_DIR / "figures_gold.csv"
 SEED_GOLD = PROJECT_ROOT / "tests" / "data" / "figures_gold.csv"
+QUALITY_FILE = "figure_quality.csv"  # under analysis/data/: the scores the figures page shows
 DEV_PERIODS = {"2014–2015": ["2014-01-01", "2015-12-31"], "2023–2024": ["2023-01-01", "2024-12-31"]}
 HEADLINE_KINDS = ("money", "percent", "quantity")
 RECALL_KINDS = ("count", "duration")
