@@ -109,7 +109,8 @@ def _number_pattern(tag: str, cardinal: str, tens: str, scale_words: str, scale_
             \d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?              #   thousands separated by commas: 1,500 | 12,700.5
           | \d{{1,3}}(?:{SPACE}\d{{3}})+(?:,\d{{3}})*(?!\d)  #   by spaces or thin spaces: 12 700 000 | 1 000,000
           | \d{{1,3}}(?:\.\d{{3}}){{2,}}(?![\d.])          #   by dots, two groups or more: 1.000.000
-          | \d+,\d{{1,2}}(?![\d,])(?={SPACE}?(?:[^\W\d_]|%))  # a decimal comma before a word or %: 12,7 knots
+          | \d+,\d{{1,2}}(?![\d,])                          # a decimal comma before a word or %: 12,7 knots
+            (?={SPACE}?(?:%|(?!(?i:and|or|to|in|of)\b)[^\W\d_]))  #   (not before "and": "in 2014,15 and 16")
           | \d+(?:\.\d+)?(?:\^\d+)?                       #   plain, decimal, or a power written with ^
         )
         (?P<plus{tag}>\+)?                                #   "100+ ha": at least
@@ -604,7 +605,7 @@ TIMES_VALUE = {"twice": 2.0, "thrice": 3.0}
 ONE_UNIT_AGO = re.compile(r"""
     \b(?i:a|an)[ \u00a0]+                                # "a month ahead", "an hour later": one unit of time
     (?P<unit>(?i:year|month|week|day|decade|hour))
-    (?=[ \u00a0]+(?i:ago|earlier|later|ahead|before|after)\b)
+    (?=[ \u00a0]+(?i:later|ahead)\b)                      # ("a year ago" dates an event; it measures nothing)
 """, re.VERBOSE)
 
 
@@ -614,7 +615,7 @@ def _word_rows(text: str, g: Grammar) -> list[list]:
     if "wice" in text or "hrice" in text:
         for found in TIMES_WORD.finditer(text):
             rows.append([found.start(), found.end(), "count", TIMES_VALUE[found.group("word").lower()], "", "", "", "", 1.0])
-    if " ago" in text or "ahead" in text or "earlier" in text or "later" in text or "before" in text or "after" in text:
+    if "ahead" in text or "later" in text:
         for found in ONE_UNIT_AGO.finditer(text):
             kind, unit, factor, _ = _unit_entry(found.group("unit"), g)
             rows.append([found.start(), found.end(), kind, factor, unit, "", "", "", 1.0])
