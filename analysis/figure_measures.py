@@ -130,15 +130,10 @@ def _month(published: str) -> int | None:
 
 def _year_clause(sentence: str, start: int, end: int) -> tuple[int, int]:
     """The clause that dates a figure: its clause (analysis.figure_scope.clause_bounds), also cut where a relative or
-    time clause begins ("that Xi launched in 2013") on either side of the figure."""
+    time clause begins after the figure ("six months, after a forum ... that Xi launched in 2013")."""
     left, right = clause_bounds(sentence, start, end)
-    for found in YEAR_BREAK.finditer(sentence, left, right):
-        if found.end() <= start:
-            left = max(left, found.start())
-        elif found.start() >= end:
-            right = found.start()
-            break
-    return left, right
+    found = YEAR_BREAK.search(sentence, end, right)
+    return left, found.start() if found else right
 
 
 def reference_years(figures: pd.DataFrame) -> pd.DataFrame:

@@ -34,6 +34,7 @@ APPOSITION = re.compile(r"""^[ \u00a0]*(?:
     | ,?[ \u00a0]*(?i:or|about|or[ ]about|i\.e\.|equivalent[ ]to)[ \u00a0]+   # "8 million tons, or 1.9 million bpd"
 )$""", re.VERBOSE)
 HEAD_AFTER = re.compile(r"(?:[ \u00a0]+[\w.'’-]+){1,5}")  # up to five words after a count, before any punctuation
+DURATION_BEFORE = 40  # characters: a military word this close before a duration ("the drill lasted 3 days") makes it one
 GROWTH_BEFORE = 40  # characters: a change word this close before a percent ("fell by 29%") makes it a growth rate
 GROWTH_AFTER = 25  # characters: or this close after it ("a 19% decrease")
 MONTH_NAME = re.compile(r"""\b(?i:in|during|for|last)[ \u00a0]+
@@ -224,15 +225,17 @@ def decide(sentence: str, start: int, end: int, kind: str, unit: str, per: str, 
         found = _found("military", sentence[start:end] + " " + unit + " " + (head.group() if head else ""))
         if found:
             what, what_words = "military", found[0].group()
-    elif kind == "duration":  # "an eight-hour joint patrol"
-        role, word = _nearest(("military",), clause, s, e)
-        if role:
-            what, what_words = "military", word
+    elif kind == "duration":  # "an eight-hour joint patrol", "the patrol lasted eight hours" (not "a one-day trip
+        head = HEAD_AFTER.match(sentence, end)  # to a military parade")
+        after = _found("military", head.group() if head else "")
+        before = [m for m in _found("military", clause[max(0, s - DURATION_BEFORE):s])]
+        if after or before:
+            what, what_words = "military", (after or before)[0].group()
     span, span_words = _span(clause[max(0, s - SPAN_BEFORE):e + SPAN_AFTER])
     status, status_words = "actual", ""
     near = clause[max(0, s - STATUS_BEFORE):s] + " " + clause[e:e + STATUS_AFTER]
     if qualifier == "target" or _found("target", near):
-        status, status_words = "target", "by <year>" if qualifier == "target" else _found("target", near)[0].group()
+        status, status_words = "target", _found("target", near)[0].group() if _found("target", near) else "by <year>"
     elif _found("forecast", near):
         status, status_words = "forecast", _found("forecast", near)[0].group()
     span_words = "; ".join(filter(None, [span_words, status_words]))
