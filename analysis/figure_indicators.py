@@ -239,3 +239,18 @@ def quality_sentence(quality: pd.DataFrame) -> str:
             text += f"; the lowest indicator precision is {worst['precision']:.2f} ({worst['measure']})"
         parts.append(text)
     return "Development scores: " + "; ".join(parts) + "." if parts else "No quality scores were saved."
+
+
+def front_page_summary(side: pd.DataFrame) -> str:
+    """The front page's sentences on the indicators followed over time: a change where the periods' figures are
+    comparable, and in words why not where they are not (deal and flow lists are left to the figures page).
+
+    >>> side = pd.DataFrame({"indicator": ["china_russia_trade", "deal_value"], "comparable": [False, False],
+    ...                      "change": ["China–Russia trade: not comparable across the periods, because x.", "deals ..."]})
+    >>> front_page_summary(side)
+    'China–Russia trade: not comparable across the periods, because x.'
+    """
+    followed = side[side["indicator"].map(lambda label: label in INDICATORS and INDICATORS[label].over_time)]
+    if followed.empty:
+        return "No article reports an indicator followed over time (China–Russia trade, national-currency share, gas volume)."
+    return " ".join(followed["change"])

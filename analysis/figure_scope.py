@@ -43,7 +43,7 @@ MONTH_NAME = re.compile(r"""\b(?i:in|during|for|last)[ \u00a0]+
 
 
 SPAN_BEFORE, SPAN_AFTER = 80, 40  # characters of the clause read for the span ("in the first 11 months of 2023, ... $218 bn")
-STATUS_BEFORE, STATUS_AFTER = 60, 25  # and for the status ("aims for $200 bn", "the $100bn goal"): the figure's own words
+STATUS_BEFORE, STATUS_AFTER = 80, 25  # and for the status ("aims for $200 bn", "the $100bn goal"): the figure's own words
 
 
 def _span(text: str) -> tuple[str, str]:
