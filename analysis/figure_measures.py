@@ -116,8 +116,10 @@ def tag_measures(figures: pd.DataFrame) -> pd.DataFrame:
 YEAR_BREAK = re.compile(r"""
     \b(?:that|which|who|whom|whose|when|where|after|before|since)\b   # a relative or time clause starts: "the road that
 """, re.VERBOSE | re.IGNORECASE)                                         #   Xi launched in 2013" dates the road, not the figure
-RELATIVE_SPAN = re.compile(r"\b(?P<which>last|this|next|previous|past|current)[ \u00a0]+(?P<unit>year|month)\b",
-                           re.IGNORECASE)
+RELATIVE_SPAN = re.compile(r"""
+      \b(?P<which>last|this|next|previous|past|current)[ \u00a0]+(?P<unit>year|month)\b   # "last year", "this month"
+    | \b(?P<now>now|currently|today|at[ \u00a0]+present|so[ \u00a0]+far)\b   # "now it is over 80%": the time of publication
+""", re.IGNORECASE | re.VERBOSE)
 LAST_BEFORE = re.compile(r"\blast\s+$", re.IGNORECASE)  # "last October": the month before publication
 YEAR_SOURCES = ("clause", "relative to publication", "publication year")
 
@@ -140,8 +142,9 @@ def reference_years(figures: pd.DataFrame) -> pd.DataFrame:
     """The year each figure refers to, and how that was decided (``year``, ``year_source``).
 
     Rule, in order: a year written in the figure's own clause ("$95 billion in 2014", "in the first five months of
-    2023", "$200 billion by 2020"; the nearest if several; source "clause"); else "last/this/next year" or
-    "last/this month" in the clause, counted from the publication date ("relative to publication"); else the year of
+    2023", "$200 billion by 2020"; the nearest if several; source "clause"); else "last/this/next year",
+    "last/this month" or "now" in the clause, counted from the publication date ("relative to publication"; a relative
+    word nearer to the figure than a written year wins: "in 2022 it was 25%, now it is 80%"); else the year of
     publication ("publication year"). Dates refer to their own year; a month without a year after "last"
     ("last October") is the latest such month before publication.
     """
@@ -176,8 +179,10 @@ def reference_years(figures: pd.DataFrame) -> pd.DataFrame:
                       if s >= left and e <= right]
         for match in RELATIVE_SPAN.finditer(row.sentence, left - offset, right - offset):
             s, e = match.start() + offset, match.end() + offset
-            which = match.group("which").lower()
-            if match.group("unit").lower() == "year":
+            if match.group("now") and e > row.start:
+                continue  # "now" dates what follows it ("now it is 80%"), not a figure before it
+            which = (match.group("which") or "this").lower()
+            if match.group("now") or match.group("unit").lower() == "year":
                 year = article_year[index] + RELATIVE_OFFSET[which]
             else:  # "last month" in January is December of the year before
                 month = _month(published[index])

@@ -142,3 +142,10 @@ def test_last_month_is_the_one_before_publication():
     years = table.set_index("surface")[["year", "year_source"]].to_dict("index")
     assert years["October"] == {"year": 2023, "year_source": "relative to publication"}
     assert years["March"] == {"year": 2024, "year_source": "publication year"}
+
+
+def test_now_is_the_time_of_publication_even_after_a_written_year():
+    table = fm.reference_years(figures_of("In early 2021 the share was 30%, and now it is 70%.", published="2023-06-01"))
+    years = table.set_index("surface")[["year", "year_source"]].to_dict("index")
+    assert years["30%"] == {"year": 2021, "year_source": "clause"}
+    assert years["70%"] == {"year": 2023, "year_source": "relative to publication"}
