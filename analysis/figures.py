@@ -501,7 +501,8 @@ def _bare_number_rows(text: str, match: re.Match, g: Grammar, tag: str) -> list[
         if not text[line_start:start].strip() and LIST_MARKER_AFTER.match(text, end):  # "1. Skip to content"
             return []
         previous = PREVIOUS_CAPITALIZED.search(text, max(0, start - 40), start)
-        if previous and value < 100 and previous.group(1).lower() not in g.function_words:
+        if previous and value < 100 and previous.group(1).lower() not in g.function_words \
+                and previous.group(1).lower() not in g.qualifiers:  # "Over 50 people", "Between 3 and 4": no names
             return []  # a number after a name is part of it: "Power of Siberia 2", "World War 2", "Article 5"
     noun, noun_end = _counted_noun(text, end, value, g)
     if plain and second is None and not scale_text and not noun.strip() and YEAR_RANGE[0] <= value <= YEAR_RANGE[1] \
@@ -686,7 +687,7 @@ def _scan(text: str, money_above: float = MONEY_WARNING_ABOVE) -> list[list]:
         if index and not row[6] and not rows[index - 1][6] and rows[index - 1][2] == row[2] \
                 and rows[index - 1][4] == row[4] and RANGE_JOIN.match(text[rows[index - 1][1]:start]):
             joiner = text[rows[index - 1][1]:start].strip()
-            if joiner != "and" or re.search(r"\bbetween[ \u00a0]+$", text[max(0, rows[index - 1][0] - 10):rows[index - 1][0]]):
+            if joiner != "and" or re.search(r"\b(?i:between)[ \u00a0]+$", text[max(0, rows[index - 1][0] - 10):rows[index - 1][0]]):
                 rows[index - 1][6], row[6] = "range_low", "range_high"  # "$1.2 million to $23.5 million"
     out = []
     for start, end, kind, value, unit, date, qualifier, per, _scale in rows:

@@ -133,3 +133,11 @@ def test_model_names_inside_a_counted_phrase_and_clock_times():
 
 def test_the_two_of_a_pair_is_a_reference_but_other_numbers_after_the_count():
     assert rows("The two navies met; the five frigates sailed.") == [["five frigates", "count", 5.0, "frigate", "", ""]]
+
+
+def test_agency_abbreviations_and_sentence_initial_qualifiers():
+    assert rows("Exports hit 1.3mn b/d in May.") == [["1.3mn b/d", "quantity", 1.3e6, "bbl", "day", ""]]
+    assert rows("Prices rose 5pc this week.") == [["5pc", "percent", 5.0, "%", "", ""]]
+    assert rows("Between 3 and 4 billion dollars was spent.") == [
+        ["3", "money", 3e9, "USD", "", "range_low"], ["4 billion dollars", "money", 4e9, "USD", "", "range_high"]]
+    assert rows("Over 50 sailors took part.") == [["50 sailors", "count", 50.0, "sailor", "", "more_than"]]
