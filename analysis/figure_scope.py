@@ -33,6 +33,8 @@ APPOSITION = re.compile(r"""^[ \u00a0]*(?:
       \(                                                  # "150 billion yuan ($24 billion)"
     | ,?[ \u00a0]*(?i:or|about|or[ ]about|i\.e\.|equivalent[ ]to)[ \u00a0]+   # "8 million tons, or 1.9 million bpd"
 )$""", re.VERBOSE)
+# A subject that refers back to the sentence before ("The country exported ..."): that sentence's parties are its own.
+ANAPHOR = re.compile(r"\b(?i:the|this|that)[ \u00a0]+(?i:country|nation|company|firm|state|side)\b")
 HEAD_AFTER = re.compile(r"(?:[ \u00a0]+[\w.'’-]+){1,5}")  # up to five words after a count, before any punctuation
 DURATION_BEFORE = 40  # characters: a military word this close before a duration ("the drill lasted 3 days") makes it one
 GROWTH_BEFORE = 40  # characters: a change word this close before a percent ("fell by 29%") makes it a growth rate
@@ -190,9 +192,12 @@ def decide(sentence: str, start: int, end: int, kind: str, unit: str, per: str, 
         wider, wider_words = who_of(sentence)
         if wider == "china_russia" or who == "neither":
             who, who_words = wider, wider_words
+        anaphor = ANAPHOR.search(clause)
         for where, text in zip(("previous sentence", "headline"), context.split("\n", 1) if context else []):
             if who == "neither":
                 who, who_words = who_of(text)
+                if who_words and where == "previous sentence" and anaphor:
+                    where = f"{anaphor.group()} = previous sentence"  # "the country exported ...": a reference back
                 who_words = f"{where}: {who_words}" if who_words else ""
     what, what_words = "other", ""
     if qualifier == "exchange_rate":
@@ -242,7 +247,7 @@ def decide(sentence: str, start: int, end: int, kind: str, unit: str, per: str, 
     currency = unit if kind == "money" else ""
     return {"who": who, "who_words": who_words, "what": what, "what_words": what_words, "span": span, "status": status,
             "span_words": span_words, "currency": currency,
-            "indicator": indicator_of(who, what, kind, from_context=who_words.startswith(("previous sentence", "headline")))}
+            "indicator": indicator_of(who, what, kind, from_context=who_words.startswith(("previous sentence:", "headline:")))}
 
 
 def indicator_of(who: str, what: str, kind: str, from_context: bool = False) -> str:

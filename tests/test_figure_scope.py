@@ -104,3 +104,9 @@ def test_a_duration_is_military_only_when_what_it_times_is():
     assert decided("The joint naval drill lasted 9 days.", "9 days")["what"] == "military"
     assert decided("They held a 3-day joint patrol.", "3-day")["what"] == "military"
     assert decided("After a two-day trip to Minsk, he watched a military parade.", "two-day")["what"] == "other"
+
+
+def test_a_subject_referring_back_takes_the_previous_sentence_s_parties():
+    d = decided("The country shipped 40 million tonnes of coal.", "40 million tonnes",
+                "Russia is China's main coal supplier.\n")
+    assert (d["who_words"], d["indicator"]) == ("The country = previous sentence: China; Russia", "china_russia_flow")
