@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import namedtuple
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -157,8 +158,9 @@ def reference_years(figures: pd.DataFrame) -> pd.DataFrame:
         years_by_sentence.setdefault(sent_id, []).append((int(start), int(end), int(value)))
     years, sources = [], []
     published = figures["published"].astype(str).to_numpy()
-    for index, row in enumerate(figures[["sent_id", "start", "end", "kind", "value", "date", "sentence", "sentence_start"]]
-                                .itertuples(index=False)):
+    Row = namedtuple("Row", ["sent_id", "start", "end", "kind", "value", "date", "sentence", "sentence_start"])
+    columns = [figures[c].tolist() for c in Row._fields]  # plain lists: iterating Arrow-backed columns is slow
+    for index, row in enumerate(map(Row._make, zip(*columns))):
         if row.kind == "date":
             if not math.isnan(row.value):
                 years.append(int(row.value))

@@ -99,20 +99,28 @@ def scope_words() -> ScopeWords:
     return ScopeWords(patterns)
 
 
+@lru_cache(maxsize=65536)
+def _breaks(sentence: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of every clause break in a sentence (cached: a sentence's figures share them)."""
+    return tuple(found.span() for found in CLAUSE_BREAK.finditer(sentence))
+
+
 def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
     """The clause of ``sentence`` holding ``sentence[start:end]``: cut at semicolons, spaced dashes, "while/but"."""
     left, right = 0, len(sentence)
-    for found in CLAUSE_BREAK.finditer(sentence):
-        if found.end() <= start:
-            left = found.end()
-        elif found.start() >= end:
-            right = found.start()
+    for b_start, b_end in _breaks(sentence):
+        if b_end <= start:
+            left = b_end
+        elif b_start >= end:
+            right = b_start
             break
     return left, right
 
 
-def _found(role: str, text: str) -> list[re.Match]:
-    return list(scope_words().patterns[role].finditer(text))
+@lru_cache(maxsize=65536)
+def _found(role: str, text: str) -> tuple[re.Match, ...]:
+    """Every match of a role's words in ``text`` (cached: the figures of one sentence read the same clause)."""
+    return tuple(scope_words().patterns[role].finditer(text))
 
 
 CURRENCY_AFTER = re.compile(r"[ \u00a0]*(?:\$|(?i:dollars?)\b)")  # "US$", "U.S. dollars": a currency, not a party
@@ -286,16 +294,21 @@ def add_scope(figures: pd.DataFrame, sentences: pd.DataFrame | None = None) -> p
         headline = sentences.groupby("doc_id", sort=False)["text"].transform("first")
         joined = (before.str.replace("\n", " ") + "\n" + headline.str.replace("\n", " ")).tolist()
         context = figures["sent_id"].map(dict(zip(sentences["sent_id"], joined))).fillna("")
-    decisions, previous = [], None
-    for row, p, doc, ctx in zip(figures[needed].itertuples(index=False), per, docs, context):
-        s, e = row.start - row.sentence_start, row.end - row.sentence_start
-        if previous is not None and previous[0] == (doc, row.sentence_start) and previous[2] == row.kind \
-                and APPOSITION.match(row.sentence[previous[1]:s]):
+    decisions, previous, memo = [], None, {}
+    columns = [figures[c].tolist() for c in needed]  # plain lists: iterating Arrow-backed columns is slow
+    for sentence, s_start, start, end, kind, unit, qualifier, p, doc, ctx in zip(*columns, per.tolist(), docs.tolist(),
+                                                                                context.tolist()):
+        s, e = start - s_start, end - s_start
+        if previous is not None and previous[0] == (doc, s_start) and previous[2] == kind \
+                and APPOSITION.match(sentence[previous[1]:s]):
             decision = dict(previous[3], what_words=f"same as the figure before ({previous[3]['what_words']})",
-                            currency=row.unit if row.kind == "money" else "")
+                            currency=unit if kind == "money" else "")
         else:
-            decision = decide(row.sentence, s, e, row.kind, row.unit, p or "", row.qualifier, ctx)
+            key = (sentence, s, e, kind, unit, p or "", qualifier, ctx)
+            decision = memo.get(key)
+            if decision is None:  # wire copy repeats sentences: decide each once
+                decision = memo[key] = decide(sentence, s, e, kind, unit, p or "", qualifier, ctx)
         decisions.append(decision)
-        previous = ((doc, row.sentence_start), e, row.kind, decision)
+        previous = ((doc, s_start), e, kind, decision)
     table = pd.DataFrame(decisions, columns=SCOPE_COLUMNS, index=figures.index)
     return pd.concat([figures.drop(columns=[c for c in SCOPE_COLUMNS if c in figures.columns]), table], axis=1)
