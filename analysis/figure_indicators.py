@@ -37,7 +37,7 @@ INDICATORS = {
     "deal_value": Indicator("deal_value", "value of China–Russia deals, loans and investments", "money", "USD", "US dollars",
                             over_time=False),
 }
-INDICATOR_COLUMNS = ["indicator", "name", "period", "doc_id", "outlet", "published", "sent_id", "year", "year_source", "span",
+INDICATOR_COLUMNS = ["indicator", "name", "series", "period", "doc_id", "outlet", "published", "sent_id", "year", "year_source", "span",
                      "status", "kind", "value", "unit", "per", "shown", "qualifier", "who_words", "what_words",
                      "span_words", "surface", "sentence"]
 MIN_CHART_FIGURES = 2  # an indicator gets a chart when its main series has at least this many distinct values
@@ -62,7 +62,12 @@ def indicator_table(figures: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=INDICATOR_COLUMNS)
     article_year = chosen["published"].astype(str).str.slice(0, 4).astype(int)
     status = np.where((chosen["status"] == "actual") & (chosen["year"] > article_year), "forecast", chosen["status"])
-    table = chosen.assign(status=status, name=chosen["indicator"].map(lambda label: INDICATORS[label].name))
+    per = chosen["per"].fillna("") if "per" in chosen.columns else pd.Series("", index=chosen.index)
+    # A series is what can share an axis: one indicator, one span, one unit (amounts in yuan or roubles are their own
+    # series, never converted or drawn on a dollar axis).
+    series = [f"{INDICATORS[label].name}, {SPAN_WORDS.get(span, span)}, {UNIT_WORDS.get(unit, unit)}"
+              + (f" per {p}" if p else "") for label, span, unit, p in zip(chosen["indicator"], chosen["span"], chosen["unit"], per)]
+    table = chosen.assign(status=status, series=series, name=chosen["indicator"].map(lambda label: INDICATORS[label].name))
     for column in INDICATOR_COLUMNS:
         if column not in table.columns:
             table[column] = ""

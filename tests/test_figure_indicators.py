@@ -40,6 +40,8 @@ def test_a_year_to_date_figure_a_target_or_a_yuan_amount_is_not_compared():
         "figures and targets, no annual actual figure in US dollars; 2023–2024 coverage reports only amounts in yuan, "
         "no annual actual figure in US dollars.")
     assert side.loc["china_russia_trade", "2014–2015"] == "year-to-date $30 bn (2014); target $200 bn (2020)"
+    assert sorted(set(indicators["series"])) == ["China–Russia trade, annual, US dollars", "China–Russia trade, annual, yuan",
+                                                 "China–Russia trade, year-to-date, US dollars"]
 
 
 def test_a_period_without_figures_says_so():
