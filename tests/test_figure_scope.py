@@ -110,3 +110,9 @@ def test_a_subject_referring_back_takes_the_previous_sentence_s_parties():
     d = decided("The country shipped 40 million tonnes of coal.", "40 million tonnes",
                 "Russia is China's main coal supplier.\n")
     assert (d["who_words"], d["indicator"]) == ("The country = previous sentence: China; Russia", "china_russia_flow")
+
+
+def test_civil_words_that_look_military_are_no_military_cue():
+    assert decided("Russia sent 12 oil tankers to China.", "12 oil tankers")["what"] == "other"
+    assert decided("Chinese firms bought 30 drilling rigs in Russia.", "30 drilling rigs")["what"] == "other"
+    assert decided("China and Russia sent 5 warships to the drill.", "5 warships")["what"] == "military"
