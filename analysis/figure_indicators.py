@@ -6,7 +6,6 @@ stated only between comparable figures (same indicator, same span, actual agains
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np

@@ -20,11 +20,17 @@ import pandas as pd
 
 from analysis.cache import cached
 from analysis.display import figure_value, month_year
-from analysis.findings import count_phrase
-from analysis.figure_indicators import (INDICATOR_COLUMNS, INDICATORS, chart_indicators, indicator_table,  # noqa: F401
-                                        indicator_title, side_by_side)
+from analysis.figure_indicators import (  # noqa: F401  (re-exported: notebooks and other stages import them from here)
+    INDICATOR_COLUMNS,
+    INDICATORS,
+    chart_indicators,
+    indicator_table,
+    indicator_title,
+    side_by_side,
+)
 from analysis.figure_scope import add_scope, clause_bounds
 from analysis.figures import MONEY_WARNING_ABOVE, corpus_figures
+from analysis.findings import count_phrase
 from analysis.keywords import trie
 from analysis.paths import data_file
 
@@ -32,7 +38,6 @@ MEASURES_FILE = "measure_keywords.csv"
 OTHER = "other"
 CLAIM_KINDS = ("money", "percent", "quantity", "count", "duration")  # dates and ranks are references, not claims
 STAGE_NAME = "figures"  # the cache name notebook 03 stores its result under; notebook 04 reads the same
-RELATIVE_YEAR = re.compile(r"\b(?P<which>last|this|next|previous|past)[ \u00a0]+year\b", re.IGNORECASE)
 RELATIVE_OFFSET = {"last": -1, "previous": -1, "past": -1, "this": 0, "current": 0, "next": 1}
 
 class MeasureRuleError(ValueError):
@@ -176,8 +181,8 @@ def reference_years(figures: pd.DataFrame) -> pd.DataFrame:
         offset = row.sentence_start
         left, right = _year_clause(row.sentence, row.start - offset, row.end - offset)
         left, right = left + offset, right + offset
-        distance = lambda s, e: max(s - row.end, row.start - e, 0)  # noqa: E731
-        candidates = [(distance(s, e), 0, year) for s, e, year in years_by_sentence.get(row.sent_id, [])
+        f_start, f_end = row.start, row.end
+        candidates = [(max(s - f_end, f_start - e, 0), 0, year) for s, e, year in years_by_sentence.get(row.sent_id, [])
                       if s >= left and e <= right]
         for match in RELATIVE_SPAN.finditer(row.sentence, left - offset, right - offset):
             s, e = match.start() + offset, match.end() + offset
@@ -189,7 +194,7 @@ def reference_years(figures: pd.DataFrame) -> pd.DataFrame:
             else:  # "last month" in January is December of the year before
                 month = _month(published[index])
                 year = article_year[index] - (1 if which in ("last", "previous", "past") and month == 1 else 0)
-            candidates.append((distance(s, e), 1, year))
+            candidates.append((max(s - f_end, f_start - e, 0), 1, year))
         if candidates:
             _, relative, year = min(candidates)
             years.append(int(year))

@@ -26,7 +26,7 @@ from analysis.figures import extract_figures, read_gold, score_figures
 from analysis.paths import DATA_DIR, PROJECT_ROOT, SEEDS_DIR
 
 sys.path.insert(0, str(PROJECT_ROOT))
-from benchmarks import figure_scoring as scoring  # noqa: E402
+from benchmarks import figure_scoring as scoring
 
 GOLD = PROJECT_ROOT / "tests" / "data" / "figures_gold.csv"
 QUALITY_HEADER = """# Development scores of the figure stage, written by benchmarks/bench_figures.py (do not edit by hand: rerun it).

@@ -54,7 +54,7 @@ def test_a_period_without_figures_says_so():
 
 
 def test_percent_changes_are_in_points_and_deals_are_listed_not_compared():
-    share = dict(indicator="national_currency_share", kind="percent", unit="%")
+    share = {"indicator": "national_currency_share", "kind": "percent", "unit": "%"}
     indicators = table(row(**share, value=10.0, shown="10%"),
                        row(**share, value=90.0, shown="90%", period="2023–2024", year=2023, published="2024-01-01"),
                        row(indicator="deal_value", value=4e11, shown="$400 bn"),
