@@ -701,8 +701,10 @@ def extract_figures(text: str, money_warning_above: float = MONEY_WARNING_ABOVE)
 
     Columns: start, end (``text[start:end] == surface``), surface, kind (money, percent, quantity, count, duration,
     ordinal, date), value (money in units of the currency, quantities in ``unit``; the year for dates), unit (ISO 4217,
-    %, pp, m3, t, km, bbl, a time unit, or the counted noun), date (ISO, as precise as written; ``--05-09`` when the year
-    is not written), qualifier (approx, more_than, less_than, target, range_low, range_high or empty), warning (why a
+    %, pp, m3, t, km, bbl, a time unit, or the counted noun), per (the denominator of a rate or price: "day" for
+    "1.3 million barrels a day", "bbl" for "$60 per barrel", "1000 m3", a currency code for an exchange rate; empty for
+    totals), date (ISO, as precise as written; ``--05-09`` when the year is not written), qualifier (approx, more_than,
+    less_than, target, range_low, range_high, exchange_rate or empty), warning (why a
     value needs a look, e.g. money above ``money_warning_above``), sentence_start (offset of the sentence in ``text``),
     sentence.
 
