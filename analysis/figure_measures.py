@@ -120,7 +120,8 @@ def tag_measures(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 YEAR_BREAK = re.compile(r"""
-    \b(?:that|which|who|whom|whose|when|where|after|before|since)\b   # a relative or time clause starts: "the road that
+    \b(?:that|which|who|whom|whose|when|where|after|before|since      # a relative or time clause starts: "the road that
+        |compared|against|versus|than)\b                                #   (or the base of a comparison: "compared with 2023")
 """, re.VERBOSE | re.IGNORECASE)                                         #   Xi launched in 2013" dates the road, not the figure
 RELATIVE_SPAN = re.compile(r"""
       \b(?P<which>last|this|next|previous|past|current)[ \u00a0]+(?P<unit>year|month)\b   # "last year", "this month"

@@ -48,13 +48,15 @@ SPAN_BEFORE, SPAN_AFTER = 80, 40  # characters of the clause read for the span (
 STATUS_BEFORE, STATUS_AFTER = 80, 25  # and for the status ("aims for $200 bn", "the $100bn goal"): the figure's own words
 
 
-def _span(text: str) -> tuple[str, str]:
-    """The span a figure covers from the words around it: year (the default, or "annual"), year to date, month."""
-    for role, span in (("annual", "year"), ("ytd", "year to date"), ("month", "month")):
+def _span(near: str, before: str = "") -> tuple[str, str]:
+    """The span a figure covers: year (the default, or "annual" near it), year to date (its words near the figure or
+    anywhere before it in the clause: "In the first four months of 2024, ... imports rose to $1.8 million"), month."""
+    for role, span, text in (("annual", "year", near), ("ytd", "year to date", before + " " + near),
+                             ("month", "month", near)):
         found = _found(role, text)
         if found:
             return span, found[0].group()
-    found = MONTH_NAME.search(text)
+    found = MONTH_NAME.search(near)
     return ("month", found.group()) if found else ("year", "")
 
 
@@ -244,7 +246,7 @@ def decide(sentence: str, start: int, end: int, kind: str, unit: str, per: str, 
         before = [m for m in _found("military", clause[max(0, s - DURATION_BEFORE):s])]
         if after or before:
             what, what_words = "military", (after or before)[0].group()
-    span, span_words = _span(clause[max(0, s - SPAN_BEFORE):e + SPAN_AFTER])
+    span, span_words = _span(clause[max(0, s - SPAN_BEFORE):e + SPAN_AFTER], clause[:s])
     status, status_words = "actual", ""
     near = clause[max(0, s - STATUS_BEFORE):s] + " " + clause[e:e + STATUS_AFTER]
     if qualifier == "target" or _found("target", near):

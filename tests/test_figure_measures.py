@@ -149,3 +149,9 @@ def test_now_is_the_time_of_publication_even_after_a_written_year():
     years = table.set_index("surface")[["year", "year_source"]].to_dict("index")
     assert years["30%"] == {"year": 2021, "year_source": "clause"}
     assert years["70%"] == {"year": 2023, "year_source": "relative to publication"}
+
+
+def test_the_base_of_a_comparison_does_not_date_the_figure():
+    table = fm.reference_years(figures_of("In the first four months of 2024, imports rose to $9 million, compared with "
+                                          "the same period in 2023.", published="2024-06-01"))
+    assert table.set_index("surface").loc["$9 million", "year"] == 2024

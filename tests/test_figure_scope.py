@@ -116,3 +116,9 @@ def test_civil_words_that_look_military_are_no_military_cue():
     assert decided("Russia sent 12 oil tankers to China.", "12 oil tankers")["what"] == "other"
     assert decided("Chinese firms bought 30 drilling rigs in Russia.", "30 drilling rigs")["what"] == "other"
     assert decided("China and Russia sent 5 warships to the drill.", "5 warships")["what"] == "military"
+
+
+def test_a_calendar_span_opening_the_clause_covers_its_figure():
+    d = decided("In the first four months of the year, China's imports of Russian pork rose by a third to $40 million.",
+                "$40 million")
+    assert (d["span"], d["span_words"]) == ("year to date", "first four months")
