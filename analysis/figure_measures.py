@@ -1,12 +1,16 @@
 """What each extracted figure measures, which figures repeat one claim, and the indicators comparable across periods.
 
-Every step is a documented rule a reader can check: the measure rule lives in ``analysis/data/measure_keywords.csv``.
+Every step is a documented rule a reader can check: what a figure measures is decided from its clause by
+analysis/figure_scope.py (words in ``analysis/data/figure_scope_words.csv``); the indicators and the comparability of
+their figures are in analysis/figure_indicators.py. The older nearest-keyword rule (``measure_of``, ``tag_measures``,
+``analysis/data/measure_keywords.csv``) stays importable for code that still calls it; the stage no longer uses it.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections import namedtuple
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,9 +19,18 @@ import numpy as np
 import pandas as pd
 
 from analysis.cache import cached
-from analysis.display import figure_value, month_year
-from analysis.findings import count_phrase
+from analysis.display import figure_value, month_year, md_text
+from analysis.figure_indicators import (  # noqa: F401  (re-exported: notebooks and other stages import them from here)
+    INDICATOR_COLUMNS,
+    INDICATORS,
+    chart_indicators,
+    indicator_table,
+    indicator_title,
+    side_by_side,
+)
+from analysis.figure_scope import add_scope, clause_bounds
 from analysis.figures import MONEY_WARNING_ABOVE, corpus_figures
+from analysis.findings import count_phrase
 from analysis.keywords import trie
 from analysis.paths import data_file
 
@@ -25,21 +38,7 @@ MEASURES_FILE = "measure_keywords.csv"
 OTHER = "other"
 CLAIM_KINDS = ("money", "percent", "quantity", "count", "duration")  # dates and ranks are references, not claims
 STAGE_NAME = "figures"  # the cache name notebook 03 stores its result under; notebook 04 reads the same
-RELATIVE_YEAR = re.compile(r"\b(?P<which>last|this|next|previous|past)[ \u00a0]+year\b", re.IGNORECASE)
-RELATIVE_OFFSET = {"last": -1, "previous": -1, "past": -1, "this": 0, "next": 1}
-
-# The comparable indicators: name -> which figures belong to it. Money needs a currency: an amount whose currency the
-# text does not give cannot share an axis with dollars (it stays in the full table).
-INDICATORS = {
-    "bilateral trade": lambda f: (f["kind"] == "money") & (f["measure"] == "bilateral trade") & (f["unit"] != ""),
-    "share of trade in national currencies": lambda f: (f["kind"] == "percent") & (f["measure"] == "bilateral trade"),
-    "gas volume": lambda f: (f["kind"] == "quantity") & (f["unit"] == "m3"),
-    "investment": lambda f: (f["kind"] == "money") & (f["measure"] == "investment") & (f["unit"] != ""),
-    "agreements": lambda f: (f["kind"] == "count") & f["unit"].isin(["agreement", "document", "treaty", "memorandum"]),
-}
-INDICATOR_COLUMNS = ["indicator", "period", "doc_id", "outlet", "published", "sent_id", "year", "year_source", "status",
-                     "kind", "value", "unit", "shown", "qualifier", "surface", "sentence"]
-
+RELATIVE_OFFSET = {"last": -1, "previous": -1, "past": -1, "this": 0, "current": 0, "next": 1}
 
 class MeasureRuleError(ValueError):
     """measure_keywords.csv is malformed; the message names the row and the fix."""
@@ -120,8 +119,16 @@ def tag_measures(figures: pd.DataFrame) -> pd.DataFrame:
     return figures.assign(measure=measures)
 
 
-YEAR_REACH = 80  # characters: a year written further from a figure in its sentence is about something else
+YEAR_BREAK = re.compile(r"""
+    \b(?:that|which|who|whom|whose|when|where|after|before|since      # a relative or time clause starts: "the road that
+        |compared|against|versus|than)\b                                #   (or the base of a comparison: "compared with 2023")
+""", re.VERBOSE | re.IGNORECASE)                                         #   Xi launched in 2013" dates the road, not the figure
+RELATIVE_SPAN = re.compile(r"""
+      \b(?P<which>last|this|next|previous|past|current)[ \u00a0]+(?P<unit>year|month)\b   # "last year", "this month"
+    | \b(?P<now>now|currently|today|at[ \u00a0]+present|so[ \u00a0]+far)\b   # "now it is over 80%": the time of publication
+""", re.IGNORECASE | re.VERBOSE)
 LAST_BEFORE = re.compile(r"\blast\s+$", re.IGNORECASE)  # "last October": the month before publication
+YEAR_SOURCES = ("clause", "relative to publication", "publication year")
 
 
 def _month(published: str) -> int | None:
@@ -130,14 +137,23 @@ def _month(published: str) -> int | None:
     return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
 
 
+def _year_clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The clause that dates a figure: its clause (analysis.figure_scope.clause_bounds), also cut where a relative or
+    time clause begins after the figure ("six months, after a forum ... that Xi launched in 2013")."""
+    left, right = clause_bounds(sentence, start, end)
+    found = YEAR_BREAK.search(sentence, end, right)
+    return left, found.start() if found else right
+
+
 def reference_years(figures: pd.DataFrame) -> pd.DataFrame:
     """The year each figure refers to, and how that was decided (``year``, ``year_source``).
 
-    Rule: the nearest year written in the figure's sentence ("$95 billion in 2014", "$200 billion by 2020"; source
-    "sentence"), or the nearest "last/this/next year" counted from the article's year ("relative"); nearer wins, a
-    written year on a tie; a year more than ``YEAR_REACH`` characters away belongs to another clause and is ignored.
-    A sentence that says neither gives the article's publication year ("article"). Dates refer to their own year;
-    a month without a year after "last" ("last October") is the latest such month before publication ("relative").
+    Rule, in order: a year written in the figure's own clause ("$95 billion in 2014", "in the first five months of
+    2023", "$200 billion by 2020"; the nearest if several; source "clause"); else "last/this/next year",
+    "last/this month" or "now" in the clause, counted from the publication date ("relative to publication"; a relative
+    word nearer to the figure than a written year wins: "in 2022 it was 25%, now it is 80%"); else the year of
+    publication ("publication year"). Dates refer to their own year; a month without a year after "last"
+    ("last October") is the latest such month before publication.
     """
     _require(figures, ["sent_id", "start", "end", "kind", "value", "published", "sentence", "sentence_start"],
              "reference_years")
@@ -148,35 +164,45 @@ def reference_years(figures: pd.DataFrame) -> pd.DataFrame:
         years_by_sentence.setdefault(sent_id, []).append((int(start), int(end), int(value)))
     years, sources = [], []
     published = figures["published"].astype(str).to_numpy()
-    for index, row in enumerate(figures[["sent_id", "start", "end", "kind", "value", "date", "sentence", "sentence_start"]]
-                                .itertuples(index=False)):
+    Row = namedtuple("Row", ["sent_id", "start", "end", "kind", "value", "date", "sentence", "sentence_start"])
+    columns = [figures[c].tolist() for c in Row._fields]  # plain lists: iterating Arrow-backed columns is slow
+    for index, row in enumerate(map(Row._make, zip(*columns))):
         if row.kind == "date":
-            has_year = not math.isnan(row.value)
-            if has_year:
+            if not math.isnan(row.value):
                 years.append(int(row.value))
-                sources.append("sentence")
+                sources.append("clause")
             elif LAST_BEFORE.search(row.sentence[:row.start - row.sentence_start]) and str(row.date).startswith("--"):
                 month, published_month = int(str(row.date)[2:4]), _month(published[index])
                 years.append(int(article_year[index]) - (1 if published_month is None or month >= published_month else 0))
-                sources.append("relative")
+                sources.append("relative to publication")
             else:
                 years.append(int(article_year[index]))
-                sources.append("article")
+                sources.append("publication year")
             continue
-        candidates = [(max(s - row.end, row.start - e, 0), 0, year) for s, e, year in years_by_sentence.get(row.sent_id, [])
-                      if max(s - row.end, row.start - e, 0) <= YEAR_REACH]
-        for match in RELATIVE_YEAR.finditer(row.sentence):
-            s, e = match.start() + row.sentence_start, match.end() + row.sentence_start
-            year = article_year[index] + RELATIVE_OFFSET[match.group("which").lower()]
-            if max(s - row.end, row.start - e, 0) <= YEAR_REACH:
-                candidates.append((max(s - row.end, row.start - e, 0), 1, year))
+        offset = row.sentence_start
+        left, right = _year_clause(row.sentence, row.start - offset, row.end - offset)
+        left, right = left + offset, right + offset
+        f_start, f_end = row.start, row.end
+        candidates = [(max(s - f_end, f_start - e, 0), 0, year) for s, e, year in years_by_sentence.get(row.sent_id, [])
+                      if s >= left and e <= right]
+        for match in RELATIVE_SPAN.finditer(row.sentence, left - offset, right - offset):
+            s, e = match.start() + offset, match.end() + offset
+            if match.group("now") and e > row.start:
+                continue  # "now" dates what follows it ("now it is 80%"), not a figure before it
+            which = (match.group("which") or "this").lower()
+            if match.group("now") or match.group("unit").lower() == "year":
+                year = article_year[index] + RELATIVE_OFFSET[which]
+            else:  # "last month" in January is December of the year before
+                month = _month(published[index])
+                year = article_year[index] - (1 if which in ("last", "previous", "past") and month == 1 else 0)
+            candidates.append((max(s - f_end, f_start - e, 0), 1, year))
         if candidates:
-            distance, relative, year = min(candidates)
+            _, relative, year = min(candidates)
             years.append(int(year))
-            sources.append("relative" if relative else "sentence")
+            sources.append("relative to publication" if relative else "clause")
         else:
             years.append(int(article_year[index]))
-            sources.append("article")
+            sources.append("publication year")
     return figures.assign(year=np.asarray(years, dtype=np.int64), year_source=sources)
 
 
@@ -241,96 +267,11 @@ def claim_counts(figures: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["period", "measure", "mentions", "claims", "repeated_claims"])
 
 
-def indicator_table(figures: pd.DataFrame) -> pd.DataFrame:
-    """The comparable indicators (``INDICATORS``: bilateral trade, share settled in national currencies, gas volume,
-    investment, agreements), one row per figure, with the year it refers to (see :func:`reference_years`).
-
-    ``status`` is "target" for a goal (qualifier target, e.g. "$200 billion by 2020") or for a year after the article
-    was published (a plan cannot yet be an actual value), else "actual".
-    """
-    _require(figures, ["measure", "kind", "unit", "qualifier", "published"], "indicator_table")
-    if "year" not in figures.columns:  # years come from the date figures of the same sentence: compute before selecting
-        figures = reference_years(figures)
-    parts = []
-    for name, select in INDICATORS.items():
-        chosen = figures[select(figures)]
-        if len(chosen):
-            parts.append(chosen.assign(indicator=name))
-    if not parts:
-        return pd.DataFrame(columns=INDICATOR_COLUMNS)
-    table = pd.concat(parts, ignore_index=True)
-    article_year = table["published"].astype(str).str.slice(0, 4).astype(int)
-    future = table["year"] > article_year
-    table = table.assign(status=np.where(table["qualifier"].eq("target") | future, "target", "actual"))
-    table = add_shown(table)
-    order = {name: index for index, name in enumerate(INDICATORS)}
-    table = table.assign(_order=table["indicator"].map(order))
-    table = table.sort_values(["_order", "year", "period", "doc_id", "start"], kind="mergesort", ignore_index=True)
-    return table[INDICATOR_COLUMNS]
-
-
-def side_by_side(indicators: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
-    """Per indicator: what each period's coverage reports ("$95 bn (2014); target $200 bn (2020)") and the change
-    between the latest actual value each period reports, when both report one in the same unit."""
-    rows = []
-    order = {name: index for index, name in enumerate(INDICATORS)}
-    names = sorted(set(indicators["indicator"]), key=lambda n: (order.get(n, len(order)), n))
-    first, second = periods[:2]
-    for name in names:
-        part = indicators[indicators["indicator"] == name]
-        row = {"indicator": name}
-        latest = {}
-        for period in (first, second):
-            mine = part[part["period"] == period].drop_duplicates(["status", "value", "unit", "year"])
-            row[period] = "; ".join(("target " if r.status == "target" else "") + f"{r.shown} ({r.year})"
-                                    for r in mine.itertuples()) or "not reported"
-            actual = mine[mine["status"] == "actual"].sort_values(["year", "value"])
-            latest[period] = actual.iloc[-1] if len(actual) else None
-        a, b = latest[first], latest[second]
-        if a is None or b is None:
-            row["change"] = "not comparable: " + ("neither period reports an actual value" if a is None and b is None
-                                                  else f"only {first if b is None else second} reports an actual value")
-        elif a["unit"] != b["unit"]:
-            row["change"] = f"not comparable: {a['unit']} against {b['unit']}"
-        elif a["kind"] == "percent":
-            row["change"] = f"{a['shown']} ({a['year']}) → {b['shown']} ({b['year']}): {b['value'] - a['value']:+.0f} points"
-        else:
-            ratio = b["value"] / a["value"] if a["value"] else math.nan
-            row["change"] = f"{a['shown']} ({a['year']}) → {b['shown']} ({b['year']}): ×{ratio:.1f}"
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["indicator", first, second, "change"])
-
-
-def indicator_title(indicators: pd.DataFrame, indicator: str, periods: list[str]) -> str:
-    """A chart title that states the finding for one indicator, computed from the table."""
-    part = indicators[indicators["indicator"] == indicator]
-    actual = part[part["status"] == "actual"].sort_values(["year", "value"])
-    targets = part[part["status"] == "target"].sort_values(["year", "value"])
-    if part.empty:
-        return f"No article reports {indicator}"
-    reporting = [p for p in periods if (part["period"] == p).any()]
-    if len(actual) >= 2 and actual["year"].nunique() >= 2:
-        a, b = actual.iloc[0], actual.iloc[-1]
-        text = f"Reported {indicator} rose from {a['shown']} ({a['year']}) to {b['shown']} ({b['year']})" if b["value"] > a["value"] \
-            else f"Reported {indicator} went from {a['shown']} ({a['year']}) to {b['shown']} ({b['year']})"
-    elif len(actual):
-        a = actual.iloc[-1]
-        text = f"Only {' and '.join(reporting)} coverage reports {indicator}: {a['shown']} ({a['year']})"
-    else:
-        t = targets.iloc[-1]
-        return (f"Only {' and '.join(reporting)} coverage quotes {indicator}, and only as a plan or target: "
-                f"{t['shown']} for {t['year']}")
-    if len(targets):
-        t = targets.iloc[-1]
-        text += f"; target {t['shown']} by {t['year']}"
-    return text
-
-
 @dataclass
 class FigureResult:
     """The figure stage's tables: every figure with its measure and year, claims, indicators and warnings."""
 
-    figures: pd.DataFrame
+    figures: pd.DataFrame  # one row per figure, with who/what/span/status decided from its clause and the deciding words
     claims: pd.DataFrame
     claim_counts: pd.DataFrame
     indicators: pd.DataFrame
@@ -340,9 +281,11 @@ class FigureResult:
 
 
 def figure_stage(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> FigureResult:
-    """Extract, tag, date, group and compare the figures of a loaded corpus (what notebook 03 shows and 04 reuses)."""
+    """Extract, decide what each figure measures, date, group and compare the figures of a loaded corpus (what
+    notebook 03 shows and 04 reuses). ``measure`` is the quantity decided from the figure's clause (``what``)."""
     periods = corpus.period_names
-    figures = add_shown(reference_years(tag_measures(corpus_figures(corpus, money_warning_above))))
+    figures = add_scope(corpus_figures(corpus, money_warning_above), corpus.sentences)
+    figures = add_shown(reference_years(figures.assign(measure=figures["what"])))
     indicators = indicator_table(figures)
     return FigureResult(
         figures=figures,
@@ -378,7 +321,7 @@ def findings_markdown(result: FigureResult) -> str:
         mine = claimed[claimed["period"] == period]
         top = mine["measure"].value_counts()
         top = top[top.index != OTHER]
-        lines.append(f"- **{period}**: {count_phrase(int(counts.get(period, 0)), 'figure')} in "
+        lines.append(f"- **{md_text(period)}**: {count_phrase(int(counts.get(period, 0)), 'figure')} in "
                      f"{count_phrase(int(docs.get(period, 0)), 'article')}, {len(mine):,} of them measurements (money, shares, "
                      f"quantities, counts, durations) in {count_phrase(int(per_doc.get(period, 0)), 'article')}"
                      + (f"; the most quoted measure is *{top.index[0]}* ({int(top.iloc[0]):,})." if len(top) else "."))
@@ -387,8 +330,6 @@ def findings_markdown(result: FigureResult) -> str:
                  + (f"{len(repeated):,} claims appear in two or more articles, the most repeated being "
                     f"{repeated.iloc[0]['shown']} ({repeated.iloc[0]['measure']}, {int(repeated.iloc[0]['articles']):,} articles)."
                     if len(repeated) else "no claim appears in more than one article."))
-    for indicator, first, second, change in result.side_by_side.itertuples(index=False, name=None):
-        said = [f"{period} coverage reports {value}" if value != "not reported" else f"{period} coverage does not report it"
-                for period, value in zip(periods, (first, second))]
-        lines.append(f"- *{indicator}*: {'; '.join(said)}. Change: {change}.")
+    for row in result.side_by_side.itertuples(index=False):
+        lines.append(f"- {md_text(row.change)}")
     return "\n".join(lines)

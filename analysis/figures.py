@@ -24,10 +24,10 @@ from analysis.keywords import trie
 from analysis.paths import data_file
 
 KINDS = ("money", "percent", "quantity", "count", "duration", "ordinal", "date")
-FIGURE_COLUMNS = ["start", "end", "surface", "kind", "value", "unit", "date", "qualifier", "warning", "sentence_start",
+FIGURE_COLUMNS = ["start", "end", "surface", "kind", "value", "unit", "per", "date", "qualifier", "warning", "sentence_start",
                   "sentence"]
 CORPUS_COLUMNS = ["doc_id", "outlet", "period", "published", "sent_id", "sentence_start", "start", "end", "surface", "kind", "value", "unit",
-                  "date", "qualifier", "warning", "sentence"]
+                  "per", "date", "qualifier", "warning", "sentence"]
 MONEY_WARNING_ABOVE = 1e15  # about ten times world GDP: a larger amount of money is a misreading or a rhetorical figure
 PERCENT_WARNING_ABOVE = 1000.0  # a share above 1,000% is possible (growth) but worth a look
 COUNT_WARNING_ABOVE = 1e10  # more of anything than people on Earth
@@ -58,8 +58,9 @@ class Grammar:
     ordinals: dict
     scales: dict
     months: dict
-    units: dict  # lower-cased surface (or exact code/symbol) -> (kind, unit, factor)
+    units: dict  # lower-cased surface (or exact code/symbol) -> (kind, unit, factor, per)
     generic: frozenset
+    reference_nouns: frozenset
     ordinal_determiners: frozenset
     not_noun: frozenset
     function_words: frozenset
@@ -67,6 +68,10 @@ class Grammar:
     irregular: dict
     qualifier: re.Pattern
     qualifiers: dict
+    denominator: re.Pattern  # "per barrel", "a day", "/h" after a figure
+    denominators: dict
+    fraction: re.Pattern  # "over half", "less than one quarter"
+    fractions: dict
 
 
 def _alternation(words, case_insensitive: bool = False) -> str:
@@ -93,17 +98,27 @@ def _unit_key(surface: str) -> str:
     return surface if not any(c.islower() for c in surface) else surface.lower()
 
 
+SPACE = "[ \u00a0\u2009\u202f]"  # a space, no-break space, thin space or narrow no-break space
+GAP = rf"(?:{SPACE}+|{SPACE}*\n{SPACE}*)"  # spaces, or one line break: "$3.5\nbillion" is one figure
+
+
 def _number_pattern(tag: str, cardinal: str, tens: str, scale_words: str, scale_abbreviations: str) -> str:
     """A number written in digits or words, with its scale words; named groups end in ``tag`` (one pattern per branch)."""
     return rf"""
         (?P<digits{tag}>                                  # digits: 17 | 240.1 | 1,500 | 10^100
-            \d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?              #   with thousands separators
+            \d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?              #   thousands separated by commas: 1,500 | 12,700.5
+          | \d{{1,3}}(?:{SPACE}\d{{3}})+(?:,\d{{3}})*(?!\d)  #   by spaces or thin spaces: 12 700 000 | 1 000,000
+          | \d{{1,3}}(?:\.\d{{3}}){{2,}}(?![\d.])          #   by dots, two groups or more: 1.000.000
+          | \d+,\d{{1,2}}(?![\d,])                          # a decimal comma before a word or %: 12,7 knots
+            (?={SPACE}?(?:%|(?!(?i:and|or|to|in|of)\b)[^\W\d_]))  #   (not before "and": "in 2014,15 and 16")
           | \d+(?:\.\d+)?(?:\^\d+)?                       #   plain, decimal, or a power written with ^
         )
-        (?:[ ]?[-–][ ]?(?P<digits2{tag}>\d+(?:\.\d+)?)(?!\d))?   # a range on one scale: 2014-2015, 5-7 (years)
+        (?P<plus{tag}>\+)?                                #   "100+ ha": at least
+        (?:[-–](?P<digits2{tag}>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d,]\d|\d))?  # a range on one
+                                                          #   scale, unspaced: 2014-2015, 5-7, 30,000-35,000 (" - " separates)
         (?P<scale{tag}>                                   # its scale:
-            (?:[ \u00a0]+{scale_words})+                  #   words, several multiply: "1.5 billion", "two hundred thousand"
-          | [ \u00a0]?{scale_abbreviations}               #   abbreviations, spaced or attached: "7 mln", "$5bn"
+            (?:(?:{GAP}|-){scale_words})+                 #   words, several multiply: "1.5 billion", "$270-billion"
+          | {SPACE}?{scale_abbreviations}                 #   abbreviations, spaced or attached: "7 mln", "$5bn", "$176.4 Bln"
         )?
       | (?P<words{tag}>                                   # words: nine | twenty-one | two and a half
             (?:{tens}(?:-{cardinal})?|{cardinal})
@@ -141,7 +156,7 @@ def grammar() -> Grammar:
         if row.get("kind") not in KINDS or row.get("position") not in ("prefix", "suffix", "both"):
             raise FigureDataError(f"analysis/data/figure_units.csv, data row {line}: {row!r} has an unknown kind or position. "
                                   f"Use a kind in {KINDS} and position prefix, suffix or both.")
-        units[_unit_key(row["surface"])] = (row["kind"], row["unit"], float(row["factor"]))
+        units[_unit_key(row["surface"])] = (row["kind"], row["unit"], float(row["factor"]), row.get("per") or "")
         (prefixes if row["position"] in ("prefix", "both") else []).append(row["surface"])
         (suffixes if row["position"] in ("suffix", "both") else []).append(row["surface"])
 
@@ -159,7 +174,7 @@ def grammar() -> Grammar:
     cardinal = _alternation([w for w in cardinals if cardinals[w] < 20], True)
     tens = _alternation([w for w, v in cardinals.items() if v >= 20], True)
     scale_words = _alternation(by_type.get("scale", {}), True) + r"(?![^\W\d_])"
-    scale_abbreviations = _alternation(by_type.get("scale_abbreviation", {})) + r"(?![^\W\d_])"
+    scale_abbreviations = _alternation(by_type.get("scale_abbreviation", {}), True) + r"(?![^\W\d_])"
     attached = _alternation(by_type.get("scale_attached", {})) + r"(?![^\W\d_])"
     month = _alternation(months)
     ordinal_words = _alternation(ordinals, True)
@@ -202,31 +217,54 @@ def grammar() -> Grammar:
     )
   | (?P<money_prefixed>                                   # MONEY with its currency first: $ 17 billion | US$5bn | EUR 3m
         (?<![\w$€£¥₽])(?P<currency>{_unit_alternation(currency_prefixes)})
-        [ \u00a0]?
+        {SPACE}?
         (?:{number_b})
         (?![^\W_])
     )
   | (?P<number>                                           # ANY OTHER NUMBER, with what follows it
-        (?<![\w.,$€£¥₽^/-])                              #   not inside a name or code: S-400, G20, Su-35, 3.5.1
+        (?<![\w.,$€£¥₽^/:-])                             #   not inside a name, code or clock time: S-400, G20, 3.5.1, 11:53
+        (?!\d{{1,2}}:\d\d)                                 #   and not the hour of a clock time
         (?:{number_a})
-        (?:[ \u00a0]?-?[ \u00a0]?                         #   then, optionally, a unit (spaced or hyphenated: "30-year")
-           (?P<unit>{_unit_alternation(suffixes)}))?
+        (?:(?:{SPACE}?-{SPACE}?|{GAP})?                   #   then, optionally, a unit (spaced, hyphenated or on the
+           (?P<unit>{_unit_alternation(suffixes)}))?      #   next line: "30-year", "5\npercent")
         (?![^\W_])                                        #   and the end of the word
     )
     """
     compiled = re.compile(pattern, re.VERBOSE)
+    denominators = {r["word"]: r["singular"] for r in words if r["role"] == "denominator"}
+    denominator = re.compile(rf"""
+        {SPACE}*
+        (?: /{SPACE}?                                     # "$60/barrel", "km/h"
+          | (?i:per|a|an|each){SPACE}+                    # "per barrel", "a day", "an hour"
+        )
+        (?P<amount>\d{{1,3}}(?:,\d{{3}})*{SPACE}+)?       # the denominator's own amount: "per 1,000 cubic metres"
+        (?P<denominator>{_unit_alternation(denominators)})
+        (?![\w-])                                        # a whole word: "a year-on-year" is no rate
+        (?!{SPACE}+(?i:ago|earlier|later|before|after|ahead|on)\b)   # "a year ago" is a time, not a rate
+    """, re.VERBOSE)
+    fractions = {w: v for w, v in by_type.get("fraction", {}).items()}
+    fraction = re.compile(rf"""
+        (?:^|(?<=[^\w]))                                 # a word boundary
+        ({_alternation(qualifiers, True)})                # a qualifier: "over", "less than", "nearly"
+        {SPACE}+
+        (?P<fraction>{_alternation(fractions, True)})     # the share in words: "half", "one quarter", "two thirds"
+        (?![\w-])
+        (?!{SPACE}+(?i:a|an)\b)                           # "half a century", "half an hour" are no shares
+    """, re.VERBOSE)
     return Grammar(
         figure=compiled, anchor=anchor, a_before=a_before, cardinals=cardinals, ordinals=ordinals, scales=scales, months=months, units=units,
-        generic=role("generic_determiner"), ordinal_determiners=role("ordinal_determiner"), not_noun=role("not_noun"),
+        generic=role("generic_determiner"), reference_nouns=role("reference_noun"), ordinal_determiners=role("ordinal_determiner"), not_noun=role("not_noun"),
         function_words=role("function"), money_context=role("money_context"), irregular=irregular,
-        qualifier=qualifier_pattern, qualifiers=qualifiers,
+        qualifier=qualifier_pattern, qualifiers=qualifiers, denominator=denominator,
+        denominators={_unit_key(k): v for k, v in denominators.items()}, fraction=fraction,
+        fractions={k.lower(): v for k, v in fractions.items()},
     )
 
 
 PREVIOUS_CAPITALIZED = re.compile(r"\b([A-Z][A-Za-z]*)[ \u00a0]+$")  # "Siberia 2": a capitalized word just before
 PREVIOUS_WORD = re.compile(r"([A-Za-z]+)(?:['’]s)?[ \u00a0\"“'‘(]*$")  # the word before a position (quotes skipped)
 POSSESSIVE_BEFORE = re.compile(r"\w['’]s[ \u00a0]+$")  # "China's ninth-largest"
-NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z][A-Za-z'’-]*)")  # the next word after a position
+NEXT_WORD = re.compile(r"[ \u00a0]+([A-Za-z][\w'’-]*)")  # the next word after a position (model names: "Su-35")
 BY_YEAR_AFTER = re.compile(r"[ \u00a0]+by[ \u00a0]+(?:the[ ]+end[ ]+of[ ]+)?(?:19|20)\d{2}\b")  # "$200 billion by 2020"
 RANGE_JOIN = re.compile(r"^[ \u00a0]*(?:[-–—]|to|and)[ \u00a0]*$")  # what stands between the two ends of a range
 LIST_MARKER_AFTER = re.compile(r"[.)](?:[ \t]|$)")  # "1. Skip to content", "2) Menu"
@@ -260,7 +298,13 @@ def _scale_value(text: str | None, g: Grammar) -> float:
 
 
 def _digits_value(text: str) -> float:
-    """The value of a number in digits: '1,500' -> 1500, '10^100' -> 1e100 (inf when too large for a float)."""
+    """The value of a number in digits: '1,500' -> 1500, '12 700' -> 12700, '1.000.000' -> 1e6, '12,7' -> 12.7,
+    '10^100' -> 1e100 (inf when too large for a float)."""
+    text = re.sub(SPACE, "", text)
+    if re.fullmatch(r"\d+,\d{1,2}", text):  # a decimal comma
+        text = text.replace(",", ".")
+    elif text.count(".") >= 2:  # dots as thousands separators
+        text = text.replace(".", "")
     text = text.replace(",", "")
     if "^" in text:
         base, exponent = text.split("^")
@@ -377,7 +421,30 @@ def _date_rows(text: str, match: re.Match, g: Grammar) -> list[list]:
              _iso_date(None, g.months[match.group("month_only")], None), ""]]
 
 
+def _unit_entry(surface: str, g: Grammar) -> tuple:
+    """(kind, unit, factor, per) of a unit as written; empty when unknown."""
+    return g.units.get(_unit_key(surface), g.units.get(surface.lower(), ("", "", 1.0, "")))
+
+
 def _number_rows(text: str, match: re.Match, g: Grammar, tag: str) -> list[list]:
+    """:func:`_bare_number_rows` with the rate its unit implies ("bpd": per day), its scale and "+" ("100+": more_than).
+
+    Rows: [start, end, kind, value, unit, date, qualifier, per, scale]; ``scale`` (1 when no scale word) lets a
+    later figure's scale reach an unscaled one ("between $3 and $4 billion").
+    """
+    rows = _bare_number_rows(text, match, g, tag)
+    scale_text = match.group(f"scale{tag}") or match.group(f"wscale{tag}") or match.group(f"ascale{tag}")
+    scale = _scale_value(scale_text, g)
+    unit_surface = match.group("currency") if tag == "_m" else match.group("unit")
+    per = _unit_entry(unit_surface, g)[3] if unit_surface else ""
+    for row in rows:
+        row.extend([per if row[2] in ("money", "quantity", "percent") else "", scale])
+        if match.group(f"plus{tag}") and not row[6] and row[2] != "date":
+            row[6] = "more_than"
+    return rows
+
+
+def _bare_number_rows(text: str, match: re.Match, g: Grammar, tag: str) -> list[list]:
     """Rows for a number with whatever follows it: unit, scale, counted noun; [] when it is no figure."""
     start, end = match.start(), match.end()
     digits, words = match.group(f"digits{tag}"), match.group(f"words{tag}")
@@ -403,13 +470,13 @@ def _number_rows(text: str, match: re.Match, g: Grammar, tag: str) -> list[list]
 
     kind, unit, factor = "", "", 1.0
     if prefix:
-        kind, unit, factor = g.units[_unit_key(prefix)]
+        kind, unit, factor, _ = g.units[_unit_key(prefix)]
     elif unit_word:
-        kind, unit, factor = g.units.get(_unit_key(unit_word), g.units.get(unit_word.lower(), ("", "", 1.0)))
+        kind, unit, factor, _ = _unit_entry(unit_word, g)
 
     rows = []
     if kind:
-        values = [value] if second is None else [value, float(second)]
+        values = [value] if second is None else [value, _digits_value(second)]
         if second is not None:
             spans = [(start, match.end(f"digits{tag}")), (match.start(f"digits2{tag}"), end)]
             qualifiers = ["range_low", "range_high"]
@@ -425,8 +492,8 @@ def _number_rows(text: str, match: re.Match, g: Grammar, tag: str) -> list[list]
         lower = words.lower()
         if lower == "one":  # "one of", "one key aspect", "number one": a pronoun or article, not a figure
             return []
-        if _previous_word(text, start) in g.generic:  # "the two countries", "both sides"
-            return []
+        if _previous_word(text, start) in g.generic and (value == 2 or _counted_noun(text, end, value, g)[0] in g.reference_nouns):
+            return []  # "the two navies", "both sides", "the three countries": the parties again ("the four bombers" counts)
         if words[0].isupper() and _capitalized_inside_sentence(text, start):  # "One Belt, One Road"
             return []
     if digits and not scale_text and second is None:
@@ -434,7 +501,8 @@ def _number_rows(text: str, match: re.Match, g: Grammar, tag: str) -> list[list]
         if not text[line_start:start].strip() and LIST_MARKER_AFTER.match(text, end):  # "1. Skip to content"
             return []
         previous = PREVIOUS_CAPITALIZED.search(text, max(0, start - 40), start)
-        if previous and value < 100 and previous.group(1).lower() not in g.function_words:
+        if previous and value < 100 and previous.group(1).lower() not in g.function_words \
+                and previous.group(1).lower() not in g.qualifiers:  # "Over 50 people", "Between 3 and 4": no names
             return []  # a number after a name is part of it: "Power of Siberia 2", "World War 2", "Article 5"
     noun, noun_end = _counted_noun(text, end, value, g)
     if plain and second is None and not scale_text and not noun.strip() and YEAR_RANGE[0] <= value <= YEAR_RANGE[1] \
@@ -450,7 +518,7 @@ def _number_rows(text: str, match: re.Match, g: Grammar, tag: str) -> list[list]
         return [[start, end, "money?", value * scale, "", "", ""]]  # settled by the sentence: carried currency or context
     if second is not None:
         return [[start, match.end(f"digits{tag}"), "count", value * scale, "", "", "range_low"],
-                [match.start(f"digits2{tag}"), end, "count", float(second) * scale, "", "", "range_high"]]
+                [match.start(f"digits2{tag}"), end, "count", _digits_value(second) * scale, "", "", "range_high"]]
     return [[start, end, "count", value * scale, "", "", ""]]
 
 
@@ -472,8 +540,104 @@ def _ordinal_rows(text: str, match: re.Match, g: Grammar) -> list[list]:
     return []
 
 
+LIST_JOIN = re.compile(r"""^[ \u00a0]*(?:
+        (?P<range>[-–]|to|and|or|and/or)                  # a range or the last item of a list: "3 to 4", "3 and 4"
+      | (?P<comma>,)                                      # a comma inside a list: "3, 4 and 5 billion"
+    )[ \u00a0]*$""", re.VERBOSE)
+EQUALS_JOIN = re.compile(r"^[ \u00a0]*=[ \u00a0]*$")  # "$1 = 89.5 roubles": an exchange-rate note
+CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
+SMALL_UNSCALED = 1000  # an unscaled number below this can share the scale of the next one ("$3 and $4 billion")
+
+
+def _share_units(rows: list[list], text: str) -> None:
+    """A unit, currency or scale written once for a range or list reaches every number in it, from the right.
+
+    "between $3 and $4 billion" (both billions), "8 to 10 years" (both years), "3, 4 and 5 percent". A comma passes
+    them on only inside a list that ends with "and"/"or", so "7, 931 miles" does not make 7 miles.
+    """
+    passed = [False] * len(rows)
+    for index in range(len(rows) - 2, -1, -1):
+        a, b = rows[index], rows[index + 1]
+        join = LIST_JOIN.match(text[a[1]:b[0]])
+        if not join or (join.group("comma") and not passed[index + 1]) or b[2] not in ("money", "percent", "quantity", "duration"):
+            continue
+        bare = a[2] == "count" and a[4] == "" and a[8] == 1.0 and a[0] < a[1] and not re.search(r"[A-Za-z]", text[a[0]:a[1]])
+        if bare:
+            a[2], a[4], a[7] = b[2], b[4], b[7]
+            passed[index] = True
+        elif not (a[2] == b[2] and a[4] == b[4]):
+            continue
+        if a[8] == 1.0 and b[8] > 1.0 and abs(a[3]) < SMALL_UNSCALED:
+            a[3] *= b[8]
+            a[8] = b[8]
+            passed[index] = True
+
+
+def _mark_rates(rows: list[list], text: str, g: Grammar) -> None:
+    """Rates and prices are not totals: a denominator after a figure goes to ``per`` ("$60 per barrel" per bbl,
+    "1.3 million barrels a day" per day) and the span grows to include it; "$1 = 89.5 roubles" and "roubles per dollar"
+    are exchange rates (qualifier exchange_rate)."""
+    index = 0
+    while index < len(rows):
+        row = rows[index]
+        if row[2] in ("money", "quantity", "percent", "count") and not row[7]:
+            found = g.denominator.match(text, row[1]) if row[2] != "count" or row[4] else None
+            if found:
+                row[7] = g.denominators.get(_unit_key(found.group("denominator")), found.group("denominator").lower())
+                if found.group("amount"):
+                    row[7] = f"{_digits_value(found.group('amount').strip()):g} {row[7]}"
+                row[1] = found.end()
+                while index + 1 < len(rows) and rows[index + 1][0] < row[1]:  # "per 1,000 cubic metres" is no figure
+                    del rows[index + 1]
+        if row[2] == "money" and CURRENCY_CODE.match(row[7] or "") and row[7] != row[4]:
+            row[6] = "exchange_rate"
+        if index and row[2] == "money" and rows[index - 1][2] == "money" and EQUALS_JOIN.match(text[rows[index - 1][1]:row[0]]):
+            before = rows[index - 1]
+            before[6] = row[6] = "exchange_rate"
+            before[7], row[7] = row[4], before[4]
+        index += 1
+
+
+TIMES_WORD = re.compile(r"""
+    \b(?P<word>(?i:twice|thrice))\b                     # "visited twice": a count of occasions
+    (?![ \u00a0]+(?i:as|the|that|than|more|over|a|an|bigger|larger|higher|faster|longer)\b)  # "twice as large" multiplies
+""", re.VERBOSE)
+TIMES_VALUE = {"twice": 2.0, "thrice": 3.0}
+ONE_UNIT_AGO = re.compile(r"""
+    \b(?i:a|an)[ \u00a0]+                                # "a month ahead", "an hour later": one unit of time
+    (?P<unit>(?i:year|month|week|day|decade|hour))
+    (?=[ \u00a0]+(?i:later|ahead)\b)                      # ("a year ago" dates an event; it measures nothing)
+""", re.VERBOSE)
+
+
+def _word_rows(text: str, g: Grammar) -> list[list]:
+    """Counts and durations said without a number: "twice" (2 occasions), "a month ahead" (1 month)."""
+    rows = []
+    if "wice" in text or "hrice" in text:
+        for found in TIMES_WORD.finditer(text):
+            rows.append([found.start(), found.end(), "count", TIMES_VALUE[found.group("word").lower()], "", "", "", "", 1.0])
+    if "ahead" in text or "later" in text:
+        for found in ONE_UNIT_AGO.finditer(text):
+            kind, unit, factor, _ = _unit_entry(found.group("unit"), g)
+            rows.append([found.start(), found.end(), kind, factor, unit, "", "", "", 1.0])
+    return rows
+
+
+def _fraction_rows(text: str, g: Grammar) -> list[list]:
+    """Shares said in words after a qualifier: "over half" (50%, more_than), "less than one quarter" (25%)."""
+    if "half" not in text and "third" not in text and "quarter" not in text:
+        return []
+    rows = []
+    for found in g.fraction.finditer(text):
+        value = g.fractions[re.sub(r"\s+", " ", found.group("fraction").lower())]
+        rows.append([found.start("fraction"), found.end("fraction"), "percent", value, "%", "",
+                     g.qualifiers[found.group(1).lower()], "", 1.0])
+    return rows
+
+
 def _scan(text: str, money_above: float = MONEY_WARNING_ABOVE) -> list[list]:
-    """Every figure in one sentence (or any text treated as one): rows [start, end, surface, kind, value, unit, date, qualifier, warning]."""
+    """Every figure in one sentence (or any text treated as one): rows [start, end, surface, kind, value, unit, per, date,
+    qualifier, warning]."""
     g = grammar()
     rows: list[list] = []
     covered = 0
@@ -485,13 +649,17 @@ def _scan(text: str, money_above: float = MONEY_WARNING_ABOVE) -> list[list]:
             continue
         covered = match.end()
         if match.group("mdy") or match.group("dmy") or match.group("my") or match.group("month_only"):
-            rows.extend(_date_rows(text, match, g))
+            rows.extend(row + ["", 1.0] for row in _date_rows(text, match, g))
         elif match.group("ordinal"):
-            rows.extend(_ordinal_rows(text, match, g))
+            rows.extend(row + ["", 1.0] for row in _ordinal_rows(text, match, g))
         elif match.group("money_prefixed"):
             rows.extend(_number_rows(text, match, g, "_m"))
         else:
             rows.extend(_number_rows(text, match, g, ""))
+    fractions = _fraction_rows(text, g) + _word_rows(text, g)
+    if fractions:  # "a third" is no ordinal and "two thirds" no count once read as a share
+        rows = [r for r in rows if not any(f[0] < r[1] and r[0] < f[1] for f in fractions)] + fractions
+        rows.sort(key=lambda r: r[0])
     if not rows:
         return rows
     currency = None
@@ -506,6 +674,10 @@ def _scan(text: str, money_above: float = MONEY_WARNING_ABOVE) -> list[list]:
                 row[2] = "money"  # "a combined trillion in exports": money, currency not given
             else:
                 row[2] = "count"
+    _share_units(rows, text)
+    _mark_rates(rows, text, g)
+    for index, row in enumerate(rows):
+        start, end = row[0], row[1]
         if row[2] == "money" and not row[6] and BY_YEAR_AFTER.match(text, end):
             row[6] = "target"
         if not row[6]:
@@ -515,12 +687,12 @@ def _scan(text: str, money_above: float = MONEY_WARNING_ABOVE) -> list[list]:
         if index and not row[6] and not rows[index - 1][6] and rows[index - 1][2] == row[2] \
                 and rows[index - 1][4] == row[4] and RANGE_JOIN.match(text[rows[index - 1][1]:start]):
             joiner = text[rows[index - 1][1]:start].strip()
-            if joiner != "and" or re.search(r"\bbetween[ \u00a0]+$", text[max(0, rows[index - 1][0] - 10):rows[index - 1][0]]):
+            if joiner != "and" or re.search(r"\b(?i:between)[ \u00a0]+$", text[max(0, rows[index - 1][0] - 10):rows[index - 1][0]]):
                 rows[index - 1][6], row[6] = "range_low", "range_high"  # "$1.2 million to $23.5 million"
     out = []
-    for start, end, kind, value, unit, date, qualifier in rows:
+    for start, end, kind, value, unit, date, qualifier, per, _scale in rows:
         surface = text[start:end]
-        out.append([start, end, surface, kind, value, unit, date, qualifier, _warning(kind, value, surface, money_above)])
+        out.append([start, end, surface, kind, value, unit, per, date, qualifier, _warning(kind, value, surface, money_above)])
     return out
 
 
@@ -529,8 +701,10 @@ def extract_figures(text: str, money_warning_above: float = MONEY_WARNING_ABOVE)
 
     Columns: start, end (``text[start:end] == surface``), surface, kind (money, percent, quantity, count, duration,
     ordinal, date), value (money in units of the currency, quantities in ``unit``; the year for dates), unit (ISO 4217,
-    %, pp, m3, t, km, bbl, a time unit, or the counted noun), date (ISO, as precise as written; ``--05-09`` when the year
-    is not written), qualifier (approx, more_than, less_than, target, range_low, range_high or empty), warning (why a
+    %, pp, m3, t, km, bbl, a time unit, or the counted noun), per (the denominator of a rate or price: "day" for
+    "1.3 million barrels a day", "bbl" for "$60 per barrel", "1000 m3", a currency code for an exchange rate; empty for
+    totals), date (ISO, as precise as written; ``--05-09`` when the year is not written), qualifier (approx, more_than,
+    less_than, target, range_low, range_high, exchange_rate or empty), warning (why a
     value needs a look, e.g. money above ``money_warning_above``), sentence_start (offset of the sentence in ``text``),
     sentence.
 
@@ -550,8 +724,11 @@ def extract_figures(text: str, money_warning_above: float = MONEY_WARNING_ABOVE)
             row[0] += s_start
             row[1] += s_start
             rows.append(row + [s_start, sentence])
-    table = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
-    return table.astype({"start": "int64", "end": "int64", "sentence_start": "int64", "value": "float64"})
+    columns = list(zip(*rows)) if rows else [()] * len(FIGURE_COLUMNS)
+    numeric = {"start": "int64", "end": "int64", "sentence_start": "int64", "value": "float64"}
+    return pd.DataFrame({name: np.asarray(column, dtype=numeric[name]) if name in numeric
+                         else (list(column) if rows else np.array([], dtype=object))
+                         for name, column in zip(FIGURE_COLUMNS, columns)}, columns=FIGURE_COLUMNS)
 
 
 def corpus_figures(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> pd.DataFrame:
@@ -575,7 +752,7 @@ def corpus_figures(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> 
         if not found:
             continue
         offset = int(starts[index])
-        for start, end, surface, kind, value, unit, date, qualifier, warning in found:
+        for start, end, surface, kind, value, unit, per, date, qualifier, warning in found:
             columns["sent_id"].append(index)
             columns["start"].append(start + offset)
             columns["end"].append(end + offset)
@@ -583,6 +760,7 @@ def corpus_figures(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> 
             columns["kind"].append(kind)
             columns["value"].append(value)
             columns["unit"].append(unit)
+            columns["per"].append(per)
             columns["date"].append(date)
             columns["qualifier"].append(qualifier)
             columns["warning"].append(warning)

@@ -1,7 +1,10 @@
-"""Benchmark the figure extractor against quantulum3 on the hand-annotated seeds: quality per kind and throughput.
+"""Benchmark the figure stage: extraction next to quantulum3 on the seeds and the development corpus, indicators, speed.
 
-Prints two markdown tables: precision, recall and F1 per kind for both extractors on tests/data/figures_gold.csv, and
-figures per second on about 10 MB of text (the seed articles repeated).
+Prints markdown tables: precision, recall and F1 per kind for both extractors on tests/data/figures_gold.csv (seeds,
+spans exact) and on tests/data/dev_corpus/figures_gold.csv (60 real passages, the corpus README's rules); precision
+and recall per indicator with the confusion table against the development corpus's `indicator` labels; figures per
+second on about 10 MB of text (the seed articles repeated). Writes the project's own scores to
+analysis/data/figure_quality.csv (development scores), which the figures page shows.
 Usage: python benchmarks/bench_figures.py [megabytes]   (default 10)
 
 quantulum3's bundled classifier (for ambiguous units) does not load with current scikit-learn, so it runs with
@@ -18,10 +21,20 @@ import warnings
 import pandas as pd
 
 from analysis.corpus import read_text
+from analysis.figure_measures import figure_stage
 from analysis.figures import extract_figures, read_gold, score_figures
-from analysis.paths import PROJECT_ROOT, SEEDS_DIR
+from analysis.paths import DATA_DIR, PROJECT_ROOT, SEEDS_DIR
+
+sys.path.insert(0, str(PROJECT_ROOT))
+from benchmarks import figure_scoring as scoring
 
 GOLD = PROJECT_ROOT / "tests" / "data" / "figures_gold.csv"
+QUALITY_HEADER = """# Development scores of the figure stage, written by benchmarks/bench_figures.py (do not edit by hand: rerun it).
+# corpus: the development corpus (tests/data/dev_corpus/, 60 real passages, scored by its README's rules) or the seeds
+# (tests/data/figures_gold.csv, spans exact). scope: extraction (per kind; "headline" is money+percent+quantity,
+# counts and durations by recall only) or indicator (per label of the development corpus). These are scores on the
+# texts the rules were developed with, not on unseen text.
+"""
 DEFAULT_MEGABYTES = 10.0
 QUANTULUM_TIME_LIMIT = 120.0  # seconds; quantulum3 is timed on a prefix of the text when the whole would take longer
 
@@ -94,8 +107,28 @@ def markdown(table: pd.DataFrame, floats: str = "{:.3f}") -> str:
     return "\n".join([header, *lines])
 
 
+def dev_quantulum(corpus) -> pd.DataFrame:
+    """quantulum3's figures in the development corpus's cleaned sentences, with doc_id (for the dev gold)."""
+    rows = []
+    for doc_id, text in zip(corpus.sentences["doc_id"], corpus.sentences["text"]):
+        rows.extend(dict(row, doc_id=doc_id) for row in quantulum_rows(text))
+    return pd.DataFrame(rows, columns=["doc_id", "start", "end", "surface", "kind", "value", "unit"])
+
+
+def quality_rows(seed: pd.DataFrame, dev: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """The project's scores in one tidy table (the saved figure_quality.csv)."""
+    parts = [dev.assign(corpus="development corpus", scope="extraction"),
+             seed.assign(corpus="seeds", scope="extraction"),
+             indicators.rename(columns={"indicator": "kind"}).assign(corpus="development corpus", scope="indicator", f1=math.nan)]
+    table = pd.concat(parts, ignore_index=True).rename(columns={"kind": "measure"})
+    table["f1"] = [2 * p * r / (p + r) if scope == "indicator" and p + r > 0 else f
+                   for scope, p, r, f in zip(table["scope"], table["precision"], table["recall"], table["f1"])]
+    columns = ["corpus", "measure", "scope", "gold", "predicted", "correct", "precision", "recall", "f1"]
+    return table[columns].round(4)
+
+
 def main(arguments: list[str] | None = None) -> None:
-    """Run the quality comparison and the throughput test; print markdown tables."""
+    """Run the quality comparisons and the throughput test; print markdown tables; save the project's scores."""
     arguments = sys.argv[1:] if arguments is None else arguments
     megabytes = float(arguments[0]) if arguments else DEFAULT_MEGABYTES
     gold = read_gold(GOLD)
@@ -108,9 +141,38 @@ def main(arguments: list[str] | None = None) -> None:
     quality = pd.concat(rows, ignore_index=True)[["kind", "extractor", "gold", "predicted", "correct", "precision", "recall", "f1"]]
     quality = quality.sort_values(["kind", "extractor"], key=lambda c: c.map({"all": "zz"}).fillna(c) if c.name == "kind" else c,
                                   kind="mergesort", ignore_index=True)
-    print(f"### Quality on {GOLD.relative_to(PROJECT_ROOT)} ({len(gold)} figures; a match needs an overlapping span, "
+    print(f"### Seeds: quality on {GOLD.relative_to(PROJECT_ROOT)} ({len(gold)} figures; a match needs an overlapping span, "
           "the same kind, value within 1e-6 relative and the same unit)\n")
     print(markdown(quality))
+
+    corpus = scoring.load_dev_corpus()
+    dev_gold = scoring.read_dev_gold()
+    stage = figure_stage(corpus)
+    dev_rows = []
+    for extractor, predicted in (("grammar", stage.figures), ("quantulum3", dev_quantulum(corpus))):
+        dev_rows.append(scoring.extraction_scores(predicted, dev_gold).assign(extractor=extractor))
+    dev_quality = pd.concat(dev_rows, ignore_index=True)[["kind", "extractor", "gold", "predicted", "correct", "precision",
+                                                          "recall", "f1"]]
+    order = {kind: index for index, kind in enumerate(dev_rows[0]["kind"])}
+    dev_quality = dev_quality.sort_values(["kind", "extractor"], key=lambda c: c.map(order) if c.name == "kind" else c,
+                                          kind="mergesort", ignore_index=True)
+    print(f"\n### Development corpus: extraction on {scoring.DEV_GOLD.relative_to(PROJECT_ROOT)} ({len(dev_gold)} figures in "
+          f"{dev_gold['doc'].nunique()} passages; a match needs the same article, kind and unit and a value within 0.5 %; "
+          "counts and durations are scored by recall only)\n")
+    print(markdown(dev_quality))
+    pairs = scoring.indicator_pairs(stage.figures, dev_gold)
+    indicators = scoring.indicator_scores(pairs)
+    print("\n### Development corpus: what each figure measures (precision and recall per `indicator` label; "
+          "quantulum3 has no equivalent)\n")
+    print(markdown(indicators))
+    print("\nConfusion table (rows: gold label; columns: the stage's label):\n")
+    print(markdown(scoring.confusion(pairs).reset_index().rename(columns={"gold": "gold \\ predicted"}), "{:,.0f}"))
+
+    own = quality_rows(scoring.seed_scores(), dev_rows[0].drop(columns="extractor"), indicators)
+    target = DATA_DIR / scoring.QUALITY_FILE
+    target.write_text(QUALITY_HEADER + own.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+    print(f"\nSaved the development scores to {target.relative_to(PROJECT_ROOT)}.")
+
     seed_text = "\n\n".join(read_text(path)[0] for path in sorted(SEEDS_DIR.glob("*.txt")))
     articles = [read_text(path)[0] for path in sorted(SEEDS_DIR.glob("*.txt"))]
     text = "\f".join(articles * max(1, int(megabytes * 1e6 / len(seed_text))))

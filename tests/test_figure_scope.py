@@ -1,0 +1,124 @@
+"""What a figure measures, decided from its clause: who, what quantity, span, status, with the deciding words."""
+
+import pandas as pd
+import pytest
+
+from analysis import figure_scope as fs
+from analysis.figures import extract_figures
+
+
+def decided(text: str, surface: str, previous: str = "") -> dict:
+    """The decision for the figure ``surface`` in the one-sentence ``text``."""
+    table = extract_figures(text)
+    row = table[table["surface"] == surface].iloc[0]
+    return fs.decide(text, int(row.start), int(row.end), row.kind, row.unit, row.per, row.qualifier, previous)
+
+
+@pytest.mark.parametrize("text, surface, who, what, indicator", [
+    ("Trade between Moscow and Beijing reached $190 billion in 2022.", "$190 billion", "china_russia", "total trade",
+     "china_russia_trade"),
+    ("Sino-Russian turnover hit $150 billion.", "$150 billion", "china_russia", "total trade", "china_russia_trade"),
+    ("China's trade with the EU reached $850 billion.", "$850 billion", "third_party", "total trade", "other"),
+    ("China's total foreign trade reached $6 trillion.", "$6 trillion", "china", "total trade", "other"),
+    ("Russian exports to China rose to $110 billion.", "$110 billion", "china_russia", "one direction of trade",
+     "china_russia_flow"),
+    ("Russia shipped 2.1 million tonnes of coal to China.", "2.1 million tonnes", "china_russia", "traded volume",
+     "china_russia_flow"),
+    ("Gazprom sent 22 bcm of gas to China.", "22 bcm", "china_russia", "gas volume", "gas_volume"),
+    ("A Chinese bank lent Rosneft $12 billion.", "$12 billion", "china_russia", "deal value", "deal_value"),
+    ("China bought 20 Su-35 fighters from Russia for $2.1 billion.", "$2.1 billion", "china_russia", "military", "military"),
+    ("Russian and Chinese crews flew six bombers over the sea.", "six bombers", "china_russia", "military", "military"),
+])
+def test_who_and_what(text, surface, who, what, indicator):
+    d = decided(text, surface)
+    assert (d["who"], d["what"], d["indicator"]) == (who, what, indicator)
+
+
+def test_a_growth_rate_is_never_a_share():
+    d = decided("Payments between China and Russia in yuan rose by 35% last year.", "35%")
+    assert (d["what"], d["what_words"], d["indicator"]) == ("growth rate", "rose", "other")
+    d = decided("Some 85% of payments between China and Russia are settled in rubles and yuan.", "85%")
+    assert (d["what"], d["indicator"]) == ("national-currency share", "national_currency_share")
+    assert d["what_words"] == "payments; rubles"
+
+
+def test_a_currency_s_share_of_exchange_trading_is_no_settlement_share():
+    d = decided("The yuan took 40% of trading volumes on the Moscow Exchange, says Russia's central bank, as payments "
+                "with China move to rubles.", "40%")
+    assert d["indicator"] == "other"
+
+
+def test_prices_and_exchange_rates_are_their_own_measures():
+    assert decided("Russia sold crude to China at $65 per barrel.", "$65 per barrel")["what"] == "price or rate"
+    assert decided("China paid Russia for gas (US$1 = 7.1 yuan).", "7.1 yuan")["what"] == "exchange rate"
+
+
+def test_span_and_status_come_from_the_figure_s_own_words():
+    d = decided("In January-May, China-Russia trade reached $90 billion.", "$90 billion")
+    assert (d["span"], d["status"], d["span_words"]) == ("year to date", "actual", "January-May")
+    d = decided("In March alone Russia-China trade reached $20 billion, month-on-month growth.", "$20 billion")
+    assert d["span"] == "month"
+    d = decided("China-Russia trade was $100 billion and the leaders set a goal of $200 billion.", "$100 billion")
+    assert d["status"] == "actual"
+    d = decided("China-Russia trade was $100 billion and the leaders set a goal of $200 billion.", "$200 billion")
+    assert (d["status"], d["span_words"]) == ("target", "goal")
+    d = decided("Officials expect Russia-China trade to grow to $260 billion.", "$260 billion")
+    assert d["status"] == "forecast"
+
+
+def test_clauses_keep_a_third_country_s_figure_apart():
+    text = "China's imports from Russia rose to 9 million tonnes, while Saudi supplies fell to 6 million tonnes."
+    assert decided(text, "9 million tonnes")["indicator"] == "china_russia_flow"
+    assert decided(text, "6 million tonnes")["who"] == "third_party"
+
+
+def test_a_currency_written_with_a_country_names_no_third_party():
+    assert decided("Russia and China signed contracts worth 4 billion U.S. dollars.", "4 billion U.S. dollars")["who"] == \
+        "china_russia"
+
+
+def test_who_falls_back_to_the_previous_sentence_then_the_headline_and_says_so():
+    d = decided("Turnover reached $60 billion.", "$60 billion", "Nothing here.\nRussia-China trade booms")
+    assert (d["who"], d["who_words"], d["indicator"]) == ("china_russia", "headline: Russia-China; Russia", "china_russia_trade")
+
+
+def test_a_flow_needs_both_sides_in_its_own_sentence():
+    d = decided("Exports rose to 3 million tonnes.", "3 million tonnes", "Russia and China met.\n")
+    assert (d["what"], d["indicator"]) == ("traded volume", "other")
+
+
+def test_add_scope_copies_the_decision_to_an_apposition_and_keeps_its_currency():
+    text = "Russia and China agreed a swap line of 150 billion yuan ($23 billion)."
+    table = fs.add_scope(extract_figures(text).assign(doc_id="d"))
+    got = table[["surface", "indicator", "currency"]].values.tolist()
+    assert got == [["150 billion yuan", "deal_value", "CNY"], ["$23 billion", "deal_value", "USD"]]
+    assert table.iloc[1]["what_words"].startswith("same as the figure before")
+
+
+def test_bad_inputs_name_the_problem():
+    with pytest.raises(ValueError, match="sentence_start"):
+        fs.add_scope(pd.DataFrame({"sentence": []}))
+
+
+def test_a_duration_is_military_only_when_what_it_times_is():
+    assert decided("The joint naval drill lasted 9 days.", "9 days")["what"] == "military"
+    assert decided("They held a 3-day joint patrol.", "3-day")["what"] == "military"
+    assert decided("After a two-day trip to Minsk, he watched a military parade.", "two-day")["what"] == "other"
+
+
+def test_a_subject_referring_back_takes_the_previous_sentence_s_parties():
+    d = decided("The country shipped 40 million tonnes of coal.", "40 million tonnes",
+                "Russia is China's main coal supplier.\n")
+    assert (d["who_words"], d["indicator"]) == ("The country = previous sentence: China; Russia", "china_russia_flow")
+
+
+def test_civil_words_that_look_military_are_no_military_cue():
+    assert decided("Russia sent 12 oil tankers to China.", "12 oil tankers")["what"] == "other"
+    assert decided("Chinese firms bought 30 drilling rigs in Russia.", "30 drilling rigs")["what"] == "other"
+    assert decided("China and Russia sent 5 warships to the drill.", "5 warships")["what"] == "military"
+
+
+def test_a_calendar_span_opening_the_clause_covers_its_figure():
+    d = decided("In the first four months of the year, China's imports of Russian pork rose by a third to $40 million.",
+                "$40 million")
+    assert (d["span"], d["span_words"]) == ("year to date", "first four months")
