@@ -8,9 +8,9 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 CACHE_FOLDER = "cache"

@@ -1,6 +1,7 @@
 """Remove web-page furniture (menus, widgets, prompts, credits, sidebars) from article text, line by line, with a reason for each.
 
-Patterns live in ``analysis/data/boilerplate_rules.csv`` and word lists in ``analysis/data/furniture_words.csv``; every removed line is recorded with its rule.
+Patterns live in ``analysis/data/boilerplate_rules.csv`` and word lists in ``analysis/data/furniture_words.csv``;
+every removed line is recorded with its rule.
 """
 
 from __future__ import annotations

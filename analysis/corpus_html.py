@@ -1,6 +1,7 @@
 """Read a corpus kept as a folder of saved web pages (``.html``): main text, title, date, site and URL extracted by trafilatura.
 
-The first run writes ``metadata.csv`` beside the pages, saying where each value came from, for the researcher to check and correct; nothing is fetched.
+The first run writes ``metadata.csv`` beside the pages, saying where each value came from, for the researcher to check
+and correct; nothing is fetched.
 """
 
 from __future__ import annotations

@@ -122,7 +122,7 @@ def _read_delimited(path: Path, delimiter: str) -> tuple[list[dict], list[str]]:
     rows, places = [], []
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        reader.fieldnames  # reads the header, so line numbers below are those of the data rows
+        _ = reader.fieldnames  # reads the header, so line numbers below are those of the data rows
         line = reader.line_num + 1
         for number, record in enumerate(reader, start=1):
             if None in record:
@@ -205,7 +205,7 @@ def read_table_corpus(path: Path, columns: dict | None = None) -> CorpusSource:
     records, texts = [], {}
     for number, (row, place) in enumerate(zip(rows, places), start=1):
         where = f"{path}, {place}"
-        get = lambda name: row.get(chosen[name], "") if chosen[name] else ""  # noqa: E731
+        get = lambda name, row=row: row.get(chosen[name], "") if chosen[name] else ""  # noqa: E731
         text, raw_date, url = get("text"), get("published"), get("url")
         if not text:
             raise CorpusError(f"{where}: the text column {chosen['text']!r} is empty. Fill it in or delete the row.")

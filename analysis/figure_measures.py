@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.cache import cached
-from analysis.display import figure_value, month_year, md_text
+from analysis.display import figure_value, md_text, month_year
 from analysis.figure_indicators import (  # noqa: F401  (re-exported: notebooks and other stages import them from here)
     INDICATOR_COLUMNS,
     INDICATORS,

@@ -253,7 +253,8 @@ def grammar() -> Grammar:
     """, re.VERBOSE)
     return Grammar(
         figure=compiled, anchor=anchor, a_before=a_before, cardinals=cardinals, ordinals=ordinals, scales=scales, months=months, units=units,
-        generic=role("generic_determiner"), reference_nouns=role("reference_noun"), ordinal_determiners=role("ordinal_determiner"), not_noun=role("not_noun"),
+        generic=role("generic_determiner"), reference_nouns=role("reference_noun"),
+        ordinal_determiners=role("ordinal_determiner"), not_noun=role("not_noun"),
         function_words=role("function"), money_context=role("money_context"), irregular=irregular,
         qualifier=qualifier_pattern, qualifiers=qualifiers, denominator=denominator,
         denominators={_unit_key(k): v for k, v in denominators.items()}, fraction=fraction,
@@ -663,7 +664,7 @@ def _scan(text: str, money_above: float = MONEY_WARNING_ABOVE) -> list[list]:
     if not rows:
         return rows
     currency = None
-    for index, row in enumerate(rows):
+    for row in rows:
         start, end, kind = row[0], row[1], row[2]
         if kind == "money":
             currency = row[4] or currency

@@ -5,7 +5,7 @@ Each function takes a table row or table and returns Markdown text; the notebook
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 

@@ -27,7 +27,7 @@ class OutputPaths:
     def tables(self) -> Path:
         return self.reports / "tables"
 
-    def make(self) -> "OutputPaths":
+    def make(self) -> OutputPaths:
         """Create the folders if they do not exist and return self."""
         for folder in (self.reports, self.tables, self.figures):
             folder.mkdir(parents=True, exist_ok=True)

@@ -203,8 +203,8 @@ def corpus_vocabulary(matrix, terms, doc_ids, *, max_share: float = MAX_ARTICLE_
     """Which terms may be topic words in this corpus: the kept column indices, and the table of common terms.
 
     A term is kept when it occurs in at least ``min_articles`` articles (lowered to 1 for corpora of under ten
-    articles) and in at most ``max_share`` of them (or in at most ``min_articles``, whichever is more). The second value lists the terms set aside for being too
-    common (term, n_articles, share), most common first, so a report can show them.
+    articles) and in at most ``max_share`` of them (or in at most ``min_articles``, whichever is more). The second
+    value lists the terms set aside for being too common (term, n_articles, share), most common first, so a report can show them.
 
     >>> counts = sparse.csr_matrix([[1, 1, 0], [1, 0, 1], [1, 1, 1], [1, 0, 1]])
     >>> keep, common = corpus_vocabulary(counts, np.array(["china", "gas", "oil"]), ["a", "b", "c", "d"], max_share=0.6)

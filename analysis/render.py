@@ -39,7 +39,8 @@ STYLE = """
   body { overflow-x: hidden; }
   .jp-Notebook { max-width: 1100px; margin: 0 auto; }
   .jp-RenderedHTMLCommon table { display: block; overflow-x: auto; max-width: 100%; }
-  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th, .jp-RenderedHTMLCommon tr { text-align: left !important; vertical-align: top; max-width: 36rem; }
+  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th, .jp-RenderedHTMLCommon tr { text-align: left !important;
+    vertical-align: top; max-width: 36rem; }
   .jp-RenderedHTMLCommon td { white-space: normal; }
   .jp-OutputArea-output img { max-width: 100%; height: auto; }
 </style>

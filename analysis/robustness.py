@@ -1,6 +1,7 @@
 """The one leave-one-out summary behind every change the report judges: shares, rates, topic shifts, term z-scores.
 
-It keeps apart three different articles: the one whose removal reverses a change, the one without which it cannot be found, and the one whose removal moves it most.
+It keeps apart three different articles: the one whose removal reverses a change, the one without which it cannot
+be found, and the one whose removal moves it most.
 """
 
 from __future__ import annotations

@@ -9,10 +9,11 @@ from __future__ import annotations
 import difflib
 import json
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from analysis.paths import PROJECT_ROOT, SEEDS_DIR, OutputPaths, resolve
 

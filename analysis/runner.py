@@ -343,7 +343,8 @@ def check_arguments(corpus_dir: str, reports_dir: str | None, figures_dir: str |
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``python -m analysis.runner [--corpus DIR] [-p NAME VALUE ...]``."""
     parser = argparse.ArgumentParser(description="Run the notebooks with papermill and render the HTML report.")
-    parser.add_argument("--corpus", default="", help="the corpus: a folder of .txt files and metadata.csv, a folder of saved .html pages, or one table file (CSV, TSV, JSONL, Parquet); default seeds/")
+    parser.add_argument("--corpus", default="", help="the corpus: a folder of .txt files and metadata.csv, a folder of "
+                        "saved .html pages, or one table file (CSV, TSV, JSONL, Parquet); default seeds/")
     parser.add_argument("--reports-dir", default="", help="where the report goes; default reports/")
     parser.add_argument("--figures-dir", default="", help="where charts go; default figures/")
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),

@@ -132,7 +132,8 @@ def main(arguments: list[str] | None = None) -> None:
     arguments = sys.argv[1:] if arguments is None else arguments
     megabytes = float(arguments[0]) if arguments else DEFAULT_MEGABYTES
     gold = read_gold(GOLD)
-    print("quantulum3 runs with its classifier off (quantulum3.classifier.USE_CLF = False): its bundled scikit-learn classifier does not load with the installed "
+    print("quantulum3 runs with its classifier off (quantulum3.classifier.USE_CLF = False): its bundled scikit-learn "
+          "classifier does not load with the installed "
           "scikit-learn, so ambiguous units are resolved by its rules only.\n")
     rows = []
     for extractor in ("grammar", "quantulum3"):

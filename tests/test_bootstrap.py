@@ -6,8 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.bootstrap import (bootstrap_draws, bootstrap_period_difference, bootstrap_period_means, compare_periods,
-                                distinct_resamples, leave_one_document_out, robustness_summary)
+from analysis.bootstrap import (
+    bootstrap_draws,
+    bootstrap_period_difference,
+    bootstrap_period_means,
+    compare_periods,
+    distinct_resamples,
+    leave_one_document_out,
+    robustness_summary,
+)
 
 UNITS = pd.DataFrame({
     "doc_id": ["a", "a", "b", "c", "d", "d"],

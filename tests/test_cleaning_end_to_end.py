@@ -4,9 +4,9 @@ import re
 
 import pandas as pd
 import pytest
+from furniture_scoring import DEV_CORPUS, labelled_lines
 
 from analysis.corpus import load_corpus
-from furniture_scoring import DEV_CORPUS, labelled_lines
 
 WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*")
 # Beyond the top list, the strongest terms of the full table: with the seeds' rules 'https' from bare links was among them.

@@ -6,12 +6,19 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-
 from scipy import sparse
 
-from analysis.compare import (distinctive_vocabulary, informative_prior, keyword_in_context, leave_one_out_terms,
-                              log_odds_dirichlet, period_term_counts, term_robustness, top_terms,
-                              vocabulary_comparison)
+from analysis.compare import (
+    distinctive_vocabulary,
+    informative_prior,
+    keyword_in_context,
+    leave_one_out_terms,
+    log_odds_dirichlet,
+    period_term_counts,
+    term_robustness,
+    top_terms,
+    vocabulary_comparison,
+)
 
 A = pd.Series({"gas": 10, "war": 0})
 B = pd.Series({"gas": 2, "war": 8})

@@ -5,10 +5,24 @@ import pandas as pd
 import pytest
 
 from analysis.bootstrap import compare_periods
-from analysis.findings import (MIN_UNITS, count_phrase, difference_sentence, leave_one_out_clause, point_change,
-                               ranked_changes, rate, rate_change, resample_caveat, share_points, support,
-                               support_counts, verdict_count_sentence, verdict_phrase, verdict_rule_paragraph,
-                               with_verdicts)
+from analysis.findings import (
+    MIN_UNITS,
+    count_phrase,
+    difference_sentence,
+    leave_one_out_clause,
+    point_change,
+    ranked_changes,
+    rate,
+    rate_change,
+    resample_caveat,
+    share_points,
+    support,
+    support_counts,
+    verdict_count_sentence,
+    verdict_phrase,
+    verdict_rule_paragraph,
+    with_verdicts,
+)
 
 DIFFS = pd.DataFrame({
     "measure": ["energy", "trade", "war", "flat"],

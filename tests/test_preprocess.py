@@ -4,8 +4,17 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from analysis.preprocess import (MAX_ARTICLE_SHARE, article_frequency, corpus_vocabulary, document_term_matrix,
-                                 find_collocations, load_phrases, load_stopwords, term_regex, tokenize)
+from analysis.preprocess import (
+    MAX_ARTICLE_SHARE,
+    article_frequency,
+    corpus_vocabulary,
+    document_term_matrix,
+    find_collocations,
+    load_phrases,
+    load_stopwords,
+    term_regex,
+    tokenize,
+)
 
 
 def test_stopwords_include_sklearn_list_and_news_words():

@@ -1,7 +1,6 @@
 """End to end: the runner executes every notebook on the seeds into a temporary folder and renders the site."""
 
 import json
-import shutil
 
 import nbformat
 import pytest

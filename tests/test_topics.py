@@ -7,10 +7,23 @@ import pandas as pd
 import pytest
 
 from analysis.corpus import load_corpus
-from analysis.topics import (ARTICLES_PER_TOPIC, TopicModelError, article_topics, choose_k, choose_unit,
-                             development_score, fit_topic_stage, fragile_topics, frex_scores,
-                             front_page_topics, headline_units, matched_overlap, npmi_coherence, topic_names)
 from analysis.topic_findings import development_score_sentence
+from analysis.topics import (
+    ARTICLES_PER_TOPIC,
+    TopicModelError,
+    article_topics,
+    choose_k,
+    choose_unit,
+    development_score,
+    fit_topic_stage,
+    fragile_topics,
+    frex_scores,
+    front_page_topics,
+    headline_units,
+    matched_overlap,
+    npmi_coherence,
+    topic_names,
+)
 from benchmarks.topic_scoring import DEV_CORPUS, load_themes, score, stage_clusters
 
 PLANTED = {
