@@ -245,6 +245,22 @@ def article_link(documents: pd.DataFrame, doc_id: str, start: int | None = None,
     return f"{base}article.html#a={number}{focus}"
 
 
+def links_sentence(lead: str, links: list[tuple[str, str]], more: tuple[str, str] | None = None) -> str:
+    """A Markdown sentence that links a stage page's table to the explorer: ``lead`` then each (label, address),
+    labels escaped (they come from the corpus), addresses as built by the ``*_link`` functions (already URL-encoded);
+    ``more`` is a last (label, address) for everything not listed.
+
+    >>> links_sentence("In the term explorer:", [("belt and road", term_link("belt and road")), ("<b>", term_link("<b>"))])
+    'In the term explorer: [belt and road](explore/terms.html#t=belt%20and%20road), [&lt;b&gt;](explore/terms.html#t=%3Cb%3E).'
+    """
+    from analysis.display import md_text
+
+    parts = [f"[{md_text(label)}]({address})" for label, address in links]
+    if more:
+        parts.append(f"[{md_text(more[0])}]({more[1]})")
+    return f"{lead} {', '.join(parts)}." if parts else ""
+
+
 def write_explorer(run, folder: str | Path | None = None) -> ExplorerPages:
     """The explorer for a run (analysis.run.Run), from the stages' stored results, into ``reports/explore``."""
     return write_pages(run.corpus, run.comparison().vocabulary.table, run.topics(), run.figures().figures,

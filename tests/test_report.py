@@ -133,3 +133,16 @@ def test_topics_said_to_be_lost_without_an_article_are_not_found_without_it(repo
     assert claims, "no lost topic named on the comparison page"
     for topic, doc in claims:
         assert not refits[(int(topic), doc)], (topic, doc)
+
+
+def test_stage_pages_link_their_tables_into_the_explorer(report):
+    root, front = report
+    reports = root / "reports"
+    expected = {"01_load_corpus": "explore/article.html#a=", "02_topic_model": "explore/topics.html#topic-",
+                "03_extract_figures": "explore/article.html#a=", "04_compare_periods": "explore/terms.html#t=",
+                "index": "explore/terms.html"}
+    for stem, link in expected.items():
+        page = (reports / f"{stem}.html").read_text(encoding="utf-8")
+        assert f'href="{link}' in page, f"{stem}.html does not link into the explorer"
+    for target in ("terms.html", "topics.html", "article.html", "index.html"):
+        assert (reports / "explore" / target).is_file()
