@@ -183,11 +183,3 @@ def month_year(iso: str) -> str:
     return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
 
 
-def number(value: float, decimals: int = 0) -> str:
-    """A number with thousands separators: 12345.6 -> '12,346'."""
-    return f"{value:,.{decimals}f}"
-
-
-def percent(share: float, decimals: int = 0) -> str:
-    """A share as a percentage: 0.9 -> '90%'."""
-    return f"{share:.{decimals}%}"

@@ -69,11 +69,6 @@ def period_style(period: str, periods: list[str]) -> dict:
     return PERIOD_STYLES[index % len(PERIOD_STYLES)]
 
 
-def period_color(period: str, periods: list[str]) -> str:
-    """The colour of ``period`` in every chart."""
-    return period_style(period, periods)["color"]
-
-
 def source_line(corpus_name: str, docs_per_period: dict[str, int]) -> str:
     """The text of a chart's source line, e.g. 'Source: seeds corpus; 3 articles 2014–2015, 2 articles 2023–2024'."""
     parts = [f"{count:,} article{'s' if count != 1 else ''} {period}" for period, count in docs_per_period.items()]
