@@ -90,6 +90,19 @@ def front_page_sentence(result: TopicResult) -> str:
                "No topic survives every refit, so the front page shows none."))
 
 
+def front_page_note(result: TopicResult) -> str:
+    """The front page's note on the topics it leaves out: how many vanish without one article (or group), unnamed."""
+    unit = "article" if result.loo_mode == "article" else "group of articles"
+    if result.leave_one_out.empty:
+        return "Leave-one-out could not run, so no topic is confirmed and none is shown here."
+    fragile = fragile_topics(result)
+    if not fragile:
+        return f"Every topic is found again whichever {unit} is left out."
+    return (f"{count_phrase(len(fragile), 'topic')} that {'vanishes' if len(fragile) == 1 else 'vanish'} when one {unit} "
+            "is left out " + ("is" if len(fragile) == 1 else "are") + " not shown here; the topic page lists "
+            + ("it." if len(fragile) == 1 else "them."))
+
+
 def development_score_sentence(score: pd.DataFrame) -> str:
     """One Markdown sentence stating the development score from :func:`analysis.topics.development_score`."""
     row = score.iloc[0]

@@ -146,3 +146,17 @@ def test_stage_pages_link_their_tables_into_the_explorer(report):
         assert f'href="{link}' in page, f"{stem}.html does not link into the explorer"
     for target in ("terms.html", "topics.html", "article.html", "index.html"):
         assert (reports / "explore" / target).is_file()
+
+
+def test_topics_that_vanish_without_one_article_never_reach_the_front_page(report):
+    import pandas as pd
+
+    root, front = report
+    tables = root / "reports" / "tables"
+    loo = pd.read_csv(tables / "topic_shift_leave_one_out.csv")
+    vanished = set(loo.loc[~loo["found"].astype(bool), "topic"])
+    labels = pd.read_csv(tables / "topics.csv").drop_duplicates("topic").set_index("topic")["label"]
+    page = front.read_text(encoding="utf-8")
+    for topic in vanished:
+        assert labels[topic] not in page, f"topic {topic} ({labels[topic]}) vanishes without one article but is on the front page"
+    assert ("not shown here" in page) == bool(vanished)

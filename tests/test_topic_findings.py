@@ -75,3 +75,16 @@ def test_front_page_sentence(result):
     solid = dataclasses.replace(result, leave_one_out=result.leave_one_out.assign(found=True))
     assert text.front_page_sentence(solid) == (
         "Every topic is found again whichever article is left out; all may appear on the front page.")
+
+
+def test_front_page_note_counts_the_topics_it_leaves_out_without_naming_them(result):
+    assert text.front_page_note(result) == (
+        "1 topic that vanishes when one article is left out is not shown here; the topic page lists it.")
+    both = dataclasses.replace(result, leave_one_out=result.leave_one_out.assign(found=[True, False, True, True, True, False]))
+    assert text.front_page_note(both) == (
+        "2 topics that vanish when one article is left out are not shown here; the topic page lists them.")
+    assert "customs" not in text.front_page_note(result)
+    solid = dataclasses.replace(result, leave_one_out=result.leave_one_out.assign(found=True))
+    assert text.front_page_note(solid) == "Every topic is found again whichever article is left out."
+    assert text.front_page_note(dataclasses.replace(result, leave_one_out=pd.DataFrame())) == (
+        "Leave-one-out could not run, so no topic is confirmed and none is shown here.")
