@@ -54,3 +54,11 @@ def test_seed_sentences_do_not_split_inside_known_spans():
     assert sentences.str.contains("U.S. and allied nuclear planning", regex=False).sum() == 1
     assert not sentences.str.endswith("U.S.").any()
     assert not sentences.str.fullmatch(r"(Mr|Dr|Mrs)\.").any()
+
+
+def test_the_rupee_abbreviation_does_not_end_a_sentence():
+    from analysis.segment import sentence_spans
+
+    text = "The deal is worth Rs. 400 crore, officials said. It was signed on Monday."
+    assert [text[start:end] for start, end in sentence_spans(text)] == [
+        "The deal is worth Rs. 400 crore, officials said.", "It was signed on Monday."]
