@@ -160,3 +160,14 @@ def test_topics_that_vanish_without_one_article_never_reach_the_front_page(repor
     for topic in vanished:
         assert labels[topic] not in page, f"topic {topic} ({labels[topic]}) vanishes without one article but is on the front page"
     assert ("not shown here" in page) == bool(vanished)
+
+
+def test_the_corpus_page_states_the_independent_sources_the_verdicts_rest_on(report):
+    import pandas as pd
+
+    root, _ = report
+    units = pd.read_csv(root / "reports" / "tables" / "independent_sources.csv")
+    page = (root / "reports" / "01_load_corpus.html").read_text(encoding="utf-8")
+    for period, part in units.groupby("period"):
+        sources = part["unit"].nunique()
+        assert f"make {sources} independent source" in page, f"01 does not state {period}'s {sources} sources"
