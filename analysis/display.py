@@ -126,14 +126,15 @@ def package_versions(names: list[str] = REPORTED_PACKAGES) -> dict[str, str]:
 
 
 def run_details(parameters: dict, corpus) -> HTML:
-    """A short block stating the parameters, the corpus fingerprint and package versions of this page."""
+    """A collapsed box, for the foot of a page, stating the corpus fingerprint, parameters and package versions."""
     params = "; ".join(f"<code>{escape(k)}</code> = <code>{escape(v)}</code>" for k, v in parameters.items()
                        if k not in ("reports_dir", "figures_dir"))
     versions = ", ".join(f"{escape(k)} {escape(v)}" for k, v in package_versions().items())
     return HTML(
-        f'<p class="run-details"><small><strong>Run details</strong> — corpus <code>{escape(corpus.name)}</code> '
+        '<details class="run-details"><summary>Run details</summary>'
+        f"<p>Corpus <code>{escape(corpus.name)}</code> "
         f"(fingerprint <code>{escape(corpus.fingerprint)}</code>, {len(corpus.documents):,} articles); "
-        f"parameters: {params}; versions: {versions}.</small></p>"
+        f"parameters: {params}; versions: {versions}.</p></details>"
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 FRONT_PAGE_STEM = "05_report"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -25,26 +26,15 @@ PAGE_TITLES = {
     FRONT_PAGE_STEM: "Front page",
 }
 
-STYLE = """
-<style>
-  .report-nav { position: sticky; top: 0; z-index: 10; background: #1f4e79; padding: 0.5rem 1rem;
-                font-family: system-ui, sans-serif; font-size: 0.95rem; display: flex; flex-wrap: wrap; gap: 0.25rem 1.2rem; }
-  .report-nav a { color: #fff; text-decoration: none; }
-  .report-nav a[aria-current="page"] { font-weight: bold; text-decoration: underline; }
-  .report-meta { font-family: system-ui, sans-serif; font-size: 0.85rem; color: #444; max-width: 1100px;
-                 margin: 0.8rem auto 0; padding: 0 1rem; }
-  .report-toc { font-family: system-ui, sans-serif; font-size: 0.9rem; max-width: 1100px; margin: 0.5rem auto;
-                padding: 0.5rem 1rem; border-left: 3px solid #f28e2b; background: #fafafa; }
-  .report-toc ol { margin: 0.2rem 0 0 1.2rem; padding: 0; }
-  body { overflow-x: hidden; }
-  .jp-Notebook { max-width: 1100px; margin: 0 auto; }
-  .jp-RenderedHTMLCommon table { display: block; overflow-x: auto; max-width: 100%; }
-  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th, .jp-RenderedHTMLCommon tr { text-align: left !important;
-    vertical-align: top; max-width: 36rem; }
-  .jp-RenderedHTMLCommon td { white-space: normal; }
-  .jp-OutputArea-output img { max-width: 100%; height: auto; }
-</style>
-"""
+PAGE_CSS = TEMPLATES_DIR / "report" / "report.css"
+
+
+def page_css() -> str:
+    """The report's style sheet, with the period colours of the charts (analysis.plots.PERIOD_STYLES) as variables."""
+    from analysis.plots import PERIOD_STYLES
+
+    colours = "".join(f"--period-{number}: {style['color']}; " for number, style in enumerate(PERIOD_STYLES, start=1))
+    return f":root {{ {colours}}}\n" + PAGE_CSS.read_text(encoding="utf-8")
 
 
 # Elements that run code or load another document; the report's template uses none of them, so any one came from data.
@@ -168,23 +158,27 @@ def nav_bar(stems: list[str], current: str, prefix: str = "") -> str:
     return '<nav class="report-nav" aria-label="Report pages">' + "".join(links) + "</nav>"
 
 
-def table_of_contents(body: str) -> str:
-    """An ordered list of the page's second-level headings, linked by their ids."""
-    headings = re.findall(r'<h2 id="([^"]+)"[^>]*>(.*?)</h2>', body, flags=re.S)
-    if not headings:
-        return ""
+def table_of_contents(notebook: nbformat.NotebookNode) -> str:
+    """An ordered list of the notebook's second-level headings, linked by the ids nbconvert gives them."""
     items = []
-    for anchor, title in headings:
-        text = re.sub(r"<[^>]+>", "", title).replace("¶", "").strip()
-        items.append(f'<li><a href="#{anchor}">{text}</a></li>')
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith("## "):
+                heading = markdown2html_mistune(line.strip())  # nbconvert's own rendering: the id the page's heading gets
+                anchor = re.search(r'id="([^"]+)"', heading)
+                text = html.escape(html.unescape(re.sub(r"<[^>]+>", "", heading)).replace("¶", "").strip())
+                if anchor:
+                    items.append(f'<li><a href="#{anchor.group(1)}">{text}</a></li>')
+    if not items:
+        return ""
     return '<div class="report-toc"><strong>On this page</strong><ol>' + "".join(items) + "</ol></div>"
 
 
-def decorate(page: str, nav: str, meta: str, with_toc: bool = True) -> str:
-    """Insert the style, navigation bar, page note and table of contents into a rendered page."""
-    toc = table_of_contents(page) if with_toc else ""
-    page = page.replace("</head>", STYLE + "</head>", 1)
-    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav + meta + toc, page, count=1)
+def page_resources(nav: str, meta: str, toc: str = "") -> dict:
+    """What the report template puts into every page: style, navigation bar, page note and table of contents."""
+    return {"report_css": page_css(), "report_nav": nav, "report_meta": meta, "report_toc": toc}
 
 
 def strip_stderr(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -204,20 +198,20 @@ def render_site(executed: list[Path], reports_dir: Path, figures_dir: Path) -> l
     written = []
     for path in executed:
         notebook = strip_stderr(nbformat.read(path, as_version=4))
-        page, _ = hidden.from_notebook_node(notebook)
-        code_page, _ = full.from_notebook_node(notebook)
         name = page_name(path.stem)
+        toc = table_of_contents(notebook)
         meta = (f'<p class="report-meta">Code is hidden on this page. '
                 f'<a href="code/{name}">Show this page with its code</a> · '
                 f'<a href="notebooks/{path.name}">Download the executed notebook</a></p>')
+        page, _ = hidden.from_notebook_node(notebook, resources=page_resources(nav_bar(stems, path.stem), meta, toc))
         target = reports_dir / name
-        target.write_text(sanitise_html(decorate(page, nav_bar(stems, path.stem), meta)), encoding="utf-8")
+        target.write_text(sanitise_html(page), encoding="utf-8")
         code_meta = f'<p class="report-meta">This page shows the code. <a href="../{name}">Back to the page without code</a></p>'
+        code_page, _ = full.from_notebook_node(notebook, resources=page_resources(nav_bar(stems, path.stem, "../"), code_meta, toc))
         (reports_dir / "code").mkdir(exist_ok=True)
-        for folder in ("tables/", "explore/"):  # code pages sit one folder down
+        for folder in ("tables/", "explore/"):  # links written in the notebooks; code pages sit one folder down
             code_page = code_page.replace(f'href="{folder}', f'href="../{folder}')
-        (reports_dir / "code" / name).write_text(sanitise_html(decorate(code_page, nav_bar(stems, path.stem, "../"), code_meta)),
-                                                 encoding="utf-8")
+        (reports_dir / "code" / name).write_text(sanitise_html(code_page), encoding="utf-8")
         written.append(target)
     if FRONT_PAGE_STEM not in stems:
         written.append(write_index(stems, reports_dir))
@@ -226,7 +220,8 @@ def render_site(executed: list[Path], reports_dir: Path, figures_dir: Path) -> l
 
 
 def _simple_page(title: str, nav: str, body: str) -> str:
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>{STYLE}'
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"<style>{page_css()}</style>"
             f'<style>body{{font-family:system-ui,sans-serif;margin:0}} main{{max-width:900px;margin:1rem auto;padding:0 1rem}}</style>'
             f"</head><body>{nav}<main>{body}</main></body></html>")
 
