@@ -11,10 +11,11 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
-from analysis.paths import data_file
+from analysis.paths import data_file, read_data_table
 from analysis.segment import line_spans
 
 RULES_FILE = "boilerplate_rules.csv"
@@ -91,8 +92,8 @@ class Rule:
 
 def load_rules(path=None) -> list[Rule]:
     """Read and compile the boilerplate rules; a broken row raises an error naming it."""
-    source = path or data_file(RULES_FILE)
-    table = pd.read_csv(source, comment="#", dtype=str, keep_default_na=False)
+    source = Path(path) if path else data_file(RULES_FILE)
+    table = read_data_table(source)
     rules = []
     for row_no, row in enumerate(table.itertuples(index=False), start=1):
         if not (row.scope in SCOPES or row.scope.startswith("before:")):
@@ -117,7 +118,7 @@ def default_rules() -> tuple[Rule, ...]:
 @lru_cache(maxsize=1)
 def furniture_words() -> tuple[frozenset[str], frozenset[str]]:
     """(connectors, furniture words) from ``analysis/data/furniture_words.csv``."""
-    table = pd.read_csv(data_file(WORDS_FILE), comment="#", dtype=str, keep_default_na=False)
+    table = read_data_table(WORDS_FILE)
     words = table["word"].str.strip().str.lower()
     connector = table["kind"].str.strip() == "connector"
     return frozenset(words[connector]), frozenset(words[~connector])

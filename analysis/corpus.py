@@ -22,8 +22,8 @@ from scipy import sparse
 
 from analysis.cache import cached
 from analysis.cleaning import REMOVED_COLUMNS, find_boilerplate, heading_marks, repeated_lines
-from analysis.paths import SEEDS_DIR, resolve
-from analysis.segment import paragraph_spans, read_word_list, sentence_spans
+from analysis.paths import SEEDS_DIR, read_word_list, resolve
+from analysis.segment import paragraph_spans, sentence_spans
 
 METADATA_FILE = "metadata.csv"
 METADATA_COLUMNS = ["file", "doc_id", "title", "outlet", "published", "url", "notes"]

@@ -7,11 +7,12 @@ stated only between comparable figures (same indicator, same span, actual agains
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis.paths import data_file
+from analysis.paths import data_file, read_data_table
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,7 @@ def read_quality(path=None) -> pd.DataFrame:
     Columns: corpus, measure (extraction kind or indicator), scope, gold, predicted, correct, precision, recall, f1.
     """
     path = data_file(QUALITY_FILE) if path is None else path
-    table = pd.read_csv(path, comment="#")
+    table = read_data_table(Path(path), dtype=None)
     expected = ["corpus", "measure", "scope", "gold", "predicted", "correct", "precision", "recall", "f1"]
     if list(table.columns) != expected:
         raise ValueError(f"{path}: columns must be {', '.join(expected)}; rerun python benchmarks/bench_figures.py to rewrite it.")

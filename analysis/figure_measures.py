@@ -32,7 +32,7 @@ from analysis.figure_scope import add_scope, clause_bounds
 from analysis.figures import MONEY_WARNING_ABOVE, corpus_figures
 from analysis.findings import count_phrase
 from analysis.keywords import trie
-from analysis.paths import data_file
+from analysis.paths import read_data_table
 
 MEASURES_FILE = "measure_keywords.csv"
 OTHER = "other"
@@ -47,7 +47,7 @@ class MeasureRuleError(ValueError):
 @lru_cache(maxsize=1)
 def measure_rules() -> tuple[dict, re.Pattern, list[str], list[str]]:
     """(unit -> measure, one pattern matching every keyword, keyword -> measure, measures in file order)."""
-    table = pd.read_csv(data_file(MEASURES_FILE), comment="#", dtype=str, keep_default_na=False)
+    table = read_data_table(MEASURES_FILE)
     if list(table.columns) != ["measure", "keyword"]:
         raise MeasureRuleError(f"analysis/data/{MEASURES_FILE}: header must be 'measure,keyword', got {list(table.columns)}.")
     by_unit, keywords, order = {}, [], []

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis.paths import data_file
+from analysis.paths import read_data_table
 
 SCOPE_FILE = "figure_scope_words.csv"
 ROLES = ("china", "russia", "pair", "third_party", "trade", "flow", "deal", "military", "gas", "growth",
@@ -85,7 +85,7 @@ def _term(term: str) -> str:
 @lru_cache(maxsize=1)
 def scope_words() -> ScopeWords:
     """Read and compile ``analysis/data/figure_scope_words.csv`` (once per process)."""
-    table = pd.read_csv(data_file(SCOPE_FILE), comment="#", dtype=str, keep_default_na=False)
+    table = read_data_table(SCOPE_FILE)
     if list(table.columns) != ["term", "role"]:
         raise ScopeWordsError(f"analysis/data/{SCOPE_FILE}: header must be 'term,role', got {list(table.columns)}.")
     terms: dict[str, list[str]] = {role: [] for role in ROLES}

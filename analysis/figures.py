@@ -11,7 +11,6 @@ currencies or counted nouns) and on throughput; ``tests/test_figures_quality.py`
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.keywords import trie
-from analysis.paths import data_file
+from analysis.paths import read_data_table
 
 KINDS = ("money", "percent", "quantity", "count", "duration", "ordinal", "date")
 FIGURE_COLUMNS = ["start", "end", "surface", "kind", "value", "unit", "per", "date", "qualifier", "warning", "sentence_start",
@@ -42,9 +41,7 @@ class FigureDataError(ValueError):
 
 def _read_rows(name: str) -> list[dict]:
     """Rows of a commented CSV data file (lines starting with # are its documentation)."""
-    lines = [line for line in data_file(name).read_text(encoding="utf-8").splitlines()
-             if line.strip() and not line.startswith("#")]
-    return list(csv.DictReader(lines))
+    return read_data_table(name).to_dict("records")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.paths import data_file
+from analysis.paths import data_file, read_data_table
 
 MATCH_KINDS = ("prefix", "word")
 CASE_KINDS = ("any", "exact")
@@ -20,7 +20,7 @@ CASE_KINDS = ("any", "exact")
 def read_keyword_file(name: str, group_column: str) -> pd.DataFrame:
     """Read ``analysis/data/name`` (comment lines start with #) and validate its ``term``, ``match`` and ``case`` columns."""
     path = data_file(name)
-    table = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
+    table = read_data_table(path)
     required = {group_column, "term", "match", "case"}
     missing = required - set(table.columns)
     if missing:

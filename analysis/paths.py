@@ -5,8 +5,11 @@ Every notebook, test and script takes its paths from here; each can be overridde
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
+
+import pandas as pd
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -55,3 +58,26 @@ def data_file(name: str) -> Path:
     if not path.exists():
         raise FileNotFoundError(f"analysis/data/{name} is missing; reinstall the package with 'pip install -e .'.")
     return path
+
+
+def _data_path(name: str | Path) -> Path:
+    return name if isinstance(name, Path) else data_file(name)
+
+
+def read_word_list(name: str | Path) -> list[str]:
+    """Lines of a word list under ``analysis/data/``, without blank lines and documentation lines (starting with #)."""
+    lines = _data_path(name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def read_data_table(name: str | Path, dtype: type | None = str) -> pd.DataFrame:
+    """A CSV data file under ``analysis/data/`` (or at a path): the one reader for every rule and word table.
+
+    Lines starting with ``#`` are the file's documentation; a ``#`` inside a row is data (a rule may contain one).
+    With ``dtype=str`` every cell is text and an empty cell is "" (not NaN).
+    """
+    path = _data_path(name)
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines(keepends=True) if not line.lstrip().startswith("#")]
+    if dtype is str:
+        return pd.read_csv(io.StringIO("".join(lines)), dtype=str, keep_default_na=False)
+    return pd.read_csv(io.StringIO("".join(lines)))

@@ -15,7 +15,7 @@ from nltk.stem.snowball import SnowballStemmer
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
-from analysis.segment import read_word_list
+from analysis.paths import read_word_list
 
 STOPWORDS_FILE = "stopwords.txt"
 PHRASES_FILE = "phrases.txt"

@@ -10,18 +10,12 @@ from functools import lru_cache
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
-from analysis.paths import data_file
+from analysis.paths import read_word_list
 
 # A block is hard-wrapped (one paragraph over several lines) when it has at least this many lines
 # and every line but the last is between these lengths.
 WRAP_MIN_LINES = 3
 WRAP_LINE_LENGTH = (50, 100)
-
-
-def read_word_list(name: str) -> list[str]:
-    """Lines of a data file under ``analysis/data/``, without comments (#) and blank lines."""
-    lines = data_file(name).read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
 @lru_cache(maxsize=1)

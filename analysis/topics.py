@@ -11,6 +11,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from itertools import combinations
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 from threadpoolctl import threadpool_limits
 
 from analysis.bootstrap import DEFAULT_RESAMPLES, compare_periods
-from analysis.paths import data_file
+from analysis.paths import read_data_table
 from analysis.preprocess import MAX_ARTICLE_SHARE, corpus_vocabulary, document_term_matrix
 from analysis.progress import progress
 from analysis.robustness import LOO_COLUMNS, leave_one_out_summary
@@ -493,7 +494,7 @@ def development_score(path=None) -> pd.DataFrame:
 
     Columns: corpus, n_articles, n_themes, unit, k, nmi, purity, best_baseline, best_baseline_nmi.
     """
-    return pd.read_csv(path or data_file(DEVELOPMENT_SCORE_FILE), comment="#")
+    return read_data_table(Path(path) if path else DEVELOPMENT_SCORE_FILE, dtype=None)
 
 
 def _requested_k(n_topics) -> int | None:
