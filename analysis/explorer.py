@@ -191,6 +191,7 @@ def resolve_overlaps(marks: pd.DataFrame) -> pd.DataFrame:
     """
     if marks.empty:
         return marks.reset_index(drop=True)
+    marks = marks.astype({"start": int, "end": int})  # offsets stay whole numbers when one kind of mark is empty
     ranked = marks.assign(priority=marks["kind"].map(MARK_PRIORITY), length=marks["end"] - marks["start"])
     ranked = ranked.sort_values(["doc_id", "priority", "length", "start"], ascending=[True, True, False, True], kind="mergesort")
     taken: dict[str, bytearray] = {}  # per article, one byte per character: 1 where a kept mark sits

@@ -69,6 +69,21 @@ def rate_change(value: float) -> str:
     return f"{value:+,.1f}"
 
 
+def largest_change(differences: pd.DataFrame, measures: list[str] | None = None) -> pd.Series | None:
+    """The row of ``differences`` with the largest absolute change among ``measures`` (all when None), or None when
+    there is none to show (no listed actor named in the corpus, say).
+
+    >>> table = pd.DataFrame({"measure": ["a", "b", "c"], "difference": [0.1, -0.4, 0.2]})
+    >>> largest_change(table)["measure"], largest_change(table, ["a", "c"])["measure"], largest_change(table, [])
+    ('b', 'c', None)
+    """
+    rows = differences if measures is None else differences[differences["measure"].isin(measures)]
+    rows = rows.dropna(subset=["difference"])
+    if rows.empty:
+        return None
+    return rows.loc[rows["difference"].abs().idxmax()]
+
+
 def near_zero(value: float, change: Callable[[float], str]) -> str:
     """``change(value)``, unless a value that is not zero would print as zero: then the side of zero it is on.
 

@@ -175,3 +175,14 @@ def test_a_third_period_is_left_out_of_the_term_sentences(tmp_path):
     terms = explorer.term_explorer(corpus, table, corpus.period_names[:2])
     assert set(terms.contexts["period"]) == {"early", "late"}
     assert terms.terms.set_index("term").loc["moscow", ["sentences_a", "sentences_b"]].astype(int).tolist() == [6, 3]
+
+
+def test_overlaps_resolve_when_one_kind_of_mark_is_missing():
+    from analysis.explorer import actor_marks, resolve_overlaps
+
+    figures = pd.DataFrame({"doc_id": ["d"], "start": [3], "end": [8], "kind": ["figure"], "label": ["$5 bn"]})
+    paragraphs = pd.DataFrame({"doc_id": ["d"], "start": [0], "text": ["The ferry carried 5 bn worth of timber."]})
+    no_actors = actor_marks(paragraphs)  # a corpus that names no listed actor
+    assert no_actors.empty
+    marks = resolve_overlaps(pd.concat([figures, no_actors], ignore_index=True))
+    assert marks[["start", "end", "kind"]].values.tolist() == [[3, 8, "figure"]]

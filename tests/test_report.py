@@ -171,3 +171,13 @@ def test_the_corpus_page_states_the_independent_sources_the_verdicts_rest_on(rep
     for period, part in units.groupby("period"):
         sources = part["unit"].nunique()
         assert f"make {sources} independent source" in page, f"01 does not state {period}'s {sources} sources"
+
+
+def test_a_small_table_corpus_that_names_no_listed_actor_builds_the_whole_report(tmp_path):
+    """A researcher's own small export: one CSV, invented text about ferries and timber, no actor from actors.csv."""
+    from analysis.paths import PROJECT_ROOT
+
+    front = build_report(str(PROJECT_ROOT / "tests" / "data" / "table_corpus" / "stories.csv"), tmp_path / "reports",
+                         tmp_path / "figures", progress=False, staging=tmp_path / "staging")
+    assert front.exists() and (tmp_path / "reports" / "explore" / "article.html").exists()
+    assert not (tmp_path / "figures" / "actor_mentions_by_period.png").exists()  # nothing to chart, and no crash
