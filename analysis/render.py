@@ -173,7 +173,7 @@ def table_of_contents(notebook: nbformat.NotebookNode) -> str:
                     items.append(f'<li><a href="#{anchor.group(1)}">{text}</a></li>')
     if not items:
         return ""
-    return '<div class="report-toc"><strong>On this page</strong><ol>' + "".join(items) + "</ol></div>"
+    return '<div class="report-toc"><strong>On this page</strong><ul>' + "".join(items) + "</ul></div>"
 
 
 def page_resources(nav: str, meta: str, toc: str = "") -> dict:
