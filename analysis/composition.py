@@ -128,6 +128,26 @@ def independence_sentence(units: pd.DataFrame, period_names: list[str]) -> str:
 BAR_CHART_MAX_ARTICLES = 40  # above this, lengths are shown as a distribution per period
 
 
+def sources_paragraph(documents: pd.DataFrame, units: pd.DataFrame, period_names: list[str]) -> str:
+    """Who wrote each period's coverage: articles and outlets per period, outlets shared by both, independent sources.
+
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "period": ["P", "P", "Q"], "outlet": ["X", "Y", "X"]})
+    >>> units = docs.assign(unit=[1, 2, 3], shares_sentences=False)  # as independent_units gives them
+    >>> sources_paragraph(docs, units, ["P", "Q"]).split(". ")[:2]
+    ['P rests on **2 articles** from 2 outlets, Q on **1 article** from 1 outlet', '1 outlet appears in both periods']
+    """
+    a, b = period_names[0], period_names[1]
+    counts = documents["period"].value_counts()
+    outlets = documents.groupby("period")["outlet"].nunique()
+    shared = set(documents.loc[documents["period"] == a, "outlet"]) & set(documents.loc[documents["period"] == b, "outlet"])
+    text = (f"{md_text(a)} rests on **{count_phrase(int(counts.get(a, 0)), 'article')}** from "
+            f"{count_phrase(int(outlets.get(a, 0)), 'outlet')}, {md_text(b)} on **{count_phrase(int(counts.get(b, 0)), 'article')}** "
+            f"from {count_phrase(int(outlets.get(b, 0)), 'outlet')}. ")
+    text += ("Every comparison below is between these sets of articles; no outlet appears in both periods. " if not shared
+             else f"{count_phrase(len(shared), 'outlet')} appear{'s' if len(shared) == 1 else ''} in both periods. ")
+    return text + independence_sentence(units, period_names)
+
+
 def plot_article_lengths(corpus):
     """Article lengths by period: one bar per article for small corpora, a histogram per period beyond 40 articles."""
     docs = corpus.documents
