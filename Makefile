@@ -49,7 +49,7 @@ setup-dev: $(SETUP_DEV)
 report: export REPORT_CORPUS := $(value CORPUS)
 report: export REPORT_PARAMS := $(value PARAMS)
 report: $(SETUP)
-	$(PY) -m analysis.runner --arguments-from-environment
+	$(PY) -m analysis.report.runner --arguments-from-environment
 
 test: $(SETUP_DEV)
 	$(PY) -m pytest
@@ -64,10 +64,10 @@ lint: $(SETUP_DEV)
 	$(PY) -m ruff check analysis tests benchmarks notebooks
 
 screenshots: $(SETUP_DEV)
-	$(PY) -m analysis.browser_check reports
+	$(PY) -m tests.browser_check reports
 
 bench: $(SETUP_DEV)
-	$(PY) benchmarks/run_all.py
+	$(PY) -m benchmarks.run_all
 
 clean:
 	rm -rf build reports/notebooks reports/code reports/*.html reports/tables/* figures/*.png figures/*.svg

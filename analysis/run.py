@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from analysis.paths import PROJECT_ROOT, SEEDS_DIR, OutputPaths, resolve
+from analysis.core.paths import PROJECT_ROOT, SEEDS_DIR, OutputPaths, resolve
 
 LAB_DIR = PROJECT_ROOT / "build" / "lab"  # where a notebook run on its own writes: never the published reports/
 RUN_FILE = "run.json"  # the runner's full, checked parameter set, under <reports_dir>/cache/
@@ -49,7 +49,7 @@ def _one_of(*choices: str) -> Callable[[Any], str | None]:
 
 
 def _columns_problem(value: dict) -> str | None:
-    from analysis.corpus_tables import FIELDS  # the table reader owns the field names
+    from analysis.corpus.tables import FIELDS  # the table reader owns the field names
 
     unknown = sorted(set(value) - set(FIELDS))
     if unknown:
@@ -60,7 +60,7 @@ def _columns_problem(value: dict) -> str | None:
 
 
 def _periods_problem(value: dict) -> str | None:
-    from analysis.corpus import CorpusError, parse_periods  # the corpus module owns the rule
+    from analysis.corpus.load import CorpusError, parse_periods  # the corpus module owns the rule
 
     try:
         parse_periods(value)
@@ -190,7 +190,7 @@ class Run:
     @cached_property
     def corpus(self):
         """The corpus, loaded once per run (later notebooks read the stored copy)."""
-        from analysis.corpus import load_corpus_for_run
+        from analysis.corpus.load import load_corpus_for_run
 
         return load_corpus_for_run(self.parameters["corpus_dir"], self.parameters["periods"], self.paths.reports,
                                    columns=self.parameters["columns"] or None)
@@ -205,21 +205,21 @@ class Run:
 
     def independent_sources(self):
         """Articles grouped into independent sources (one outlet, or shared passages), computed once per run."""
-        from analysis.composition import independent_units_for_run
+        from analysis.corpus.composition import independent_units_for_run
 
         return independent_units_for_run(self.corpus, self.paths.reports)
 
     @property
     def n_units(self) -> int:
         """Independent sources in the smaller of the first two periods: what the verdict rule counts."""
-        from analysis.composition import sources_per_period
+        from analysis.corpus.composition import sources_per_period
 
         return min(sources_per_period(self.independent_sources(), [self.period_a, self.period_b]).values())
 
     @property
     def source(self) -> str:
         """The source line every chart carries: corpus name and articles per period."""
-        from analysis.plots import source_line
+        from analysis.core.plots import source_line
 
         return source_line(self.corpus.name, self.corpus.docs_per_period())
 
@@ -231,7 +231,7 @@ class Run:
 
     def figures(self):
         """The figure stage's result for this run's figure parameters, computed once per run."""
-        from analysis.figure_measures import figure_results
+        from analysis.figures.measures import figure_results
 
         return figure_results(self.corpus, self.paths.reports, **asdict(self.figure_parameters))
 
@@ -243,7 +243,7 @@ class Run:
 
     def details(self):
         """The run-details block every page shows: corpus, fingerprint, parameters and package versions."""
-        from analysis.display import run_details
+        from analysis.core.display import run_details
 
         shown = dict(self.parameters)
         corpus_dir = Path(shown["corpus_dir"])

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import actors, framing
-from analysis.bootstrap import PeriodComparison
-from analysis.cache import cached
-from analysis.compare import VocabularyComparison, vocabulary_comparison
-from analysis.topics import K_MAX, TopicResult, fit_topic_stage
+from analysis.comparison import actors
+from analysis.comparison import frames as framing
+from analysis.comparison.vocabulary import VocabularyComparison, vocabulary_comparison
+from analysis.core.bootstrap import PeriodComparison
+from analysis.core.cache import cached
+from analysis.topics.model import K_MAX, TopicResult, fit_topic_stage
 
 
 @dataclass
@@ -55,7 +56,7 @@ def comparison_results(corpus, reports_dir: str | Path, *, random_seed: int, pri
 def topic_results(corpus, reports_dir: str | Path, *, unit: str = "auto", model: str = "nmf", n_topics: int | str = 0,
                   k_min: int = 2, k_max: int = K_MAX, n_restarts: int = 10, stem: bool = False, random_seed: int,
                   n_resamples: int) -> TopicResult:
-    """The topic stage (analysis.topics.fit_topic_stage) for these parameters, computed once per run.
+    """The topic stage (analysis.topics.model.fit_topic_stage) for these parameters, computed once per run.
 
     ``n_topics`` 0 (or its older alias "auto") chooses k from the diagnostics; ``unit`` "auto" chooses the units.
     """

@@ -2,20 +2,16 @@
 
 Prints two markdown tables: the scores against tests/data/dev_corpus/furniture.csv (the seeds' rules scored recall 0.067
 and precision 0.727 there before issue 13), and the labelled lines each rule removed, right or wrong.
-Usage: python benchmarks/bench_cleaning.py   (`make bench` runs it with the others)
+Usage: python -m benchmarks.bench_cleaning   (`make bench` runs it with the others)
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
-from furniture_scoring import DEV_CORPUS, labelled_lines, score_furniture  # noqa: E402
-
-from analysis.corpus import load_corpus  # noqa: E402
+from analysis.corpus.load import load_corpus  # noqa: E402
+from tests.furniture_scoring import DEV_CORPUS, labelled_lines, score_furniture
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,7 +1,7 @@
 """Benchmark the explorer pages on a synthetic corpus: time to write them, what each page weighs when opened, the whole
 folder on disk, and first paint and ready time of each page in headless Chromium from file://.
 
-Usage: python benchmarks/bench_explorer.py [sizes...]   (default 10000 articles; the stages run first, untimed here)
+Usage: python -m benchmarks.bench_explorer [sizes...]   (default 10000 articles; the stages run first, untimed here)
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.browser_check import CHROMIUM_ARGS, VIEWPORT, find_chromium
-from analysis.explorer import rank_position
-from analysis.explorer_pages import ASSETS, ASSETS_DIR, TERM_COLUMNS, page_html, write_explorer
+from analysis.explorer.pages import ASSETS, ASSETS_DIR, TERM_COLUMNS, page_html, write_explorer
+from analysis.explorer.tables import rank_position
 from analysis.run import open_run
-from analysis.synthetic import synthetic_articles, write_corpus
+from benchmarks.synthetic import synthetic_articles, write_corpus
+from tests.browser_check import CHROMIUM_ARGS, VIEWPORT, find_chromium
 
 SIZES = [10000]
 SEED = 20240516

@@ -5,7 +5,7 @@ spans exact) and on tests/data/dev_corpus/figures_gold.csv (60 real passages, th
 and recall per indicator with the confusion table against the development corpus's `indicator` labels; figures per
 second on about 10 MB of text (the seed articles repeated). Writes the project's own scores to
 analysis/data/figure_quality.csv (development scores), which the figures page shows.
-Usage: python benchmarks/bench_figures.py [megabytes]   (default 10)
+Usage: python -m benchmarks.bench_figures [megabytes]   (default 10)
 
 quantulum3's bundled classifier (for ambiguous units) does not load with current scikit-learn, so it runs with
 its classifier switched off (``quantulum3.classifier.USE_CLF = False``): units are resolved by its rules alone. The output says so.
@@ -20,12 +20,10 @@ import warnings
 
 import pandas as pd
 
-from analysis.corpus import read_text
-from analysis.figure_measures import figure_stage
-from analysis.figures import extract_figures, read_gold, score_figures
-from analysis.paths import DATA_DIR, PROJECT_ROOT, SEEDS_DIR
-
-sys.path.insert(0, str(PROJECT_ROOT))
+from analysis.core.paths import DATA_DIR, PROJECT_ROOT, SEEDS_DIR
+from analysis.corpus.load import read_text
+from analysis.figures.extract import extract_figures
+from analysis.figures.measures import figure_stage
 from benchmarks import figure_scoring as scoring
 
 GOLD = PROJECT_ROOT / "tests" / "data" / "figures_gold.csv"
@@ -131,13 +129,13 @@ def main(arguments: list[str] | None = None) -> None:
     """Run the quality comparisons and the throughput test; print markdown tables; save the project's scores."""
     arguments = sys.argv[1:] if arguments is None else arguments
     megabytes = float(arguments[0]) if arguments else DEFAULT_MEGABYTES
-    gold = read_gold(GOLD)
+    gold = scoring.read_gold(GOLD)
     print("quantulum3 runs with its classifier off (quantulum3.classifier.USE_CLF = False): its bundled scikit-learn "
           "classifier does not load with the installed "
           "scikit-learn, so ambiguous units are resolved by its rules only.\n")
     rows = []
     for extractor in ("grammar", "quantulum3"):
-        scores = score_figures(predictions(extractor), gold)
+        scores = scoring.score_figures(predictions(extractor), gold)
         rows.append(scores.assign(extractor=extractor))
     quality = pd.concat(rows, ignore_index=True)[["kind", "extractor", "gold", "predicted", "correct", "precision", "recall", "f1"]]
     quality = quality.sort_values(["kind", "extractor"], key=lambda c: c.map({"all": "zz"}).fillna(c) if c.name == "kind" else c,

@@ -3,7 +3,7 @@
 Prints wall time and peak memory (resident set of the runner and its kernels) per stage and in total, then the seed
 report's time against the floor measured in the same run: papermill executing as many import-only notebooks (each
 notebook's parameters cell and imports, nothing else) plus rendering. The target ratio is at most 1.2.
-Usage: python benchmarks/bench_pipeline.py [sizes...]   (default 100 1000 10000)
+Usage: python -m benchmarks.bench_pipeline [sizes...]   (default 100 1000 10000)
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from pathlib import Path
 import nbformat
 import psutil
 
-from analysis.runner import build_report, notebook_paths
-from analysis.synthetic import synthetic_articles, write_corpus
+from analysis.report.runner import build_report, notebook_paths
+from benchmarks.synthetic import synthetic_articles, write_corpus
 
 SIZES = [100, 1000, 10000]
 SAMPLE_SECONDS = 0.05

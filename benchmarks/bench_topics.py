@@ -1,6 +1,6 @@
 """Benchmark the topic stage: agreement with hand-labelled themes on the development corpus, then time and memory.
 
-Usage: python benchmarks/bench_topics.py [--quick]   (prints markdown tables; `make bench` runs it with the others).
+Usage: python -m benchmarks.bench_topics [--quick]   (prints markdown tables; `make bench` runs it with the others).
 Writes the stage's development score to analysis/data/topic_development_score.csv, which the topic page states.
 --quick skips the timing on the seeds and the synthetic corpus.
 """
@@ -13,22 +13,19 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from bench_pipeline import MemorySampler  # noqa: E402
-from topic_scoring import DEV_CORPUS, baselines, load_themes, score, stage_clusters  # noqa: E402
-
-from analysis.corpus import load_corpus  # noqa: E402
-from analysis.paths import DATA_DIR  # noqa: E402
-from analysis.progress import ENVIRONMENT_SWITCH  # noqa: E402
-from analysis.synthetic import synthetic_articles, write_corpus  # noqa: E402
-from analysis.topics import DEVELOPMENT_SCORE_FILE, fit_topic_stage  # noqa: E402
+from analysis.core.paths import DATA_DIR
+from analysis.core.progress import ENVIRONMENT_SWITCH
+from analysis.corpus.load import load_corpus
+from analysis.topics.model import DEVELOPMENT_SCORE_FILE, fit_topic_stage
+from benchmarks.bench_pipeline import MemorySampler
+from benchmarks.synthetic import synthetic_articles, write_corpus
+from benchmarks.topic_scoring import DEV_CORPUS, baselines, load_themes, score, stage_clusters
 
 SEED = 20240516
 SYNTHETIC_ARTICLES = 900  # about 10,000 paragraphs (6–14 resampled seed paragraphs per article)
 SCORE_HEADER = ("# Topic stage on the development corpus (tests/data/dev_corpus/, primary themes in themes.csv):\n"
                 "# NMI and purity of each article's dominant topic, k chosen by the stage's rule. Written by\n"
-                "# benchmarks/bench_topics.py; do not edit by hand, rerun `python benchmarks/bench_topics.py --quick`.\n")
+                "# benchmarks/bench_topics.py; do not edit by hand, rerun `python -m benchmarks.bench_topics --quick`.\n")
 
 
 def bench(corpus, label: str, model: str) -> tuple[dict, object]:

@@ -13,9 +13,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis.corpus import load_corpus, read_text
-from analysis.figures import extract_figures, read_gold, score_figures
-from analysis.paths import PROJECT_ROOT, SEEDS_DIR
+from analysis.core.paths import PROJECT_ROOT, SEEDS_DIR
+from analysis.corpus.load import load_corpus, read_text
+from analysis.figures.extract import KINDS, extract_figures
 
 DEV_DIR = PROJECT_ROOT / "tests" / "data" / "dev_corpus"
 DEV_GOLD = DEV_DIR / "figures_gold.csv"
@@ -31,6 +31,66 @@ INDICATOR_LABELS = ("china_russia_trade", "china_russia_flow", "national_currenc
                     "military", "other")
 NOT_EXTRACTED = "(not extracted)"  # a gold figure no prediction matched
 NOT_IN_GOLD = "(not in gold)"  # a prediction that matches no gold figure
+
+
+# The seeds' gold file: exact spans, kinds, values and units (tests/data/figures_gold.csv).
+GOLD_COLUMNS = ["file", "start", "end", "surface", "kind", "value", "unit", "date"]
+RELATIVE_TOLERANCE = 1e-6  # a value is right when within this relative distance of the gold value
+
+
+def read_gold(path) -> pd.DataFrame:
+    """A gold file of hand-annotated figures (CSV, ``#`` comment lines): file, start, end, surface, kind, value, unit, date."""
+    gold = pd.read_csv(path, comment="#", dtype={"unit": str, "date": str, "qualifier": str, "surface": str},
+                       keep_default_na=False, na_values={"value": [""]})
+    missing = [column for column in GOLD_COLUMNS if column not in gold.columns]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {', '.join(missing)}. The header must include {', '.join(GOLD_COLUMNS)}.")
+    unknown = sorted(set(gold["kind"]) - set(KINDS))
+    if unknown:
+        raise ValueError(f"{path}: unknown kind(s) {unknown}; use one of {', '.join(KINDS)}.")
+    return gold
+
+
+def _same_value(a: float, b: float) -> bool:
+    """Equal within RELATIVE_TOLERANCE, or both missing (a date without a year)."""
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return math.isclose(a, b, rel_tol=RELATIVE_TOLERANCE, abs_tol=0.0)
+
+
+def match_gold(predicted: pd.DataFrame, gold: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Which predicted and which gold figures are matched: same file, overlapping spans, same kind, value (1e-6 relative)
+    and unit. Each figure matches at most one on the other side (greedy, in span order)."""
+    predicted_ok = np.zeros(len(predicted), dtype=bool)
+    gold_ok = np.zeros(len(gold), dtype=bool)
+    p_file, p_start, p_end = (predicted[c].to_numpy() for c in ("file", "start", "end"))
+    p_kind, p_value, p_unit = predicted["kind"].to_numpy(), predicted["value"].to_numpy(float), predicted["unit"].astype(str).to_numpy()
+    for g_index, row in enumerate(gold.itertuples(index=False)):
+        candidates = np.flatnonzero((p_file == row.file) & (p_start < row.end) & (p_end > row.start) & ~predicted_ok)
+        for p_index in candidates:
+            if p_kind[p_index] == row.kind and _same_value(p_value[p_index], float(row.value)) and p_unit[p_index] == str(row.unit):
+                predicted_ok[p_index] = gold_ok[g_index] = True
+                break
+    return predicted_ok, gold_ok
+
+
+def score_figures(predicted: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Precision, recall and F1 per kind and over all kinds ("all"): a prediction is right when its span overlaps a gold
+    figure of the same file with the same kind, value and unit. Columns: kind, gold, predicted, correct, precision, recall, f1."""
+    predicted, gold = predicted.reset_index(drop=True), gold.reset_index(drop=True)
+    predicted_ok, gold_ok = match_gold(predicted, gold)
+    rows = []
+    for kind in [*KINDS, "all"]:
+        p_mask = np.ones(len(predicted), bool) if kind == "all" else (predicted["kind"] == kind).to_numpy()
+        g_mask = np.ones(len(gold), bool) if kind == "all" else (gold["kind"] == kind).to_numpy()
+        if not p_mask.any() and not g_mask.any():
+            continue
+        precision = float(predicted_ok[p_mask].mean()) if p_mask.any() else math.nan
+        recall = float(gold_ok[g_mask].mean()) if g_mask.any() else math.nan
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+        rows.append({"kind": kind, "gold": int(g_mask.sum()), "predicted": int(p_mask.sum()),
+                     "correct": int(gold_ok[g_mask].sum()), "precision": precision, "recall": recall, "f1": f1})
+    return pd.DataFrame(rows)
 
 
 def read_dev_gold(path=DEV_GOLD) -> pd.DataFrame:

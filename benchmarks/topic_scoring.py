@@ -12,7 +12,7 @@ from sklearn.decomposition import NMF, LatentDirichletAllocation
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.metrics import normalized_mutual_info_score
 
-from analysis.paths import PROJECT_ROOT
+from analysis.core.paths import PROJECT_ROOT
 
 DEV_CORPUS = PROJECT_ROOT / "tests" / "data" / "dev_corpus"
 THEMES = DEV_CORPUS / "themes.csv"

@@ -14,7 +14,7 @@ METADATA_HEADER = "file,doc_id,title,outlet,published,url,notes\n"
 @pytest.fixture(scope="session")
 def built_report(tmp_path_factory):
     """The whole report run once on the seeds into a temporary folder: (root, front page)."""
-    from analysis.runner import build_report
+    from analysis.report.runner import build_report
 
     root = tmp_path_factory.mktemp("report")
     front = build_report("", root / "reports", root / "figures", progress=False, staging=root / "staging")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.synthetic import write_corpus
+from benchmarks.synthetic import write_corpus
 
 PAYLOAD = "window.__pwned = (window.__pwned || 0) + 1"
 HOSTILE_TITLE = f"<script>{PAYLOAD}</script> Gas talks"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.segment import line_spans
+from analysis.corpus.segment import line_spans
 
 DEV_CORPUS = Path(__file__).parent / "data" / "dev_corpus"
 

@@ -10,10 +10,10 @@ import threading
 import pandas as pd
 import pytest
 
-from analysis.compare_plots import plot_period_estimates
-from analysis.corpus import MAX_ARTICLE_CHARS, PUNKT_PIECE_CHARS, CorpusError, bounded_sentence_spans, load_corpus, load_corpus_for_run
-from analysis.paths import SEEDS_DIR
-from analysis.runner import ReportError, build_report
+from analysis.comparison.plots import plot_period_estimates
+from analysis.core.paths import SEEDS_DIR
+from analysis.corpus.load import MAX_ARTICLE_CHARS, PUNKT_PIECE_CHARS, CorpusError, bounded_sentence_spans, load_corpus, load_corpus_for_run
+from analysis.report.runner import ReportError, build_report
 
 slow = pytest.mark.slow
 EARLY = "Xi met Putin in Moscow on May 9. They discussed gas and trade at length today."
@@ -202,7 +202,7 @@ def test_binary_or_unmarked_utf16_files_stop_naming_the_file(make_corpus, data):
 
 
 def test_an_outsize_article_is_excluded_with_a_warning(make_corpus, monkeypatch):
-    monkeypatch.setattr("analysis.corpus.MAX_ARTICLE_CHARS", 5_000)
+    monkeypatch.setattr("analysis.corpus.load.MAX_ARTICLE_CHARS", 5_000)
     folder = two_articles(make_corpus, [("huge.txt", "c", "Z", "2023")], {"huge.txt": LATE * 100})
     corpus = load_corpus(folder)
     warning = corpus.warnings.set_index("file").loc["huge.txt"]
@@ -214,8 +214,8 @@ def test_a_long_single_line_is_segmented_in_bounded_pieces(monkeypatch):
     sentence = "China and Russia traded goods worth $240.1 billion in 2023, said the customs office. "
     text = sentence * (3 * PUNKT_PIECE_CHARS // len(sentence))
     calls = []
-    original = __import__("analysis.corpus", fromlist=["sentence_spans"]).sentence_spans
-    monkeypatch.setattr("analysis.corpus.sentence_spans", lambda t, offset=0: calls.append(len(t)) or original(t, offset))
+    original = __import__("analysis.corpus.load", fromlist=["sentence_spans"]).sentence_spans
+    monkeypatch.setattr("analysis.corpus.load.sentence_spans", lambda t, offset=0: calls.append(len(t)) or original(t, offset))
     spans = bounded_sentence_spans(text, offset=7)
     assert max(calls) <= PUNKT_PIECE_CHARS and len(calls) >= 3
     assert [text[s - 7:e - 7] for s, e in spans] == [sentence.strip()] * (len(text) // len(sentence))
@@ -357,7 +357,7 @@ def test_hostile_cells_cannot_start_a_formula_in_any_table(hostile_report):
 @slow
 @pytest.mark.browser
 def test_no_hostile_page_runs_a_script_in_the_browser(hostile_report):
-    from analysis.browser_check import INSTALL_HINT, check_pages, find_chromium
+    from tests.browser_check import INSTALL_HINT, check_pages, find_chromium
 
     if find_chromium() is None:
         pytest.skip(f"No Chromium on this machine. {INSTALL_HINT}")

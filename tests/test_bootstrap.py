@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.bootstrap import (
+from analysis.core.bootstrap import (
     bootstrap_draws,
     bootstrap_period_difference,
     bootstrap_period_means,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.browser_check import INSTALL_HINT, _dead_links, check_pages, find_chromium
+from tests.browser_check import INSTALL_HINT, _dead_links, check_pages, find_chromium
 
 
 @pytest.mark.browser

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from analysis.cache import cache_key, cached
+from analysis.core.cache import cache_key, cached
 
 
 def test_result_is_computed_once_then_loaded(tmp_path):
@@ -25,7 +25,7 @@ def test_key_changes_with_corpus_and_parameters():
 
 
 def test_corpus_is_loaded_once_per_run_and_reloaded_when_an_article_changes(mini_corpus, tmp_path):
-    from analysis.corpus import load_corpus_for_run
+    from analysis.corpus.load import load_corpus_for_run
 
     reports = tmp_path / "reports"
     first = load_corpus_for_run(mini_corpus, None, reports)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from furniture_scoring import DEV_CORPUS, labelled_lines
 
-from analysis.corpus import load_corpus
+from analysis.corpus.load import load_corpus
 
 WORD = re.compile(r"[a-z]+(?:[-'][a-z]+)*")
 # Beyond the top list, the strongest terms of the full table: with the seeds' rules 'https' from bare links was among them.
@@ -19,7 +19,7 @@ def words(text: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def dev_report(tmp_path_factory):
-    from analysis.runner import build_report
+    from analysis.report.runner import build_report
 
     root = tmp_path_factory.mktemp("dev_report")
     build_report(str(DEV_CORPUS), root / "reports", root / "figures", progress=False, staging=root / "staging")

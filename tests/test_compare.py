@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import sparse
 
-from analysis.compare import (
+from analysis.comparison.vocabulary import (
     distinctive_vocabulary,
     informative_prior,
     keyword_in_context,

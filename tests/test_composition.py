@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from analysis.composition import independence_sentence, independent_units, independent_units_for_run, sources_per_period
+from analysis.corpus.composition import independence_sentence, independent_units, independent_units_for_run, sources_per_period
 
 LONG = {
     "quote": "The two leaders signed a joint statement on deepening their strategic partnership today.",

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from analysis.corpus import CorpusError, assign_period, load_corpus, parse_periods, published_interval
+from analysis.corpus.load import CorpusError, assign_period, load_corpus, parse_periods, published_interval
 
 EARLY = "Xi met Putin in Moscow on May 9. They discussed gas and trade at length today."
 LATE = "Putin met Xi in Beijing and Harbin. They signed eleven agreements on energy and trade."

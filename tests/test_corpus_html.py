@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.corpus import CorpusError, load_corpus
-from analysis.corpus_html import extract_page
+from analysis.corpus.html import extract_page
+from analysis.corpus.load import CorpusError, load_corpus
 
 PAGES = Path(__file__).parent / "data" / "html_corpus"
 
@@ -77,7 +77,7 @@ def test_a_new_page_without_a_row_is_listed(pages):
 
 
 def test_run_cache_key_follows_the_pages(pages):
-    from analysis.corpus import source_fingerprint
+    from analysis.corpus.load import source_fingerprint
 
     assert source_fingerprint(pages) is None  # no metadata.csv yet: the loader writes it first
     load_corpus(pages)

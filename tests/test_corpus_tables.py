@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.corpus import CorpusError, load_corpus, load_corpus_for_run, source_fingerprint
-from analysis.corpus_tables import iso_published, read_rows
+from analysis.corpus.load import CorpusError, load_corpus, load_corpus_for_run, source_fingerprint
+from analysis.corpus.tables import iso_published, read_rows
 
 TABLES = Path(__file__).parent / "data" / "table_corpus"
 EXPECTED_IDS = ["101", "102", "103", "201", "202", "203"]

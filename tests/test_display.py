@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from nbconvert.filters.markdown import markdown2html
 
-from analysis.display import code_span, escape, figure_value, md_text, month_year, show_table, warnings_markdown, write_table
+from analysis.core.display import code_span, escape, figure_value, md_text, month_year, show_table, warnings_markdown, write_table
 
 HOSTILE = ["<img src=x onerror=alert(1)>", "[x](javascript:alert(1))", "<script>alert(1)</script>", 'a&b<c>"d"',
            "**bold** _it_ # heading", "`tick` and ``two``", "line\n# new block", "![img](x.png)",

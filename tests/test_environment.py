@@ -5,7 +5,7 @@ import tomllib
 
 import nbformat
 
-from analysis.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from analysis.core.paths import NOTEBOOKS_DIR, PROJECT_ROOT
 
 
 def normalize(name: str) -> str:

@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 from explorer_fixtures import HOSTILE_TITLE, PARAGRAPHS_EARLY, PARAGRAPHS_LATE, PAYLOAD, write_hostile_corpus, write_plain_corpus
 
-from analysis import actors, explorer, framing
-from analysis.compare import vocabulary_comparison
-from analysis.corpus import load_corpus
-from analysis.explorer_pages import ASSETS, safe_json, write_pages
+from analysis.comparison import actors
+from analysis.comparison import frames as framing
+from analysis.comparison.vocabulary import vocabulary_comparison
+from analysis.corpus.load import load_corpus
+from analysis.explorer import tables as explorer
+from analysis.explorer.pages import ASSETS, safe_json, write_pages
 from analysis.run import open_run
 
 PERIODS = {"early": ["2015-01-01", "2015-12-31"], "late": ["2024-01-01", "2024-12-31"]}
@@ -178,7 +180,7 @@ def test_a_third_period_is_left_out_of_the_term_sentences(tmp_path):
 
 
 def test_overlaps_resolve_when_one_kind_of_mark_is_missing():
-    from analysis.explorer import actor_marks, resolve_overlaps
+    from analysis.explorer.tables import actor_marks, resolve_overlaps
 
     figures = pd.DataFrame({"doc_id": ["d"], "start": [3], "end": [8], "kind": ["figure"], "label": ["$5 bn"]})
     paragraphs = pd.DataFrame({"doc_id": ["d"], "start": [0], "text": ["The ferry carried 5 bn worth of timber."]})

@@ -4,9 +4,9 @@ article and see its highlighted figure, no console errors or network; hostile ti
 import pytest
 from explorer_fixtures import HOSTILE_OUTLET, HOSTILE_TITLE, write_hostile_corpus
 
-from analysis.browser_check import CHROMIUM_ARGS, INSTALL_HINT, VIEWPORT, find_chromium
-from analysis.explorer_pages import write_explorer
+from analysis.explorer.pages import write_explorer
 from analysis.run import open_run
+from tests.browser_check import CHROMIUM_ARGS, INSTALL_HINT, VIEWPORT, find_chromium
 
 pytestmark = pytest.mark.browser
 PERIODS = {"early": ["2015-01-01", "2015-12-31"], "late": ["2024-01-01", "2024-12-31"]}

@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis import figure_indicators as fi
+from analysis.figures import indicators as fi
 
 PERIODS = ["2014–2015", "2023–2024"]
 
@@ -102,7 +102,7 @@ def test_the_saved_quality_table_reads_and_its_sentence_is_computed(tmp_path):
         f"{head['f1']:.2f}")
     bad = tmp_path / "q.csv"
     bad.write_text("corpus,measure\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="bench_figures.py"):
+    with pytest.raises(ValueError, match="benchmarks.bench_figures"):
         fi.read_quality(bad)
 
 

@@ -3,10 +3,10 @@
 import pandas as pd
 import pytest
 
-from analysis import figure_measures as fm
-from analysis.cache import cache_key
-from analysis.corpus import load_corpus
-from analysis.figures import extract_figures
+from analysis.core.cache import cache_key
+from analysis.corpus.load import load_corpus
+from analysis.figures import measures as fm
+from analysis.figures.extract import extract_figures
 
 
 def figures_of(text: str, published: str = "2015-05-07", doc_id: str = "d1", period: str = "early") -> pd.DataFrame:
@@ -73,7 +73,7 @@ def test_claims_count_repeats_once():
 
 def staged(figures: pd.DataFrame) -> pd.DataFrame:
     """What figure_stage does to a figures table, without a corpus."""
-    from analysis.figure_scope import add_scope
+    from analysis.figures.scope import add_scope
     scoped = add_scope(figures)
     return fm.add_shown(fm.reference_years(scoped.assign(measure=scoped["what"])))
 

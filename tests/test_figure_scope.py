@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from analysis import figure_scope as fs
-from analysis.figures import extract_figures
+from analysis.figures import scope as fs
+from analysis.figures.extract import extract_figures
 
 
 def decided(text: str, surface: str, previous: str = "") -> dict:

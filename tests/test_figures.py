@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from analysis.figures import extract_figures
+from analysis.figures.extract import extract_figures
 
 
 def only(text):
@@ -156,8 +156,8 @@ def test_extract_figures_rejects_non_text():
 
 
 def test_corpus_figures_offsets_point_into_the_raw_documents():
-    from analysis.corpus import load_corpus
-    from analysis.figures import corpus_figures
+    from analysis.corpus.load import load_corpus
+    from analysis.figures.extract import corpus_figures
 
     corpus = load_corpus()
     table = corpus_figures(corpus)

@@ -8,8 +8,8 @@ trade. The saved quality table the figures page shows must equal a fresh scoring
 import pandas as pd
 import pytest
 
-from analysis.figure_indicators import INDICATORS, read_quality
-from analysis.figure_measures import figure_stage
+from analysis.figures.indicators import INDICATORS, read_quality
+from analysis.figures.measures import figure_stage
 from benchmarks import figure_scoring as scoring
 
 HEADLINE_F1 = 0.95
@@ -57,11 +57,11 @@ def test_the_saved_quality_table_is_current(dev):
     saved = saved[saved["corpus"] == "development corpus"].set_index(["scope", "measure"])
     fresh = scoring.extraction_scores(figures, gold).set_index("kind")
     for kind, row in fresh.iterrows():
-        assert saved.loc[("extraction", kind), "correct"] == row["correct"], "rerun python benchmarks/bench_figures.py"
+        assert saved.loc[("extraction", kind), "correct"] == row["correct"], "rerun python -m benchmarks.bench_figures"
     indicators = scoring.indicator_scores(scoring.indicator_pairs(figures, gold)).set_index("indicator")
     for label, row in indicators.iterrows():
-        assert saved.loc[("indicator", label), "predicted"] == row["predicted"], "rerun python benchmarks/bench_figures.py"
-        assert saved.loc[("indicator", label), "correct"] == row["correct"], "rerun python benchmarks/bench_figures.py"
+        assert saved.loc[("indicator", label), "predicted"] == row["predicted"], "rerun python -m benchmarks.bench_figures"
+        assert saved.loc[("indicator", label), "correct"] == row["correct"], "rerun python -m benchmarks.bench_figures"
 
 
 def test_scoring_needs_kind_unit_and_value_within_half_a_percent():

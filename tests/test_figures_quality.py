@@ -5,9 +5,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.corpus import read_text
-from analysis.figures import extract_figures, read_gold, score_figures
-from analysis.paths import SEEDS_DIR
+from analysis.core.paths import SEEDS_DIR
+from analysis.corpus.load import read_text
+from analysis.figures.extract import extract_figures
+from benchmarks.figure_scoring import read_gold, score_figures
 
 GOLD = Path(__file__).parent / "data" / "figures_gold.csv"
 THRESHOLDS = {"money": 0.95, "percent": 0.95, "quantity": 0.95, "all": 0.9}

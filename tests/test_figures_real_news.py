@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.figures import extract_figures
+from analysis.figures.extract import extract_figures
 
 
 def rows(text: str) -> list[list]:

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.bootstrap import compare_periods
-from analysis.findings import (
+from analysis.core.bootstrap import compare_periods
+from analysis.report.findings import (
     MIN_UNITS,
     count_phrase,
     difference_sentence,
@@ -83,7 +83,7 @@ def test_the_article_named_as_reversing_a_change_reverses_it():
 
 
 def test_interval_bounds_that_print_as_zero_say_which_side_they_are_on():
-    from analysis.findings import interval_phrase
+    from analysis.report.findings import interval_phrase
     row = {"difference": -0.01, "ci_low": -0.03, "ci_high": -0.001, "distinct_resamples": 5000.0, "exact": False}
     assert interval_phrase(row, point_change) == "-1 point; 95% interval -3 points to just below zero"
     assert interval_phrase(row | {"ci_high": 0.0}, point_change) == "-1 point; 95% interval -3 points to +0 points"
@@ -147,7 +147,7 @@ def test_number_helpers():
 
 
 def test_period_interval_caveat_names_each_period_with_few_resamples():
-    from analysis.findings import period_interval_caveat
+    from analysis.report.findings import period_interval_caveat
     estimates = pd.DataFrame({"measure": ["x"] * 2 + ["y"] * 2, "period": ["A", "B"] * 2,
                               "distinct_resamples": [10.0, 3.0] * 2, "exact": [True] * 4})
     assert period_interval_caveat(estimates, ["A", "B"]) == (
@@ -160,7 +160,7 @@ def test_period_interval_caveat_names_each_period_with_few_resamples():
 
 
 def test_term_robustness_sentence_counts_vanishing_terms_as_lost():
-    from analysis.findings import term_robustness_sentence
+    from analysis.report.findings import term_robustness_sentence
     robustness = pd.DataFrame({"term": ["harbin", "gas", "war", "kremlin"], "n_articles": [1, 3, 2, 1],
                                "side_survives": [False, True, False, False],
                                "stays_beyond_threshold": [False, True, False, False],
@@ -172,7 +172,7 @@ def test_term_robustness_sentence_counts_vanishing_terms_as_lost():
 
 
 def test_terms_listed_with_the_articles_they_occur_in():
-    from analysis.findings import terms_with_articles
+    from analysis.report.findings import terms_with_articles
     assert terms_with_articles(["putin", "<b>harbin</b>"], [2, 1], 2) == (
         "*putin* (2 of 2 articles), *&lt;b&gt;harbin&lt;/b&gt;* (1 of 2 articles)")
     assert terms_with_articles(["gas"], [1], 1) == "*gas* (1 of 1 article)"

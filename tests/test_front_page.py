@@ -4,9 +4,9 @@ import dataclasses
 
 import pandas as pd
 
-from analysis import front_page
-from analysis.composition import sources_paragraph
-from analysis.topics import TopicResult
+from analysis.corpus.composition import sources_paragraph
+from analysis.report import front_page
+from analysis.topics.model import TopicResult
 
 PERIODS = ["2014–2015", "2023–2024"]
 

@@ -3,7 +3,9 @@
 import pandas as pd
 import pytest
 
-from analysis import actors, framing, keywords
+from analysis.comparison import actors
+from analysis.comparison import frames as framing
+from analysis.core import keywords
 
 
 def frames_of(text: str) -> dict[str, int]:
@@ -65,7 +67,7 @@ def test_broken_data_file_names_file_term_and_fix(tmp_path, monkeypatch):
 
 
 def test_every_frame_matches_something_in_the_seeds():
-    from analysis.corpus import load_corpus
+    from analysis.corpus.load import load_corpus
 
     corpus = load_corpus()
     table = framing.sentence_frames(corpus.sentences)

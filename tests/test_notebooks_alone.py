@@ -3,7 +3,7 @@
 import papermill
 import pytest
 
-from analysis.runner import KERNEL_CONFIG, notebook_paths
+from analysis.report.runner import KERNEL_CONFIG, notebook_paths
 
 pytestmark = pytest.mark.slow
 

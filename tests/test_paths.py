@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.paths import data_file, read_data_table, read_word_list
+from analysis.core.paths import data_file, read_data_table, read_word_list
 
 
 def test_a_hash_inside_a_row_is_data_and_documentation_lines_are_not(tmp_path):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import sparse
 
-from analysis.preprocess import (
+from analysis.core.preprocess import (
     MAX_ARTICLE_SHARE,
     article_frequency,
     corpus_vocabulary,

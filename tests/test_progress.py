@@ -1,6 +1,6 @@
 """Progress bars show interactively and are switched off for report runs."""
 
-from analysis.progress import ENVIRONMENT_SWITCH, progress
+from analysis.core.progress import ENVIRONMENT_SWITCH, progress
 
 
 def test_progress_is_off_when_the_runner_says_so(monkeypatch):

@@ -4,8 +4,8 @@ import re
 
 import nbformat
 
-from analysis.plots import PERIOD_STYLES
-from analysis.render import PAGE_CSS, page_css, render_site, table_of_contents
+from analysis.core.plots import PERIOD_STYLES
+from analysis.report.render import PAGE_CSS, page_css, render_site, table_of_contents
 
 
 def notebook_with_headings():
@@ -45,7 +45,7 @@ def test_period_colours_are_typed_once_in_the_plotting_module():
 def test_run_details_are_a_collapsed_box():
     import pandas as pd
 
-    from analysis.display import run_details
+    from analysis.core.display import run_details
 
     class Corpus:
         name, fingerprint, documents = "seeds", "abc123", pd.DataFrame({"doc_id": ["a", "b"]})

@@ -5,8 +5,8 @@ import re
 import nbformat
 import pytest
 
-from analysis.browser_check import INSTALL_HINT, check_pages, find_chromium
-from analysis.render import render_site, sanitise_html
+from analysis.report.render import render_site, sanitise_html
+from tests.browser_check import INSTALL_HINT, check_pages, find_chromium
 
 HOSTILE_MARKDOWN = ("Outlet <img src=x onerror=alert(1)>, a [link](javascript:alert(2)), a [spaced one]( jav&#x09;ascript:alert(3)) "
                     "and <script>alert(4)</script> <svg><a xlink:href=\"javascript:alert(5)\">s</a></svg> "

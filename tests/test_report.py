@@ -5,7 +5,7 @@ import json
 import nbformat
 import pytest
 
-from analysis.runner import ReportError, build_report, notebook_paths, parse_value
+from analysis.report.runner import ReportError, build_report, notebook_paths, parse_value
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ def test_pages_hide_code_and_have_navigation(report):
     root, _ = report
     page = (root / "reports" / "01_load_corpus.html").read_text(encoding="utf-8")
     assert 'class="report-nav"' in page and "tables/index.html" in page
-    assert 'class="jp-CodeMirrorEditor' not in page and "from analysis.corpus import" not in page
+    assert 'class="jp-CodeMirrorEditor' not in page and "from analysis.corpus.load import" not in page
     code_page = (root / "reports" / "code" / "01_load_corpus.html").read_text(encoding="utf-8")
     assert 'class="jp-CodeMirrorEditor' in code_page and "load_corpus" in code_page
     assert "Traceback" not in page
@@ -89,7 +89,7 @@ def test_front_page_is_the_report_notebook_and_every_page_states_its_run(report)
 def test_front_page_verdict_sentences_agree_with_the_verdict_tables(report):
     import pandas as pd
 
-    from analysis import findings
+    from analysis.report import findings
 
     root, front = report
     page = front.read_text(encoding="utf-8")
@@ -175,7 +175,7 @@ def test_the_corpus_page_states_the_independent_sources_the_verdicts_rest_on(rep
 
 def test_a_small_table_corpus_that_names_no_listed_actor_builds_the_whole_report(tmp_path):
     """A researcher's own small export: one CSV, invented text about ferries and timber, no actor from actors.csv."""
-    from analysis.paths import PROJECT_ROOT
+    from analysis.core.paths import PROJECT_ROOT
 
     front = build_report(str(PROJECT_ROOT / "tests" / "data" / "table_corpus" / "stories.csv"), tmp_path / "reports",
                          tmp_path / "figures", progress=False, staging=tmp_path / "staging")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.runner import build_report
+from analysis.report.runner import build_report
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.robustness import LOO_COLUMNS, leave_one_out_summary
+from analysis.core.robustness import LOO_COLUMNS, leave_one_out_summary
 
 FULL = pd.DataFrame({"measure": ["shift"], "difference": [0.122]})
 

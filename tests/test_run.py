@@ -7,9 +7,9 @@ import pandas as pd
 import papermill
 import pytest
 
-from analysis.paths import PROJECT_ROOT
+from analysis.core.paths import PROJECT_ROOT
+from analysis.report.runner import ReportError, build_report, notebook_paths
 from analysis.run import PARAMETERS, ParameterError, check_parameter, check_parameters, open_run, write_run_file
-from analysis.runner import ReportError, build_report, notebook_paths
 
 TYPE_NAMES = {str: "str", int: "int", float: "float", bool: "bool", dict: "dict"}
 

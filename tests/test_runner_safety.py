@@ -15,9 +15,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import runner
-from analysis.paths import PROJECT_ROOT
-from analysis.runner import ReportError, build_report, main, publish
+from analysis.core.paths import PROJECT_ROOT
+from analysis.report import runner
+from analysis.report.runner import ReportError, build_report, main, publish
 
 DATA = Path(__file__).parent / "data"
 
@@ -69,7 +69,7 @@ def staged_report(root: Path) -> Path:
 
 
 def runner_command(*arguments) -> list[str]:
-    return [sys.executable, "-m", "analysis.runner", "--no-progress", *map(str, arguments)]
+    return [sys.executable, "-m", "analysis.report.runner", "--no-progress", *map(str, arguments)]
 
 
 def runner_env() -> dict:
@@ -189,7 +189,7 @@ def test_sigterm_stops_the_run_cleanly_and_keeps_the_previous_report(tmp_path):
     assert (f"✘ report not updated: stopped by SIGTERM\n  The previous report in {tmp_path / 'reports'} is unchanged.\n"
             in err)
     # The kernel being shut down mid-cell may log its own messages; the runner itself prints no traceback.
-    assert not any(name in err for name in ("analysis/runner.py", "papermill/", "nbclient/"))
+    assert not any(name in err for name in ("analysis/report/runner.py", "papermill/", "nbclient/"))
     assert snapshot(tmp_path) == before
 
 

@@ -1,7 +1,7 @@
 """Paragraph and sentence segmentation keeps offsets and does not split after abbreviations or inside dates."""
 
-from analysis.corpus import load_corpus
-from analysis.segment import line_spans, paragraph_spans, sentence_spans
+from analysis.corpus.load import load_corpus
+from analysis.corpus.segment import line_spans, paragraph_spans, sentence_spans
 
 
 def texts(text, spans):
@@ -57,7 +57,7 @@ def test_seed_sentences_do_not_split_inside_known_spans():
 
 
 def test_the_rupee_abbreviation_does_not_end_a_sentence():
-    from analysis.segment import sentence_spans
+    from analysis.corpus.segment import sentence_spans
 
     text = "The deal is worth Rs. 400 crore, officials said. It was signed on Monday."
     assert [text[start:end] for start, end in sentence_spans(text)] == [

@@ -5,8 +5,8 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from analysis import topic_findings as text
-from analysis.topics import TopicResult
+from analysis.topics import findings as text
+from analysis.topics.model import TopicResult
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from analysis.topic_plots import plot_article_topics, plot_k_search, plot_topic_shares
+from analysis.topics.plots import plot_article_topics, plot_k_search, plot_topic_shares
 
 SOURCE = "Source: test corpus"
 

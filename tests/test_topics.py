@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.corpus import load_corpus
-from analysis.topic_findings import development_score_sentence
-from analysis.topics import (
+from analysis.corpus.load import load_corpus
+from analysis.topics.findings import development_score_sentence
+from analysis.topics.model import (
     ARTICLES_PER_TOPIC,
     TopicModelError,
     article_topics,

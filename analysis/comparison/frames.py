@@ -1,0 +1,77 @@
+"""Which frames each period's coverage uses: share of sentences carrying each frame of the frame dictionary.
+
+The dictionary is ``analysis/data/frames.csv``; shares get intervals from resampling documents (analysis.core.bootstrap).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.core.bootstrap import DEFAULT_RESAMPLES, PeriodComparison, compare_periods
+from analysis.core.keywords import find_keywords, keyword_index, read_keyword_file
+
+FRAMES_FILE = "frames.csv"
+
+
+def load_frames(name: str = FRAMES_FILE) -> pd.DataFrame:
+    """The frame dictionary: one row per (frame, term, match, case)."""
+    return read_keyword_file(name, "frame")
+
+
+def frame_names(frames: pd.DataFrame | None = None) -> list[str]:
+    """The frames of the dictionary, in the order of the file."""
+    frames = load_frames() if frames is None else frames
+    return list(dict.fromkeys(frames["frame"]))
+
+
+def frame_matches(sentences: pd.DataFrame, frames: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every frame-dictionary match in the sentences (row, group, matched): one scan that the functions below share."""
+    frames = load_frames() if frames is None else frames
+    return find_keywords(sentences["text"], keyword_index(frames, "frame"))
+
+
+def sentence_frames(sentences: pd.DataFrame, frames: pd.DataFrame | None = None, *,
+                    found: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per sentence (sent_id, doc_id, period, outlet) with a 0/1 column per frame.
+
+    >>> sents = pd.DataFrame({"sent_id": ["a-1"], "doc_id": ["a"], "period": ["p"], "outlet": ["o"],
+    ...                       "text": ["Sanctions hit Russia's gas exports."]})
+    >>> sentence_frames(sents)[["energy", "sanctions and the West", "Second World War memory"]].iloc[0].tolist()
+    [1, 1, 0]
+    """
+    frames = load_frames() if frames is None else frames
+    found = frame_matches(sentences, frames) if found is None else found
+    names = frame_names(frames)
+    codes = pd.Categorical(found["group"], categories=names).codes.astype(np.int64)
+    hits = np.zeros((len(sentences), len(names)), dtype=int)
+    hits[found["row"].to_numpy(dtype=np.int64), codes] = 1
+    table = sentences[["sent_id", "doc_id", "period", "outlet"]].reset_index(drop=True)
+    return pd.concat([table, pd.DataFrame(hits, columns=names)], axis=1)
+
+
+def frame_words(sentences: pd.DataFrame, frames: pd.DataFrame | None = None, *,
+                found: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The words that carried each frame, per period (frame, period, word, matches), so a reader sees what drives it.
+
+    Matched text is lower-cased and its white space collapsed ("Power  of Siberia" -> "power of siberia").
+    """
+    found = frame_matches(sentences, frames) if found is None else found
+    columns = ["frame", "period", "word", "matches"]
+    if found.empty:
+        return pd.DataFrame(columns=columns)
+    found = found.assign(period=sentences["period"].to_numpy()[found["row"]],
+                         word=found["matched"].str.lower().str.replace(r"\s+", " ", regex=True), frame=found["group"])
+    table = found.groupby(["frame", "period", "word"]).size().rename("matches").reset_index()
+    return table[columns].sort_values(["frame", "period", "matches", "word"], ascending=[True, True, False, True],
+                                      ignore_index=True)
+
+
+def frame_comparison(sentences: pd.DataFrame, periods: list[str], *, random_state: int,
+                     n_resamples: int = DEFAULT_RESAMPLES, frames: pd.DataFrame | None = None,
+                     found: pd.DataFrame | None = None) -> PeriodComparison:
+    """Share of sentences carrying each frame per period, its 95% interval (documents resampled), the change
+    between the first two periods and whether it survives leaving out any one document."""
+    table = sentence_frames(sentences, frames, found=found)
+    return compare_periods(table, frame_names(frames), periods[0], periods[1], random_state=random_state,
+                           n_resamples=n_resamples)

@@ -1,0 +1,98 @@
+"""Charts of the comparison stage: distinctive words, per-period estimates with intervals, leave-one-out shifts.
+
+Each function takes tables and returns a matplotlib Figure styled by analysis.core.plots; the notebook saves it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import NullFormatter
+
+from analysis.core.plots import NEUTRAL_COLOR, finish_figure, new_figure, period_style
+
+Z_THRESHOLD = 1.96
+
+
+def plot_log_odds(table: pd.DataFrame, labels: tuple[str, str], *, title: str, source: str,
+                  n_labels: int = 8) -> Figure:
+    """Monroe et al.'s plot: each term's total frequency (log scale) against its z-score, top terms labelled.
+
+    ``table`` is ``compare.distinctive_vocabulary`` output; positive z is distinctive of ``labels[0]``.
+    Dashed lines mark |z| = 1.96, the unadjusted 5% level (the adjusted threshold is in the table).
+    """
+    fig, ax = new_figure(8.5, 5.5)
+    total = table["count_a"] + table["count_b"]
+    ax.scatter(total, table["z"], s=8, color=NEUTRAL_COLOR, alpha=0.5, linewidths=0, label="_all terms")
+    ordered = table.sort_values(["z", "term"], ascending=[False, True], kind="mergesort")
+    sides = [(labels[0], ordered[ordered["z"] > 0].head(n_labels)),
+             (labels[1], ordered[ordered["z"] < 0].iloc[::-1].head(n_labels))]
+    for label, top in sides:
+        style = period_style(label, list(labels))
+        top_total = top["count_a"] + top["count_b"]
+        ax.scatter(top_total, top["z"], s=26, color=style["color"], marker=style["marker"],
+                   label=f"most distinctive of {label}")
+        points = top.assign(total=top_total, z_key=top["z"].round(6))
+        for (x, _), group in points.groupby(["total", "z_key"], sort=True):  # terms on one point share one label
+            ax.annotate(", ".join(group["term"]), (x, group["z"].iloc[0]), xytext=(5, 0), textcoords="offset points",
+                        fontsize=8, va="center", color=style["color"])
+    for level in (Z_THRESHOLD, -Z_THRESHOLD):
+        ax.axhline(level, color="#999999", linestyle="--", linewidth=0.8)
+    ax.axhline(0, color="#555555", linewidth=0.6)
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(lambda value, _: f"{value:,.0f}")  # plain numbers (mathtext is off report-wide)
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("Term frequency in both periods (count, log scale)")
+    ax.set_ylabel(f"z-score (positive: {labels[0]}; negative: {labels[1]})")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+    return finish_figure(fig, title, source)
+
+
+def plot_period_estimates(estimates: pd.DataFrame, periods: list[str], *, title: str, source: str, xlabel: str,
+                          order: list[str] | None = None) -> Figure:
+    """Dot-and-whisker chart: one row per measure, one marker per period with its 95% interval.
+
+    ``estimates`` has columns measure, period, estimate, ci_low, ci_high (``bootstrap_period_means`` output).
+    """
+    measures = order or list(dict.fromkeys(estimates["measure"]))
+    fig, ax = new_figure(8.5, 0.42 * len(measures) + 1.8)
+    offsets = np.linspace(-0.17, 0.17, len(periods)) if len(periods) > 1 else [0.0]
+    positions = {measure: index for index, measure in enumerate(measures)}
+    for period, offset in zip(periods, offsets):
+        style = period_style(period, periods)
+        part = estimates[(estimates["period"] == period) & estimates["measure"].isin(measures)]
+        y = part["measure"].map(positions).to_numpy(float) + offset
+        # A period with one article has a degenerate interval whose bounds can differ from the estimate by a rounding
+        # error (1e-17) on the wrong side: whisker lengths are clipped at zero, which matplotlib requires.
+        whiskers = np.clip([part["estimate"] - part["ci_low"], part["ci_high"] - part["estimate"]], 0, None)
+        ax.errorbar(part["estimate"], y, xerr=whiskers,
+                    fmt=style["marker"], color=style["color"], ecolor=style["color"], elinewidth=1.4,
+                    capsize=2.5, markersize=5.5, linestyle="none", label=period)
+    ax.set_yticks(range(len(measures)), measures)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.legend(title="Period (95% interval)", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return finish_figure(fig, title, source)
+
+
+def plot_leave_one_out(summary: pd.DataFrame, loo: pd.DataFrame, *, title: str, source: str, xlabel: str) -> Figure:
+    """Per measure, the full-corpus difference (large marker) and the difference with each document left out (ticks).
+
+    A measure whose ticks cross zero has a conclusion that one article can reverse; it is drawn hollow.
+    """
+    measures = list(summary["measure"])
+    fig, ax = new_figure(8.5, 0.42 * len(measures) + 1.8)
+    for index, row in enumerate(summary.itertuples(index=False)):
+        runs = loo[(loo["measure"] == row.measure) & loo["difference"].notna()]
+        ax.scatter(runs["difference"], np.full(len(runs), index), marker="|", s=120, color=NEUTRAL_COLOR,
+                   label="one article left out" if index == 0 else None)
+        ax.scatter([row.difference], [index], s=48, color="#333333" if row.sign_survives else "white",
+                   edgecolors="#333333", zorder=3,
+                   label=None if index else "all articles (filled: sign survives every drop)")
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    ax.set_yticks(range(len(measures)), measures)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
+    return finish_figure(fig, title, source)

@@ -1,0 +1,331 @@
+"""Bootstrap intervals for per-period means that resample whole documents, not paragraphs or sentences.
+
+Units inside one article are not independent, so every interval in the report comes from here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import combinations_with_replacement
+
+import numpy as np
+import pandas as pd
+from scipy.special import gammaln
+
+from analysis.core.robustness import leave_one_out_summary
+
+DEFAULT_RESAMPLES = 2000
+
+
+def _period_order(periods: list[str] | None, values: pd.Series) -> list[str]:
+    return list(periods) if periods is not None else sorted(values.unique())
+
+
+def distinct_resamples(n_docs: int) -> int:
+    """How many different resamples ``n_docs`` articles allow: multisets of size n from n, C(2n − 1, n).
+
+    >>> [distinct_resamples(n) for n in (2, 3, 5)]
+    [3, 10, 126]
+    """
+    return math.comb(2 * n_docs - 1, n_docs) if n_docs > 0 else 0
+
+
+def _as_float(count: int) -> float:
+    """A count of resamples for a table column (they grow past any integer type: C(19999, 10000) for 10,000 articles)."""
+    return float(count) if count < 10**300 else math.inf
+
+
+@dataclass
+class _Resamples:
+    """One period's resampled means: ``means[measure]`` (one per resample), the resamples' probabilities, and
+    whether they are every distinct resample (``exact``) or a random draw of ``n_resamples``."""
+
+    means: dict
+    weights: np.ndarray
+    exact: bool
+    distinct: int
+
+
+def _multiplicities(n_docs: int, n_resamples: int, rng) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Resamples as a matrix of document multiplicities (resamples × documents) with their probabilities.
+
+    When the articles allow no more distinct resamples than were asked for, every one is enumerated with its
+    multinomial probability n! / (c_1! … c_n! · nⁿ); otherwise ``n_resamples`` are drawn with replacement.
+    """
+    if distinct_resamples(n_docs) <= n_resamples:
+        picks = np.array(list(combinations_with_replacement(range(n_docs), n_docs)))
+        counts = np.zeros((len(picks), n_docs))
+        np.add.at(counts, (np.repeat(np.arange(len(picks)), n_docs), picks.ravel()), 1)
+        log_weights = gammaln(n_docs + 1) - gammaln(counts + 1).sum(axis=1) - n_docs * math.log(n_docs)
+        return counts, np.exp(log_weights), True
+    picks = rng.integers(0, n_docs, size=(n_resamples, n_docs))
+    offsets = (np.arange(n_resamples) * n_docs)[:, None]
+    counts = np.bincount((picks + offsets).ravel(), minlength=n_resamples * n_docs).reshape(n_resamples, n_docs)
+    return counts.astype(float), np.full(n_resamples, 1.0 / n_resamples), False  # float products use BLAS
+
+
+def _resample_period(part: pd.DataFrame, value_columns: list[str], *, n_resamples: int, rng, doc_column: str,
+                     weight_column: str | None) -> _Resamples:
+    """Resampled means of one period's units: per-document sums once, then one matrix product per resample set."""
+    weights = part[weight_column].to_numpy(float) if weight_column else np.ones(len(part))
+    doc_codes, doc_index = pd.factorize(part[doc_column], sort=True)
+    n_docs = len(doc_index)
+    counts, probabilities, exact = _multiplicities(n_docs, n_resamples, rng)
+    denominators = counts @ np.bincount(doc_codes, weights=weights, minlength=n_docs)
+    sums = np.column_stack([np.bincount(doc_codes, weights=weights * part[measure].to_numpy(float), minlength=n_docs)
+                            for measure in value_columns]) if value_columns else np.zeros((n_docs, 0))
+    totals = counts @ sums
+    means = {}
+    for index, measure in enumerate(value_columns):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means[measure] = np.where(denominators > 0, totals[:, index] / denominators, np.nan)
+    return _Resamples(means, probabilities, exact, distinct_resamples(n_docs))
+
+
+def _resample_periods(units, value_columns, periods, *, rng, n_resamples, doc_column, period_column,
+                      weight_column) -> dict[str, _Resamples]:
+    """Every period's resamples, drawn once from one seeded generator (periods in order)."""
+    out = {}
+    for period in periods:
+        part = units[units[period_column] == period]
+        if part.empty:
+            raise ValueError(f"Period {period!r} has no units to resample; check the periods parameter and the corpus.")
+        out[period] = _resample_period(part, value_columns, n_resamples=n_resamples, rng=rng, doc_column=doc_column,
+                                       weight_column=weight_column)
+    return out
+
+
+def _quantiles(values: np.ndarray, weights: np.ndarray, exact: bool, level: float) -> tuple[float, float]:
+    """The interval's ends: for a random draw, numpy's percentiles; for the enumerated distribution, its exact
+    quantiles (the smallest value whose cumulative probability reaches the tail)."""
+    tail = (1 - level) / 2
+    if not exact or np.isnan(values).any():
+        return float(np.quantile(values, tail)), float(np.quantile(values, 1 - tail))
+    order = np.argsort(values, kind="mergesort")
+    cumulative = np.cumsum(weights[order]) / weights.sum()
+    ends = [np.searchsorted(cumulative, q - 1e-12, side="left") for q in (tail, 1 - tail)]
+    return tuple(float(values[order][min(end, len(order) - 1)]) for end in ends)
+
+
+def _mean_rows(units, value_columns, periods, resamples, point, doc_column, period_column, level) -> pd.DataFrame:
+    rows = []
+    for period in periods:
+        for measure in value_columns:
+            drawn = resamples[period]
+            low, high = _quantiles(drawn.means[measure], drawn.weights, drawn.exact, level)
+            rows.append({
+                "measure": measure, "period": period, "estimate": point[(measure, period)], "ci_low": low, "ci_high": high,
+                "n_docs": int(units.loc[units[period_column] == period, doc_column].nunique()),
+                "n_units": int((units[period_column] == period).sum()),
+                "distinct_resamples": _as_float(drawn.distinct), "exact": drawn.exact,
+            })
+    return pd.DataFrame(rows)
+
+
+def _joint(first: _Resamples, second: _Resamples, n_resamples: int, rng):
+    """Pairs of resamples of two periods for a difference: every pair when their product is at most ``n_resamples``
+    (both enumerated), else ``n_resamples`` pairs, each period's random draws paired in order (an enumerated
+    period is drawn from by its probabilities)."""
+    distinct = first.distinct * second.distinct
+    if first.exact and second.exact and distinct <= n_resamples:
+        index_a, index_b = np.meshgrid(np.arange(len(first.weights)), np.arange(len(second.weights)), indexing="ij")
+        index_a, index_b = index_a.ravel(), index_b.ravel()
+        return index_a, index_b, first.weights[index_a] * second.weights[index_b], True, distinct
+    picked = [rng.choice(len(side.weights), size=n_resamples, p=side.weights) if side.exact else np.arange(n_resamples)
+              for side in (first, second)]
+    return picked[0], picked[1], np.full(n_resamples, 1.0 / n_resamples), False, distinct
+
+
+def _difference_rows(value_columns, period_a, period_b, resamples, point, n_resamples, rng, level) -> pd.DataFrame:
+    index_a, index_b, weights, exact, distinct = _joint(resamples[period_a], resamples[period_b], n_resamples, rng)
+    rows = []
+    for measure in value_columns:
+        difference = point[(measure, period_b)] - point[(measure, period_a)]
+        sample = resamples[period_b].means[measure][index_b] - resamples[period_a].means[measure][index_a]
+        low, high = _quantiles(sample, weights, exact, level)
+        same_sign = float(np.sum(weights * (np.sign(sample) == np.sign(difference))) / weights.sum()) if difference != 0 else 0.0
+        rows.append({"measure": measure, "difference": difference, "ci_low": low, "ci_high": high,
+                     "excludes_zero": bool(low > 0 or high < 0), "share_same_sign": same_sign,
+                     "distinct_resamples": _as_float(distinct), "exact": exact})
+    return pd.DataFrame(rows)
+
+
+def bootstrap_period_means(
+    units: pd.DataFrame,
+    value_columns: list[str],
+    *,
+    random_state: int,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    periods: list[str] | None = None,
+    doc_column: str = "doc_id",
+    period_column: str = "period",
+    weight_column: str | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Mean of each value column per period, with a percentile interval from resampling documents.
+
+    Within each period, documents are drawn with replacement (as many as the period has); the
+    statistic is the mean over all units of the drawn documents (weighted by ``weight_column`` when
+    given, for example words per unit). When a period's articles allow at most ``n_resamples`` distinct
+    resamples (:func:`distinct_resamples`: 3 for 2 articles, 126 for 5), every one is enumerated with its
+    probability and the interval is the exact bootstrap interval. Returns one row per (measure, period):
+    ``measure``, ``period``, ``estimate``, ``ci_low``, ``ci_high``, ``n_docs``, ``n_units``,
+    ``distinct_resamples``, ``exact``.
+
+    >>> units = pd.DataFrame({"doc_id": ["a", "a", "b", "c"], "period": ["p", "p", "p", "q"],
+    ...                       "x": [1.0, 0.0, 1.0, 0.0]})
+    >>> bootstrap_period_means(units, ["x"], random_state=1, n_resamples=200)[["period", "estimate", "ci_low", "distinct_resamples"]]
+      period  estimate  ci_low  distinct_resamples
+    0      p  0.666667     0.5                 3.0
+    1      q  0.000000     0.0                 1.0
+    """
+    periods = _period_order(periods, units[period_column])
+    resamples = _resample_periods(units, value_columns, periods, rng=np.random.default_rng(random_state), n_resamples=n_resamples,
+                                  doc_column=doc_column, period_column=period_column, weight_column=weight_column)
+    point = _point_estimates(units, value_columns, periods, doc_column, period_column, weight_column)
+    return _mean_rows(units, value_columns, periods, resamples, point, doc_column, period_column, level)
+
+
+def bootstrap_period_difference(
+    units: pd.DataFrame,
+    value_columns: list[str],
+    period_a: str,
+    period_b: str,
+    *,
+    random_state: int,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    doc_column: str = "doc_id",
+    period_column: str = "period",
+    weight_column: str | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Difference of means ``period_b − period_a`` per value column, with a document-resampling interval.
+
+    Returns ``measure``, ``difference``, ``ci_low``, ``ci_high``, ``excludes_zero`` (the interval lies
+    entirely on one side of zero), ``share_same_sign`` (share of resamples with the sign of the
+    point estimate), ``distinct_resamples`` (pairs of distinct per-period resamples) and ``exact`` (all of them
+    enumerated with their probabilities, because there are no more than ``n_resamples``).
+    """
+    periods = [period_a, period_b]
+    rng = np.random.default_rng(random_state)
+    resamples = _resample_periods(units, value_columns, periods, rng=rng, n_resamples=n_resamples, doc_column=doc_column,
+                                  period_column=period_column, weight_column=weight_column)
+    point = _point_estimates(units, value_columns, periods, doc_column, period_column, weight_column)
+    return _difference_rows(value_columns, period_a, period_b, resamples, point, n_resamples, rng, level)
+
+
+def _point_estimates(units, value_columns, periods, doc_column, period_column, weight_column):
+    result = {}
+    for period in _period_order(periods, units[period_column]):
+        part = units[units[period_column] == period]
+        if part.empty:
+            raise ValueError(f"Period {period!r} has no units to average; check the periods parameter and the corpus.")
+        weights = part[weight_column].to_numpy(float) if weight_column else np.ones(len(part))
+        for measure in value_columns:
+            result[(measure, period)] = float(np.average(part[measure].to_numpy(float), weights=weights))
+    return result
+
+
+def bootstrap_draws(
+    units: pd.DataFrame,
+    value_columns: list[str],
+    *,
+    random_state: int,
+    n_resamples: int = DEFAULT_RESAMPLES,
+    periods: list[str] | None = None,
+    doc_column: str = "doc_id",
+    period_column: str = "period",
+    weight_column: str | None = None,
+) -> dict[tuple[str, str], np.ndarray]:
+    """Resampled per-period means: ``{(measure, period): array of means}``, one per resample.
+
+    Vectorized: per-document sums are computed once, and each resample is a vector of document
+    multiplicities, drawn with one seeded generator, so cost grows with documents, not units. A period whose
+    articles allow at most ``n_resamples`` distinct resamples gets each of them once (see
+    :func:`bootstrap_period_means`); their probabilities are not equal, so use the interval functions for those.
+    """
+    periods = _period_order(periods, units[period_column])
+    resamples = _resample_periods(units, value_columns, periods, rng=np.random.default_rng(random_state), n_resamples=n_resamples,
+                                  doc_column=doc_column, period_column=period_column, weight_column=weight_column)
+    return {(measure, period): resamples[period].means[measure] for period in periods for measure in value_columns}
+
+
+def leave_one_document_out(
+    units: pd.DataFrame,
+    value_columns: list[str],
+    period_a: str,
+    period_b: str,
+    *,
+    doc_column: str = "doc_id",
+    period_column: str = "period",
+    weight_column: str | None = None,
+) -> pd.DataFrame:
+    """Each measure's per-period means and difference ``b − a`` with each document left out in turn.
+
+    Returns rows ``left_out``, ``left_out_period``, ``measure``, ``estimate_a``, ``estimate_b``, ``difference``
+    (NaN when leaving the document out empties its period), sorted by measure and document. Vectorized: one pass
+    of per-document sums, then each document's sums are subtracted from its period's.
+    """
+    part = units[units[period_column].isin([period_a, period_b])]
+    weights = part[weight_column].to_numpy(float) if weight_column else np.ones(len(part))
+    doc_codes, doc_index = pd.factorize(part[doc_column], sort=True)
+    doc_period = part.groupby(doc_column, sort=True)[period_column].first().reindex(doc_index).to_numpy()
+    in_a = doc_period == period_a
+    weight_sums = np.bincount(doc_codes, weights=weights, minlength=len(doc_index))
+    total_a, total_b = weight_sums[in_a].sum(), weight_sums[~in_a].sum()
+    denominator_a = total_a - np.where(in_a, weight_sums, 0)
+    denominator_b = total_b - np.where(in_a, 0, weight_sums)
+    frames = []
+    for measure in value_columns:
+        sums = np.bincount(doc_codes, weights=weights * part[measure].to_numpy(float), minlength=len(doc_index))
+        numerator_a = sums[in_a].sum() - np.where(in_a, sums, 0)
+        numerator_b = sums[~in_a].sum() - np.where(in_a, 0, sums)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            estimate_a = np.where(denominator_a > 0, numerator_a / denominator_a, np.nan)
+            estimate_b = np.where(denominator_b > 0, numerator_b / denominator_b, np.nan)
+        frames.append(pd.DataFrame({"left_out": doc_index, "left_out_period": doc_period, "measure": measure,
+                                    "estimate_a": estimate_a, "estimate_b": estimate_b,
+                                    "difference": estimate_b - estimate_a}))
+    columns = ["left_out", "left_out_period", "measure", "estimate_a", "estimate_b", "difference"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True).sort_values(["measure", "left_out"], ignore_index=True)[columns]
+
+
+def robustness_summary(full: pd.DataFrame, loo: pd.DataFrame) -> pd.DataFrame:
+    """Per measure: the full-corpus difference, its range over leave-one-out runs, and whether its sign survives.
+
+    ``full`` has columns ``measure`` and ``difference``; ``loo`` is ``leave_one_document_out`` output. The columns
+    are :func:`analysis.core.robustness.leave_one_out_summary`'s: the article that reverses the change (if any), the one
+    it cannot be measured without (a period left empty), and the one whose removal moves it most.
+    """
+    summary = leave_one_out_summary(full[["measure", "difference"]], loo)
+    return full[["measure", "difference"]].merge(summary, on="measure", how="left")
+
+
+@dataclass
+class PeriodComparison:
+    """Per-period estimates with intervals, the between-period difference, and its leave-one-document-out check."""
+
+    estimates: pd.DataFrame  # measure, period, estimate, ci_low, ci_high, n_docs, n_units, distinct_resamples, exact
+    differences: pd.DataFrame  # measure, difference, ci_low, ci_high, excludes_zero, share_same_sign, distinct_resamples, exact, then LOO_COLUMNS
+    leave_one_out: pd.DataFrame  # left_out, left_out_period, measure, estimate_a, estimate_b, difference
+
+
+def compare_periods(units: pd.DataFrame, measures: list[str], period_a: str, period_b: str, *, random_state: int,
+                    n_resamples: int = DEFAULT_RESAMPLES, weight_column: str | None = None,
+                    level: float = 0.95) -> PeriodComparison:
+    """Bootstrap each measure's per-period mean and difference ``b − a`` (documents resampled, one draw for both),
+    then leave each document out in turn; the difference table says whether its interval excludes zero and which
+    single article, if any, reverses the change (see :func:`analysis.core.robustness.leave_one_out_summary`)."""
+    periods = [period_a, period_b]
+    rng = np.random.default_rng(random_state)
+    resamples = _resample_periods(units, measures, periods, rng=rng, n_resamples=n_resamples, doc_column="doc_id",
+                                  period_column="period", weight_column=weight_column)
+    point = _point_estimates(units, measures, periods, "doc_id", "period", weight_column)
+    estimates = _mean_rows(units, measures, periods, resamples, point, "doc_id", "period", level)
+    differences = _difference_rows(measures, period_a, period_b, resamples, point, n_resamples, rng, level)
+    loo = leave_one_document_out(units, measures, period_a, period_b, weight_column=weight_column)
+    summary = leave_one_out_summary(differences[["measure", "difference"]], loo)
+    return PeriodComparison(estimates, differences.merge(summary, on="measure", how="left"), loo)

@@ -1,0 +1,140 @@
+"""Turn the project's keyword data files (frames, actors) into compiled regular expressions.
+
+One rule for every list: a term matches whole words; ``prefix`` terms also match longer words that start with them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.core.paths import data_file, read_data_table
+
+MATCH_KINDS = ("prefix", "word")
+CASE_KINDS = ("any", "exact")
+
+
+def read_keyword_file(name: str, group_column: str) -> pd.DataFrame:
+    """Read ``analysis/data/name`` (comment lines start with #) and validate its ``term``, ``match`` and ``case`` columns."""
+    path = data_file(name)
+    table = read_data_table(path)
+    required = {group_column, "term", "match", "case"}
+    missing = required - set(table.columns)
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {', '.join(sorted(missing))}; the header must name {', '.join(sorted(required))}.")
+    for number, row in enumerate(table.itertuples(index=False), start=2):
+        if not row.term.strip():
+            raise ValueError(f"{path}, data row {number - 1}: empty term; give a word or phrase, or delete the row.")
+        if row.match not in MATCH_KINDS:
+            raise ValueError(f"{path}, term {row.term!r}: match must be one of {MATCH_KINDS}, not {row.match!r}.")
+        if row.case not in CASE_KINDS:
+            raise ValueError(f"{path}, term {row.term!r}: case must be one of {CASE_KINDS}, not {row.case!r}.")
+    return table
+
+
+def term_regex(term: str, match: str = "prefix", case: str = "any") -> str:
+    """The regex source for one term: spaces match any run of spaces or hyphens; ``prefix`` allows a longer word.
+
+    >>> bool(re.search(term_regex("sanction"), "new sanctions on Moscow"))
+    True
+    >>> bool(re.search(term_regex("US", "word", "exact"), "tell us more")), bool(re.search(term_regex("U.S.", "word", "exact"), "the U.S. navy"))
+    (False, True)
+    """
+    body = r"[\s\-]+".join(re.escape(part) for part in term.split())
+    if match == "prefix":
+        body += r"\w*"
+    flags = "" if case == "exact" else "(?i:"
+    core = f"{flags}{body})" if flags else f"(?:{body})"
+    return rf"(?<!\w){core}(?!\w)"
+
+
+def trie(words, flexible_spaces: bool = True) -> str:
+    """An alternation of ``words`` factored by shared prefixes ("t(?:wo|hree|en)"), so the regex engine rejects a
+    non-matching word after a character or two; longest match first. With ``flexible_spaces`` a space in a word
+    also matches hyphens and line breaks ("no limits" finds "no-limits")."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [(r"[\s-]+" if char == " " and flexible_spaces else re.escape(char)) + emit(child)
+                    for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + emit(root) + ")"
+
+
+def _normal(text: str, case: str) -> str:
+    joined = " ".join(re.split(r"[\s-]+", text))
+    return joined.lower() if case == "any" else joined
+
+
+@dataclass(frozen=True)
+class KeywordIndex:
+    """Every term of a keyword file in two patterns (case-insensitive and exact), and what each term stands for."""
+
+    patterns: tuple  # ((case, compiled pattern), ...)
+    lookup: dict  # (case, normalised term) -> tuple of (group, match kind)
+    groups: tuple  # group names in file order
+
+
+def keyword_index(table: pd.DataFrame, group_column: str) -> KeywordIndex:
+    """Compile a keyword table (group, term, match, case) into a :class:`KeywordIndex`."""
+    lookup: dict = {}
+    patterns = []
+    for case in CASE_KINDS:
+        rows = table[table["case"] == case]
+        if rows.empty:
+            continue
+        for row in rows.itertuples(index=False):
+            key = (case, _normal(row.term, case))
+            lookup[key] = lookup.get(key, ()) + ((getattr(row, group_column), row.match),)
+        words = sorted({_normal(term, case) for term in rows["term"]})
+        flags = re.IGNORECASE if case == "any" else 0
+        patterns.append((case, re.compile(rf"(?<!\w)(?P<term>{trie(words)})(?P<tail>\w*)", flags)))
+    return KeywordIndex(tuple(patterns), lookup, tuple(dict.fromkeys(table[group_column])))
+
+
+def find_keywords(texts: pd.Series, index: KeywordIndex) -> pd.DataFrame:
+    """Every keyword match in ``texts``: one row per (text position, group) with the matched words.
+
+    Columns ``row`` (position in ``texts``), ``group``, ``matched``. The longest listed term starting at a word wins;
+    a ``word`` term matches only when no letters follow it, a ``prefix`` term also inside a longer word.
+
+    >>> index = keyword_index(pd.DataFrame({"g": ["A", "A", "B"], "term": ["gas", "sanction", "US"],
+    ...                                     "match": ["word", "prefix", "word"], "case": ["any", "any", "exact"]}), "g")
+    >>> find_keywords(pd.Series(["Gas sanctions", "gasoline for us", "the US"]), index).values.tolist()
+    [[0, 'A', 'Gas'], [0, 'A', 'sanctions'], [2, 'B', 'US']]
+    """
+    rows, groups, matched = [], [], []
+    for position, text in enumerate(texts.tolist()):
+        for case, pattern in index.patterns:
+            for match in pattern.finditer(text):
+                entries = index.lookup.get((case, _normal(match.group("term"), case)), ())
+                for group, kind in entries:
+                    if kind == "word" and match.group("tail"):
+                        continue
+                    rows.append(position)
+                    groups.append(group)
+                    matched.append(match.group(0))
+    table = pd.DataFrame({"row": rows, "group": groups, "matched": matched})
+    return table.sort_values(["row", "group"], kind="mergesort", ignore_index=True)
+
+
+def group_counts(texts: pd.Series, index: KeywordIndex) -> pd.DataFrame:
+    """Matches per text and group: same index as ``texts``, one integer column per group (in file order)."""
+    found = find_keywords(texts, index)
+    columns = list(index.groups)
+    codes = pd.Categorical(found["group"], categories=columns).codes
+    flat = np.bincount(found["row"].to_numpy(dtype=np.int64) * len(columns) + codes.astype(np.int64),
+                       minlength=len(texts) * len(columns))
+    return pd.DataFrame(flat.reshape(len(texts), len(columns)), index=texts.index, columns=columns)

@@ -1,0 +1,234 @@
+"""Shared text preprocessing: tokens, stopwords, multi-word phrases, optional stemming, document-term matrices.
+
+Used by the topic stage and the comparison stage; needs no NLTK data package (regular expressions and Snowball only).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
+from nltk.stem.snowball import SnowballStemmer
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+from analysis.core.paths import read_word_list
+
+STOPWORDS_FILE = "stopwords.txt"
+PHRASES_FILE = "phrases.txt"
+WEIGHTINGS = ("count", "tfidf")
+COLLOCATION_MIN_COUNT = 3  # a word pair must occur this often to become a phrase
+COLLOCATION_LIMIT = 30  # at most this many corpus collocations are added to the curated phrases
+COLLOCATION_MAX_TOKENS = 300_000  # collocations are found in the first this-many tokens (documents in order)
+COLLOCATION_COHESION = 0.5  # the pair must make up at least half the uses of its rarer word
+# Corpus-aware vocabulary: a term found in more than this share of the ARTICLES names what the whole corpus is about
+# ("china", "russia" in a corpus on China–Russia relations), not one of its themes, so it is not a topic word.
+# Half: a theme can fill up to half the corpus and keep its own words ("trade" in a corpus where a third of the
+# articles are about trade), while the subject's words, found in nearly every article, are set aside.
+MAX_ARTICLE_SHARE = 0.5
+MIN_ARTICLES = 2  # a term in one article only cannot tie articles into a theme
+
+TOKEN_PATTERN = re.compile(r"""
+    (?<![a-z0-9_])        # not in the middle of a word ("70th" gives no "th")
+    [a-z]                 # a token starts with a letter (numbers are the figure stage's job)
+    [a-z0-9_]*            # then letters, digits, or the underscores that join a phrase
+    (?:['-][a-z0-9_]+)*   # hyphenated or apostrophe parts stay inside the token: no-limits, s-400, china's
+""", re.VERBOSE)
+POSSESSIVE = re.compile(r"'s$")
+PHRASE_GAP = r"[\s\-,'\"“”‘’]+"  # what may stand between a phrase's words: spaces, hyphens, commas, quotes
+
+
+@lru_cache(maxsize=1)
+def load_stopwords() -> frozenset[str]:
+    """The stopword list of ``analysis/data/stopwords.txt`` (lower case)."""
+    return frozenset(word.strip().lower() for word in read_word_list(STOPWORDS_FILE))
+
+
+@lru_cache(maxsize=1)
+def load_phrases() -> tuple[str, ...]:
+    """The curated multi-word expressions of ``analysis/data/phrases.txt`` (lower case)."""
+    return tuple(" ".join(line.lower().split()) for line in read_word_list(PHRASES_FILE))
+
+
+def _normalize(text: str) -> str:
+    return text.lower().replace("’", "'").replace("‘", "'")
+
+
+@lru_cache(maxsize=8)
+def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern | None:
+    """One case-insensitive pattern matching any phrase, longest first."""
+    if not phrases:
+        return None
+    ordered = sorted(set(phrases), key=lambda phrase: (-len(phrase), phrase))
+    parts = [PHRASE_GAP.join(re.escape(word) for word in phrase.split()) for phrase in ordered]
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+
+
+def raw_tokens(text: str, phrases: tuple[str, ...] = ()) -> list[str]:
+    """Lower-case tokens with phrases joined by underscores and possessive 's removed; stopwords kept."""
+    text = _normalize(text)
+    pattern = phrase_pattern(tuple(phrases))
+    if pattern is not None:
+        text = pattern.sub(lambda match: " " + "_".join(re.findall(r"[a-z0-9]+", match.group(0))) + " ", text)
+    return [POSSESSIVE.sub("", token) for token in TOKEN_PATTERN.findall(text)]
+
+
+def tokenize(text: str, phrases: tuple[str, ...] | None = None) -> list[str]:
+    """Content tokens of ``text``: lower case, stopwords and one-letter words removed, phrases kept as one token.
+
+    >>> tokenize("Xi Jinping backs the Belt and Road; the US said 'no-limits' ties matter.")
+    ['xi_jinping', 'backs', 'belt_and_road', 'no_limits', 'ties', 'matter']
+    """
+    phrases = load_phrases() if phrases is None else tuple(phrases)
+    stopwords = load_stopwords()
+    return [token for token in raw_tokens(text, phrases) if len(token) > 1 and token not in stopwords]
+
+
+def find_collocations(texts, *, min_count: int = COLLOCATION_MIN_COUNT, limit: int = COLLOCATION_LIMIT,
+                      max_tokens: int = COLLOCATION_MAX_TOKENS) -> list[str]:
+    """Frequent word pairs of the corpus that behave as one expression (NLTK likelihood-ratio test).
+
+    Pairs of two content words (no stopword, no existing phrase) occurring at least ``min_count`` times and making
+    up at least half the uses of the rarer of the two words (so "chinese president" qualifies, but two common words
+    that merely meet often do not), best ``limit`` by likelihood ratio, ties broken alphabetically. Only the first ``max_tokens`` tokens are read,
+    so the cost stays flat for very large corpora.
+    """
+    stopwords = load_stopwords()
+    phrases = load_phrases()
+    stream: list[str] = []
+    for text in texts:
+        stream.extend(raw_tokens(text, phrases))
+        stream.append("\0")  # no pair spans two documents
+        if len(stream) >= max_tokens:
+            break
+    finder = BigramCollocationFinder.from_words(stream)
+    finder.apply_freq_filter(min_count)
+    finder.apply_word_filter(lambda word: word == "\0" or word in stopwords or len(word) < 3 or "_" in word
+                             or not word.isalpha())
+    scored = [(pair, score) for pair, score in finder.score_ngrams(BigramAssocMeasures.likelihood_ratio)
+              if finder.ngram_fd[pair] >= COLLOCATION_COHESION * min(finder.word_fd[pair[0]], finder.word_fd[pair[1]])]
+    ranked = sorted(scored, key=lambda item: (-round(item[1], 9), item[0]))
+    return [" ".join(pair) for pair, _ in ranked[:limit]]
+
+
+def corpus_phrases(texts) -> tuple[str, ...]:
+    """Curated phrases plus the corpus's own collocations, as used by :func:`document_term_matrix`."""
+    return tuple(sorted(set(load_phrases()) | set(find_collocations(texts))))
+
+
+def display_term(token: str) -> str:
+    """A token as shown to readers: phrase underscores become spaces ('belt_and_road' -> 'belt and road')."""
+    return token.replace("_", " ")
+
+
+def document_term_matrix(texts, *, stem: bool = False, min_df: int = 1, weighting: str = "count",
+                         phrases: tuple[str, ...] | None = None):
+    """Sparse units × terms matrix and the terms as displayed (phrases with spaces), sorted alphabetically.
+
+    ``phrases`` defaults to the curated list plus the corpus's collocations. With ``stem``, words are reduced by
+    the Snowball stemmer and each stem is displayed as its most frequent surface word (phrases are not stemmed).
+    ``min_df`` drops terms found in fewer units. ``weighting`` is ``count`` or ``tfidf`` (scikit-learn's default
+    smooth idf, l2-normalised rows).
+
+    >>> matrix, terms = document_term_matrix(["Gas deals and gas pipelines", "Gas pipeline talks"], stem=True, phrases=())
+    >>> list(terms), matrix.toarray().tolist()
+    (['deals', 'gas', 'pipeline', 'talks'], [[1, 2, 1, 0], [0, 1, 1, 1]])
+    """
+    if weighting not in WEIGHTINGS:
+        raise ValueError(f"Unknown weighting {weighting!r}; use one of {WEIGHTINGS}.")
+    texts = list(texts)
+    phrases = corpus_phrases(texts) if phrases is None else tuple(phrases)
+    vectorizer = CountVectorizer(analyzer=lambda text: tokenize(text, phrases), dtype=np.int64)
+    try:
+        matrix = vectorizer.fit_transform(texts).tocsc()
+    except ValueError as error:  # scikit-learn: "empty vocabulary"
+        raise ValueError("No terms left after preprocessing: every word is a stopword, a number or a single letter. "
+                         "Check that the texts are English prose, or edit analysis/data/stopwords.txt.") from error
+    words = vectorizer.get_feature_names_out()
+    if stem:
+        matrix, words = _merge_stems(matrix, words)
+    else:
+        words = np.array([display_term(word) for word in words], dtype=object)
+    document_frequency = np.asarray((matrix > 0).sum(axis=0)).ravel()
+    keep = np.flatnonzero(document_frequency >= min_df)
+    if keep.size == 0:
+        raise ValueError(f"No term occurs in at least min_df={min_df} units; lower min_df.")
+    matrix, words = matrix[:, keep].tocsr(), words[keep]
+    if weighting == "tfidf":
+        matrix = TfidfTransformer().fit_transform(matrix).tocsr()
+    return matrix, words
+
+
+def _merge_stems(matrix, words):
+    """Sum the columns of words sharing a Snowball stem; name each by its most frequent surface word."""
+    stemmer = SnowballStemmer("english")
+    stems = np.array([word if "_" in word else stemmer.stem(word) for word in words], dtype=object)
+    stem_index, codes = np.unique(stems, return_inverse=True)
+    totals = np.asarray(matrix.sum(axis=0)).ravel()
+    merge = sparse.csr_matrix((np.ones(len(words), dtype=np.int64), (np.arange(len(words)), codes)),
+                              shape=(len(words), len(stem_index)))
+    merged = (matrix @ merge).tocsc()
+    display = np.empty(len(stem_index), dtype=object)
+    best = np.full(len(stem_index), -1)
+    for position in np.lexsort((words, -totals)):  # most frequent surface first, ties alphabetical
+        if best[codes[position]] < 0:
+            best[codes[position]] = position
+            display[codes[position]] = display_term(words[position])
+    order = np.argsort(display.astype(str), kind="mergesort")
+    return merged[:, order], display[order]
+
+
+def article_frequency(matrix, doc_ids) -> tuple[np.ndarray, int]:
+    """Number of articles each term (column of a units × terms matrix) occurs in, and the number of articles.
+
+    ``doc_ids`` gives each row's article; several rows (paragraphs) of one article count once.
+
+    >>> counts = sparse.csr_matrix([[1, 0], [2, 1], [0, 1]])
+    >>> frequency, n = article_frequency(counts, ["a", "a", "b"])
+    >>> frequency.tolist(), n
+    ([1, 2], 2)
+    """
+    codes = np.unique(np.asarray(doc_ids), return_inverse=True)[1].ravel()
+    n_articles = int(codes.max()) + 1 if len(codes) else 0
+    grouping = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(n_articles, len(codes)))
+    present = (grouping @ (sparse.csr_matrix(matrix) > 0).astype(float)) > 0
+    return np.asarray(present.sum(axis=0)).ravel().astype(int), n_articles
+
+
+def corpus_vocabulary(matrix, terms, doc_ids, *, max_share: float = MAX_ARTICLE_SHARE,
+                      min_articles: int = MIN_ARTICLES) -> tuple[np.ndarray, pd.DataFrame]:
+    """Which terms may be topic words in this corpus: the kept column indices, and the table of common terms.
+
+    A term is kept when it occurs in at least ``min_articles`` articles (lowered to 1 for corpora of under ten
+    articles) and in at most ``max_share`` of them (or in at most ``min_articles``, whichever is more). The second
+    value lists the terms set aside for being too common (term, n_articles, share), most common first, so a report can show them.
+
+    >>> counts = sparse.csr_matrix([[1, 1, 0], [1, 0, 1], [1, 1, 1], [1, 0, 1]])
+    >>> keep, common = corpus_vocabulary(counts, np.array(["china", "gas", "oil"]), ["a", "b", "c", "d"], max_share=0.6)
+    >>> keep.tolist(), common["term"].tolist()
+    ([1], ['china', 'oil'])
+    """
+    if not 0 < max_share <= 1:
+        raise ValueError(f"max_share must be in (0, 1], not {max_share!r}.")
+    frequency, n_articles = article_frequency(matrix, doc_ids)
+    floor = min_articles if n_articles >= 10 else 1
+    limit = max(min_articles, max_share * n_articles)  # in a tiny corpus, a term in two articles is still specific
+    keep = np.flatnonzero((frequency >= floor) & (frequency <= limit))
+    common = np.flatnonzero(frequency > limit)
+    table = pd.DataFrame({"term": np.asarray(terms, dtype=object)[common], "n_articles": frequency[common],
+                          "share": frequency[common] / max(n_articles, 1)})
+    return keep, table.sort_values(["n_articles", "term"], ascending=[False, True], ignore_index=True)
+
+
+def term_regex(term: str, surfaces: list[str] | None = None) -> re.Pattern:
+    """A case-insensitive pattern finding a displayed term (or any of its ``surfaces``) in raw text.
+
+    >>> bool(term_regex("belt and road").search("China's Belt-and-Road plan")), bool(term_regex("gas").search("Gasprom"))
+    (True, False)
+    """
+    forms = sorted(set(surfaces or [term]), key=lambda form: (-len(form), form))
+    parts = [PHRASE_GAP.join(re.escape(word) for word in form.split()) for form in forms]
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)

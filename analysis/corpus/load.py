@@ -1,0 +1,684 @@
+"""Load a corpus (a folder of ``.txt`` articles plus ``metadata.csv``, one table file, or a folder of saved web pages) into validated, tidy tables.
+
+Documents, paragraphs and sentences keep character offsets into the raw file text; nothing is dropped without a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import zlib
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from analysis.core.cache import cached
+from analysis.core.paths import SEEDS_DIR, read_word_list, resolve
+from analysis.corpus.cleaning import REMOVED_COLUMNS, find_boilerplate, heading_marks, repeated_lines
+from analysis.corpus.segment import paragraph_spans, sentence_spans
+
+METADATA_FILE = "metadata.csv"
+METADATA_COLUMNS = ["file", "doc_id", "title", "outlet", "published", "url", "notes"]
+REQUIRED_VALUES = ["file", "doc_id", "outlet", "published"]
+DEFAULT_PERIODS = {"2014–2015": ["2014-01-01", "2015-12-31"], "2023–2024": ["2023-01-01", "2024-12-31"]}
+NEAR_DUPLICATE_JACCARD = 0.8  # share of distinct sentences two articles must have in common to count as near-duplicates
+LSH_BANDS, LSH_ROWS = 20, 7  # MinHash banding: a pair at 0.8 overlap becomes a candidate with probability 0.99
+MINHASH_SEED = 20240516  # fixed: the same corpus always yields the same duplicate pairs
+WARNING_COLUMNS = ["kind", "file", "message"]
+PARALLEL_MIN_DOCUMENTS = 400  # below this, one process is faster than starting a pool
+ENGLISH_MIN_SHARE = 0.15  # share of English function words below which an article may not be English
+ENGLISH_MIN_WORDS = 50  # shorter articles are not checked
+WORD_PATTERN = re.compile(r"\w+(?:[-'’]\w+)*")
+MIN_ARTICLE_WORDS = 10  # fewer words after cleaning: kept, but listed (a stub, a headline, a broken export)
+LATIN_MIN_SHARE = 0.5  # share of letters in Latin script below which an article is flagged as probably not English
+LATIN_MIN_LETTERS = 20  # shorter texts are not checked for their script
+LATIN_LAST_CODE_POINT = 0x024F  # Basic Latin up to Latin Extended-B: English and accented European names
+MAX_ARTICLE_CHARS = 2_000_000  # about 300,000 words, ten times a long magazine feature: longer is not one article
+PUNKT_PIECE_CHARS = 50_000  # Punkt sees at most this much at once, so its time guard never trips, whatever the load
+
+PUBLISHED_PATTERN = re.compile(
+    r"""^(?P<year>\d{4})          # year, always
+        (?:-(?P<month>\d{2})      # optional month
+           (?:-(?P<day>\d{2}))?   # optional day, only after a month
+        )?$""",
+    re.VERBOSE,
+)
+
+
+class CorpusError(ValueError):
+    """A problem with the corpus or its parameters that stops the run; the message says where and what to do."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A named, closed date interval."""
+
+    name: str
+    start: date
+    end: date
+
+
+@dataclass
+class Corpus:
+    """The loaded corpus: tidy tables plus every warning raised while loading."""
+
+    name: str
+    directory: Path
+    periods: list[Period]
+    documents: pd.DataFrame
+    paragraphs: pd.DataFrame
+    sentences: pd.DataFrame
+    removed: pd.DataFrame
+    warnings: pd.DataFrame
+    fingerprint: str
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def period_names(self) -> list[str]:
+        """Period names in the order the parameter gave them."""
+        return [period.name for period in self.periods]
+
+    def docs_per_period(self) -> dict[str, int]:
+        """Number of documents in each period, in period order."""
+        counts = self.documents["period"].value_counts()
+        return {name: int(counts.get(name, 0)) for name in self.period_names}
+
+    def document_texts(self) -> pd.DataFrame:
+        """One row per document (doc_id, period, outlet, text): its cleaned paragraphs joined by blank lines."""
+        texts = self.paragraphs.groupby("doc_id", sort=True)["text"].agg("\n\n".join)
+        table = self.documents[["doc_id", "period", "outlet"]].set_index("doc_id")
+        return table.assign(text=texts.reindex(table.index, fill_value="")).reset_index()
+
+
+def parse_periods(periods: dict | None) -> list[Period]:
+    """Validate the ``periods`` parameter (name -> [first day, last day]) and return Periods in order.
+
+    >>> [p.name for p in parse_periods({"early": ["2014-01-01", "2015-12-31"], "late": ["2023-01-01", "2024-12-31"]})]
+    ['early', 'late']
+    """
+    periods = DEFAULT_PERIODS if periods is None else periods
+    hint = 'Write it as {"2014–2015": ["2014-01-01", "2015-12-31"], "2023–2024": ["2023-01-01", "2024-12-31"]}.'
+    if not isinstance(periods, dict) or len(periods) < 2:
+        raise CorpusError(f"Parameter 'periods' must map at least two period names to [first day, last day]; got {periods!r}. {hint}")
+    parsed = []
+    for name, bounds in periods.items():
+        if not isinstance(bounds, (list, tuple)) or len(bounds) != 2:
+            raise CorpusError(f"Parameter 'periods', period {name!r}: expected [first day, last day], got {bounds!r}. {hint}")
+        try:
+            start, end = (date.fromisoformat(str(value)) for value in bounds)
+        except ValueError as error:
+            raise CorpusError(f"Parameter 'periods', period {name!r}: {bounds!r} is not two ISO dates YYYY-MM-DD ({error}). {hint}") from None
+        if start > end:
+            raise CorpusError(f"Parameter 'periods', period {name!r}: first day {start} is after last day {end}. Swap them.")
+        parsed.append(Period(str(name), start, end))
+    ordered = sorted(parsed, key=lambda p: p.start)
+    for earlier, later in zip(ordered, ordered[1:]):
+        if later.start <= earlier.end:
+            raise CorpusError(f"Parameter 'periods': {earlier.name!r} ({earlier.start}–{earlier.end}) overlaps {later.name!r} "
+                              f"({later.start}–{later.end}). Make the periods disjoint so each article belongs to one.")
+    return parsed
+
+
+def published_interval(value: str) -> tuple[date, date]:
+    """First and last day covered by an ISO ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` value."""
+    match = PUBLISHED_PATTERN.match(value.strip())
+    if not match:
+        raise ValueError(f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    year = int(match["year"])
+    if match["day"]:
+        day = date(year, int(match["month"]), int(match["day"]))
+        return day, day
+    if match["month"]:
+        month = int(match["month"])
+        first = date(year, month, 1)
+        following = date(year + (month == 12), month % 12 + 1, 1)
+        return first, date.fromordinal(following.toordinal() - 1)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+UNICODE_BOMS = [(b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+                (b"\xfe\xff", "utf-16")]  # UTF-32 first: its little-endian mark starts like UTF-16's
+
+
+def read_text(path: Path) -> tuple[str, str, str | None]:
+    """Decode a file as UTF-8 (with or without BOM), UTF-16/32 with BOM, then cp1252, then Latin-1.
+
+    Returns (text, encoding, warning). A file with NUL bytes and no UTF-16/32 byte-order mark is not text
+    (a PDF, a word-processor file, UTF-16 saved without a mark): :class:`CorpusError` names it.
+    """
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig", None
+        except UnicodeDecodeError:
+            data = data[3:]  # a UTF-8 mark on bytes that are not UTF-8: fall back like any other file
+    for bom, encoding in UNICODE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding, None
+            except UnicodeDecodeError as error:
+                raise CorpusError(f"{path.name} starts with a {encoding.upper()} byte-order mark but is not valid {encoding.upper()} "
+                                  f"(bad bytes at offset {error.start}). Re-save it as UTF-8 text.") from None
+    if b"\x00" in data:
+        raise CorpusError(f"{path.name} contains NUL bytes (first at offset {data.index(0)}): it is a binary file (PDF, Word, image) "
+                          "or UTF-16 text without a byte-order mark, not a plain-text article. Save the article as UTF-8 text "
+                          "(.txt) or remove its row from metadata.csv.")
+    try:
+        return data.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError as error:
+        problem = f"bytes are not UTF-8 (first bad byte at offset {error.start})"
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return text, encoding, (f"{problem}; decoded as {encoding}. Check accented letters and quotes, "
+                                "then save the file as UTF-8 to silence this warning.")
+    raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+
+
+def fingerprint(files: list[Path], metadata: Path, other_names: list[str] = ()) -> str:
+    """SHA-256 over the metadata, each listed article's name and bytes, and the names of other files (first 16 hex digits).
+
+    Only ``files`` (the articles metadata.csv lists, already checked to be regular files) are read: an unlisted
+    FIFO or device in the folder is never opened. ``other_names`` (unlisted files) count by name, as they only
+    appear in the warnings.
+    """
+    digest = hashlib.sha256()
+    for path in [metadata, *sorted(files)]:
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    for name in sorted(other_names):
+        digest.update(b"unlisted\0" + name.encode("utf-8", errors="surrogateescape") + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _unlisted_names(directory: Path, metadata: pd.DataFrame) -> list[str]:
+    """Names of the folder's visible entries that are neither metadata.csv nor listed in it."""
+    listed = set(metadata["file"]) | {METADATA_FILE}
+    return sorted(entry.name for entry in directory.iterdir() if entry.name not in listed and not entry.name.startswith("."))
+
+
+def check_article_path(directory: Path, name: str, where: str) -> Path:
+    """The path of a metadata ``file`` value, checked to be a regular file directly inside ``directory``.
+
+    ``where`` names the metadata row for the message. Refuses absolute paths, sub-folders, ``..``, links that
+    lead out of the folder, and anything that is not a regular file (folders, FIFOs, devices, sockets).
+    """
+    fix = "Put the article in the corpus folder and give its bare file name (such as article.txt) in metadata.csv."
+    if name in (".", "..") or any(char in name for char in "/\\\0") or Path(name).is_absolute() or name != Path(name).name:
+        raise CorpusError(f"{where}: file {name!r} is not a bare file name inside {directory}. {fix}")
+    path = directory / name
+    if not os.path.lexists(path):
+        raise CorpusError(f"{where}: file {name!r} is not in {directory}. Add the article or delete the row.")
+    real = path.resolve()
+    if real.parent != directory.resolve():
+        raise CorpusError(f"{where}: file {name!r} is a link to {real}, outside the corpus folder {directory}. "
+                          f"Copy the article into the folder instead of linking to it. {fix}")
+    try:
+        mode = real.stat().st_mode
+    except OSError as error:
+        raise CorpusError(f"{where}: file {name!r} cannot be read ({error.strerror}). Check it exists and is readable.") from None
+    if not stat.S_ISREG(mode):
+        raise CorpusError(f"{where}: file {name!r} is not a regular file (a folder, pipe or device). "
+                          "Only plain-text article files can be read; remove the row or replace the entry with the article.")
+    return path
+
+
+def read_metadata(directory: Path) -> pd.DataFrame:
+    """Read and validate ``metadata.csv``; errors name the row (as numbered in the file) and the fix."""
+    path = directory / METADATA_FILE
+    if not path.exists():
+        raise CorpusError(f"{path} not found. Every corpus folder needs a metadata.csv with columns "
+                          f"{', '.join(METADATA_COLUMNS)} (see README, 'Bring your own corpus').")
+    check_article_path(directory, METADATA_FILE, str(directory))  # a regular file, not a link leading out of the folder
+    with path.open("rb") as handle:
+        header = handle.readline(10_000)
+    if header.count(b";") >= len(METADATA_COLUMNS) - 1 and b"," not in header:
+        raise CorpusError(f"{path} is separated by semicolons (;), as some spreadsheet programs save CSV in European locales. "
+                          "Save it with commas as separators (CSV UTF-8, comma-delimited).")
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CorpusError(f"{path} is not UTF-8 text (bad byte at offset {error.start}). Save it as CSV UTF-8.") from None
+    except pd.errors.ParserError as error:
+        raise CorpusError(f"{path} cannot be read as CSV ({error}). Check that every row has the header's columns, "
+                          "and quote values that contain commas.") from None
+    table.columns = [column.strip() for column in table.columns]
+    missing = [column for column in METADATA_COLUMNS if column not in table.columns]
+    if missing:
+        raise CorpusError(f"{path} lacks column(s) {', '.join(missing)}. Add them to the header (url and notes may be empty).")
+    table = table[METADATA_COLUMNS].apply(lambda column: column.str.strip())
+    table.insert(0, "row", np.arange(2, len(table) + 2))  # line number in the file, header is line 1
+    for row in table.itertuples(index=False):
+        for column in REQUIRED_VALUES:
+            if not getattr(row, column):
+                raise CorpusError(f"{path}, row {row.row}: '{column}' is empty. Fill it in (see README for the schema).")
+        try:
+            published_interval(row.published)
+        except ValueError:
+            raise CorpusError(f"{path}, row {row.row} ({row.file}): published {row.published!r} is not an ISO date. "
+                              "Write YYYY, YYYY-MM or YYYY-MM-DD, as precise as the evidence allows.") from None
+        check_article_path(directory, row.file, f"{path}, row {row.row}")
+    for column in ("file", "doc_id"):
+        repeated = table[table[column].duplicated(keep=False)]
+        if not repeated.empty:
+            rows = ", ".join(str(r) for r in repeated["row"])
+            raise CorpusError(f"{path}, rows {rows}: {column} {repeated[column].iloc[0]!r} appears more than once. "
+                              f"Each {column} must be unique.")
+    return table
+
+
+def assign_period(published: str, periods: list[Period]) -> str | None:
+    """The period whose interval contains the whole of ``published``'s interval, or None."""
+    first, last = published_interval(published)
+    for period in periods:
+        if period.start <= first and last <= period.end:
+            return period.name
+    return None
+
+
+def sentence_set_matrix(doc_codes: np.ndarray, sentences: list[str], n_docs: int):
+    """Binary sparse matrix (documents x distinct sentences): which normalized sentences each document has."""
+    keys = np.array([zlib.crc32(" ".join(text.lower().split()).encode("utf-8")) for text in sentences], dtype=np.int64)
+    codes, _ = pd.factorize(keys)
+    matrix = sparse.csr_matrix((np.ones(len(codes)), (doc_codes, codes)), shape=(n_docs, max(len(_), 1)))
+    matrix.data[:] = 1.0  # a sentence repeated inside one article counts once
+    matrix.sort_indices()
+    return matrix
+
+
+def _minhash_signatures(shingles, n_hashes: int) -> np.ndarray:
+    """MinHash signature (one column per seeded hash function) of each row's set of column ids."""
+    prime = 2**31 - 1
+    rng = np.random.default_rng(MINHASH_SEED)
+    multipliers = rng.integers(1, prime, size=n_hashes, dtype=np.int64)
+    offsets = rng.integers(0, prime, size=n_hashes, dtype=np.int64)
+    ids = shingles.indices.astype(np.int64)
+    lengths = np.diff(shingles.indptr)
+    filled = lengths > 0
+    starts = shingles.indptr[:-1][filled]
+    signatures = np.empty((shingles.shape[0], n_hashes), dtype=np.int64)
+    # Rows with no element get a unique sentinel so they never collide.
+    signatures[~filled] = prime + np.arange(shingles.shape[0])[~filled, None]
+    for column in range(n_hashes):
+        hashed = (multipliers[column] * ids + offsets[column]) % prime
+        signatures[filled, column] = np.minimum.reduceat(hashed, starts) if len(starts) else []
+    return signatures
+
+
+def near_duplicate_pairs(shingles, threshold: float = NEAR_DUPLICATE_JACCARD) -> list[tuple[int, int, float]]:
+    """Pairs ``(i, j, jaccard)`` of rows (``i < j``) of a binary sparse matrix whose sets overlap at least ``threshold``.
+
+    Candidates come from MinHash locality-sensitive hashing (20 bands of 7 hashes: a pair at 0.8
+    overlap is a candidate with probability 0.99, at 0.9 with probability above 0.99999); each
+    candidate's overlap is then computed exactly,
+    so the result never reports a pair below ``threshold``. Cost grows linearly with the corpus.
+    """
+    if shingles.shape[0] < 2:
+        return []
+    signatures = _minhash_signatures(shingles, LSH_BANDS * LSH_ROWS)
+    candidates = set()
+    for band in range(LSH_BANDS):
+        keys = signatures[:, band * LSH_ROWS:(band + 1) * LSH_ROWS]
+        _, bucket = np.unique(keys, axis=0, return_inverse=True)
+        order = np.argsort(bucket.ravel(), kind="stable")
+        sorted_buckets = bucket.ravel()[order]
+        boundaries = np.flatnonzero(np.diff(sorted_buckets)) + 1
+        for group in np.split(order, boundaries):
+            if len(group) > 1:
+                members = sorted(int(i) for i in group)
+                candidates.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
+    if not candidates:
+        return []
+    first, second = (np.array(side) for side in zip(*sorted(candidates)))
+    sizes = np.asarray(shingles.sum(axis=1)).ravel()
+    shared = np.asarray(shingles[first].multiply(shingles[second]).sum(axis=1)).ravel()
+    union = sizes[first] + sizes[second] - shared
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jaccard = np.where(union > 0, shared / union, 0.0)
+    keep = jaccard >= threshold
+    return [(int(i), int(j), float(v)) for i, j, v in zip(first[keep], second[keep], jaccard[keep])]
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    return frozenset(read_word_list("english_function_words.txt"))
+
+
+def _language_warning(text: str) -> str | None:
+    """A warning when a text is mostly in a non-Latin script, or has 50+ words but few English function words."""
+    letters = [char for char in text if char.isalpha()]
+    if len(letters) >= LATIN_MIN_LETTERS:
+        latin = sum(ord(char) <= LATIN_LAST_CODE_POINT for char in letters) / len(letters)
+        if latin < LATIN_MIN_SHARE:
+            return (f"only {latin:.0%} of its {len(letters):,} letters are in the Latin alphabet; it is probably not in English. "
+                    "It was kept: remove it from the corpus if it is not English-language coverage.")
+    words = WORD_PATTERN.findall(text.lower())
+    if len(words) < ENGLISH_MIN_WORDS:
+        return None
+    share = sum(word in _english_words() for word in words) / len(words)
+    if share >= ENGLISH_MIN_SHARE:
+        return None
+    return (f"only {share:.0%} of its {len(words):,} words are common English function words (English news has about a third); "
+            "it may not be in English. It was kept: remove it from the corpus if it is not English-language coverage.")
+
+
+def _punkt_pieces(text: str, limit: int = PUNKT_PIECE_CHARS) -> list[tuple[int, int]]:
+    """Split a long text into spans of at most ``limit`` characters, at a sentence end or a space where there is one.
+
+    Punkt runs its regular expressions under a wall-clock guard; pieces of bounded size keep every call far below
+    it on any machine, so an outsize paragraph is segmented instead of failing when the computer is busy.
+    """
+    pieces, start = [], 0
+    while len(text) - start > limit:
+        window = text[start:start + limit]
+        cut = max(window.rfind(". "), window.rfind("! "), window.rfind("? "))
+        cut = cut + 2 if cut > limit // 2 else (window.rfind(" ") + 1 if window.rfind(" ") > limit // 2 else limit)
+        pieces.append((start, start + cut))
+        start += cut
+    pieces.append((start, len(text)))
+    return pieces
+
+
+def bounded_sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """:func:`analysis.corpus.segment.sentence_spans` on pieces of at most ``PUNKT_PIECE_CHARS`` characters."""
+    if len(text) <= PUNKT_PIECE_CHARS:
+        return sentence_spans(text, offset=offset)
+    return [span for start, end in _punkt_pieces(text) for span in sentence_spans(text[start:end], offset=offset + start)]
+
+
+def _map_documents(directory: Path, rows: list[dict], periods: list[Period], repeated: dict | None = None):
+    """Process every metadata row, in two processes when the corpus is large (results keep row order).
+
+    ``repeated`` maps an outlet to the lines that recur across its articles (furniture, see cleaning.repeated_lines).
+    """
+    repeated = repeated or {}
+    jobs = [(directory, row, periods, repeated.get(row["outlet"], frozenset())) for row in rows]
+    if len(jobs) < PARALLEL_MIN_DOCUMENTS or (os.cpu_count() or 1) < 2:
+        return [_process_document(*job) for job in jobs]
+    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        return list(pool.map(_process_document, *zip(*jobs), chunksize=200))
+
+
+def _raw_text(directory: Path, row: dict) -> tuple[str, str, str | None]:
+    """An article's text, encoding and decoding problem: given by a table or web-page reader, or read from its file."""
+    if "text" in row:
+        return row["text"], row.get("encoding") or "utf-8", None
+    return read_text(directory / row["file"])
+
+
+def _process_document(directory: Path, row: dict, periods: list[Period], repeated: frozenset = frozenset()) -> dict:
+    """Read, date, clean and segment one article; return its table rows, exclusions and warnings."""
+    out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed")}
+    file, doc_id, outlet = row["file"], row["doc_id"], row["outlet"]
+    raw, encoding, problem = _raw_text(directory, row)
+    if len(raw) > MAX_ARTICLE_CHARS:
+        record = {key: row[key] for key in METADATA_COLUMNS} | {"encoding": encoding, "raw": ""}
+        out["excluded"].append({**record, "reason": "outsize file"})
+        out["warnings"].append({"kind": "outsize file", "file": file,
+                                "message": f"has {len(raw):,} characters, more than the {MAX_ARTICLE_CHARS:,} one article can have; "
+                                           "excluded. It is probably several articles or a whole export in one file: "
+                                           "split it into one .txt file per article, each with its metadata row."})
+        return out
+    if problem:
+        out["warnings"].append({"kind": "encoding", "file": file, "message": problem})
+    record = {key: row[key] for key in METADATA_COLUMNS} | {"encoding": encoding, "raw": raw}
+    period = assign_period(row["published"], periods)
+    if period is None:
+        names = ", ".join(f"{p.name} ({p.start}–{p.end})" for p in periods)
+        out["excluded"].append({**record, "reason": "outside every period"})
+        out["warnings"].append({"kind": "outside periods", "file": file,
+                                "message": f"published {row['published']} is not wholly inside any period ({names}); excluded. "
+                                           "Correct 'published' or widen the periods parameter."})
+        return out
+    if not raw.strip():
+        out["excluded"].append({**record, "reason": "empty file"})
+        out["warnings"].append({"kind": "empty file", "file": file,
+                                "message": "is empty and was excluded. Replace it with the article text."})
+        return out
+    kept, dropped = find_boilerplate(raw, title=row["title"], outlet=outlet, repeated=repeated)
+    out["removed"] = [{"doc_id": doc_id, "file": file, **item} for item in dropped]
+    paras = paragraph_spans(raw, kept)
+    if not paras:
+        out["excluded"].append({**record, "reason": "only boilerplate"})
+        out["warnings"].append({"kind": "empty file", "file": file,
+                                "message": "has no text left after boilerplate cleaning and was excluded. Check it is an article."})
+        return out
+    out["documents"].append({**record, "period": period})
+    language_problem = _language_warning(" ".join(raw[s:e] for s, e in paras))
+    if language_problem:
+        out["warnings"].append({"kind": "not English?", "file": file, "message": language_problem})
+    n_words = sum(len(WORD_PATTERN.findall(raw[s:e])) for s, e in paras)
+    if n_words < MIN_ARTICLE_WORDS and not language_problem:  # words are not counted across scripts without spaces
+        out["warnings"].append({"kind": "very short", "file": file,
+                                "message": f"has only {n_words} word{'s' if n_words != 1 else ''} after cleaning; it was kept. "
+                                           "Check it is the whole article and not a headline, a stub or a failed export."})
+    headlines, datelines = heading_marks([raw[s:e] for s, e in paras], row["title"])
+    for para_no, (start, end) in enumerate(paras, start=1):
+        para_id = f"{doc_id}:p{para_no:03d}"
+        out["paragraphs"].append({"para_id": para_id, "doc_id": doc_id, "period": period, "outlet": outlet,
+                                  "para_no": para_no, "start": start, "end": end, "text": raw[start:end],
+                                  "headline": headlines[para_no - 1], "dateline": datelines[para_no - 1]})
+        for s_start, s_end in bounded_sentence_spans(raw[start:end], offset=start):
+            out["sentences"].append({"doc_id": doc_id, "para_id": para_id, "period": period, "outlet": outlet,
+                                     "start": s_start, "end": s_end, "text": raw[s_start:s_end]})
+    return out
+
+
+def read_other_form(path: Path, columns: dict | None = None):
+    """A table file or a folder of saved web pages, read into metadata rows and texts; None for a folder of .txt files."""
+    from analysis.corpus import html as corpus_html  # imported here: both use this module's errors and checks
+    from analysis.corpus import tables as corpus_tables
+
+    if path.is_file():
+        if not corpus_tables.is_table_file(path):
+            raise CorpusError(f"Parameter 'corpus_dir': {path} is a file but not a table ("
+                              f"{', '.join(corpus_tables.TABLE_SUFFIXES)}). Point it at a table of articles or a folder.")
+        return corpus_tables.read_table_corpus(path, columns)
+    if corpus_html.is_html_folder(path):
+        return corpus_html.read_html_corpus(path)
+    return None
+
+
+def source_fingerprint(path: Path) -> str | None:
+    """The fingerprint of a corpus in any form without loading it (None when its metadata is not there yet)."""
+    from analysis.corpus import html as corpus_html
+    from analysis.corpus import tables as corpus_tables
+
+    if corpus_tables.is_table_file(path):
+        return corpus_tables.file_fingerprint([path])
+    metadata = path / METADATA_FILE
+    if not metadata.is_file():
+        return None
+    if corpus_html.is_html_folder(path):
+        return fingerprint(corpus_html.page_files(path), metadata)
+    return _listed_fingerprint(path, read_metadata(path))  # checks every listed file before reading any
+
+
+def _listed_fingerprint(directory: Path, metadata: pd.DataFrame) -> str:
+    """The fingerprint of a folder of .txt articles: only the files metadata.csv lists are read (a FIFO never is)."""
+    return fingerprint([directory / name for name in metadata["file"]], directory / METADATA_FILE,
+                       _unlisted_names(directory, metadata))
+
+
+def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = None, columns: dict | None = None) -> Corpus:
+    """Load, validate, clean and segment a corpus.
+
+    ``corpus_dir`` is a folder of ``*.txt`` articles and ``metadata.csv`` (empty or None: the project's ``seeds/``),
+    one table file (CSV, TSV, JSONL, Parquet; ``columns`` names its columns, see :mod:`analysis.corpus.tables`), or a
+    folder of saved ``.html`` pages (see :mod:`analysis.corpus.html`);
+    ``periods`` maps period names to ``[first day, last day]`` (None: 2014–2015 and 2023–2024).
+    Fatal problems raise :class:`CorpusError`; the rest are listed in ``corpus.warnings``.
+
+    >>> corpus = load_corpus()
+    >>> corpus.documents[["doc_id", "period", "n_paragraphs"]].head(2)
+                     doc_id     period  n_paragraphs
+    0  vestnik-kavkaza-2014  2014–2015             6
+    1      asianews-2015-05  2014–2015             9
+    """
+    period_list = parse_periods(periods)
+    directory = resolve(corpus_dir, SEEDS_DIR)
+    other_form = read_other_form(directory, columns)
+    if other_form is not None:
+        return _load_rows(directory, other_form.metadata, list(other_form.warnings), period_list,
+                          other_form.fingerprint, other_form.texts)
+    if not directory.is_dir():
+        raise CorpusError(f"Parameter 'corpus_dir': {directory} is not a folder. Point it at a folder of .txt files and metadata.csv.")
+    metadata = read_metadata(directory)
+    warnings: list[dict] = []
+    txt_files = sorted(directory.glob("*.txt"))
+    listed = set(metadata["file"])
+    for path in txt_files:
+        if path.name not in listed:
+            warnings.append({"kind": "no metadata", "file": path.name,
+                             "message": "has no row in metadata.csv and was skipped. Add a row to include it."})
+    for path in sorted(directory.iterdir()):
+        if path.is_file() and path.suffix != ".txt" and path.name != METADATA_FILE and not path.name.startswith("."):
+            warnings.append({"kind": "ignored file", "file": path.name,
+                             "message": "is not a .txt article or metadata.csv and was ignored."})
+    return _load_rows(directory, metadata, warnings, period_list, _listed_fingerprint(directory, metadata))
+
+
+def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], period_list: list[Period],
+               corpus_fingerprint: str, texts: dict[str, str] | None = None) -> Corpus:
+    """Clean, segment and de-duplicate the articles of validated metadata rows (texts given, or read from files)."""
+    rows = [row._asdict() for row in metadata.sort_values(["published", "doc_id"]).itertuples(index=False)]
+    if texts is not None:
+        rows = [{**row, "text": texts[row["file"]]} for row in rows]
+    documents, paragraphs, sentences, removed, excluded = [], [], [], [], []
+    repeated = repeated_lines((row["outlet"], row["title"], _raw_text(directory, row)[0]) for row in rows)
+    for result in _map_documents(directory, rows, period_list, repeated):
+        warnings.extend(result["warnings"])
+        excluded.extend(result["excluded"])
+        documents.extend(result["documents"])
+        paragraphs.extend(result["paragraphs"])
+        sentences.extend(result["sentences"])
+        removed.extend(result["removed"])
+
+    docs = pd.DataFrame(documents)
+    paras = pd.DataFrame(paragraphs)
+    sents = pd.DataFrame(sentences)
+    docs, paras, sents, duplicate_warnings, duplicate_rows = _drop_duplicates(docs, paras, sents)
+    warnings.extend(duplicate_warnings)
+    excluded.extend(duplicate_rows)
+    _check_coverage(docs, period_list, directory, duplicate_rows)
+    docs, paras, sents = _finish_tables(docs, paras, sents, period_list)
+    return Corpus(
+        name=directory.stem if directory.is_file() else directory.name,
+        directory=directory,
+        periods=period_list,
+        documents=docs,
+        paragraphs=paras,
+        sentences=sents,
+        removed=pd.DataFrame(removed, columns=REMOVED_COLUMNS).sort_values(["doc_id", "line_no"], ignore_index=True),
+        warnings=pd.DataFrame(warnings, columns=WARNING_COLUMNS).sort_values(["kind", "file"], ignore_index=True),
+        fingerprint=corpus_fingerprint,
+        excluded=pd.DataFrame(excluded).drop(columns=["raw"], errors="ignore"),
+    )
+
+
+def _drop_duplicates(docs, paras, sents):
+    """Keep one copy of exact and near-duplicate texts (the earliest published, then by doc_id)."""
+    if docs.empty:
+        return docs, paras, sents, [], []
+    joined = paras.groupby("doc_id", sort=False)["text"].agg(" ".join)
+    texts = [joined[doc_id] for doc_id in docs["doc_id"]]
+    normalized = [" ".join(text.lower().split()) for text in texts]
+    duplicate_of: dict[int, tuple[int, float]] = {}
+    first_seen: dict[str, int] = {}
+    for index, text in enumerate(normalized):
+        if text in first_seen:
+            duplicate_of[index] = (first_seen[text], 1.0)
+        else:
+            first_seen[text] = index
+    unique = sorted(first_seen.values())
+    unique_ids = docs["doc_id"].iloc[unique].tolist()
+    candidates = sents[sents["doc_id"].isin(set(unique_ids))]
+    doc_codes = candidates["doc_id"].map({doc_id: k for k, doc_id in enumerate(unique_ids)}).to_numpy()
+    matrix = sentence_set_matrix(doc_codes, candidates["text"].tolist(), len(unique_ids))
+    for i, j, jaccard in near_duplicate_pairs(matrix):
+        i, j = unique[i], unique[j]
+        if j not in duplicate_of and i not in duplicate_of:
+            duplicate_of[j] = (i, jaccard)
+    warnings, rows = [], []
+    for index, (original, jaccard) in sorted(duplicate_of.items()):
+        kind = "exact duplicate" if jaccard == 1.0 and normalized[index] == normalized[original] else "near duplicate"
+        doc = docs.iloc[index]
+        kept = docs.iloc[original]
+        warnings.append({"kind": kind, "file": doc["file"],
+                         "message": f"repeats {kept['file']} ({jaccard:.0%} of their distinct sentences shared); kept {kept['file']} only. "
+                                    "Remove one copy from the corpus if this is not intended."})
+        rows.append({**doc.to_dict(), "reason": f"{kind} of {kept['doc_id']}"})
+    dropped = docs.iloc[sorted(duplicate_of)]["doc_id"].tolist()
+    docs = docs[~docs["doc_id"].isin(dropped)]
+    return docs, paras[~paras["doc_id"].isin(dropped)], sents[~sents["doc_id"].isin(dropped)], warnings, rows
+
+
+def _check_coverage(docs: pd.DataFrame, periods: list[Period], directory: Path, duplicates: list[dict] = ()) -> None:
+    """Stop when there are no documents, or a period has none (the comparison needs both).
+
+    ``duplicates`` are the rows dropped as copies of another article: the message says how many a period lost.
+    """
+    def dropped(period: str | None = None) -> str:
+        copies = [row for row in duplicates if period is None or row.get("period") == period]
+        if not copies:
+            return ""
+        names = ", ".join(sorted(row["file"] for row in copies)[:5]) + (", ..." if len(copies) > 5 else "")
+        return (f" {len(copies):,} article(s) {'of this period ' if period else ''}were dropped as duplicates of another "
+                f"article ({names}); make sure the files hold different articles.")
+
+    if docs.empty:
+        raise CorpusError(f"No usable documents in {directory}: check that metadata.csv lists the .txt files and "
+                          f"that their dates fall inside the periods (see the warnings above).{dropped()}")
+    for period in periods:
+        if not (docs["period"] == period.name).any():
+            raise CorpusError(f"Period {period.name!r} ({period.start}–{period.end}) has no documents in {directory}. "
+                              "The comparison needs articles in every period: add some or change the periods parameter."
+                              + dropped(period.name))
+
+
+def _finish_tables(docs, paras, sents, periods):
+    """Order rows by period then date, number sentences, and add per-document counts."""
+    order = {period.name: index for index, period in enumerate(periods)}
+    docs = docs.assign(period_order=docs["period"].map(order)).sort_values(["period_order", "published", "doc_id"])
+    doc_order = {doc_id: index for index, doc_id in enumerate(docs["doc_id"])}
+    paras = paras.assign(doc_order=paras["doc_id"].map(doc_order)).sort_values(["doc_order", "para_no"])
+    sents = sents.assign(doc_order=sents["doc_id"].map(doc_order)).sort_values(["doc_order", "start"])
+    sents["sent_no"] = sents.groupby("doc_id").cumcount() + 1
+    sents["sent_id"] = sents["doc_id"] + ":s" + sents["sent_no"].map("{:04d}".format)
+    words = paras.assign(n=paras["text"].map(lambda text: len(WORD_PATTERN.findall(text)))).groupby("doc_id")["n"].sum()
+    docs = docs.assign(
+        n_words=docs["doc_id"].map(words).astype(int),
+        n_paragraphs=docs["doc_id"].map(paras.groupby("doc_id").size()).astype(int),
+        n_sentences=docs["doc_id"].map(sents.groupby("doc_id").size()).astype(int),
+    )
+    doc_columns = ["doc_id", "file", "title", "outlet", "published", "period", "url", "notes", "encoding",
+                   "n_words", "n_paragraphs", "n_sentences", "raw"]
+    para_columns = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
+    sent_columns = ["sent_id", "doc_id", "para_id", "period", "outlet", "sent_no", "start", "end", "text"]
+    return (docs[doc_columns].reset_index(drop=True), paras[para_columns].reset_index(drop=True),
+            sents[sent_columns].reset_index(drop=True))
+
+
+def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, reports_dir: str | Path,
+                        columns: dict | None = None) -> Corpus:
+    """:func:`load_corpus`, reusing the copy an earlier notebook of the same run stored under ``reports_dir``.
+
+    Every stage notebook loads the corpus; with thousands of articles loading once per run instead of once per
+    notebook saves most of a minute. The stored copy is keyed by the corpus fingerprint (every file's bytes),
+    the periods and the code, so a changed article or rule is never served stale.
+    """
+    directory = resolve(corpus_dir, SEEDS_DIR)
+    key = source_fingerprint(directory)
+    if key is None:
+        return load_corpus(directory, periods, columns)  # raises the loader's own clear error, or writes metadata first
+    return cached(reports_dir, "corpus", key, {"periods": periods, "directory": str(directory), "columns": columns},
+                  lambda: load_corpus(directory, periods, columns))

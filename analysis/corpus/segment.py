@@ -1,0 +1,91 @@
+"""Split cleaned article text into paragraphs and sentences that keep offsets into the raw file.
+
+Sentences come from NLTK's Punkt splitter configured from ``analysis/data/abbreviations.txt``: no model download.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+from analysis.core.paths import read_word_list
+
+# A block is hard-wrapped (one paragraph over several lines) when it has at least this many lines
+# and every line but the last is between these lengths.
+WRAP_MIN_LINES = 3
+WRAP_LINE_LENGTH = (50, 100)
+
+
+@lru_cache(maxsize=1)
+def sentence_tokenizer() -> PunktSentenceTokenizer:
+    """Punkt with the project's abbreviation list; needs no NLTK data package."""
+    params = PunktParameters()
+    params.abbrev_types = set(read_word_list("abbreviations.txt"))
+    return PunktSentenceTokenizer(params)
+
+
+def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Character spans ``(start, end)`` of the sentences in ``text``, shifted by ``offset``.
+
+    >>> text = "Mr. Xi met Putin on May 7, 2015 in Moscow. The U.S. objected."
+    >>> [text[s:e] for s, e in sentence_spans(text)]
+    ['Mr. Xi met Putin on May 7, 2015 in Moscow.', 'The U.S. objected.']
+    """
+    return [(offset + start, offset + end) for start, end in sentence_tokenizer().span_tokenize(text)]
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    low, high = WRAP_LINE_LENGTH
+    if len(lines) < WRAP_MIN_LINES:
+        return False
+    return all(low <= len(line.rstrip()) <= high for line in lines[:-1])
+
+
+def paragraph_spans(raw: str, kept_lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Group kept lines of ``raw`` into paragraph spans.
+
+    ``kept_lines`` are the ``(start, end)`` spans of the lines that survived cleaning, in file order.
+    Paragraphs are separated by blank lines or removed lines; inside a block each line is its own
+    paragraph (articles that put one paragraph per line), unless the block is hard-wrapped, in which
+    case the whole block is one paragraph. Spans are trimmed of surrounding white space.
+    """
+    blocks: list[list[tuple[int, int]]] = []
+    previous_end = None
+    for start, end in kept_lines:
+        if not raw[start:end].strip():
+            previous_end = None
+            continue
+        between = raw[previous_end:start] if previous_end is not None else None
+        if between is None or between.count("\n") > 1 or between.strip():
+            blocks.append([])
+        blocks[-1].append((start, end))
+        previous_end = end
+    spans = []
+    for block in blocks:
+        texts = [raw[s:e] for s, e in block]
+        groups = [block] if _is_hard_wrapped(texts) else [[line] for line in block]
+        for group in groups:
+            spans.append(_trim(raw, group[0][0], group[-1][1]))
+    return spans
+
+
+def _trim(raw: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink a span so it neither starts nor ends with white space."""
+    piece = raw[start:end]
+    left = len(piece) - len(piece.lstrip())
+    right = len(piece.rstrip())
+    return start + left, start + right
+
+
+def line_spans(raw: str) -> list[tuple[int, int]]:
+    """Spans of every line of ``raw`` without its line break (handles \\n, \\r\\n and \\r)."""
+    spans = []
+    position = 0
+    for match in re.finditer(r"\r\n|\r|\n", raw):
+        spans.append((position, match.start()))
+        position = match.end()
+    if position < len(raw):
+        spans.append((position, len(raw)))
+    return spans

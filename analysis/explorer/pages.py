@@ -1,0 +1,269 @@
+"""Write the explorer pages (terms, topics, articles, one view per article) as static files that open from disk.
+
+Data goes into each page as escaped JSON or into small .js shards loaded with <script> tags (fetch() is blocked under
+file://); the hand-written scripts in analysis/templates/explorer/ build the page with textContent, never innerHTML.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pandas as pd
+
+from analysis.core.paths import TEMPLATES_DIR
+from analysis.core.plots import PERIOD_STYLES
+from analysis.explorer import tables as explorer
+
+ASSETS_DIR = TEMPLATES_DIR / "explorer"
+ASSETS = ["explorer.css", "common.js", "terms.js", "topics.js", "article.js", "index.js"]
+SHARD_BYTES = 250_000  # consecutive terms share one .js file of sentences up to about this size, loaded on a click
+PAGES = {"index": "Articles", "terms": "Terms", "topics": "Topics"}
+TABLES = {"figure": "figures.csv", "frame": "frame_words.csv", "actor": "actor_mentions.csv",
+          "removed": "removed_lines.csv", "term": "distinctive_terms.csv", "topic": "topic_prevalence.csv"}
+
+
+def safe_json(value) -> str:
+    """JSON that is safe inside an HTML <script> element and a JavaScript file: ``<``, ``>`` and ``&`` are escaped so
+    ``</script>`` cannot end the element, U+2028 and U+2029 so no line break splits a string; NaN becomes null.
+
+    >>> safe_json({"t": "</script><b>\\u2028"})
+    '{"t":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u2028"}'
+    """
+    try:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # a NaN somewhere: replace every non-finite float (slower, so only when needed)
+        text = json.dumps(_finite(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text
+
+
+def _finite(value):
+    """``value`` with every NaN or infinite float replaced by None (JSON has no NaN)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
+def page_html(name: str, title: str, lead: str, data: dict, scripts: list[str]) -> str:
+    """One explorer page: navigation, an empty main element the page's script fills, and its data as inert JSON."""
+    current = ' aria-current="page"'
+    links = ['<a href="../index.html">Report</a>'] + [
+        f'<a href="{page}.html"{current if page == name else ""}>{label}</a>' for page, label in PAGES.items()]
+    tags = "".join(f'<script src="{html.escape(src)}"></script>' for src in scripts)
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{html.escape(title)}</title><link rel=\"stylesheet\" href=\"explorer.css\"></head>\n"
+            f"<body data-page=\"{name}\"><nav class=\"explorer-nav\" aria-label=\"Explorer pages\">{''.join(links)}</nav>\n"
+            f"<main id=\"app\"><h1>{html.escape(title)}</h1><p class=\"lead\">{html.escape(lead)}</p></main>\n"
+            f"<script id=\"explorer-data\" type=\"application/json\">{safe_json(data)}</script>\n{tags}\n</body></html>\n")
+
+
+def shard_starts(sizes: list[int], limit: int = SHARD_BYTES) -> list[int]:
+    """Index of the first item of each shard when consecutive items are packed up to ``limit`` bytes per shard
+    (an item larger than the limit gets a shard of its own).
+
+    >>> shard_starts([100, 100, 100, 250, 10], limit=250)
+    [0, 2, 3, 4]
+    """
+    starts, filled = [], 0
+    for index, size in enumerate(sizes):
+        if not starts or (filled + size > limit and filled > 0):
+            starts.append(index)
+            filled = 0
+        filled += size
+    return starts
+
+
+def shard_js(key: str, value) -> str:
+    """A data file the pages load with a <script> tag: it hands ``value`` to the page under ``key``."""
+    return f"explorerShard({safe_json(key)},{safe_json(value)});\n"
+
+
+@dataclass
+class ExplorerPages:
+    """What :func:`write_pages` wrote: the folder, the term table behind the scatter plot and counts for the notebook."""
+
+    folder: Path
+    terms: pd.DataFrame
+    n_topics: int
+    n_articles: int
+    n_contexts: int
+    n_files: int
+    n_bytes: int
+
+    def links_markdown(self, relative_to: Path) -> str:
+        """Markdown links to the pages, relative to ``relative_to`` (the folder of the page that shows them), with a
+        sentence on what they hold, every number counted from what was written."""
+        base = Path(os.path.relpath(self.folder, relative_to)).as_posix()
+        truncated = int(((self.terms["sentences_a"] > explorer.MAX_CONTEXTS_PER_PERIOD)
+                         | (self.terms["sentences_b"] > explorer.MAX_CONTEXTS_PER_PERIOD)).sum())
+        cut = (f" For {truncated:,} frequent term(s) a period has more than {explorer.MAX_CONTEXTS_PER_PERIOD} "
+               "sentences; the page lists that many, one per article first, and gives the total." if truncated else "")
+        return (f"- [Term explorer]({base}/terms.html): all {len(self.terms):,} counted terms placed by how much each "
+                f"period uses them and coloured by log-odds z; hover for counts and articles, click for every sentence "
+                f"that uses the term in either period; a selector shows frame words or actor names only.{cut}\n"
+                f"- [Topic explorer]({base}/topics.html): each of the {self.n_topics} topics with its top and FREX terms, "
+                "its share in each period with the 95% interval, and the articles and passages that carry it.\n"
+                f"- [Articles]({base}/index.html): the {self.n_articles:,} articles, each with a view of its cleaned text, "
+                "its figures, frame words and actor mentions highlighted, the boilerplate lines removed, its topic "
+                "shares and metadata.\n\n"
+                f"The explorer is {self.n_files:,} files ({self.n_bytes / 1e6:,.1f} MB) and opens from disk with no network.")
+
+
+def _tables(tables_dir: Path | None, folder: Path) -> dict:
+    """Kind -> relative link to its CSV table, for the tables that exist."""
+    if tables_dir is None:
+        return {}
+    return {kind: Path(os.path.relpath(Path(tables_dir) / name, folder)).as_posix()
+            for kind, name in TABLES.items() if (Path(tables_dir) / name).is_file()}
+
+
+def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame, folder: str | Path, *,
+                fdr: float = 0.05, tables_dir: str | Path | None = None) -> ExplorerPages:
+    """Write the explorer into ``folder``: terms.html, topics.html, index.html (articles), article.html and the data
+    shards under terms/ and articles/ (both replaced on every run, so no stale article survives)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for sub in ("terms", "articles"):
+        shutil.rmtree(folder / sub, ignore_errors=True)
+        (folder / sub).mkdir()
+    for asset in ASSETS:
+        shutil.copyfile(ASSETS_DIR / asset, folder / asset)
+    periods = corpus.period_names[:2]
+    common = {"periods": periods, "colours": [style["color"] for style in PERIOD_STYLES],
+              "tables": _tables(tables_dir, folder), "n": len(corpus.documents)}
+    listing = [[str(r.doc_id), str(r.title), str(r.outlet), str(r.published), periods.index(r.period) if r.period in periods else -1]
+               for r in corpus.documents.itertuples(index=False)]
+    (folder / "articles.js").write_text(shard_js("articles", listing), encoding="utf-8")
+    terms = _write_terms(folder, corpus, vocabulary, {**common, "fdr": fdr})
+    n_topics = _write_topics(folder, corpus, topics, common)
+    (folder / "index.html").write_text(page_html(
+        "index", "Articles", "Every article of the corpus as the pipeline read it. Filter by title, outlet or date; "
+        "open one to see its cleaned text with figures, frame words and actor mentions highlighted.",
+        common, ["common.js", "articles.js", "index.js"]), encoding="utf-8")
+    (folder / "article.html").write_text(page_html("article", "Article", "Choose an article from the list.", common,
+                                                   ["common.js", "article.js"]), encoding="utf-8")
+    _write_article_views(folder, corpus, topics, figures)
+    files = sorted(path for path in folder.rglob("*") if path.is_file())
+    return ExplorerPages(folder, terms.terms, n_topics, len(corpus.documents), len(terms.contexts), len(files),
+                         sum(path.stat().st_size for path in files))
+
+
+TERM_COLUMNS = ["term", "count_a", "count_b", "x", "y", "z", "p_adjusted", "docs_a", "docs_b", "sentences_a", "sentences_b",
+                "dictionary"]
+
+
+def _write_terms(folder: Path, corpus, vocabulary: pd.DataFrame, common: dict) -> explorer.TermExplorer:
+    """terms.html with every term inline, and the sentences of consecutive terms in shards under terms/."""
+    periods = common["periods"]
+    terms = explorer.term_explorer(corpus, vocabulary, periods)
+    table = terms.terms.reset_index(drop=True)
+    rows = [[str(r["term"]), int(r["count_a"]), int(r["count_b"]), round(float(r["x"]), 4), round(float(r["y"]), 4),
+             round(float(r["z"]), 3), float(f"{r['p_adjusted']:.3g}"), int(r["docs_a"]), int(r["docs_b"]),
+             int(r["sentences_a"]), int(r["sentences_b"]), str(r["dictionary"])] for r in table.to_dict("records")]
+    side = {periods[0]: "a", periods[1]: "b"}
+    lines: dict[str, dict] = {}
+    contexts = terms.contexts
+    for term, period, article, start, end, text in zip(*(contexts[name].tolist() for name in
+                                                         ("term", "period", "article", "start", "end", "text"))):
+        lines.setdefault(term, {"a": [], "b": []})[side[period]].append([int(article), int(start), int(end), str(text)])
+    starts = shard_starts([len(safe_json(lines.get(term, {}))) for term in table["term"]])
+    bounds = [*starts, len(table)]
+    for shard, (first, last) in enumerate(zip(bounds, bounds[1:])):
+        content = {term: lines[term] for term in table["term"].iloc[first:last] if term in lines}
+        (folder / "terms" / f"{shard:04d}.js").write_text(shard_js(f"terms/{shard:04d}", content), encoding="utf-8")
+    data = {**common, "shard_starts": starts, "columns": TERM_COLUMNS, "terms": rows}
+    (folder / "terms.html").write_text(page_html(
+        "terms", "Term explorer", "Every counted term, placed by how much each period uses it (rank of its count, as "
+        "scattertext places terms) and coloured by its log-odds z. Search or click a term to read the sentences that "
+        f"use it (all of them, up to {explorer.MAX_CONTEXTS_PER_PERIOD} per period).", data, ["common.js", "terms.js"]),
+        encoding="utf-8")
+    return terms
+
+
+def _write_topics(folder: Path, corpus, topics, common: dict) -> int:
+    """topics.html with every topic's record inline; returns the number of topics."""
+    records = explorer.topic_explorer(topics, corpus)
+    (folder / "topics.html").write_text(page_html(
+        "topics", "Topic explorer", f"The {len(records)} topics of the {topics.model.upper()} model on "
+        f"{topics.unit}s: their terms, their share of each period with the 95% interval (articles resampled), and "
+        "the articles and passages that carry them most.", {**common, "unit": topics.unit, "topics": records},
+        ["common.js", "articles.js", "topics.js"]), encoding="utf-8")
+    return len(records)
+
+
+def _write_article_views(folder: Path, corpus, topics, figures: pd.DataFrame) -> None:
+    """One data file per article under articles/, with its text, highlights, removed lines and topic shares."""
+    marks = explorer.resolve_overlaps(pd.concat([
+        explorer.figure_marks(figures), explorer.actor_marks(corpus.paragraphs), explorer.frame_marks(corpus.sentences)],
+        ignore_index=True))
+    shares = explorer.article_topic_shares(topics.unit_topics, topics.topic_columns)
+    for number, record in explorer.article_records(corpus, marks, shares, topics.labels):
+        (folder / "articles" / f"{number:06d}.js").write_text(shard_js(f"articles/{number:06d}", record), encoding="utf-8")
+
+
+def term_link(term: str, base: str = "explore/") -> str:
+    """Address of a term in the term explorer, relative to the report's pages (stage pages link their tables here).
+
+    >>> term_link("belt and road")
+    'explore/terms.html#t=belt%20and%20road'
+    """
+    return f"{base}terms.html#t={quote(term, safe='')}"
+
+
+def topic_link(topic: int, base: str = "explore/") -> str:
+    """Address of a topic's section in the topic explorer.
+
+    >>> topic_link(3)
+    'explore/topics.html#topic-3'
+    """
+    return f"{base}topics.html#topic-{int(topic)}"
+
+
+def article_link(documents: pd.DataFrame, doc_id: str, start: int | None = None, end: int | None = None,
+                 base: str = "explore/") -> str:
+    """Address of an article's view (numbered in ``documents`` order, as the explorer numbers them), scrolled to the
+    paragraph holding ``start`` when given (offsets into the raw text, as in the sentence and figure tables).
+
+    >>> documents = pd.DataFrame({"doc_id": ["a", "b"]})
+    >>> article_link(documents, "b"), article_link(documents, "b", 120, 180)
+    ('explore/article.html#a=1', 'explore/article.html#a=1&s=120-180')
+    """
+    number = int(explorer.article_numbers(documents)[doc_id])
+    focus = "" if start is None else f"&s={int(start)}-{int(end if end is not None else start)}"
+    return f"{base}article.html#a={number}{focus}"
+
+
+def links_sentence(lead: str, links: list[tuple[str, str]], more: tuple[str, str] | None = None) -> str:
+    """A Markdown sentence that links a stage page's table to the explorer: ``lead`` then each (label, address),
+    labels escaped (they come from the corpus), addresses as built by the ``*_link`` functions (already URL-encoded);
+    ``more`` is a last (label, address) for everything not listed.
+
+    >>> links_sentence("In the term explorer:", [("belt and road", term_link("belt and road")), ("<b>", term_link("<b>"))])
+    'In the term explorer: [belt and road](explore/terms.html#t=belt%20and%20road), [&lt;b&gt;](explore/terms.html#t=%3Cb%3E).'
+    """
+    from analysis.core.display import md_text
+
+    parts = [f"[{md_text(label)}]({address})" for label, address in links]
+    if more:
+        parts.append(f"[{md_text(more[0])}]({more[1]})")
+    return f"{lead} {', '.join(parts)}." if parts else ""
+
+
+def write_explorer(run, folder: str | Path | None = None) -> ExplorerPages:
+    """The explorer for a run (analysis.run.Run), from the stages' stored results, into ``reports/explore``."""
+    return write_pages(run.corpus, run.comparison().vocabulary.table, run.topics(), run.figures().figures,
+                       folder or run.paths.reports / "explore", fdr=run.comparison_parameters.fdr,
+                       tables_dir=run.paths.tables)

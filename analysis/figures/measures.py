@@ -1,0 +1,335 @@
+"""What each extracted figure measures, which figures repeat one claim, and the indicators comparable across periods.
+
+Every step is a documented rule a reader can check: what a figure measures is decided from its clause by
+analysis/figures/scope.py (words in ``analysis/data/figure_scope_words.csv``); the indicators and the comparability of
+their figures are in analysis/figures/indicators.py. The older nearest-keyword rule (``measure_of``, ``tag_measures``,
+``analysis/data/measure_keywords.csv``) stays importable for code that still calls it; the stage no longer uses it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import namedtuple
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.core.cache import cached
+from analysis.core.display import figure_value, md_text, month_year
+from analysis.core.keywords import trie
+from analysis.core.paths import read_data_table
+from analysis.figures.extract import MONEY_WARNING_ABOVE, corpus_figures
+from analysis.figures.indicators import (  # noqa: F401  (re-exported: notebooks and other stages import them from here)
+    INDICATOR_COLUMNS,
+    INDICATORS,
+    chart_indicators,
+    indicator_table,
+    indicator_title,
+    side_by_side,
+)
+from analysis.figures.scope import add_scope, clause_bounds
+from analysis.report.findings import count_phrase
+
+MEASURES_FILE = "measure_keywords.csv"
+OTHER = "other"
+CLAIM_KINDS = ("money", "percent", "quantity", "count", "duration")  # dates and ranks are references, not claims
+STAGE_NAME = "figures"  # the cache name notebook 03 stores its result under; notebook 04 reads the same
+RELATIVE_OFFSET = {"last": -1, "previous": -1, "past": -1, "this": 0, "current": 0, "next": 1}
+
+class MeasureRuleError(ValueError):
+    """measure_keywords.csv is malformed; the message names the row and the fix."""
+
+
+@lru_cache(maxsize=1)
+def measure_rules() -> tuple[dict, re.Pattern, list[str], list[str]]:
+    """(unit -> measure, one pattern matching every keyword, keyword -> measure, measures in file order)."""
+    table = read_data_table(MEASURES_FILE)
+    if list(table.columns) != ["measure", "keyword"]:
+        raise MeasureRuleError(f"analysis/data/{MEASURES_FILE}: header must be 'measure,keyword', got {list(table.columns)}.")
+    by_unit, keywords, order = {}, [], []
+    for number, row in enumerate(table.itertuples(index=False), start=1):
+        if not row.measure or not row.keyword:
+            raise MeasureRuleError(f"analysis/data/{MEASURES_FILE}, data row {number}: measure and keyword must both be filled.")
+        if row.measure not in order:
+            order.append(row.measure)
+        if row.keyword.startswith("unit:"):
+            by_unit.setdefault(row.keyword.removeprefix("unit:"), row.measure)
+        else:
+            keywords.append((row.keyword.lower(), row.measure))
+    # One pattern for all keywords, factored by shared prefixes (fast); a whole word that starts with a keyword matches.
+    pattern = re.compile(rf"(?<!\w)(?P<keyword>{trie(k for k, _ in keywords)})\w*", re.IGNORECASE)
+    lookup = {}
+    for keyword, measure in keywords:
+        lookup.setdefault(keyword, measure)
+    return by_unit, pattern, lookup, order
+
+
+@lru_cache(maxsize=4096)
+def _keywords_in(sentence: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, measure) of every keyword in a sentence (cached: a sentence's figures share one scan)."""
+    _, pattern, lookup, _ = measure_rules()
+    found = []
+    for match in pattern.finditer(sentence):
+        keyword = " ".join(re.split(r"[\s-]+", match.group("keyword").lower()))
+        if keyword in lookup:
+            found.append((match.start(), match.end(), lookup[keyword]))
+    return tuple(found)
+
+
+def measure_of(sentence: str, start: int, end: int, unit: str) -> str:
+    """The measure of the figure at ``sentence[start:end]``: its unit's measure, else the nearest keyword's
+    (distance in characters; on a tie the measure listed first in the file), else "other".
+
+    >>> measure_of("Bilateral trade stood at $95 billion in 2014.", 25, 36, "USD")
+    'bilateral trade'
+    """
+    by_unit, _, _, order = measure_rules()
+    if unit in by_unit:
+        return by_unit[unit]
+    best = None
+    for k_start, k_end, measure in _keywords_in(sentence):
+        if k_start < end and k_end > start:
+            continue  # the figure's own words do not tag it
+        distance = start - k_end if k_end <= start else k_start - end
+        key = (distance, order.index(measure))
+        if best is None or key < best[0]:
+            best = (key, measure)
+    return best[1] if best else OTHER
+
+
+def _require(figures: pd.DataFrame, columns: list[str], caller: str) -> None:
+    missing = [column for column in columns if column not in figures.columns]
+    if missing:
+        raise ValueError(f"{caller}: the figures table lacks column(s) {', '.join(missing)}. Pass the output of "
+                         "analysis.figures.extract.corpus_figures (or extract_figures for tag_measures).")
+
+
+def tag_measures(figures: pd.DataFrame) -> pd.DataFrame:
+    """``figures`` with a ``measure`` column (bilateral trade, energy and gas, investment, military, meetings and
+    agreements, other), by the rule in ``analysis/data/measure_keywords.csv``."""
+    _require(figures, ["sentence", "sentence_start", "start", "end", "unit"], "tag_measures")
+    offsets = (figures["start"] - figures["sentence_start"]).to_numpy()
+    lengths = (figures["end"] - figures["start"]).to_numpy()
+    measures = [measure_of(sentence, int(offset), int(offset + length), unit)
+                for sentence, offset, length, unit in zip(figures["sentence"], offsets, lengths, figures["unit"])]
+    return figures.assign(measure=measures)
+
+
+YEAR_BREAK = re.compile(r"""
+    \b(?:that|which|who|whom|whose|when|where|after|before|since      # a relative or time clause starts: "the road that
+        |compared|against|versus|than)\b                                #   (or the base of a comparison: "compared with 2023")
+""", re.VERBOSE | re.IGNORECASE)                                         #   Xi launched in 2013" dates the road, not the figure
+RELATIVE_SPAN = re.compile(r"""
+      \b(?P<which>last|this|next|previous|past|current)[ \u00a0]+(?P<unit>year|month)\b   # "last year", "this month"
+    | \b(?P<now>now|currently|today|at[ \u00a0]+present|so[ \u00a0]+far)\b   # "now it is over 80%": the time of publication
+""", re.IGNORECASE | re.VERBOSE)
+LAST_BEFORE = re.compile(r"\blast\s+$", re.IGNORECASE)  # "last October": the month before publication
+YEAR_SOURCES = ("clause", "relative to publication", "publication year")
+
+
+def _month(published: str) -> int | None:
+    """The month of an ISO publication date, or None when it gives only a year."""
+    parts = published.split("-")
+    return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+
+
+def _year_clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The clause that dates a figure: its clause (analysis.figures.scope.clause_bounds), also cut where a relative or
+    time clause begins after the figure ("six months, after a forum ... that Xi launched in 2013")."""
+    left, right = clause_bounds(sentence, start, end)
+    found = YEAR_BREAK.search(sentence, end, right)
+    return left, found.start() if found else right
+
+
+def reference_years(figures: pd.DataFrame) -> pd.DataFrame:
+    """The year each figure refers to, and how that was decided (``year``, ``year_source``).
+
+    Rule, in order: a year written in the figure's own clause ("$95 billion in 2014", "in the first five months of
+    2023", "$200 billion by 2020"; the nearest if several; source "clause"); else "last/this/next year",
+    "last/this month" or "now" in the clause, counted from the publication date ("relative to publication"; a relative
+    word nearer to the figure than a written year wins: "in 2022 it was 25%, now it is 80%"); else the year of
+    publication ("publication year"). Dates refer to their own year; a month without a year after "last"
+    ("last October") is the latest such month before publication.
+    """
+    _require(figures, ["sent_id", "start", "end", "kind", "value", "published", "sentence", "sentence_start"],
+             "reference_years")
+    article_year = figures["published"].astype(str).str.slice(0, 4).astype(int).to_numpy()
+    written = figures[(figures["kind"] == "date") & figures["value"].notna()]
+    years_by_sentence: dict[str, list[tuple[int, int, int]]] = {}
+    for sent_id, start, end, value in zip(written["sent_id"], written["start"], written["end"], written["value"]):
+        years_by_sentence.setdefault(sent_id, []).append((int(start), int(end), int(value)))
+    years, sources = [], []
+    published = figures["published"].astype(str).to_numpy()
+    Row = namedtuple("Row", ["sent_id", "start", "end", "kind", "value", "date", "sentence", "sentence_start"])
+    columns = [figures[c].tolist() for c in Row._fields]  # plain lists: iterating Arrow-backed columns is slow
+    for index, row in enumerate(map(Row._make, zip(*columns))):
+        if row.kind == "date":
+            if not math.isnan(row.value):
+                years.append(int(row.value))
+                sources.append("clause")
+            elif LAST_BEFORE.search(row.sentence[:row.start - row.sentence_start]) and str(row.date).startswith("--"):
+                month, published_month = int(str(row.date)[2:4]), _month(published[index])
+                years.append(int(article_year[index]) - (1 if published_month is None or month >= published_month else 0))
+                sources.append("relative to publication")
+            else:
+                years.append(int(article_year[index]))
+                sources.append("publication year")
+            continue
+        offset = row.sentence_start
+        left, right = _year_clause(row.sentence, row.start - offset, row.end - offset)
+        left, right = left + offset, right + offset
+        f_start, f_end = row.start, row.end
+        candidates = [(max(s - f_end, f_start - e, 0), 0, year) for s, e, year in years_by_sentence.get(row.sent_id, [])
+                      if s >= left and e <= right]
+        for match in RELATIVE_SPAN.finditer(row.sentence, left - offset, right - offset):
+            s, e = match.start() + offset, match.end() + offset
+            if match.group("now") and e > row.start:
+                continue  # "now" dates what follows it ("now it is 80%"), not a figure before it
+            which = (match.group("which") or "this").lower()
+            if match.group("now") or match.group("unit").lower() == "year":
+                year = article_year[index] + RELATIVE_OFFSET[which]
+            else:  # "last month" in January is December of the year before
+                month = _month(published[index])
+                year = article_year[index] - (1 if which in ("last", "previous", "past") and month == 1 else 0)
+            candidates.append((max(s - f_end, f_start - e, 0), 1, year))
+        if candidates:
+            _, relative, year = min(candidates)
+            years.append(int(year))
+            sources.append("relative to publication" if relative else "clause")
+        else:
+            years.append(int(article_year[index]))
+            sources.append("publication year")
+    return figures.assign(year=np.asarray(years, dtype=np.int64), year_source=sources)
+
+
+def shown_value(kind: str, value: float, unit: str, date: str = "") -> str:
+    """A figure as a reader expects it: '$240.1 bn', '38 bn m³', '90%', '7 May 2015', '9 May' (no year written)."""
+    if kind == "date":
+        if date.startswith("--"):
+            parts = date[2:].split("-")
+            month = month_year(f"2000-{parts[0]}").split()[0]
+            return f"{int(parts[1])} {month}" if len(parts) > 1 and parts[1] else month
+        return month_year(date)
+    if kind == "ordinal":
+        number = int(value)
+        suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+        return f"{number}{suffix}"
+    if not math.isfinite(value):
+        return "too large to show"
+    return figure_value(value, kind, unit)
+
+
+def add_shown(figures: pd.DataFrame) -> pd.DataFrame:
+    """``figures`` with a ``shown`` column: each value formatted for people."""
+    shown = [shown_value(k, v, u, d) for k, v, u, d in zip(figures["kind"], figures["value"], figures["unit"], figures["date"])]
+    return figures.assign(shown=shown)
+
+
+def group_claims(figures: pd.DataFrame) -> pd.DataFrame:
+    """Repeated claims: figures of one kind with the same value, unit and measure are one claim, in however many articles.
+
+    One row per claim (money, percent, quantity, count and duration; dates and ranks are references, not claims):
+    claim, measure, kind, value, unit, shown, mentions, articles, periods, doc_ids, example (the first sentence).
+    """
+    _require(figures, ["measure", "kind", "value", "unit", "doc_id", "period", "sentence"], "group_claims")
+    columns = ["claim", "measure", "kind", "value", "unit", "shown", "mentions", "articles", "periods", "doc_ids", "example"]
+    usable = figures[figures["kind"].isin(CLAIM_KINDS)]
+    if usable.empty:
+        return pd.DataFrame(columns=columns)
+    usable = usable.assign(value_key=usable["value"].map(lambda v: float(f"{v:.9g}")))
+    claims = (usable.groupby(["measure", "kind", "value_key", "unit"], sort=True)
+              .agg(value=("value", "first"), mentions=("surface", "size"), articles=("doc_id", "nunique"),
+                   periods=("period", lambda p: "; ".join(sorted(set(p)))),
+                   doc_ids=("doc_id", lambda d: "; ".join(sorted(set(d)))), example=("sentence", "first"))
+              .reset_index().drop(columns="value_key"))
+    claims["shown"] = [shown_value(k, v, u) for k, v, u in zip(claims["kind"], claims["value"], claims["unit"])]
+    claims = claims.sort_values(["articles", "mentions", "measure", "kind", "value", "unit"],
+                                ascending=[False, False, True, True, True, True], ignore_index=True)
+    claims.insert(0, "claim", np.arange(1, len(claims) + 1))
+    return claims[columns]
+
+
+def claim_counts(figures: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+    """Per period and measure: mentions (figure rows), distinct claims, and claims repeated in two or more articles."""
+    usable = figures[figures["kind"].isin(CLAIM_KINDS)]
+    rows = []
+    for period in periods:
+        mine = usable[usable["period"] == period]
+        for measure in sorted(set(usable["measure"])):
+            part = mine[mine["measure"] == measure]
+            keys = part.groupby(["kind", "value", "unit"])["doc_id"].nunique()
+            rows.append({"period": period, "measure": measure, "mentions": len(part), "claims": len(keys),
+                         "repeated_claims": int((keys >= 2).sum())})
+    return pd.DataFrame(rows, columns=["period", "measure", "mentions", "claims", "repeated_claims"])
+
+
+@dataclass
+class FigureResult:
+    """The figure stage's tables: every figure with its measure and year, claims, indicators and warnings."""
+
+    figures: pd.DataFrame  # one row per figure, with who/what/span/status decided from its clause and the deciding words
+    claims: pd.DataFrame
+    claim_counts: pd.DataFrame
+    indicators: pd.DataFrame
+    side_by_side: pd.DataFrame
+    warnings: pd.DataFrame
+    periods: list
+
+
+def figure_stage(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> FigureResult:
+    """Extract, decide what each figure measures, date, group and compare the figures of a loaded corpus (what
+    notebook 03 shows and 04 reuses). ``measure`` is the quantity decided from the figure's clause (``what``)."""
+    periods = corpus.period_names
+    figures = add_scope(corpus_figures(corpus, money_warning_above), corpus.sentences)
+    figures = add_shown(reference_years(figures.assign(measure=figures["what"])))
+    indicators = indicator_table(figures)
+    return FigureResult(
+        figures=figures,
+        claims=group_claims(figures),
+        claim_counts=claim_counts(figures, periods),
+        indicators=indicators,
+        side_by_side=side_by_side(indicators, periods),
+        warnings=figures[figures["warning"] != ""].reset_index(drop=True),
+        periods=periods,
+    )
+
+
+def stage_parameters(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> dict:
+    """The parameters that key the stored result: the same dict in notebooks 03 and 04 finds the same result."""
+    return {"periods": corpus.period_names, "money_warning_above": float(money_warning_above)}
+
+
+def figure_results(corpus, reports_dir: str | Path, money_warning_above: float = MONEY_WARNING_ABOVE) -> FigureResult:
+    """:func:`figure_stage`, computed once per run and stored under ``reports_dir`` (notebook 04 calls this)."""
+    return cached(reports_dir, STAGE_NAME, corpus.fingerprint, stage_parameters(corpus, money_warning_above),
+                  lambda: figure_stage(corpus, money_warning_above))
+
+
+def findings_markdown(result: FigureResult) -> str:
+    """Sentences of findings, every number computed from the tables: figures per period, repeated claims, indicators."""
+    figures, periods = result.figures, result.periods
+    lines = []
+    counts = figures.groupby("period").size()
+    claimed = figures[figures["kind"].isin(CLAIM_KINDS)]
+    per_doc = claimed.groupby("period")["doc_id"].nunique()
+    docs = figures.groupby("period")["doc_id"].nunique()
+    for period in periods:
+        mine = claimed[claimed["period"] == period]
+        top = mine["measure"].value_counts()
+        top = top[top.index != OTHER]
+        lines.append(f"- **{md_text(period)}**: {count_phrase(int(counts.get(period, 0)), 'figure')} in "
+                     f"{count_phrase(int(docs.get(period, 0)), 'article')}, {len(mine):,} of them measurements (money, shares, "
+                     f"quantities, counts, durations) in {count_phrase(int(per_doc.get(period, 0)), 'article')}"
+                     + (f"; the most quoted measure is *{top.index[0]}* ({int(top.iloc[0]):,})." if len(top) else "."))
+    repeated = result.claims[result.claims["articles"] >= 2]
+    lines.append(f"- {len(result.claims):,} distinct claims from {len(claimed):,} mentions; "
+                 + (f"{len(repeated):,} claims appear in two or more articles, the most repeated being "
+                    f"{repeated.iloc[0]['shown']} ({repeated.iloc[0]['measure']}, {int(repeated.iloc[0]['articles']):,} articles)."
+                    if len(repeated) else "no claim appears in more than one article."))
+    for row in result.side_by_side.itertuples(index=False):
+        lines.append(f"- {md_text(row.change)}")
+    return "\n".join(lines)

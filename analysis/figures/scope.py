@@ -1,0 +1,316 @@
+"""What one figure measures, decided from its own clause: who it is about, what quantity, over what span, in what currency.
+
+Each decision keeps the words that made it (columns ``who_words``, ``what_words``, ``span_words``), so a wrong tag is
+visible on the figures page; the word lists live in ``analysis/data/figure_scope_words.csv``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from analysis.core.paths import read_data_table
+
+SCOPE_FILE = "figure_scope_words.csv"
+ROLES = ("china", "russia", "pair", "third_party", "trade", "flow", "deal", "military", "gas", "growth",
+         "share_settlement", "share_currency", "exchange_trading", "annual", "ytd", "month", "target", "forecast")
+# The labels of the development corpus: what a figure measures when it measures one of the report's indicators.
+INDICATOR_LABELS = ("china_russia_trade", "china_russia_flow", "national_currency_share", "gas_volume", "deal_value",
+                    "military", "other")
+TRADED_UNITS = ("t", "bbl", "m3")  # physical units a flow of goods is counted in (lengths and areas are not flows)
+SCOPE_COLUMNS = ["who", "who_words", "what", "what_words", "span", "status", "span_words", "currency", "indicator"]
+
+CLAUSE_BREAK = re.compile(r"""
+      ;                                                   # a semicolon
+    | [ \u00a0][–—-][ \u00a0]                             # a spaced dash: "trade fell – exports rose"
+    | ,?[ \u00a0]+(?=(?i:while|whereas|but)\b)            # a contrast: ", while Saudi supplies dropped"
+    | :[ \u00a0]                                          # a colon before a quote or a list
+""", re.VERBOSE)
+APPOSITION = re.compile(r"""^[ \u00a0]*(?:
+      \(                                                  # "150 billion yuan ($24 billion)"
+    | ,?[ \u00a0]*(?i:or|about|or[ ]about|i\.e\.|equivalent[ ]to)[ \u00a0]+   # "8 million tons, or 1.9 million bpd"
+)$""", re.VERBOSE)
+# A subject that refers back to the sentence before ("The country exported ..."): that sentence's parties are its own.
+ANAPHOR = re.compile(r"\b(?i:the|this|that)[ \u00a0]+(?i:country|nation|company|firm|state|side)\b")
+HEAD_AFTER = re.compile(r"(?:[ \u00a0]+[\w.'’-]+){1,5}")  # up to five words after a count, before any punctuation
+DURATION_BEFORE = 40  # characters: a military word this close before a duration ("the drill lasted 3 days") makes it one
+GROWTH_BEFORE = 40  # characters: a change word this close before a percent ("fell by 29%") makes it a growth rate
+GROWTH_AFTER = 25  # characters: or this close after it ("a 19% decrease")
+MONTH_NAME = re.compile(r"""\b(?i:in|during|for|last)[ \u00a0]+
+    (?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?![ \u00a0]+\d{1,2}\b)
+""", re.VERBOSE)  # "in November" (not "in May 7"): a one-month figure
+
+
+SPAN_BEFORE, SPAN_AFTER = 80, 40  # characters of the clause read for the span ("in the first 11 months of 2023, ... $218 bn")
+STATUS_BEFORE, STATUS_AFTER = 80, 25  # and for the status ("aims for $200 bn", "the $100bn goal"): the figure's own words
+
+
+def _span(near: str, before: str = "") -> tuple[str, str]:
+    """The span a figure covers: year (the default, or "annual" near it), year to date (its words near the figure or
+    anywhere before it in the clause: "In the first four months of 2024, ... imports rose to $1.8 million"), month."""
+    for role, span, text in (("annual", "year", near), ("ytd", "year to date", before + " " + near),
+                             ("month", "month", near)):
+        found = _found(role, text)
+        if found:
+            return span, found[0].group()
+    found = MONTH_NAME.search(near)
+    return ("month", found.group()) if found else ("year", "")
+
+
+class ScopeWordsError(ValueError):
+    """figure_scope_words.csv is malformed; the message names the row and the fix."""
+
+
+@dataclass(frozen=True)
+class ScopeWords:
+    """The compiled word lists: one pattern per role."""
+
+    patterns: dict
+
+
+def _term(term: str) -> str:
+    """Regex for one term: case-insensitive, a space matches spaces or hyphens, a final * any word ending."""
+    prefix = term.endswith("*")
+    parts = term.rstrip("*").split()
+    body = r"[\s\-]+".join(re.escape(part) for part in parts)
+    exact = term.rstrip("*").isupper() and len(term.rstrip("*")) <= 4  # "US", "EU", "H1": codes are case-sensitive
+    body = body if exact else f"(?i:{body})"
+    ending = r"[\w-]*" if prefix else ""
+    return rf"(?<![\w-]){body}{ending}(?!\w)"
+
+
+@lru_cache(maxsize=1)
+def scope_words() -> ScopeWords:
+    """Read and compile ``analysis/data/figure_scope_words.csv`` (once per process)."""
+    table = read_data_table(SCOPE_FILE)
+    if list(table.columns) != ["term", "role"]:
+        raise ScopeWordsError(f"analysis/data/{SCOPE_FILE}: header must be 'term,role', got {list(table.columns)}.")
+    terms: dict[str, list[str]] = {role: [] for role in ROLES}
+    for number, row in enumerate(table.itertuples(index=False), start=1):
+        if row.role not in terms or not row.term.strip():
+            raise ScopeWordsError(f"analysis/data/{SCOPE_FILE}, data row {number} ({row.term!r}, {row.role!r}): the term "
+                                  f"must be filled and the role one of {', '.join(ROLES)}. Fix or delete the row.")
+        terms[row.role].append(row.term.strip())
+    patterns = {}
+    for role, words in terms.items():
+        ordered = sorted(words, key=lambda w: (-len(w), w))
+        patterns[role] = re.compile("|".join(_term(w) for w in ordered)) if ordered else re.compile(r"(?!x)x")
+    return ScopeWords(patterns)
+
+
+@lru_cache(maxsize=65536)
+def _breaks(sentence: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of every clause break in a sentence (cached: a sentence's figures share them)."""
+    return tuple(found.span() for found in CLAUSE_BREAK.finditer(sentence))
+
+
+def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The clause of ``sentence`` holding ``sentence[start:end]``: cut at semicolons, spaced dashes, "while/but"."""
+    left, right = 0, len(sentence)
+    for b_start, b_end in _breaks(sentence):
+        if b_end <= start:
+            left = b_end
+        elif b_start >= end:
+            right = b_start
+            break
+    return left, right
+
+
+@lru_cache(maxsize=65536)
+def _found(role: str, text: str) -> tuple[re.Match, ...]:
+    """Every match of a role's words in ``text`` (cached: the figures of one sentence read the same clause)."""
+    return tuple(scope_words().patterns[role].finditer(text))
+
+
+CURRENCY_AFTER = re.compile(r"[ \u00a0]*(?:\$|(?i:dollars?)\b)")  # "US$", "U.S. dollars": a currency, not a party
+
+
+def who_of(text: str) -> tuple[str, str]:
+    """Who a stretch of text is about: china_russia, china, russia, third_party (with another country) or neither,
+    and the words that decided it."""
+    pair = [m.group() for m in _found("pair", text)]
+    china = [m.group() for m in _found("china", text)]
+    russia = [m.group() for m in _found("russia", text)]
+    third = [m.group() for m in _found("third_party", text) if not CURRENCY_AFTER.match(text, m.end())]
+    words = "; ".join(dict.fromkeys(pair + china + russia + third))
+    if third:
+        return "third_party", words
+    if pair or (china and russia):
+        return "china_russia", words
+    if china:
+        return "china", words
+    if russia:
+        return "russia", words
+    return "neither", ""
+
+
+def _nearest(roles: tuple, clause: str, start: int, end: int) -> tuple[str, str]:
+    """The role of the cue word nearest to the figure at clause[start:end] (a word right after it, its head noun,
+    counts as nearest), and the word."""
+    best = None
+    for role in roles:
+        for found in _found(role, clause):
+            if found.start() < end and found.end() > start:
+                continue
+            if found.start() >= end:
+                gap = clause[end:found.start()]
+                distance = 0 if len(gap.split()) <= 2 and not re.search(r"[,;(]", gap) else found.start() - end
+            else:
+                distance = start - found.end()
+            key = (distance, roles.index(role))
+            if best is None or key < best[0]:
+                best = (key, role, found.group())
+    return (best[1], best[2]) if best else ("", "")
+
+
+def _growth(sentence: str, start: int, end: int) -> str:
+    """The change word that makes a percent a growth rate ("fell by 29%", "a 19% decrease"), or ''."""
+    before = sentence[max(0, start - GROWTH_BEFORE):start]
+    after = sentence[end:end + GROWTH_AFTER]
+    for found in reversed(_found("growth", before)):
+        between = before[found.end():]
+        if found.group().lower() == "up" and re.match(r"[ \u00a0]+to\b", before[found.end():] + sentence[start:]):
+            continue  # "up to 80%" is a bound, not a rise
+        if not re.search(r"\d|[;:]", between) and len(between.split()) <= 4:
+            return found.group()
+    for found in _found("growth", after):
+        if not re.search(r"\d|[,;:]", after[:found.start()]) and len(after[:found.start()].split()) <= 2:
+            return found.group()
+    return ""
+
+
+def decide(sentence: str, start: int, end: int, kind: str, unit: str, per: str, qualifier: str,
+           context: str = "") -> dict:
+    """What the figure at ``sentence[start:end]`` measures, with the deciding words.
+
+    ``context`` is the text read for *who* when the sentence names nobody: the previous sentence of the article,
+    then its headline (two strings joined by a newline; the first that names somebody decides).
+    Returns a dict with the keys of ``SCOPE_COLUMNS``:
+
+    >>> d = decide("China-Russia trade rose 26.3% to $240.1 billion in 2023.", 33, 47, "money", "USD", "", "")
+    >>> d["who"], d["what"], d["indicator"]
+    ('china_russia', 'total trade', 'china_russia_trade')
+    """
+    left, right = clause_bounds(sentence, start, end)
+    clause = sentence[left:right]
+    s, e = start - left, end - left
+    who, who_words = who_of(clause)
+    if who in ("china", "russia", "neither"):  # the clause names one side or none: the sentence may name both
+        wider, wider_words = who_of(sentence)
+        if wider == "china_russia" or who == "neither":
+            who, who_words = wider, wider_words
+        anaphor = ANAPHOR.search(clause)
+        for where, text in zip(("previous sentence", "headline"), context.split("\n", 1) if context else []):
+            if who == "neither":
+                who, who_words = who_of(text)
+                if who_words and where == "previous sentence" and anaphor:
+                    where = f"{anaphor.group()} = previous sentence"  # "the country exported ...": a reference back
+                who_words = f"{where}: {who_words}" if who_words else ""
+    what, what_words = "other", ""
+    if qualifier == "exchange_rate":
+        what, what_words = "exchange rate", per
+    elif per and per not in ("day", "year", "month", "week", "hour"):
+        what, what_words = "price or rate", f"per {per}"
+    elif kind == "percent":
+        growth = _growth(sentence, start, end)
+        if growth:
+            what, what_words = "growth rate", growth
+        elif _found("share_settlement", sentence) and _found("share_currency", sentence) \
+                and not _found("exchange_trading", sentence):
+            what = "national-currency share"
+            what_words = "; ".join([_found("share_settlement", sentence)[0].group(), _found("share_currency", sentence)[0].group()])
+    elif kind == "quantity":
+        if unit == "m3" and _found("gas", sentence):
+            what, what_words = "gas volume", _found("gas", sentence)[0].group()
+        elif unit in TRADED_UNITS:
+            role, word = _nearest(("military", "flow", "trade", "deal"), clause, s, e)
+            if role == "military":
+                what, what_words = "military", word
+            elif role:
+                what, what_words = "traded volume", word
+    elif kind == "money":
+        role, word = _nearest(("military", "deal", "flow", "trade"), clause, s, e)
+        what, what_words = {"military": "military", "deal": "deal value", "flow": "one direction of trade",
+                            "trade": "total trade", "": "other"}[role], word
+    elif kind == "count":  # a count is military when what it counts is: "24 Su-35 fighters", "two Chinese and four
+        head = HEAD_AFTER.match(sentence, end)  # Russian military aircraft" (the noun may come a few words later)
+        found = _found("military", sentence[start:end] + " " + unit + " " + (head.group() if head else ""))
+        if found:
+            what, what_words = "military", found[0].group()
+    elif kind == "duration":  # "an eight-hour joint patrol", "the patrol lasted eight hours" (not "a one-day trip
+        head = HEAD_AFTER.match(sentence, end)  # to a military parade")
+        after = _found("military", head.group() if head else "")
+        before = [m for m in _found("military", clause[max(0, s - DURATION_BEFORE):s])]
+        if after or before:
+            what, what_words = "military", (after or before)[0].group()
+    span, span_words = _span(clause[max(0, s - SPAN_BEFORE):e + SPAN_AFTER], clause[:s])
+    status, status_words = "actual", ""
+    near = clause[max(0, s - STATUS_BEFORE):s] + " " + clause[e:e + STATUS_AFTER]
+    if qualifier == "target" or _found("target", near):
+        status, status_words = "target", _found("target", near)[0].group() if _found("target", near) else "by <year>"
+    elif _found("forecast", near):
+        status, status_words = "forecast", _found("forecast", near)[0].group()
+    span_words = "; ".join(filter(None, [span_words, status_words]))
+    currency = unit if kind == "money" else ""
+    return {"who": who, "who_words": who_words, "what": what, "what_words": what_words, "span": span, "status": status,
+            "span_words": span_words, "currency": currency,
+            "indicator": indicator_of(who, what, kind, from_context=who_words.startswith(("previous sentence:", "headline:")))}
+
+
+def indicator_of(who: str, what: str, kind: str, from_context: bool = False) -> str:
+    """The development corpus label a decision maps to: an indicator holds only figures that measure exactly it.
+
+    A one-direction flow needs its own sentence to name both sides (``from_context`` False): "exports" with the
+    parties only in the sentence before is too weak a tie.
+    """
+    if what == "military":  # troops, ships, aircraft, exercises and arms deals, whoever fields them
+        return "military"
+    if who != "china_russia" or (from_context and what in ("one direction of trade", "traded volume")):
+        return "other"
+    return {"total trade": "china_russia_trade", "one direction of trade": "china_russia_flow",
+            "traded volume": "china_russia_flow", "national-currency share": "national_currency_share",
+            "gas volume": "gas_volume", "deal value": "deal_value"}.get(what, "other")
+
+
+def add_scope(figures: pd.DataFrame, sentences: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``figures`` with the columns of ``SCOPE_COLUMNS``, decided per figure from its clause (see :func:`decide`).
+
+    ``sentences`` (``corpus.sentences``: sent_id, doc_id, text in article order) gives each figure the previous
+    sentence of its article, read for *who* when its own sentence names nobody. A figure standing in apposition to the
+    one before it ("150 billion yuan ($24 billion)", "8 million tons, or 1.9 million bpd") measures the same thing and
+    takes its decision (what_words says so).
+    """
+    needed = ["sentence", "sentence_start", "start", "end", "kind", "unit", "qualifier"]
+    missing = [c for c in needed if c not in figures.columns]
+    if missing:
+        raise ValueError(f"add_scope: the figures table lacks column(s) {', '.join(missing)}. Pass the output of "
+                         "analysis.figures.extract.corpus_figures or extract_figures.")
+    per = figures["per"] if "per" in figures.columns else pd.Series("", index=figures.index)
+    docs = figures["doc_id"] if "doc_id" in figures.columns else pd.Series("", index=figures.index)
+    context = pd.Series("", index=figures.index)
+    if sentences is not None and "sent_id" in figures.columns and len(sentences):
+        before = sentences.groupby("doc_id", sort=False)["text"].shift(1).fillna("")
+        headline = sentences.groupby("doc_id", sort=False)["text"].transform("first")
+        joined = (before.str.replace("\n", " ") + "\n" + headline.str.replace("\n", " ")).tolist()
+        context = figures["sent_id"].map(dict(zip(sentences["sent_id"], joined))).fillna("")
+    decisions, previous, memo = [], None, {}
+    columns = [figures[c].tolist() for c in needed]  # plain lists: iterating Arrow-backed columns is slow
+    for sentence, s_start, start, end, kind, unit, qualifier, p, doc, ctx in zip(*columns, per.tolist(), docs.tolist(),
+                                                                                context.tolist()):
+        s, e = start - s_start, end - s_start
+        if previous is not None and previous[0] == (doc, s_start) and previous[2] == kind \
+                and APPOSITION.match(sentence[previous[1]:s]):
+            decision = dict(previous[3], what_words=f"same as the figure before ({previous[3]['what_words']})",
+                            currency=unit if kind == "money" else "")
+        else:
+            key = (sentence, s, e, kind, unit, p or "", qualifier, ctx)
+            decision = memo.get(key)
+            if decision is None:  # wire copy repeats sentences: decide each once
+                decision = memo[key] = decide(sentence, s, e, kind, unit, p or "", qualifier, ctx)
+        decisions.append(decision)
+        previous = ((doc, s_start), e, kind, decision)
+    table = pd.DataFrame(decisions, columns=SCOPE_COLUMNS, index=figures.index)
+    return pd.concat([figures.drop(columns=[c for c in SCOPE_COLUMNS if c in figures.columns]), table], axis=1)

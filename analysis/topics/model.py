@@ -1,0 +1,674 @@
+"""Topic models of the coverage (NMF on TF-IDF, LDA on counts) with k chosen from diagnostics shown side by side.
+
+Beside the model: units that fit the corpus, a corpus-aware vocabulary, top and FREX terms, typical passages, an
+articles × topics view, prevalence per period with article-resampling intervals, and leave-one-article-out refits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import warnings
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import linear_sum_assignment
+from sklearn.decomposition import NMF, LatentDirichletAllocation
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import TfidfTransformer
+from threadpoolctl import threadpool_limits
+
+from analysis.core.bootstrap import DEFAULT_RESAMPLES, compare_periods
+from analysis.core.paths import read_data_table
+from analysis.core.preprocess import MAX_ARTICLE_SHARE, corpus_vocabulary, document_term_matrix
+from analysis.core.progress import progress
+from analysis.core.robustness import LOO_COLUMNS, leave_one_out_summary
+
+MODELS = ("nmf", "lda")
+UNITS = ("auto", "paragraph", "document")
+TOP_TERMS = 10  # terms per topic for labels, coherence, exclusivity and stability
+LABEL_TERMS = 3
+EXAMPLES = 3  # typical passages per topic (stm's findThoughts), each from a different article
+LDA_MAX_ITER = 15  # passes of batch variational Bayes; LDA is far slower than NMF, so it gets fewer
+# The k search fits on a seeded sample of units holding at most this many topic-word tokens (LDA's cost grows with
+# tokens, NMF's far more slowly), but never fewer units than ARTICLES_PER_TOPIC times the largest candidate k.
+SEARCH_MAX_TOKENS = {"nmf": 30_000, "lda": 10_000}
+REFIT_MAX_UNITS = {"nmf": 5000, "lda": 1000}  # leave-one-out refits use at most this many units (a seeded sample)
+LOO_MAX_GROUPS = 30  # above this many documents, leave-one-out drops one of 10 seeded groups of documents instead
+LOO_GROUPS = 10
+MATCH_THRESHOLD = 0.5  # a refit topic whose term profile has cosine below this with the original is "not found"
+FREX_WEIGHT = 0.5  # weight of exclusivity against frequency in FREX (stm's default)
+
+# Units. A headline, subhead or one-line caption is not a paragraph of argument: it is kept out of the model (it stays in
+# the corpus text and tables). The cleaning stage marks such lines in a boolean `headline` column; until a corpus has
+# that column, a unit counts as headline-like when it is short and does not end a sentence.
+HEADLINE_MAX_WORDS = 20  # fewer words than this, and no sentence-ending mark at the end: a headline or subhead
+SENTENCE_END = re.compile(r"""
+    [.!?…]              # a full stop, question or exclamation mark, or an ellipsis
+    ["'”’»)\]]*         # then any closing quotes or brackets
+    \s*$                # at the very end of the unit
+""", re.VERBOSE)
+# unit="auto": short articles are modelled whole (their paragraphs are too short to carry a theme each); long articles
+# by paragraph, each weighted by its length. Whole articles also need enough of them for k to be chosen.
+DOCUMENT_MAX_MEDIAN_WORDS = 600  # whole articles when the median article has fewer words than this (headlines excluded)
+DOCUMENT_MIN_ARTICLES = 20  # ... and the corpus has at least this many articles
+
+# The k search. Each candidate k is fitted from `n_restarts` starts (the first deterministic, the others random) and on
+# SUBSAMPLES seeded draws of SUBSAMPLE_SHARE of the articles. k never exceeds one topic per ARTICLES_PER_TOPIC articles.
+K_MAX = 12
+ARTICLES_PER_TOPIC = 5
+SUBSAMPLES = 5
+SUBSAMPLE_SHARE = 0.8
+MIN_STABILITY = 0.5  # matched Jaccard of top-10 terms: 0.5 means on average about 7 of 10 top terms come back
+DEVELOPMENT_SCORE_FILE = "topic_development_score.csv"
+
+
+class TopicModelError(ValueError):
+    """A topic-model parameter or input the stage cannot work with; the message says which and what to do."""
+
+
+@dataclass
+class TopicResult:
+    """Everything stage 02 shows and later stages reuse; topic ids (1, 2, …) mean the same topic in every table."""
+
+    model: str
+    unit: str
+    k: int
+    k_search: pd.DataFrame  # k, coherence, exclusivity, stability_restarts, stability_articles, admissible, chosen
+    topics: pd.DataFrame  # topic, label, rank, term, weight, exclusivity
+    frex: pd.DataFrame  # topic, label, rank, term, frex, exclusivity, weight
+    labels: dict  # topic -> label
+    unit_topics: pd.DataFrame  # unit_id, doc_id, period, outlet, weight, topic_1 … topic_k
+    examples: pd.DataFrame  # topic, label, rank, unit_id, doc_id, outlet, period, start, end, share, text
+    prevalence: pd.DataFrame  # topic, label, period, share, ci_low, ci_high, n_docs, n_units
+    differences: pd.DataFrame  # topic, label, period_a, period_b, difference, ci_low, ci_high, excludes_zero, loo_*
+    leave_one_out: pd.DataFrame  # left_out, topic, label, similarity, found, difference
+    loo_mode: str  # what was left out in turn
+    n_units: int
+    n_terms: int
+    notes: list = field(default_factory=list)  # reduced-fidelity choices, stated in the report
+    article_topics: pd.DataFrame = field(default_factory=pd.DataFrame)  # doc_id, period, outlet, topic_1 … , dominant_topic
+    common_terms: pd.DataFrame = field(default_factory=pd.DataFrame)  # term, n_articles, share: not topic words
+    excluded_units: pd.DataFrame = field(default_factory=pd.DataFrame)  # unit_id, doc_id, text: headline-like units
+    unit_rule: str = ""  # why these units, in one sentence
+    k_cap: int = 0  # the largest k the articles can carry
+
+    @property
+    def topic_columns(self) -> list[str]:
+        """Share columns of ``unit_topics`` in topic order."""
+        return [f"topic_{topic}" for topic in sorted(self.labels)]
+
+
+def headline_units(paragraphs: pd.DataFrame) -> pd.Series:
+    """True for paragraphs that are headlines, subheads or other one-line labels, which the model leaves out.
+
+    Uses the cleaning stage's ``headline`` column when the table has one; otherwise a unit counts as headline-like
+    when it has fewer than ``HEADLINE_MAX_WORDS`` words and does not end with a sentence-ending mark.
+
+    >>> headline_units(pd.DataFrame({"text": ["Pulling together", "Gas flows east.", "Xi meets Putin in Moscow"]})).tolist()
+    [True, False, True]
+    """
+    if "headline" in paragraphs.columns:
+        return paragraphs["headline"].astype(bool)
+    words = paragraphs["text"].str.split().str.len()
+    return (words < HEADLINE_MAX_WORDS) & ~paragraphs["text"].str.contains(SENTENCE_END)
+
+
+def choose_unit(paragraphs: pd.DataFrame) -> tuple[str, str]:
+    """The unit for ``unit="auto"`` and the rule's reason in one sentence: whole articles when the corpus has at least
+    ``DOCUMENT_MIN_ARTICLES`` articles and the median article (headlines excluded) is shorter than
+    ``DOCUMENT_MAX_MEDIAN_WORDS`` words; paragraphs weighted by their length otherwise."""
+    kept = paragraphs[~headline_units(paragraphs)]
+    words = kept["text"].str.split().str.len().groupby(kept["doc_id"]).sum()
+    n_articles, median = len(words), float(words.median()) if len(words) else 0.0
+    if n_articles >= DOCUMENT_MIN_ARTICLES and median < DOCUMENT_MAX_MEDIAN_WORDS:
+        return "document", (f"Whole articles are the units: the median article has {median:,.0f} words (under "
+                            f"{DOCUMENT_MAX_MEDIAN_WORDS:,}), too few to split into paragraphs that each carry a theme, "
+                            f"and the {n_articles:,} articles are enough to model (at least {DOCUMENT_MIN_ARTICLES}).")
+    reason = (f"only {n_articles:,} articles (whole articles need at least {DOCUMENT_MIN_ARTICLES})"
+              if n_articles < DOCUMENT_MIN_ARTICLES else
+              f"the median article has {median:,.0f} words (whole articles are used under {DOCUMENT_MAX_MEDIAN_WORDS:,})")
+    return "paragraph", f"Paragraphs are the units, each weighted by its length in words: {reason}."
+
+
+def topic_units(corpus, unit: str = "auto") -> tuple[pd.DataFrame, pd.DataFrame, str, str]:
+    """The units to model, the headline-like paragraphs left out, the unit chosen and the reason.
+
+    Units have unit_id, doc_id, period, outlet, start, end (offsets into the article), text and weight (words, for
+    paragraphs; 1 for whole articles). An article's text is its paragraphs without headline-like ones.
+    """
+    if unit not in UNITS:
+        raise TopicModelError(f"Parameter 'unit' must be one of {UNITS}, not {unit!r}.")
+    paragraphs = corpus.paragraphs.rename(columns={"para_id": "unit_id"})
+    headline = headline_units(paragraphs)
+    excluded = paragraphs.loc[headline, ["unit_id", "doc_id", "start", "end", "text"]].reset_index(drop=True)
+    kept = paragraphs[~headline]
+    if kept.empty:
+        raise TopicModelError("Every paragraph of the corpus looks like a headline (short, with no sentence-ending "
+                              "mark), so there is no text to model. Check the corpus files.")
+    if unit == "auto":
+        unit, reason = choose_unit(paragraphs)
+    else:
+        reason = f"The units are {unit}s, as the `unit` parameter asks."
+    columns = ["unit_id", "doc_id", "period", "outlet", "start", "end", "text", "weight"]
+    if unit == "paragraph":
+        table = kept.assign(weight=kept["text"].str.split().str.len().astype(float))
+        return table[columns].reset_index(drop=True), excluded, unit, reason
+    documents = corpus.documents.set_index("doc_id")
+    table = (kept.groupby("doc_id", sort=True).agg(period=("period", "first"), outlet=("outlet", "first"),
+                                                  text=("text", "\n\n".join)).reset_index())
+    table = table.assign(unit_id=table["doc_id"], start=0, end=table["doc_id"].map(documents["raw"].str.len()), weight=1.0)
+    return table[columns], excluded, unit, reason
+
+
+def model_matrix(units: pd.DataFrame, model: str, *, stem: bool = False, max_share: float = MAX_ARTICLE_SHARE,
+                 weight_by_length: bool = False, passages: pd.DataFrame | None = None):
+    """The matrix the model fits, the counts, the terms, the common terms set aside, and the passage counts.
+
+    Terms in fewer than two articles or in more than ``max_share`` of the articles are dropped
+    (:func:`analysis.core.preprocess.corpus_vocabulary`). NMF gets TF-IDF rows of unit length, scaled by
+    √(words / mean words) when ``weight_by_length`` (so in NMF's squared error a unit counts in proportion to its
+    length); LDA gets counts, where a longer unit already counts for more. For whole-article units, pass the
+    paragraphs they are made of as ``passages`` (doc_id, text): terms are counted per paragraph and summed per
+    article, and the paragraphs' counts come back as the last value (None otherwise).
+    """
+    if model not in MODELS:
+        raise TopicModelError(f"Parameter 'model' must be one of {MODELS}, not {model!r}.")
+    source = units if passages is None else passages
+    try:
+        counts, terms = document_term_matrix(source["text"].tolist(), stem=stem, weighting="count")
+    except ValueError as error:
+        raise TopicModelError(f"Empty vocabulary: {error}") from None
+    keep, common = corpus_vocabulary(counts, terms, source["doc_id"].to_numpy(), max_share=max_share)
+    if keep.size < 2:
+        raise TopicModelError(f"Empty vocabulary: fewer than two terms occur in at least two and at most "
+                              f"{max_share:.0%} of the {units['doc_id'].nunique():,} articles. Use more or longer texts.")
+    counts, terms = counts[:, keep].tocsr(), terms[keep]
+    passage_counts = None
+    if passages is not None:
+        row = pd.Index(units["doc_id"]).get_indexer(passages["doc_id"])
+        grouping = sparse.csr_matrix((np.ones(len(row)), (row, np.arange(len(row)))), shape=(len(units), len(row)))
+        passage_counts, counts = counts, (grouping @ counts).tocsr()
+    if model == "lda":
+        return counts.astype(float), counts, terms, common, passage_counts
+    matrix = TfidfTransformer().fit_transform(counts).tocsr()
+    if weight_by_length:
+        words = units["weight"].to_numpy(float)
+        matrix = sparse.diags(np.sqrt(words / max(words.mean(), 1e-12))) @ matrix
+    return matrix.tocsr(), counts, terms, common, passage_counts
+
+
+def passage_scores(passage_counts, counts, weights: np.ndarray) -> np.ndarray:
+    """Passages × topics: cosine of each passage's TF-IDF profile (IDF from the modelled units) with each topic's
+    term weights, so the passage of an article closest to a topic can be quoted for it."""
+    profiles = TfidfTransformer().fit(counts).transform(passage_counts)
+    topics = weights / np.maximum(np.linalg.norm(weights, axis=1, keepdims=True), 1e-300)
+    return np.asarray(profiles @ topics.T)
+
+
+@dataclass
+class Fit:
+    """One fitted model: unit × topic shares (rows sum to 1), topic × term weights (rows sum to 1), its objective."""
+
+    shares: np.ndarray
+    weights: np.ndarray
+    objective: float  # NMF: reconstruction error; LDA: perplexity (lower is better for both)
+    start: int = 0  # which start of restart_fits produced it (0: NNDSVDa for NMF)
+
+
+def fit_model(matrix, model: str, k: int, random_state: int, *, init: str = "nndsvda") -> Fit:
+    """Fit one model from one start."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # the k search fits many small models; shares are still used
+        if model == "nmf":
+            estimator = NMF(n_components=k, init=init, random_state=random_state, max_iter=400, tol=1e-4)
+            unit_topic = estimator.fit_transform(matrix)
+            objective = float(estimator.reconstruction_err_)
+        else:
+            method = "batch" if matrix.shape[0] <= 5000 else "online"
+            estimator = LatentDirichletAllocation(n_components=k, learning_method=method, random_state=random_state,
+                                                  max_iter=LDA_MAX_ITER if method == "batch" else 5, batch_size=1024)
+            unit_topic = estimator.fit_transform(matrix)
+            objective = float(estimator.perplexity(matrix))
+    topic_term = estimator.components_
+    row_sums = unit_topic.sum(axis=1, keepdims=True)
+    shares = np.divide(unit_topic, row_sums, out=np.full_like(unit_topic, 1.0 / k), where=row_sums > 0)
+    weights = topic_term / np.maximum(topic_term.sum(axis=1, keepdims=True), 1e-300)
+    return Fit(shares, weights, objective)
+
+
+def fit(matrix, model: str, k: int, random_state: int, *, init: str = "nndsvda"):
+    """Fit one model; return (unit × topic shares with rows summing to 1, topic × term weights with rows summing to 1)."""
+    result = fit_model(matrix, model, k, random_state, init=init)
+    return result.shares, result.weights
+
+
+def restart_fits(matrix, model: str, k: int, random_state: int, n_restarts: int) -> list[Fit]:
+    """``n_restarts`` fits: the first from NNDSVDa (NMF's deterministic start), the others from random starts, each
+    with its own seed derived from ``random_state``."""
+    return [dataclasses.replace(fit_model(matrix, model, k, random_state + restart,
+                                          init="nndsvda" if restart == 0 else "random"), start=restart)
+            for restart in range(n_restarts)]
+
+
+def best_fit(fits: list[Fit]) -> Fit:
+    """The fit with the lowest objective (the first on a tie): the model the stage reports."""
+    return min(enumerate(fits), key=lambda item: (round(item[1].objective, 9), item[0]))[1]
+
+
+def top_term_indices(weights: np.ndarray, n: int = TOP_TERMS) -> np.ndarray:
+    """Indices of each topic's ``n`` heaviest terms, heaviest first (ties by term index)."""
+    order = np.lexsort((np.tile(np.arange(weights.shape[1]), (weights.shape[0], 1)), -weights), axis=1)
+    return order[:, :n]
+
+
+def npmi_coherence(top: np.ndarray, presence) -> np.ndarray:
+    """Mean normalised PMI over pairs of each topic's top terms, from co-occurrence in the units (−1 … 1).
+
+    ``presence`` is the units × terms 0/1 matrix. A pair never seen together scores −1.
+    """
+    n_units = presence.shape[0]
+    presence = sparse.csc_matrix(presence)
+    scores = []
+    for terms in top:
+        block = presence[:, terms]
+        together = (block.T @ block).toarray() / n_units
+        single = np.diag(together)
+        values = []
+        for i, j in combinations(range(len(terms)), 2):
+            p_ij = together[i, j]
+            if p_ij <= 0:
+                values.append(-1.0)
+            elif p_ij >= 1:
+                values.append(1.0)
+            else:
+                values.append(np.log(p_ij / (single[i] * single[j])) / -np.log(p_ij))
+        scores.append(float(np.mean(values)) if values else 0.0)
+    return np.array(scores)
+
+
+def matched_overlap(tops_a: np.ndarray, tops_b: np.ndarray) -> float:
+    """Mean Jaccard overlap of top terms after matching the topics of two runs one to one (Hungarian algorithm).
+
+    One to one, so two topics of one run cannot both claim the same topic of the other: 1 means the same topics.
+    """
+    sets_a, sets_b = [set(row) for row in tops_a], [set(row) for row in tops_b]
+    overlap = np.array([[len(a & b) / len(a | b) for b in sets_b] for a in sets_a])
+    rows, cols = linear_sum_assignment(-overlap)
+    return float(overlap[rows, cols].sum() / len(sets_a))
+
+
+def mean_exclusivity(weights: np.ndarray, n: int = TOP_TERMS) -> float:
+    """Mean over topics and their top ``n`` terms of the term's exclusivity: its weight in the topic over its weight
+    summed over all topics (1: the term belongs to this topic alone)."""
+    exclusivity = weights / np.maximum(weights.sum(axis=0, keepdims=True), 1e-300)
+    top = top_term_indices(weights, n)
+    return float(np.take_along_axis(exclusivity, top, axis=1).mean())
+
+
+def k_cap(n_articles: int) -> int:
+    """The largest k the articles can carry: one topic per ``ARTICLES_PER_TOPIC`` articles, and at least 2."""
+    return max(2, n_articles // ARTICLES_PER_TOPIC)
+
+
+def search_k(matrix, presence, doc_ids, model: str, k_values: list[int], *, n_restarts: int,
+             random_state: int) -> tuple[pd.DataFrame, dict[int, Fit]]:
+    """Diagnostics for each candidate k side by side (as stm's searchK shows them) and the chosen k.
+
+    For each k the model is fitted from ``n_restarts`` starts; the fit with the lowest objective is the candidate.
+    Columns: ``coherence`` (mean NPMI of its topics' top-10 terms over the units), ``exclusivity``
+    (:func:`mean_exclusivity`), ``stability_restarts`` (mean one-to-one matched Jaccard overlap of top-10 terms
+    between the candidate and each other restart) and ``stability_articles`` (the same between the deterministic
+    fit on all articles and fits on ``SUBSAMPLES`` seeded draws of ``SUBSAMPLE_SHARE`` of the articles).
+    :func:`choose_k` marks ``admissible`` and ``chosen``. Returns the table and the candidate fit per k.
+    """
+    doc_ids = np.asarray(doc_ids)
+    articles = np.unique(doc_ids)
+    n_draw = max(2, round(SUBSAMPLE_SHARE * len(articles)))
+    draws = [np.flatnonzero(np.isin(doc_ids, np.random.default_rng(random_state + 1 + draw).choice(
+        articles, size=n_draw, replace=False))) for draw in range(SUBSAMPLES)]
+    rows, fits = [], {}
+    for k in progress(k_values, "k search"):
+        runs = restart_fits(matrix, model, k, random_state, n_restarts)
+        best = best_fit(runs)
+        top = top_term_indices(best.weights)
+        reference = top_term_indices(runs[0].weights)
+        resampled = [matched_overlap(reference, top_term_indices(fit_model(matrix[rows_kept], model, k, random_state).weights))
+                     for rows_kept in draws if len(rows_kept) > k]
+        restart_coherence = [float(npmi_coherence(top_term_indices(run.weights), presence).mean()) for run in runs]
+        rows.append({
+            "k": k,
+            "coherence": float(npmi_coherence(top, presence).mean()),
+            "coherence_sd": float(np.std(restart_coherence, ddof=1)),
+            "exclusivity": mean_exclusivity(best.weights),
+            "stability_restarts": float(np.mean([matched_overlap(top, top_term_indices(run.weights))
+                                                 for run in runs if run is not best])),
+            "stability_articles": float(np.mean(resampled)) if resampled else np.nan,
+        })
+        fits[k] = best
+    return choose_k(pd.DataFrame(rows)), fits
+
+
+def choose_k(table: pd.DataFrame) -> pd.DataFrame:
+    """Mark the ``admissible`` candidates and the ``chosen`` k in a :func:`search_k` table.
+
+    The rule, on the raw diagnostics (nothing is rescaled, so a flat curve stays flat):
+
+    1. *admissible*: topics that come back, with both stabilities at least ``MIN_STABILITY`` (matched top-10
+       overlap: on average two thirds of a topic's top terms reappear). When no k qualifies, every k is admissible
+       and the page says the topics are unstable at every k.
+    2. *coherent enough*: coherence no lower than the best admissible coherence minus its spread across restarts
+       (one standard deviation), so differences smaller than the noise of the fit decide nothing.
+    3. *chosen*: the largest such k. Among equally coherent and stable solutions the finer one shows more of the
+       corpus's themes; k itself is capped before the search by :func:`k_cap`.
+    """
+    table = table.copy()
+    stable = (table["stability_restarts"] >= MIN_STABILITY) & (table["stability_articles"].fillna(0) >= MIN_STABILITY)
+    table["admissible"] = stable if stable.any() else True
+    candidates = table[table["admissible"]]
+    best = candidates.sort_values(["coherence", "k"], ascending=[False, True]).iloc[0]
+    floor = best["coherence"] - (best["coherence_sd"] if np.isfinite(best["coherence_sd"]) else 0.0)
+    chosen = candidates.loc[candidates["coherence"] >= floor - 1e-12, "k"].max()
+    table["chosen"] = table["k"] == chosen
+    return table
+
+
+def frex_scores(weights: np.ndarray, w: float = FREX_WEIGHT) -> tuple[np.ndarray, np.ndarray]:
+    """(FREX, exclusivity) per topic and term: the harmonic mean of a term's within-topic rank of exclusivity
+    (its weight in the topic over its weight in all topics) and of frequency, as in stm's ``labelTopics``."""
+    exclusivity = weights / np.maximum(weights.sum(axis=0, keepdims=True), 1e-300)
+
+    def ecdf(values):
+        ranks = values.argsort(axis=1, kind="mergesort").argsort(axis=1, kind="mergesort") + 1
+        return ranks / values.shape[1]
+
+    frex = 1 / (w / ecdf(exclusivity) + (1 - w) / ecdf(weights))
+    return frex, exclusivity
+
+
+def _order_topics(shares: np.ndarray, weights: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    """Topic order: most prevalent first, ties broken by the topic's top terms alphabetically."""
+    prevalence = shares.mean(axis=0)
+    keys = [" ".join(terms[top_term_indices(weights[[t]], LABEL_TERMS)[0]]) for t in range(weights.shape[0])]
+    return np.array(sorted(range(weights.shape[0]), key=lambda t: (-round(float(prevalence[t]), 12), keys[t])))
+
+
+def _sample(n: int, limit: int, random_state: int) -> np.ndarray:
+    """All indices when ``n <= limit``, else a sorted seeded sample of ``limit`` of them."""
+    if n <= limit:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(random_state).choice(n, size=limit, replace=False))
+
+
+def _sample_tokens(tokens: np.ndarray, budget: int, min_units: int, random_state: int) -> np.ndarray:
+    """All unit indices when their ``tokens`` fit the ``budget``; else a sorted seeded sample of units in random order
+    until the budget is spent, but at least ``min_units`` of them."""
+    if tokens.sum() <= budget:
+        return np.arange(len(tokens))
+    order = np.random.default_rng(random_state).permutation(len(tokens))
+    n = max(int(np.searchsorted(np.cumsum(tokens[order]), budget, side="right")), min(min_units, len(tokens)))
+    return np.sort(order[:n])
+
+
+def article_topics(unit_topics: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Articles × topics: each article's topic shares (the mean of its units' shares, weighted by unit length) and
+    its dominant topic (the largest share; the lower topic id on a tie), sorted by article.
+
+    >>> units = pd.DataFrame({"doc_id": ["a", "a", "b"], "period": "p", "outlet": "o", "weight": [3.0, 1.0, 1.0],
+    ...                       "topic_1": [1.0, 0.0, 0.2], "topic_2": [0.0, 1.0, 0.8]})
+    >>> article_topics(units, ["topic_1", "topic_2"])[["doc_id", "topic_1", "dominant_topic"]]
+      doc_id  topic_1  dominant_topic
+    0      a     0.75               1
+    1      b     0.20               2
+    """
+    weights = unit_topics["weight"].to_numpy(float)
+    weighted = pd.DataFrame(unit_topics[columns].to_numpy(float) * weights[:, None], columns=columns)
+    weighted["doc_id"] = unit_topics["doc_id"].to_numpy()
+    sums = weighted.groupby("doc_id", sort=True)[columns].sum()
+    totals = pd.Series(weights, index=unit_topics["doc_id"].to_numpy()).groupby(level=0, sort=True).sum()
+    shares = sums.div(totals.where(totals > 0), axis=0).fillna(1.0 / len(columns))
+    info = unit_topics.groupby("doc_id", sort=True).agg(period=("period", "first"), outlet=("outlet", "first"),
+                                                        n_units=("doc_id", "size"))
+    table = info.join(shares).reset_index()
+    table["dominant_topic"] = table[columns].to_numpy().argmax(axis=1) + 1
+    return table
+
+
+def typical_passages(units: pd.DataFrame, unit: str, paragraph_shares: np.ndarray, paragraphs: pd.DataFrame,
+                     articles: pd.DataFrame, labels: dict) -> pd.DataFrame:
+    """The ``EXAMPLES`` most typical passages of each topic, none a headline, each from a different article.
+
+    Paragraph units: the paragraphs with the highest share of the topic (the longer on a tie), at most one per
+    article. Whole-article units: the articles with the highest share of the topic, each shown by its paragraph
+    whose words are closest to the topic (:func:`passage_scores`).
+    """
+    rows = []
+    words = paragraphs["text"].str.split().str.len()
+    for t in sorted(labels):
+        column = f"topic_{t}"
+        if unit == "paragraph":
+            ranked = units.assign(share=paragraph_shares[:, t - 1]).sort_values(
+                ["share", "weight", "unit_id"], ascending=[False, False, True])
+            picked = ranked.drop_duplicates("doc_id").head(EXAMPLES)
+        else:
+            top_articles = articles.sort_values([column, "doc_id"], ascending=[False, True]).head(EXAMPLES)
+            best_passage = (paragraphs.assign(passage_share=paragraph_shares[:, t - 1], words=words)
+                            .sort_values(["passage_share", "words", "unit_id"], ascending=[False, False, True])
+                            .drop_duplicates("doc_id").set_index("doc_id"))
+            picked = (best_passage.loc[top_articles["doc_id"]].reset_index()
+                      .assign(share=top_articles[column].to_numpy()))
+        for rank, row in enumerate(picked.itertuples(index=False), start=1):
+            rows.append({"topic": t, "label": labels[t], "rank": rank, "unit_id": row.unit_id, "doc_id": row.doc_id,
+                         "outlet": row.outlet, "period": row.period, "start": int(row.start), "end": int(row.end),
+                         "share": float(row.share), "text": row.text})
+    return pd.DataFrame(rows, columns=["topic", "label", "rank", "unit_id", "doc_id", "outlet", "period", "start",
+                                       "end", "share", "text"])
+
+
+def front_page_topics(result: TopicResult) -> list[int]:
+    """Topics allowed on the front page: found again in every leave-one-out refit (none when no refit could run)."""
+    if result.leave_one_out.empty:
+        return []
+    lost = set(result.leave_one_out.loc[~result.leave_one_out["found"], "topic"])
+    return [topic for topic in sorted(result.labels) if topic not in lost]
+
+
+def fragile_topics(result: TopicResult) -> list[int]:
+    """Topics that vanish in at least one leave-one-out refit: marked on every chart, kept off the front page."""
+    return [topic for topic in sorted(result.labels) if topic not in front_page_topics(result)] \
+        if not result.leave_one_out.empty else []
+
+
+def topic_names(result: TopicResult) -> dict[int, str]:
+    """'id · label' for each topic, with a dagger on topics that vanish when one article is left out."""
+    fragile = set(fragile_topics(result))
+    return {t: f"{t} · {label}" + (" †" if t in fragile else "") for t, label in sorted(result.labels.items())}
+
+
+def development_score(path=None) -> pd.DataFrame:
+    """The topic stage's score on the development corpus, as ``benchmarks/bench_topics.py`` last wrote it.
+
+    Columns: corpus, n_articles, n_themes, unit, k, nmi, purity, best_baseline, best_baseline_nmi.
+    """
+    return read_data_table(Path(path) if path else DEVELOPMENT_SCORE_FILE, dtype=None)
+
+
+def _requested_k(n_topics) -> int | None:
+    """None when ``n_topics`` asks the stage to choose (0 or "auto"), else the positive whole number given."""
+    if isinstance(n_topics, str) and n_topics.strip().lower() == "auto":
+        return None
+    if isinstance(n_topics, (bool, np.bool_)) or not isinstance(n_topics, (int, np.integer)) or n_topics < 0:
+        raise TopicModelError(f"Parameter 'n_topics' must be a positive whole number, or 0 to choose k from the "
+                              f"diagnostics, not {n_topics!r}.")
+    return None if n_topics == 0 else int(n_topics)
+
+
+def fit_topic_stage(corpus, *, unit: str = "auto", model: str = "nmf", n_topics: int | str = 0,
+                    k_min: int = 2, k_max: int = K_MAX, n_restarts: int = 10, stem: bool = False,
+                    random_seed: int, n_resamples: int = DEFAULT_RESAMPLES,
+                    max_share: float = MAX_ARTICLE_SHARE) -> TopicResult:
+    """Choose the units and k (unless given), fit the model, and compute labels, FREX, typical passages, the
+    articles × topics view, prevalence per period and leave-one-out refits.
+
+    ``n_topics`` 0 (or "auto") chooses k among ``k_min`` … ``k_max``, capped by :func:`k_cap`. Linear algebra runs
+    on one thread: the stage fits hundreds of small models, and multi-threaded BLAS on small matrices is slower
+    (far slower when the machine is busy) and gains nothing.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _fit_topic_stage(corpus, unit=unit, model=model, n_topics=n_topics, k_min=k_min, k_max=k_max,
+                                n_restarts=n_restarts, stem=stem, random_seed=random_seed, n_resamples=n_resamples,
+                                max_share=max_share)
+
+
+def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts, stem, random_seed, n_resamples,
+                     max_share) -> TopicResult:
+    if model not in MODELS:
+        raise TopicModelError(f"Parameter 'model' must be one of {MODELS}, not {model!r}.")
+    if n_restarts < 2:
+        raise TopicModelError(f"Parameter 'n_restarts' must be at least 2 to measure stability (got {n_restarts}).")
+    requested = _requested_k(n_topics)
+    units, excluded, unit, unit_rule = topic_units(corpus, unit)
+    n_units = len(units)
+    passages = corpus.paragraphs.rename(columns={"para_id": "unit_id"})
+    passages = passages[~headline_units(passages)].reset_index(drop=True) if unit == "document" else None
+    matrix, counts, terms, common, passage_counts = model_matrix(units, model, stem=stem, max_share=max_share,
+                                                                 weight_by_length=unit == "paragraph", passages=passages)
+    presence = (counts > 0).astype(float)
+    doc_ids = units["doc_id"].to_numpy()
+    n_articles = len(np.unique(doc_ids))
+    cap = k_cap(n_articles)
+    notes: list[str] = []
+    fits: dict[int, Fit] = {}
+    tokens = np.asarray(counts.sum(axis=1)).ravel()
+    small = tokens.sum() <= SEARCH_MAX_TOKENS[model]  # small enough to fit from every start, on every unit
+    if requested is None:
+        k_values = [k for k in range(max(2, k_min), min(k_max, cap) + 1) if k < n_units]
+        if not k_values:
+            raise TopicModelError(f"Parameter 'n_topics' asks to choose k, but {n_articles:,} articles in {n_units:,} "
+                                  f"{unit} units allow no k in {k_min}–{k_max} (at most {cap}: one topic per "
+                                  f"{ARTICLES_PER_TOPIC} articles); lower k_min or use more articles.")
+        sample = _sample_tokens(tokens, SEARCH_MAX_TOKENS[model], ARTICLES_PER_TOPIC * max(k_values), random_seed)
+        if len(sample) < n_units:
+            notes.append(f"The k search fitted each candidate on a seeded sample of {len(sample):,} of {n_units:,} units "
+                         f"({n_restarts} restarts each); the final model uses every unit.")
+        k_search, fits = search_k(matrix[sample], presence[sample], doc_ids[sample], model, k_values,
+                                  n_restarts=n_restarts, random_state=random_seed)  # fits on the sample when sampled
+        k = int(k_search.loc[k_search["chosen"], "k"].iloc[0])
+    else:
+        if requested >= n_units:
+            raise TopicModelError(f"Parameter 'n_topics' = {requested} is not smaller than the number of {unit} units "
+                                  f"({n_units:,}); choose fewer topics or the 'paragraph' unit.")
+        k = requested
+        k_search = pd.DataFrame(columns=["k", "coherence", "coherence_sd", "exclusivity", "stability_restarts",
+                                         "stability_articles", "admissible", "chosen"])
+    if small:
+        final = fits.get(k) or best_fit(restart_fits(matrix, model, k, random_seed, n_restarts))
+    else:  # large corpus: one fit on every unit, from the start that did best in the search (NNDSVDa when k was given)
+        start = fits[k].start if k in fits else 0
+        final = fit_model(matrix, model, k, random_seed + start, init="nndsvda" if start == 0 else "random")
+        notes.append(f"The final model was fitted once on all {n_units:,} units, from the start that did best in the "
+                     "search, not from every restart.")
+    order = _order_topics(final.shares, final.weights, terms)
+    shares, weights = final.shares[:, order], final.weights[order]
+    topic_ids = list(range(1, k + 1))
+    top = top_term_indices(weights)
+    labels = {t: " · ".join(terms[top[t - 1, :LABEL_TERMS]]) for t in topic_ids}
+    frex, exclusivity = frex_scores(weights)
+
+    term_rows, frex_rows = [], []
+    for t in topic_ids:
+        for rank, index in enumerate(top[t - 1], start=1):
+            term_rows.append({"topic": t, "label": labels[t], "rank": rank, "term": terms[index],
+                              "weight": float(weights[t - 1, index]), "exclusivity": float(exclusivity[t - 1, index])})
+        frex_top = np.lexsort((np.arange(len(terms)), -frex[t - 1]))[:TOP_TERMS]
+        for rank, index in enumerate(frex_top, start=1):
+            frex_rows.append({"topic": t, "label": labels[t], "rank": rank, "term": terms[index],
+                              "frex": float(frex[t - 1, index]), "exclusivity": float(exclusivity[t - 1, index]),
+                              "weight": float(weights[t - 1, index])})
+
+    columns = [f"topic_{t}" for t in topic_ids]
+    unit_topics = pd.concat([units[["unit_id", "doc_id", "period", "outlet", "weight"]],
+                             pd.DataFrame(shares, columns=columns)], axis=1)
+    articles = article_topics(unit_topics, columns)
+    if unit == "paragraph":
+        examples = typical_passages(units, unit, shares, units, articles, labels)
+    else:
+        examples = typical_passages(units, unit, passage_scores(passage_counts, counts, weights), passages, articles, labels)
+
+    periods = corpus.period_names[:2]
+    comparison = compare_periods(unit_topics, columns, periods[0], periods[1], random_state=random_seed,
+                                 n_resamples=n_resamples, weight_column="weight")
+    prevalence = comparison.estimates.rename(columns={"estimate": "share"})
+    prevalence.insert(0, "topic", prevalence["measure"].str.removeprefix("topic_").astype(int))
+    prevalence.insert(1, "label", prevalence["topic"].map(labels))
+    differences = comparison.differences.drop(columns=LOO_COLUMNS)
+    differences.insert(0, "topic", differences["measure"].str.removeprefix("topic_").astype(int))
+    differences.insert(1, "label", differences["topic"].map(labels))
+    differences.insert(2, "period_a", periods[0])
+    differences.insert(3, "period_b", periods[1])
+
+    loo, loo_mode = leave_one_out_refits(units, matrix, model, k, weights, periods, random_state=random_seed)
+    loo["label"] = loo["topic"].map(labels)
+    differences = differences.merge(_loo_summary(differences, loo), on="topic", how="left")
+    if loo_mode != "article":
+        notes.append(f"Leave-one-out drops one of {LOO_GROUPS} seeded groups of articles in turn (not each of the "
+                     f"{units['doc_id'].nunique():,} articles), refitting on at most {REFIT_MAX_UNITS[model]:,} units.")
+    return TopicResult(
+        model=model, unit=unit, k=k, k_search=k_search,
+        topics=pd.DataFrame(term_rows), frex=pd.DataFrame(frex_rows), labels=labels, unit_topics=unit_topics,
+        examples=examples,
+        prevalence=prevalence.drop(columns="measure")[["topic", "label", "period", "share", "ci_low", "ci_high", "n_docs", "n_units"]],
+        differences=differences.drop(columns="measure"), leave_one_out=loo, loo_mode=loo_mode,
+        n_units=n_units, n_terms=len(terms), notes=notes, article_topics=articles, common_terms=common,
+        excluded_units=excluded, unit_rule=unit_rule, k_cap=cap,
+    )
+
+
+def leave_one_out_refits(units: pd.DataFrame, matrix, model: str, k: int, weights: np.ndarray, periods: list[str], *,
+                         random_state: int) -> tuple[pd.DataFrame, str]:
+    """Refit without each article (or group of articles) in turn; match each original topic to its most similar
+    refit topic (cosine of term weights, one-to-one) and recompute its period shift among the remaining units.
+
+    Returns rows (left_out, topic, similarity, found, difference) and what was left out ("article" or "group").
+    ``found`` is False when no refit topic reaches cosine 0.5: without that article the topic does not exist.
+    """
+    doc_ids = np.array(sorted(units["doc_id"].unique()))
+    if len(doc_ids) <= LOO_MAX_GROUPS:
+        groups = {doc: [doc] for doc in doc_ids}
+        mode = "article"
+    else:
+        assignment = np.random.default_rng(random_state).permutation(len(doc_ids)) % LOO_GROUPS
+        groups = {f"group {g + 1}": list(doc_ids[assignment == g]) for g in range(LOO_GROUPS)}
+        mode = "group"
+    reference = weights / np.maximum(np.linalg.norm(weights, axis=1, keepdims=True), 1e-300)
+    rows = []
+    for name, dropped in progress(groups.items(), f"leave-one-{mode}-out refits", total=len(groups)):
+        keep = np.flatnonzero(~units["doc_id"].isin(dropped).to_numpy())
+        kept_units = units.iloc[keep]
+        if kept_units["period"].isin(periods[:1]).sum() == 0 or kept_units["period"].isin(periods[1:2]).sum() == 0 or len(keep) <= k:
+            continue
+        chosen = keep[_sample(len(keep), REFIT_MAX_UNITS[model], random_state)]
+        shares, refit_weights = fit(matrix[chosen], model, k, random_state)
+        refit = refit_weights / np.maximum(np.linalg.norm(refit_weights, axis=1, keepdims=True), 1e-300)
+        similarity = reference @ refit.T
+        original, matched = linear_sum_assignment(-similarity)
+        period = units["period"].to_numpy()[chosen]
+        for t, m in zip(original, matched):
+            in_a, in_b = period == periods[0], period == periods[1]
+            difference = float(shares[in_b, m].mean() - shares[in_a, m].mean()) if in_a.any() and in_b.any() else np.nan
+            rows.append({"left_out": name, "topic": int(t) + 1, "similarity": float(similarity[t, m]),
+                         "found": bool(similarity[t, m] >= MATCH_THRESHOLD), "difference": difference})
+    table = pd.DataFrame(rows, columns=["left_out", "topic", "similarity", "found", "difference"])
+    return table.sort_values(["topic", "left_out"], ignore_index=True), mode
+
+
+def _loo_summary(differences: pd.DataFrame, loo: pd.DataFrame) -> pd.DataFrame:
+    """Per topic: range of its shift over refits, whether its sign survives, the article that reverses it, the ones
+    it is not found without (``topic_lost_without``) and the one that moves it most (one implementation for every
+    measure: :func:`analysis.core.robustness.leave_one_out_summary`)."""
+    summary = leave_one_out_summary(differences[["topic", "difference"]], loo, key="topic")
+    return summary.rename(columns={"lost_without": "topic_lost_without"})
