@@ -1,5 +1,7 @@
 """Frame and actor dictionaries: word boundaries, case, phrases, and clear errors for a broken data file."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -107,3 +109,15 @@ def test_a_dateline_is_not_a_mention():
     assert counts["Taiwan"].tolist() == [0, 0, 1]
     assert counts["Xi Jinping"].tolist() == [1, 1, 0]
     assert counts["China"].tolist() == [1, 0, 0]  # "Chinese" counts; the dateline "Beijing (AsiaNews)" does not
+
+
+def test_one_alternation_builder_tries_longest_first_and_the_trie_matches_the_same():
+    words = ["seven", "seventeen", "per cent", "percent", "a.m.", "seven"]
+    assert keywords.alternation(words) == r"(?:seventeen|per\ cent|percent|seven|a\.m\.)"
+    assert keywords.alternation(["b", "a"], part=str.upper, flags="i") == "(?i:A|B)"
+    text = "Seventeen per cent at 7 a.m., seven percent, seventy and perc."
+    plain = re.compile(rf"(?<!\w){keywords.alternation(words, flags='i')}")
+    factored = re.compile(rf"(?<!\w){keywords.trie(words, flexible_spaces=False)}", re.IGNORECASE)
+    found = [m.span() for m in plain.finditer(text)]
+    assert found == [m.span() for m in factored.finditer(text)]
+    assert [text[a:b] for a, b in found] == ["Seventeen", "per cent", "a.m.", "seven", "percent", "seven"]

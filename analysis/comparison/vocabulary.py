@@ -20,6 +20,15 @@ DEFAULT_ALPHA = 0.05  # false discovery rate for the Benjamini–Hochberg thresh
 ARTICLE_COLUMNS = ["articles_a", "articles_b", "n_articles"]  # in how many articles of each period a term occurs
 
 
+def _log_odds(y_a, y_b, alpha, n_a, n_b, alpha_0):
+    """The one log-odds kernel (Monroe, Colaresi and Quinn 2008, eq. 16 and 18): δ and its variance from the counts
+    ``y`` of a term in each group, its prior α, the groups' sizes ``n`` and the prior's total α_0 (numbers, arrays
+    or Series, element by element)."""
+    delta = (np.log((y_a + alpha) / (n_a + alpha_0 - y_a - alpha))
+             - np.log((y_b + alpha) / (n_b + alpha_0 - y_b - alpha)))
+    return delta, 1 / (y_a + alpha) + 1 / (y_b + alpha)
+
+
 def log_odds_dirichlet(counts_a: pd.Series, counts_b: pd.Series, prior: pd.Series | float) -> pd.DataFrame:
     """Log-odds ratio with informative Dirichlet prior (Monroe, Colaresi and Quinn 2008, eq. 16–22).
 
@@ -49,10 +58,7 @@ def log_odds_dirichlet(counts_a: pd.Series, counts_b: pd.Series, prior: pd.Serie
         missing = ", ".join(map(str, terms[empty.to_numpy()][:5]))
         raise ValueError(f"log_odds_dirichlet: terms with zero count and zero prior on one side ({missing}); "
                          "give every term a positive prior (for example a scalar such as 0.01).")
-    n_a, n_b, alpha_0 = y_a.sum(), y_b.sum(), alpha.sum()
-    delta = (np.log((y_a + alpha) / (n_a + alpha_0 - y_a - alpha))
-             - np.log((y_b + alpha) / (n_b + alpha_0 - y_b - alpha)))
-    variance = 1 / (y_a + alpha) + 1 / (y_b + alpha)
+    delta, variance = _log_odds(y_a, y_b, alpha, y_a.sum(), y_b.sum(), alpha.sum())
     table = pd.DataFrame({"delta": delta, "variance": variance, "z": delta / np.sqrt(variance)})
     table.index.name = "term"
     return table
@@ -134,9 +140,8 @@ def leave_one_out_terms(matrix, terms, doc_ids, doc_periods, chosen: list[str], 
         y_b = column[~in_a].sum() - np.where(in_a, 0, column)
         alpha = prior_scale * (y_a + y_b)
         with np.errstate(divide="ignore", invalid="ignore"):
-            delta = (np.log((y_a + alpha) / (n_a_loo + alpha_0 - y_a - alpha))
-                     - np.log((y_b + alpha) / (n_b_loo + alpha_0 - y_b - alpha)))
-            z = delta / np.sqrt(1 / (y_a + alpha) + 1 / (y_b + alpha))
+            delta, variance = _log_odds(y_a, y_b, alpha, n_a_loo, n_b_loo, alpha_0)
+            z = delta / np.sqrt(variance)
         empties = (n_a_loo == 0) | (n_b_loo == 0) | (y_a + y_b == 0)
         frames.append(pd.DataFrame({"left_out": doc_ids, "term": term, "z": np.where(empties, np.nan, z)}))
     if not frames:

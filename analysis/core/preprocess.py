@@ -15,6 +15,7 @@ from nltk.stem.snowball import SnowballStemmer
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
+from analysis.core.keywords import alternation
 from analysis.core.paths import read_word_list
 
 STOPWORDS_FILE = "stopwords.txt"
@@ -57,14 +58,17 @@ def _normalize(text: str) -> str:
     return text.lower().replace("’", "'").replace("‘", "'")
 
 
+def _phrase_regex(phrase: str) -> str:
+    """A phrase's words, literally, with anything in :data:`PHRASE_GAP` between them."""
+    return PHRASE_GAP.join(re.escape(word) for word in phrase.split())
+
+
 @lru_cache(maxsize=8)
 def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern | None:
     """One case-insensitive pattern matching any phrase, longest first."""
     if not phrases:
         return None
-    ordered = sorted(set(phrases), key=lambda phrase: (-len(phrase), phrase))
-    parts = [PHRASE_GAP.join(re.escape(word) for word in phrase.split()) for phrase in ordered]
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+    return re.compile(r"(?<!\w)" + alternation(phrases, part=_phrase_regex) + r"(?!\w)")
 
 
 def raw_tokens(text: str, phrases: tuple[str, ...] = ()) -> list[str]:
@@ -229,6 +233,4 @@ def term_regex(term: str, surfaces: list[str] | None = None) -> re.Pattern:
     >>> bool(term_regex("belt and road").search("China's Belt-and-Road plan")), bool(term_regex("gas").search("Gasprom"))
     (True, False)
     """
-    forms = sorted(set(surfaces or [term]), key=lambda form: (-len(form), form))
-    parts = [PHRASE_GAP.join(re.escape(word) for word in form.split()) for form in forms]
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+    return re.compile(r"(?<!\w)" + alternation(surfaces or [term], part=_phrase_regex) + r"(?!\w)", re.IGNORECASE)

@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from analysis.core.keywords import trie
+from analysis.core.keywords import alternation, trie
 from analysis.core.paths import read_data_table
 
 KINDS = ("money", "percent", "quantity", "count", "duration", "ordinal", "date")
@@ -71,23 +71,19 @@ class Grammar:
     fractions: dict
 
 
-def _alternation(words, case_insensitive: bool = False) -> str:
-    """A regex alternation of ``words``, longest first so "seventeen" is tried before "seven"."""
-    body = "|".join(re.escape(word) for word in sorted(set(words), key=lambda w: (-len(w), w)))
-    return f"(?i:{body})" if case_insensitive else f"(?:{body})"
+def _unit_surface(surface: str) -> str:
+    """A unit as written: codes and symbols exactly ("USD", "$"), words in any case ("Dollars"); letters end a word."""
+    escaped = re.escape(surface)
+    if not surface.isupper() and any(ch.isalpha() for ch in surface):
+        escaped = f"(?i:{escaped})"
+    if surface[-1].isalnum():
+        escaped += r"(?![^\W\d_])"
+    return escaped
 
 
 def _unit_alternation(surfaces) -> str:
-    """Units as written: codes and symbols exactly ("USD", "$"), words in any case ("Dollars"); letters end a word."""
-    parts = []
-    for surface in sorted(set(surfaces), key=lambda s: (-len(s), s)):
-        escaped = re.escape(surface)
-        if not surface.isupper() and any(ch.isalpha() for ch in surface):
-            escaped = f"(?i:{escaped})"
-        if surface[-1].isalnum():
-            escaped += r"(?![^\W\d_])"
-        parts.append(escaped)
-    return "(?:" + "|".join(parts) + ")"
+    """Units as written (see :func:`_unit_surface`), longest first."""
+    return alternation(surfaces, part=_unit_surface)
 
 
 def _unit_key(surface: str) -> str:
@@ -164,18 +160,18 @@ def grammar() -> Grammar:
     qualifiers = {r["phrase"].lower(): r["qualifier"] for r in _read_rows("figure_qualifiers.csv")}
     qualifier_pattern = re.compile(
         rf"""(?:^|[^\w])                      # a word boundary before the phrase
-             ({_alternation(qualifiers, True)})   # the qualifying phrase ("just over", "about")
+             ({alternation(qualifiers, flags="i")})  # the qualifying phrase ("just over", "about")
              [ \u00a0]+$                      # directly before the figure
         """, re.VERBOSE)
 
-    cardinal = _alternation([w for w in cardinals if cardinals[w] < 20], True)
-    tens = _alternation([w for w, v in cardinals.items() if v >= 20], True)
-    scale_words = _alternation(by_type.get("scale", {}), True) + r"(?![^\W\d_])"
-    scale_abbreviations = _alternation(by_type.get("scale_abbreviation", {}), True) + r"(?![^\W\d_])"
-    attached = _alternation(by_type.get("scale_attached", {})) + r"(?![^\W\d_])"
-    month = _alternation(months)
-    ordinal_words = _alternation(ordinals, True)
-    a_modifiers = _alternation(role("a_modifier"), True)
+    cardinal = alternation([w for w in cardinals if cardinals[w] < 20], flags="i")
+    tens = alternation([w for w, v in cardinals.items() if v >= 20], flags="i")
+    scale_words = alternation(by_type.get("scale", {}), flags="i") + r"(?![^\W\d_])"
+    scale_abbreviations = alternation(by_type.get("scale_abbreviation", {}), flags="i") + r"(?![^\W\d_])"
+    attached = alternation(by_type.get("scale_attached", {})) + r"(?![^\W\d_])"
+    month = alternation(months)
+    ordinal_words = alternation(ordinals, flags="i")
+    a_modifiers = alternation(role("a_modifier"), flags="i")
     a_before = re.compile(rf"\b(?i:an?)[ \u00a0]+(?:{a_modifiers}[ \u00a0]+)?$")  # "a " or "a combined " before a scale word
     currency_prefixes = [s for s in prefixes if units[_unit_key(s)][0] == "money"]
     currency_codes = trie((s for s in currency_prefixes if len(s) > 1), flexible_spaces=False)
@@ -242,9 +238,9 @@ def grammar() -> Grammar:
     fractions = {w: v for w, v in by_type.get("fraction", {}).items()}
     fraction = re.compile(rf"""
         (?:^|(?<=[^\w]))                                 # a word boundary
-        ({_alternation(qualifiers, True)})                # a qualifier: "over", "less than", "nearly"
+        ({alternation(qualifiers, flags="i")})          # a qualifier: "over", "less than", "nearly"
         {SPACE}+
-        (?P<fraction>{_alternation(fractions, True)})     # the share in words: "half", "one quarter", "two thirds"
+        (?P<fraction>{alternation(fractions, flags="i")})  # the share in words: "half", "one quarter", "two thirds"
         (?![\w-])
         (?!{SPACE}+(?i:a|an)\b)                           # "half a century", "half an hour" are no shares
     """, re.VERBOSE)

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from analysis.core.keywords import alternation
 from analysis.core.paths import read_data_table
 
 SCOPE_FILE = "figure_scope_words.csv"
@@ -96,8 +97,7 @@ def scope_words() -> ScopeWords:
         terms[row.role].append(row.term.strip())
     patterns = {}
     for role, words in terms.items():
-        ordered = sorted(words, key=lambda w: (-len(w), w))
-        patterns[role] = re.compile("|".join(_term(w) for w in ordered)) if ordered else re.compile(r"(?!x)x")
+        patterns[role] = re.compile(alternation(words, part=_term)) if words else re.compile(r"(?!x)x")
     return ScopeWords(patterns)
 
 
