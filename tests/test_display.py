@@ -4,7 +4,21 @@ import pandas as pd
 import pytest
 from nbconvert.filters.markdown import markdown2html
 
-from analysis.core.display import code_span, escape, figure_value, md_text, month_year, show_table, warnings_markdown, write_table
+from analysis.core.display import (
+    code_span,
+    count_phrase,
+    escape,
+    figure_value,
+    md_text,
+    month_year,
+    point_change,
+    rate,
+    rate_change,
+    share_points,
+    show_table,
+    warnings_markdown,
+    write_table,
+)
 
 HOSTILE = ["<img src=x onerror=alert(1)>", "[x](javascript:alert(1))", "<script>alert(1)</script>", 'a&b<c>"d"',
            "**bold** _it_ # heading", "`tick` and ``two``", "line\n# new block", "![img](x.png)",
@@ -64,3 +78,9 @@ def test_csv_cells_that_start_a_formula_are_neutralised(tmp_path):
     written = pd.read_csv(path, keep_default_na=False)
     assert written["number"].tolist() == [-3, -1.5, 2, 4, 5, 7, 8]  # numbers, negative ones too, are data
     assert written["text"].tolist() == ["'-cmd", "'=HYPERLINK(\"http://x\")", "'+1", "'@SUM(A1)", "'\tTab", "plain", "a=b"]
+
+
+def test_number_helpers():
+    assert (share_points(0.273), point_change(-0.019), point_change(0.01), rate(6.81), rate_change(6.81)) == (
+        "27%", "-2 points", "+1 point", "6.8", "+6.8")
+    assert (count_phrase(0, "term"), count_phrase(1, "article"), count_phrase(3, "article")) == ("no terms", "1 article", "3 articles")

@@ -5,17 +5,13 @@ import pandas as pd
 import pytest
 
 from analysis.core.bootstrap import compare_periods
+from analysis.core.display import point_change, rate_change, share_points
 from analysis.report.findings import (
     MIN_UNITS,
-    count_phrase,
     difference_sentence,
     leave_one_out_clause,
-    point_change,
     ranked_changes,
-    rate,
-    rate_change,
     resample_caveat,
-    share_points,
     support,
     support_counts,
     verdict_count_sentence,
@@ -138,12 +134,6 @@ def test_verdict_rule_paragraph_exact_text():
         "With 20 independent sources in A (20 articles) and 20 in B (20 articles), a change that passes both checks "
         "is **supported**. A supported change holds in these articles and outlets; check the outlet mix before reading "
         "it as a change in English-language news at large.")
-
-
-def test_number_helpers():
-    assert (share_points(0.273), point_change(-0.019), point_change(0.01), rate(6.81), rate_change(6.81)) == (
-        "27%", "-2 points", "+1 point", "6.8", "+6.8")
-    assert (count_phrase(0, "term"), count_phrase(1, "article"), count_phrase(3, "article")) == ("no terms", "1 article", "3 articles")
 
 
 def test_period_interval_caveat_names_each_period_with_few_resamples():

@@ -184,3 +184,29 @@ def month_year(iso: str) -> str:
     return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
 
 
+def count_phrase(n: int, singular: str, plural: str | None = None) -> str:
+    """'1 article', '3 articles', 'no terms'."""
+    if n == 0:
+        return f"no {plural or singular + 's'}"
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def share_points(value: float) -> str:
+    """A share as percent: 0.273 -> '27%'."""
+    return f"{value:.0%}"
+
+
+def point_change(value: float) -> str:
+    """A difference of shares in percentage points with its sign: 0.089 -> '+9 points', 0.01 -> '+1 point'."""
+    points = f"{round(value * 100) + 0:+d}"
+    return f"{points} point" if points in ("+1", "-1") else f"{points} points"
+
+
+def rate(value: float) -> str:
+    """A rate per 1,000 words: 6.8 -> '6.8'."""
+    return f"{value:,.1f}"
+
+
+def rate_change(value: float) -> str:
+    """A difference of rates with its sign: 6.8 -> '+6.8'."""
+    return f"{value:+,.1f}"

@@ -11,10 +11,9 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from analysis.core.cache import cached
-from analysis.core.display import md_text
+from analysis.core.display import count_phrase, md_text
 from analysis.core.plots import finish_figure, new_figure, period_style, source_line
 from analysis.corpus.load import WORD_PATTERN
-from analysis.report.findings import count_phrase
 
 MIN_PASSAGE_WORDS = 16  # two articles sharing two consecutive sentences this long together rest on one source text
 

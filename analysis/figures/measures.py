@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.cache import cached
-from analysis.core.display import figure_value, md_text, month_year
+from analysis.core.display import count_phrase, figure_value, md_text, month_year
 from analysis.core.keywords import trie
 from analysis.core.paths import read_data_table
 from analysis.figures.extract import MONEY_WARNING_ABOVE, corpus_figures
@@ -32,7 +32,6 @@ from analysis.figures.indicators import (  # noqa: F401  (re-exported: notebooks
     side_by_side,
 )
 from analysis.figures.scope import add_scope, clause_bounds
-from analysis.report.findings import count_phrase
 
 MEASURES_FILE = "measure_keywords.csv"
 OTHER = "other"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from analysis.core.display import code_span, md_text
+from analysis.core.display import code_span, count_phrase, md_text
 
 SUPPORTED = "supported"
 FEW_ARTICLES = "tentative"
@@ -48,27 +48,6 @@ def resample_caveat(n_distinct: float, exact: bool) -> str:
     return f"only {int(n_distinct):,} distinct resamples of the articles exist" + (", all enumerated" if exact else "")
 
 
-def share_points(value: float) -> str:
-    """A share as percent: 0.273 -> '27%'."""
-    return f"{value:.0%}"
-
-
-def point_change(value: float) -> str:
-    """A difference of shares in percentage points with its sign: 0.089 -> '+9 points', 0.01 -> '+1 point'."""
-    points = f"{round(value * 100) + 0:+d}"
-    return f"{points} point" if points in ("+1", "-1") else f"{points} points"
-
-
-def rate(value: float) -> str:
-    """A rate per 1,000 words: 6.8 -> '6.8'."""
-    return f"{value:,.1f}"
-
-
-def rate_change(value: float) -> str:
-    """A difference of rates with its sign: 6.8 -> '+6.8'."""
-    return f"{value:+,.1f}"
-
-
 def largest_change(differences: pd.DataFrame, measures: list[str] | None = None) -> pd.Series | None:
     """The row of ``differences`` with the largest absolute change among ``measures`` (all when None), or None when
     there is none to show (no listed actor named in the corpus, say).
@@ -87,6 +66,7 @@ def largest_change(differences: pd.DataFrame, measures: list[str] | None = None)
 def near_zero(value: float, change: Callable[[float], str]) -> str:
     """``change(value)``, unless a value that is not zero would print as zero: then the side of zero it is on.
 
+    >>> from analysis.core.display import point_change
     >>> near_zero(-0.002, point_change), near_zero(0.0, point_change), near_zero(-0.03, point_change)
     ('just below zero', '+0 points', '-3 points')
     """
@@ -121,6 +101,7 @@ def leave_one_out_clause(row, change: Callable[[float], str], unit: str = "artic
     found without, or, when neither exists, the one that moves it most. ``unit`` is what was left out in turn
     ("article", or "group" when a large corpus's topic refits drop groups of articles).
 
+    >>> from analysis.core.display import point_change
     >>> leave_one_out_clause({"sign_survives": False, "reversed_by": "ap", "reversed_to": -0.031, "lost_without": ""}, point_change)
     'leaving out `ap` reverses it to -3 points'
     """
@@ -151,6 +132,7 @@ def difference_sentence(measure: str, estimates: pd.DataFrame, difference: pd.Se
     ``n_units`` is the number of independent sources in the smaller period (``n_documents`` is its former name);
     ``loo_unit`` what the leave-one-out runs left out in turn (see :func:`leave_one_out_clause`).
 
+    >>> from analysis.core.display import point_change, share_points
     >>> est = pd.DataFrame({"measure": ["energy", "energy"], "period": ["A", "B"], "estimate": [0.1, 0.3]})
     >>> diff = pd.Series({"difference": 0.2, "ci_low": 0.05, "ci_high": 0.33, "excludes_zero": True,
     ...                   "sign_survives": False, "reversed_by": "doc-7", "reversed_to": -0.01, "lost_without": ""})
@@ -190,13 +172,6 @@ def ranked_changes(differences: pd.DataFrame, n: int = 3, n_units: int = MIN_UNI
     order = {verdict: rank for rank, verdict in enumerate(VERDICTS)}
     table = table.assign(_order=table["support"].map(order), _size=-table["difference"].abs())
     return table.sort_values(["_order", "_size", "measure"]).head(n).drop(columns=["_order", "_size"])
-
-
-def count_phrase(n: int, singular: str, plural: str | None = None) -> str:
-    """'1 article', '3 articles', 'no terms'."""
-    if n == 0:
-        return f"no {plural or singular + 's'}"
-    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
 
 
 def support_counts(differences: pd.DataFrame, n_units: int = MIN_UNITS) -> dict[str, int]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.core.display import md_text
+from analysis.core.display import md_text, point_change, share_points
 from analysis.figures.indicators import front_page_summary
 from analysis.report import findings
 from analysis.topics.model import TopicResult, front_page_topics
@@ -60,8 +60,8 @@ def frames_paragraph(estimates: pd.DataFrame, differences: pd.DataFrame, periods
     by_measure = differences.set_index("measure")
     return (f"**Frames.** {findings.verdict_count_sentence('frame change', differences, n_units)} The clearest:\n"
             + "\n".join("- " + findings.difference_sentence(row.measure, estimates, by_measure.loc[row.measure], periods[:2],
-                                                            subject=lambda m: f"*{md_text(m)}*", level=findings.share_points,
-                                                            change=findings.point_change, n_units=n_units)
+                                                            subject=lambda m: f"*{md_text(m)}*", level=share_points,
+                                                            change=point_change, n_units=n_units)
                         for row in best.itertuples()))
 
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.core.display import md_text
-from analysis.report.findings import count_phrase
+from analysis.core.display import count_phrase, md_text
 from analysis.topics.model import ARTICLES_PER_TOPIC, MIN_STABILITY, TopicResult, fragile_topics, front_page_topics
 
 COMMON_TERMS_SHOWN = 12
