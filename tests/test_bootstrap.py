@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.core.bootstrap import (
+    _point_estimates,
     bootstrap_draws,
     bootstrap_period_difference,
     bootstrap_period_means,
@@ -136,3 +137,12 @@ def test_a_period_emptied_by_leaving_out_its_only_article_does_not_survive():
     comparison = compare_periods(units, ["x"], "P", "Q", random_state=1)
     row = comparison.differences.iloc[0]
     assert not row["sign_survives"] and row["lost_without"] == "a"
+
+
+def test_a_period_without_units_is_named():
+    with pytest.raises(ValueError, match=r"Period 'R' has no units to resample; check the periods parameter"):
+        bootstrap_period_means(UNITS, ["x"], random_state=1, periods=["P", "R"])
+    with pytest.raises(ValueError, match=r"Period 'R' has no units to resample"):
+        bootstrap_period_difference(UNITS, ["x"], "R", "Q", random_state=1)
+    with pytest.raises(ValueError, match=r"Period 'R' has no units to average; check the periods parameter"):
+        _point_estimates(UNITS, ["x"], ["P", "R"], "doc_id", "period", None)

@@ -154,3 +154,13 @@ def test_keyword_in_context_prefers_different_documents():
     assert kwic["doc_id"].tolist() == ["d1", "d2", "d3"]
     assert kwic.loc[0, "keyword"] == "Gas" and kwic.loc[0, "right"] == " flows east."
     assert kwic.loc[2, "right"] == " <script>here</script>."  # escaping is the display layer's job
+
+
+def test_bad_counts_prior_and_top_n_name_what_to_fix():
+    with pytest.raises(ValueError, match="log_odds_dirichlet: counts must not be negative; pass raw term counts"):
+        log_odds_dirichlet(pd.Series({"gas": -1}), B, 1.0)
+    with pytest.raises(ValueError, match="log_odds_dirichlet: the prior must be non-negative for every term"):
+        log_odds_dirichlet(A, B, pd.Series({"gas": 1.0, "war": -0.5}))
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "period": ["P", "Q"], "text": ["gas deal", "war talks"]})
+    with pytest.raises(ValueError, match=r"Parameter 'top_n' must be at least 1 \(got 0\)"):
+        vocabulary_comparison(documents, pd.DataFrame(), ["P", "Q"], top_n=0)

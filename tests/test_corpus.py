@@ -206,3 +206,34 @@ def test_document_texts_join_cleaned_paragraphs(mini_corpus):
     for doc_id, paragraphs in first.items():
         assert texts.loc[doc_id, "text"] == "\n\n".join(paragraphs)
     assert list(texts.index) == sorted(corpus.documents["doc_id"])
+
+
+def test_an_empty_required_value_names_the_row_and_column(make_corpus):
+    folder = make_corpus({"a.txt": EARLY, "b.txt": LATE}, [("a.txt", "a", "X", "2015"), ("b.txt", "b", "", "2024")])
+    with pytest.raises(CorpusError, match=r"metadata.csv, row 3: 'outlet' is empty. Fill it in"):
+        load_corpus(folder)
+
+
+def test_metadata_that_is_not_utf8_or_not_csv_is_named(make_corpus):
+    folder = make_corpus({"a.txt": EARLY, "b.txt": LATE}, [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024")])
+    metadata = folder / "metadata.csv"
+    metadata.write_bytes(metadata.read_bytes().replace(b"Title of a", "Titre \xe9t\xe9".encode("latin-1")))
+    with pytest.raises(CorpusError, match=r"metadata.csv is not UTF-8 text \(bad byte at offset \d+\). Save it as CSV UTF-8"):
+        load_corpus(folder)
+    metadata.write_text("file,doc_id,title,outlet,published,url,notes\na.txt,a,T,X,2015,,\nb.txt,b,T,Y,2024,,,one,too many\n",
+                        encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"metadata.csv cannot be read as CSV \(.*Expected 7 fields in line 3, saw 9.*\). "
+                                          r"Check that every row has the header's columns"):
+        load_corpus(folder)
+
+
+def test_a_broken_byte_order_mark_or_a_dangling_link_names_the_file(make_corpus):
+    folder = make_corpus({"a.txt": b"\xff\xfe" + b"\x00\xd8", "b.txt": LATE},
+                         [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024")])
+    with pytest.raises(CorpusError, match=r"a.txt starts with a UTF-16 byte-order mark but is not valid UTF-16 "
+                                          r"\(bad bytes at offset 2\). Re-save it as UTF-8 text"):
+        load_corpus(folder)
+    (folder / "a.txt").unlink()
+    (folder / "a.txt").symlink_to(folder / "deleted.txt")
+    with pytest.raises(CorpusError, match=r"metadata.csv, row 2: file 'a.txt' cannot be read \(No such file or directory\)"):
+        load_corpus(folder)

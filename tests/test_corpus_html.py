@@ -85,3 +85,32 @@ def test_run_cache_key_follows_the_pages(pages):
     page = pages / "timber-2015.html"
     page.write_text(page.read_text(encoding="utf-8").replace("third year", "fourth year"), encoding="utf-8")
     assert source_fingerprint(pages) not in (None, before)
+
+
+def edit_metadata(pages, change):
+    """Write metadata.csv from the pages, then apply ``change`` (a function of the table) to it."""
+    load_corpus(pages)
+    path = pages / "metadata.csv"
+    change(pd.read_csv(path, dtype=str, keep_default_na=False)).to_csv(path, index=False)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda t: t.assign(doc_id=t["doc_id"].mask(t["file"] == "timber-2015.html", "")),
+     r"metadata.csv, row \d+ \(timber-2015.html\): 'doc_id' is empty. Fill it in"),
+    (lambda t: t.assign(published=t["published"].mask(t["file"] == "timber-2015.html", "21/09/2015")),
+     r"metadata.csv, row \d+ \(timber-2015.html\): published '21/09/2015' is not an ISO date. Write YYYY, YYYY-MM or YYYY-MM-DD"),
+    (lambda t: t.assign(doc_id="same"), r"metadata.csv, row 2, row 3, .*: doc_id 'same' appears more than once"),
+    (lambda t: t.drop(columns=["outlet", "url"]), r"metadata.csv lacks column\(s\) outlet, url. Add them, or delete the file"),
+])
+def test_bad_metadata_rows_of_saved_pages_are_named(pages, change, message):
+    edit_metadata(pages, change)
+    with pytest.raises(CorpusError, match=message):
+        load_corpus(pages)
+
+
+def test_metadata_of_saved_pages_that_is_not_utf8_is_named(pages):
+    load_corpus(pages)
+    path = pages / "metadata.csv"
+    path.write_bytes(path.read_bytes().replace(b"Harbour Gazette", "Gazette \xe9t\xe9".encode("latin-1")))
+    with pytest.raises(CorpusError, match=r"metadata.csv cannot be read as UTF-8 CSV \(.*\). Save it as UTF-8 with a header row"):
+        load_corpus(pages)

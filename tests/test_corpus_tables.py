@@ -1,5 +1,6 @@
 """A corpus kept as one table file (CSV, JSONL, Parquet): columns found by name or parameter, problems named by row and line."""
 
+import csv
 import shutil
 from pathlib import Path
 
@@ -142,3 +143,41 @@ def test_run_cache_is_keyed_by_the_table_bytes(tmp_path):
 def test_iso_published():
     assert [iso_published(v) for v in ("2014-02-07 03:14:00", "2024-02-09T07:45:00+03:00", "2015", "07/02/2014")] == [
         "2014-02-07", "2024-02-09", "2015", ""]
+
+
+def test_a_jsonl_line_that_is_not_an_object_and_non_utf8_jsonl_are_named(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"text": "An early text.", "date": "2014-02-01", "outlet": "P"}\n["A late text.", "2024-05-01"]\n',
+                    encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"bad.jsonl, line 2: a JSON list, not an object with named fields"):
+        load_corpus(path)
+    path.write_bytes('{"text": "Caf\xe9 owners met.", "date": "2014-02-01", "outlet": "P"}\n'.encode("latin-1"))
+    with pytest.raises(CorpusError, match=r"bad.jsonl: bytes are not UTF-8 \(first bad byte at offset 13\)"):
+        load_corpus(path)
+
+
+def test_a_table_without_rows_or_without_outlet_and_url_is_named(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("text,published,outlet\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"empty.csv has no rows. Export at least one article per period"):
+        load_corpus(empty)
+    nameless = tmp_path / "nameless.csv"
+    nameless.write_text("text,published,author\nXi met Putin.,2014-05-01,Ann\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"nameless.csv: no column for the outlet and none for the URL .*the file has "
+                                          r"text, published, author.*columns=\{'outlet': 'source'\}"):
+        load_corpus(nameless)
+
+
+def test_a_csv_the_csv_module_cannot_read_is_named_with_its_line(tmp_path, monkeypatch):
+    real_limit = csv.field_size_limit
+    default = real_limit()
+    monkeypatch.setattr(csv, "field_size_limit", lambda new: default)  # the reader may not lift the small limit set below
+    path = tmp_path / "long.csv"
+    path.write_text("text,published,outlet\n" + "Xi met Putin. " * 20 + ",2014-05-01,P\n", encoding="utf-8")
+    real_limit(100)
+    try:
+        with pytest.raises(CorpusError, match=r"long.csv: cannot be read as CSV near line 2 \(field larger than field "
+                                              r"limit \(100\)\)\. Save it as UTF-8 CSV"):
+            load_corpus(path)
+    finally:
+        real_limit(default)

@@ -155,3 +155,19 @@ def test_the_base_of_a_comparison_does_not_date_the_figure():
     table = fm.reference_years(figures_of("In the first four months of 2024, imports rose to $9 million, compared with "
                                           "the same period in 2023.", published="2024-06-01"))
     assert table.set_index("surface").loc["$9 million", "year"] == 2024
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    (pd.DataFrame({"measure": ["trade"], "word": ["turnover"]}),
+     r"analysis/data/measure_keywords.csv: header must be 'measure,keyword', got \['measure', 'word'\]"),
+    (pd.DataFrame({"measure": ["trade", "gas"], "keyword": ["turnover", ""]}),
+     r"analysis/data/measure_keywords.csv, data row 2: measure and keyword must both be filled"),
+])
+def test_a_broken_measure_rule_file_names_the_row(monkeypatch, table, message):
+    monkeypatch.setattr(fm, "read_data_table", lambda name: table)
+    fm.measure_rules.cache_clear()
+    try:
+        with pytest.raises(fm.MeasureRuleError, match=message):
+            fm.measure_rules()
+    finally:
+        fm.measure_rules.cache_clear()

@@ -122,3 +122,20 @@ def test_a_calendar_span_opening_the_clause_covers_its_figure():
     d = decided("In the first four months of the year, China's imports of Russian pork rose by a third to $40 million.",
                 "$40 million")
     assert (d["span"], d["span_words"]) == ("year to date", "first four months")
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    (pd.DataFrame({"word": ["trade"], "role": ["trade"]}),
+     r"analysis/data/figure_scope_words.csv: header must be 'term,role', got \['word', 'role'\]"),
+    (pd.DataFrame({"term": ["turnover", "pipeline"], "role": ["trade", "plumbing"]}),
+     r"analysis/data/figure_scope_words.csv, data row 2 \('pipeline', 'plumbing'\): the term must be filled and the "
+     r"role one of .* Fix or delete the row"),
+])
+def test_a_broken_scope_word_file_names_the_row(monkeypatch, table, message):
+    monkeypatch.setattr(fs, "read_data_table", lambda name: table)
+    fs.scope_words.cache_clear()
+    try:
+        with pytest.raises(fs.ScopeWordsError, match=message):
+            fs.scope_words()
+    finally:
+        fs.scope_words.cache_clear()

@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+from analysis.figures import extract
 from analysis.figures.extract import extract_figures
 
 
@@ -166,3 +167,20 @@ def test_corpus_figures_offsets_point_into_the_raw_documents():
     assert table.equals(corpus_figures(corpus))  # deterministic
     assert set(table["period"]) == set(corpus.period_names)
     assert "1. Skip" not in " ".join(table["sentence"])
+
+
+@pytest.mark.parametrize(("name", "bad_row", "message"), [
+    ("number_words.csv", {"word": "dozen", "value": "twelve", "type": "cardinal"},
+     r"analysis/data/number_words.csv, data row \d+: .*'dozen'.* needs word,value,type with a numeric value"),
+    ("figure_units.csv", {"surface": "furlong", "kind": "length", "unit": "furlong", "factor": "1", "position": "suffix"},
+     r"analysis/data/figure_units.csv, data row \d+: .*'furlong'.* has an unknown kind or position. Use a kind in"),
+])
+def test_a_broken_grammar_file_names_the_file_and_row(monkeypatch, name, bad_row, message):
+    real = extract._read_rows
+    monkeypatch.setattr(extract, "_read_rows", lambda file: real(file) + ([bad_row] if file == name else []))
+    extract.grammar.cache_clear()
+    try:
+        with pytest.raises(extract.FigureDataError, match=message):
+            extract.grammar()
+    finally:
+        extract.grammar.cache_clear()

@@ -121,3 +121,14 @@ def test_one_alternation_builder_tries_longest_first_and_the_trie_matches_the_sa
     found = [m.span() for m in plain.finditer(text)]
     assert found == [m.span() for m in factored.finditer(text)]
     assert [text[a:b] for a, b in found] == ["Seventeen", "per cent", "a.m.", "seven", "percent", "seven"]
+
+
+def test_an_empty_term_or_unknown_case_names_the_file_and_row(tmp_path, monkeypatch):
+    bad = tmp_path / "actors.csv"
+    monkeypatch.setattr(keywords, "data_file", lambda name: bad)
+    bad.write_text("actor,term,match,case\nChina,China,word,any\nRussia, ,word,any\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"actors.csv, data row 2: empty term; give a word or phrase, or delete the row"):
+        keywords.read_keyword_file("actors.csv", "actor")
+    bad.write_text("actor,term,match,case\nChina,PRC,word,upper\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"actors.csv, term 'PRC': case must be one of \('any', 'exact'\), not 'upper'"):
+        keywords.read_keyword_file("actors.csv", "actor")

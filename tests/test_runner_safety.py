@@ -252,3 +252,34 @@ def test_make_report_takes_any_folder_name_and_runs_none(tmp_path):
     assert f"Arguments OK: corpus {corpus} (2 articles listed); reports -> {reports};" in result.stdout
     for folder in (tmp_path, PROJECT_ROOT):
         assert not [p.name for p in folder.iterdir() if p.name.startswith("pwned")]
+
+
+# ---- checks before a run name the folder or corpus --------------------------------------------
+
+def test_an_output_path_that_is_a_file_or_cannot_take_a_sibling_is_named(tmp_path):
+    taken = tmp_path / "reports"
+    taken.write_text("not a folder", encoding="utf-8")
+    with pytest.raises(ReportError, match=rf"reports folder {taken} is a file, not a folder. Move it away"):
+        runner.check_writable(taken, "reports folder")
+    folder = tmp_path / "figures"
+    folder.mkdir()
+    runner.sibling(folder, f"probe-{os.getpid()}").write_text("in the way", encoding="utf-8")
+    with pytest.raises(ReportError, match=rf"figures folder: cannot write next to {folder} \(File exists\). Make {tmp_path} "
+                                          "writable or choose another folder"):
+        runner.check_writable(folder, "figures folder")
+
+
+def test_a_folder_without_notebooks_is_named(tmp_path):
+    with pytest.raises(ReportError, match=rf"No notebooks named NN_\*.ipynb in {tmp_path}"):
+        runner.notebook_paths(tmp_path)
+
+
+def test_check_names_a_missing_corpus_or_its_broken_metadata(tmp_path):
+    missing = tmp_path / "nowhere"
+    with pytest.raises(ReportError, match=rf"--corpus: {missing} is neither a folder nor a table file \(.csv"):
+        runner.check_arguments(str(missing), str(tmp_path / "reports"), str(tmp_path / "figures"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "metadata.csv").write_text("file,doc_id\na.txt,a\n", encoding="utf-8")
+    with pytest.raises(ReportError, match=rf"{corpus / 'metadata.csv'} lacks column\(s\) title, outlet, published, url, notes"):
+        runner.check_arguments(str(corpus), str(tmp_path / "reports"), str(tmp_path / "figures"))

@@ -21,6 +21,7 @@ from analysis.topics.model import (
     front_page_topics,
     headline_units,
     matched_overlap,
+    model_matrix,
     npmi_coherence,
     topic_names,
 )
@@ -260,3 +261,17 @@ def test_development_score_sentence_states_the_committed_table():
         "On the development corpus (60 hand-labelled news articles, 9 themes), the stage with its default "
         "settings (document units, k = 10 chosen by the rule) puts articles of one theme under one dominant topic with NMI "
         "**0.73** and purity 0.77; the best plain baseline (NMF on TF-IDF at k = 9) reaches NMI 0.66.")
+
+
+def test_model_matrix_names_a_bad_model_and_a_vocabulary_with_no_shared_terms():
+    words = ["gas", "tank", "yuan", "grain", "drone", "arctic", "bank", "rail", "wheat", "nuclear"]
+    units = pd.DataFrame({"doc_id": [f"d{i}" for i in range(10)], "text": [f"{word} {word}" for word in words]})
+    with pytest.raises(TopicModelError, match=r"Parameter 'model' must be one of \('nmf', 'lda'\), not 'lsa'"):
+        model_matrix(units, "lsa")
+    with pytest.raises(TopicModelError, match=r"fewer than two terms occur in at least two and at most 50% of the 10 articles"):
+        model_matrix(units, "nmf")
+
+
+def test_fewer_than_two_restarts_is_named(planted_corpus):
+    with pytest.raises(TopicModelError, match=r"Parameter 'n_restarts' must be at least 2 to measure stability \(got 1\)"):
+        fit_topic_stage(planted_corpus, n_restarts=1, random_seed=1)

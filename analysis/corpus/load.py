@@ -249,7 +249,7 @@ def read_metadata(directory: Path) -> pd.DataFrame:
     except UnicodeDecodeError as error:
         raise CorpusError(f"{path} is not UTF-8 text (bad byte at offset {error.start}). Save it as CSV UTF-8.") from None
     except pd.errors.ParserError as error:
-        raise CorpusError(f"{path} cannot be read as CSV ({error}). Check that every row has the header's columns, "
+        raise CorpusError(f"{path} cannot be read as CSV ({str(error).strip()}). Check that every row has the header's columns, "
                           "and quote values that contain commas.") from None
     table.columns = [column.strip() for column in table.columns]
     missing = [column for column in METADATA_COLUMNS if column not in table.columns]

@@ -121,6 +121,7 @@ def _read_delimited(path: Path, delimiter: str) -> tuple[list[dict], list[str]]:
                           "Save the table as UTF-8 CSV.") from None
     rows, places = [], []
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 1  # the line the record being read starts on
     try:
         _ = reader.fieldnames  # reads the header, so line numbers below are those of the data rows
         line = reader.line_num + 1
@@ -132,7 +133,7 @@ def _read_delimited(path: Path, delimiter: str) -> tuple[list[dict], list[str]]:
             places.append(f"row {number} (line {line})")
             line = reader.line_num + 1
     except csv.Error as error:
-        raise CorpusError(f"{path}: cannot be read as CSV near line {reader.line_num} ({error}). "
+        raise CorpusError(f"{path}: cannot be read as CSV near line {line} ({error}). "
                           "Save it as UTF-8 CSV with a header row and quoted text fields.") from None
     return rows, places
 

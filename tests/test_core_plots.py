@@ -1,0 +1,33 @@
+"""The shared chart style: period styles, the source line, titles, and files written without timestamps."""
+
+import pytest
+
+from analysis.core.plots import PERIOD_STYLES, finish_figure, new_figure, period_style, save_figure, source_line
+
+
+def test_period_styles_follow_the_order_of_the_periods():
+    periods = ["2014–2015", "2023–2024"]
+    assert period_style("2014–2015", periods) == PERIOD_STYLES[0]
+    assert period_style("2023–2024", periods)["hatch"] == "//"  # told apart in greyscale too
+    assert period_style("c", ["a", "b", "c"]) == PERIOD_STYLES[0]  # a third period cycles back
+
+
+def test_an_unknown_period_is_named_with_the_report_periods():
+    with pytest.raises(ValueError, match=r"Unknown period '2019'; the report's periods are \['2014–2015', '2023–2024'\]"):
+        period_style("2019", ["2014–2015", "2023–2024"])
+
+
+def test_source_line_counts_articles_per_period():
+    assert source_line("seeds", {"2014–2015": 1, "2023–2024": 1_200}) == (
+        "Source: seeds corpus; 1 article 2014–2015, 1,200 articles 2023–2024")
+
+
+def test_saved_charts_carry_the_title_and_no_timestamp(tmp_path):
+    fig, axes = new_figure()
+    axes.bar(["a", "b"], [1, 2])
+    finish_figure(fig, "Trade doubled", "Source: test corpus")
+    png, svg = save_figure(fig, tmp_path, "trade")
+    assert png.read_bytes().startswith(b"\x89PNG")
+    text = svg.read_text(encoding="utf-8")
+    assert "Trade doubled" in text and "Source: test corpus" in text and "<dc:date>" not in text
+    assert save_figure(fig, tmp_path / "again", "trade")[1].read_bytes() == svg.read_bytes()
