@@ -1,6 +1,6 @@
 """Score the figure stage against hand labels: extraction on the development corpus and the seeds, and indicators.
 
-Used by benchmarks/bench_figures.py (which prints the scores and saves them) and by tests/test_figures_dev_quality.py
+Used by benchmarks/bench_figures.py (which prints the scores and saves them) and by tests/test_quality_figures_dev.py
 (which holds them to floors). The rules are the development corpus README's: headline kinds (money, percent, quantity)
 by precision and recall, a prediction matching a gold row of the same article when kind and unit agree and the value
 is within 0.5 %; counts and durations by recall.

@@ -1,6 +1,6 @@
 """Scoring of the topic stage against the development corpus's hand-labelled themes, and plain baselines.
 
-Used by benchmarks/bench_topics.py and tests/test_topics.py; not part of the runtime package.
+Used by benchmarks/bench_topics.py and tests/test_topics_model.py; not part of the runtime package.
 """
 
 from __future__ import annotations

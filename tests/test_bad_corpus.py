@@ -10,7 +10,6 @@ import threading
 import pandas as pd
 import pytest
 
-from analysis.comparison.plots import plot_period_estimates
 from analysis.core.paths import SEEDS_DIR
 from analysis.corpus.load import MAX_ARTICLE_CHARS, PUNKT_PIECE_CHARS, CorpusError, bounded_sentence_spans, load_corpus, load_corpus_for_run
 from analysis.report.runner import ReportError, build_report
@@ -106,7 +105,8 @@ def test_absurd_numbers_are_kept_and_flagged_in_the_report(bad_report):
 @slow
 def test_every_stage_page_was_rendered(bad_report):
     for stem in ("01_load_corpus", "02_topic_model", "03_extract_figures", "04_compare_periods"):
-        assert (bad_report / "reports" / f"{stem}.html").exists(), stem
+        page = (bad_report / "reports" / f"{stem}.html").read_text(encoding="utf-8")
+        assert "Run details" in page and "Traceback" not in page, stem
     assert "What changed, in brief" in (bad_report / "reports" / "index.html").read_text(encoding="utf-8")
 
 
@@ -258,15 +258,6 @@ def test_an_all_duplicate_period_says_the_others_were_dropped_as_duplicates(make
 
 
 # ---- a period with one article (case 10) -------------------------------------------------------
-
-def test_an_interval_whose_bounds_cross_the_estimate_by_rounding_still_draws():
-    estimate = 0.1 + 0.2  # 0.30000000000000004: bounds computed another way land a rounding error on the wrong side
-    estimates = pd.DataFrame({"measure": ["energy", "energy"], "period": ["early", "late"],
-                              "estimate": [estimate, 0.5], "ci_low": [0.3 + 1e-16, 0.4], "ci_high": [0.3, 0.6]})
-    fig = plot_period_estimates(estimates, ["early", "late"], title="t", source="s", xlabel="x")
-    segments = [collection.get_segments() for collection in fig.axes[0].collections if hasattr(collection, "get_segments")]
-    widths = sorted(round(abs(segment[1][0] - segment[0][0]), 6) for group in segments for segment in group)
-    assert widths == [0.0, 0.2]  # the degenerate interval is a zero-length whisker, the other one is drawn as given
 
 
 # ---- a hostile corpus end to end (case 1, 4, 10): nothing from the data runs in a page -------------

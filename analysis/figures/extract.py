@@ -6,7 +6,7 @@ The grammar is written here as verbose regular expressions (one per figure shape
 lists in ``analysis/data/`` (``number_words.csv``, ``figure_units.csv``, ``figure_grammar_words.csv``,
 ``figure_qualifiers.csv``). The choice to write a grammar rather than build on quantulum3 was made by measuring:
 ``benchmarks/bench_figures.py`` compares both on the hand-annotated seeds (quantulum3 has no dates, ranks, carried
-currencies or counted nouns) and on throughput; ``tests/test_figures_quality.py`` holds the grammar to its thresholds.
+currencies or counted nouns) and on throughput; ``tests/test_quality_figures_seeds.py`` holds the grammar to its thresholds.
 """
 
 from __future__ import annotations

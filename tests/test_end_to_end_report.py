@@ -1,6 +1,7 @@
 """End to end: the runner executes every notebook on the seeds into a temporary folder and renders the site."""
 
 import json
+import re
 
 import nbformat
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from analysis.report.runner import ReportError, build_report, notebook_paths, parse_value
 
 pytestmark = pytest.mark.slow
+SEEDS_SOURCE = "Source: seeds corpus; 3 articles 2014–2015, 2 articles 2023–2024"
 
 
 @pytest.fixture
@@ -15,24 +17,36 @@ def report(built_report):
     return built_report
 
 
-def test_front_page_and_stage_pages_exist(report):
+def test_front_page_and_stage_pages_are_rendered_from_their_executed_notebooks(report):
     root, front = report
-    assert front == root / "reports" / "index.html" and front.exists()
+    assert front == root / "reports" / "index.html" and "What changed, in brief" in front.read_text(encoding="utf-8")
     for source in notebook_paths():
         if source.stem != "05_report":
-            page = root / "reports" / f"{source.stem}.html"
-            assert page.exists(), f"{page.name} was not rendered"
-            assert (root / "reports" / "code" / page.name).exists()
-            assert (root / "reports" / "notebooks" / source.name).exists()
+            heading = nbformat.read(source, as_version=4).cells[0].source.splitlines()[0].lstrip("# ")
+            page = (root / "reports" / f"{source.stem}.html").read_text(encoding="utf-8")
+            assert heading in page and "Run details" in page, f"{source.stem}.html does not show its notebook"
+            assert "jp-CodeMirrorEditor" in (root / "reports" / "code" / f"{source.stem}.html").read_text(encoding="utf-8")
+            executed = nbformat.read(root / "reports" / "notebooks" / source.name, as_version=4)
+            code = [cell for cell in executed.cells if cell.cell_type == "code"]
+            assert code and all(cell.execution_count for cell in code), f"{source.name} was not executed in full"
     assert not (root / "staging").exists()
 
 
 def test_corpus_tables_and_chart_written(report):
+    import pandas as pd
+
     root, _ = report
-    for name in ("documents", "sentences", "paragraphs", "removed_lines", "corpus_warnings", "period_composition"):
-        assert (root / "reports" / "tables" / f"{name}.csv").exists()
-    assert (root / "figures" / "article_length_by_period.png").exists()
-    assert (root / "figures" / "article_length_by_period.svg").exists()
+    tables = root / "reports" / "tables"
+    documents = pd.read_csv(tables / "documents.csv")
+    assert len(documents) == 5 and documents["period"].value_counts().to_dict() == {"2014–2015": 3, "2023–2024": 2}
+    sentences, paragraphs = pd.read_csv(tables / "sentences.csv"), pd.read_csv(tables / "paragraphs.csv")
+    assert set(sentences["doc_id"]) == set(paragraphs["doc_id"]) == set(documents["doc_id"])
+    assert set(pd.read_csv(tables / "removed_lines.csv")["doc_id"]) <= set(documents["doc_id"])
+    assert list(pd.read_csv(tables / "corpus_warnings.csv").columns) == ["kind", "file", "message"]
+    assert pd.read_csv(tables / "period_composition.csv")["documents"].tolist() == [3, 2]
+    assert (root / "figures" / "article_length_by_period.png").read_bytes().startswith(b"\x89PNG")
+    chart = (root / "figures" / "article_length_by_period.svg").read_text(encoding="utf-8")
+    assert "Median article length" in chart and SEEDS_SOURCE in chart
 
 
 def test_pages_hide_code_and_have_navigation(report):
@@ -54,7 +68,8 @@ def test_failing_notebook_names_itself_and_keeps_previous_report(tmp_path):
     reports = tmp_path / "reports"
     reports.mkdir()
     (reports / "index.html").write_text("previous report", encoding="utf-8")
-    with pytest.raises(ReportError, match=r"01_broken.ipynb failed in cell 2 \(ZeroDivisionError"):
+    with pytest.raises(ReportError, match=r"01_broken.ipynb failed in cell 2 \(ZeroDivisionError(.|\n)*The failed run.s files are kept in "
+                       + re.escape(str(tmp_path / "staging"))):
         build_report("", reports, tmp_path / "figures", notebooks_dir=notebooks, progress=False, staging=tmp_path / "staging")
     assert (reports / "index.html").read_text(encoding="utf-8") == "previous report"
     kept = tmp_path / "staging" / "reports" / "notebooks" / "01_broken.ipynb"
@@ -67,13 +82,19 @@ def test_parse_value():
 
 
 def test_every_stage_writes_its_tables_and_charts(report):
+    import pandas as pd
+
     root, _ = report
     tables = root / "reports" / "tables"
-    for name in ("topics", "topic_prevalence", "unit_topics", "figures", "distinctive_terms", "distinctive_terms_in_context",
-                 "frame_shares", "frame_differences", "actor_rates", "actor_differences", "figures_side_by_side"):
-        assert (tables / f"{name}.csv").exists(), f"tables/{name}.csv missing"
+    for name, column in (("topics", "term"), ("topic_prevalence", "share"), ("unit_topics", "doc_id"), ("figures", "surface"),
+                         ("distinctive_terms", "z"), ("distinctive_terms_in_context", "keyword"), ("frame_shares", "estimate"),
+                         ("frame_differences", "difference"), ("actor_rates", "estimate"),
+                         ("actor_differences", "difference"), ("figures_side_by_side", "indicator")):
+        table = pd.read_csv(tables / f"{name}.csv")
+        assert len(table) and table[column].notna().any(), f"tables/{name}.csv has no {column}"
     for name in ("topic_share_by_period", "distinctive_terms_log_odds", "frame_share_by_period", "actor_mentions_by_period"):
-        assert (root / "figures" / f"{name}.png").exists() and (root / "figures" / f"{name}.svg").exists()
+        assert (root / "figures" / f"{name}.png").read_bytes().startswith(b"\x89PNG"), name
+        assert SEEDS_SOURCE in (root / "figures" / f"{name}.svg").read_text(encoding="utf-8"), f"{name}.svg lacks its source line"
 
 
 def test_front_page_is_the_report_notebook_and_every_page_states_its_run(report):
@@ -105,8 +126,6 @@ def test_front_page_verdict_sentences_agree_with_the_verdict_tables(report):
 
 
 def test_articles_named_as_reversing_a_change_reverse_it(report):
-    import re
-
     import pandas as pd
 
     root, _ = report
@@ -122,8 +141,6 @@ def test_articles_named_as_reversing_a_change_reverse_it(report):
 
 
 def test_topics_said_to_be_lost_without_an_article_are_not_found_without_it(report):
-    import re
-
     import pandas as pd
 
     root, _ = report
@@ -179,5 +196,7 @@ def test_a_small_table_corpus_that_names_no_listed_actor_builds_the_whole_report
 
     front = build_report(str(PROJECT_ROOT / "tests" / "data" / "table_corpus" / "stories.csv"), tmp_path / "reports",
                          tmp_path / "figures", progress=False, staging=tmp_path / "staging")
-    assert front.exists() and (tmp_path / "reports" / "explore" / "article.html").exists()
+    page = front.read_text(encoding="utf-8")
+    assert "What changed, in brief" in page and "stories" in page
+    assert '"n":6,' in (tmp_path / "reports" / "explore" / "article.html").read_text(encoding="utf-8")  # its six rows
     assert not (tmp_path / "figures" / "actor_mentions_by_period.png").exists()  # nothing to chart, and no crash

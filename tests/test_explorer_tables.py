@@ -1,20 +1,17 @@
 """The explorer's data: terms placed by rank with the sentences that use them, highlights at the right offsets,
-articles read as the pipeline read them, and pages that carry untrusted text only as escaped data."""
+articles read as the pipeline read them."""
 
-import json
 import re
 
 import pandas as pd
 import pytest
-from explorer_fixtures import HOSTILE_TITLE, PARAGRAPHS_EARLY, PARAGRAPHS_LATE, PAYLOAD, write_hostile_corpus, write_plain_corpus
+from explorer_fixtures import PARAGRAPHS_EARLY, PARAGRAPHS_LATE, write_plain_corpus
 
 from analysis.comparison import actors
 from analysis.comparison import frames as framing
 from analysis.comparison.vocabulary import vocabulary_comparison
 from analysis.corpus.load import load_corpus
 from analysis.explorer import tables as explorer
-from analysis.explorer.pages import ASSETS, safe_json, write_pages
-from analysis.run import open_run
 
 PERIODS = {"early": ["2015-01-01", "2015-12-31"], "late": ["2024-01-01", "2024-12-31"]}
 
@@ -99,60 +96,6 @@ def test_article_records_keep_removed_lines_and_optional_flags(plain):
     assert "headline" not in second["blocks"][1]
     assert second["blocks"][-1] == {"kind": "removed", "start": 500, "end": 510, "text": "By someone", "rule": "byline",
                                     "why": "an author line"}
-
-
-def test_safe_json_cannot_close_a_script_or_break_a_line():
-    value = {"title": "</script><script>alert(1)</script>", "notes": "a\u2028b\u2029c & <b>"}
-    text = safe_json(value)
-    assert "<" not in text and ">" not in text and "\u2028" not in text and "\u2029" not in text and "&" not in text
-    assert json.loads(text) == value
-    assert safe_json({"z": float("nan")}) == '{"z":null}'
-
-
-@pytest.fixture(scope="module")
-def hostile_pages(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile")
-    corpus_dir = write_hostile_corpus(root / "corpus")
-    run = open_run({"corpus_dir": str(corpus_dir), "periods": PERIODS, "reports_dir": str(root / "reports"),
-                    "figures_dir": str(root / "figures")})
-    return run, write_pages(run.corpus, run.comparison().vocabulary.table, run.topics(), run.figures().figures,
-                            root / "reports" / "explore", tables_dir=run.paths.tables)
-
-
-def test_pages_carry_hostile_text_only_as_escaped_data(hostile_pages):
-    _, pages = hostile_pages
-    expected_tags = {"terms.html": 3, "topics.html": 4, "index.html": 4, "article.html": 3}
-    for name, tags in expected_tags.items():
-        page = (pages.folder / name).read_text(encoding="utf-8")
-        assert page.count("<script") == tags, name  # the data element and the page's own scripts, nothing else
-        assert "<img" not in page and "<b " not in page, name
-    data_files = [pages.folder / "articles.js", *sorted((pages.folder / "articles").glob("*.js")),
-                  *sorted((pages.folder / "terms").glob("*.js"))]
-    written = "".join(path.read_text(encoding="utf-8") for path in data_files)
-    assert "<script" not in written and "</script" not in written and "\u2028" not in written
-    article = (pages.folder / "articles" / "000000.js").read_text(encoding="utf-8")
-    record = json.loads(article.removeprefix('explorerShard("articles/000000",').removesuffix(");\n"))
-    assert record["meta"]["title"] == HOSTILE_TITLE and PAYLOAD in record["blocks"][0]["text"]
-
-
-def test_pages_are_deterministic_and_complete(hostile_pages, tmp_path):
-    run, pages = hostile_pages
-    again = write_pages(run.corpus, run.comparison().vocabulary.table, run.topics(), run.figures().figures,
-                        tmp_path / "explore", tables_dir=run.paths.tables)
-    first = {p.relative_to(pages.folder).as_posix(): p.read_bytes() for p in pages.folder.rglob("*") if p.is_file()}
-    second = {p.relative_to(again.folder).as_posix(): p.read_bytes() for p in again.folder.rglob("*") if p.is_file()}
-    assert first == second
-    assert set(ASSETS) <= set(first) and {"terms.html", "topics.html", "index.html", "article.html", "articles.js"} <= set(first)
-    assert sum(name.startswith("articles/") for name in first) == len(run.corpus.documents) == pages.n_articles
-    assert pages.n_files == len(first) and pages.n_bytes == sum(len(data) for data in first.values())
-
-
-def test_links_sentence_counts_what_was_written(hostile_pages):
-    run, pages = hostile_pages
-    text = pages.links_markdown(run.paths.reports)
-    assert f"all {len(pages.terms):,} counted terms" in text and f"the {len(run.corpus.documents):,} articles" in text
-    assert f"each of the {run.topics().k} topics" in text and "(explore/terms.html)" in text
-    assert f"The explorer is {pages.n_files:,} files ({pages.n_bytes / 1e6:,.1f} MB)" in text
 
 
 def test_marks_are_the_matches_the_comparison_counts():

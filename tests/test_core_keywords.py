@@ -1,4 +1,5 @@
-"""Frame and actor dictionaries: word boundaries, case, phrases, and clear errors for a broken data file."""
+"""Keyword matching (core.keywords) on the frame and actor dictionaries: word boundaries, case, phrases, the one alternation
+builder, and clear errors for a broken data file."""
 
 import re
 
@@ -47,16 +48,6 @@ def test_longest_name_counts_once():
     assert counts.loc[0, "Vladimir Putin"] == 2
 
 
-def test_document_mentions_are_per_thousand_words():
-    paragraphs = pd.DataFrame({"doc_id": ["a", "a", "b"], "period": ["p", "p", "q"],
-                               "text": ["Japan and Iran.", "Japan again.", "Nothing here."]})
-    documents = pd.DataFrame({"doc_id": ["a", "b"], "period": ["p", "q"], "outlet": ["X", "Y"], "n_words": [500, 100]})
-    table = actors.document_mentions(paragraphs, documents).set_index("doc_id")
-    assert table.loc["a", "Japan"] == pytest.approx(2 * 1000 / 500)
-    assert table.loc["b", "Japan"] == 0
-    assert table.loc["a", "words"] == 500
-
-
 def test_broken_data_file_names_file_term_and_fix(tmp_path, monkeypatch):
     bad = tmp_path / "frames.csv"
     bad.write_text("# header\nframe,term,match,case\nenergy,gas,wordy,any\n", encoding="utf-8")
@@ -66,49 +57,6 @@ def test_broken_data_file_names_file_term_and_fix(tmp_path, monkeypatch):
     bad.write_text("frame,term\nenergy,gas\n", encoding="utf-8")
     with pytest.raises(ValueError, match="missing column"):
         keywords.read_keyword_file("frames.csv", "frame")
-
-
-def test_every_frame_matches_something_in_the_seeds():
-    from analysis.corpus.load import load_corpus
-
-    corpus = load_corpus()
-    table = framing.sentence_frames(corpus.sentences)
-    unused = [frame for frame in framing.frame_names() if table[frame].sum() == 0]
-    assert not unused, f"frames that match no seed sentence: {unused}"
-
-
-def test_frame_comparison_shares_and_words():
-    sents = pd.DataFrame({
-        "sent_id": ["a-1", "a-2", "b-1", "c-1"], "doc_id": ["a", "a", "b", "c"], "period": ["P", "P", "P", "Q"],
-        "outlet": ["X", "X", "Y", "Z"],
-        "text": ["Gas flows.", "Talks went well.", "No frame here.", "New sanctions and more gas."],
-    })
-    result = framing.frame_comparison(sents, ["P", "Q"], random_state=3, n_resamples=200)
-    energy = result.estimates.set_index(["measure", "period"]).loc["energy", "estimate"]
-    assert energy.to_dict() == {"P": pytest.approx(1 / 3), "Q": 1.0}
-    diff = result.differences.set_index("measure").loc["energy"]
-    assert diff["difference"] == pytest.approx(2 / 3)
-    words = framing.frame_words(sents)
-    assert words[words["frame"] == "energy"][["period", "word", "matches"]].values.tolist() == [["P", "gas", 1], ["Q", "gas", 1]]
-
-
-def test_actor_comparison_pools_rates_by_words():
-    paragraphs = pd.DataFrame({"doc_id": ["a", "b", "c"], "period": ["P", "P", "Q"],
-                               "text": ["Japan Japan", "Iran", "Japan"]})
-    documents = pd.DataFrame({"doc_id": ["a", "b", "c"], "period": ["P", "P", "Q"], "outlet": ["X", "Y", "Z"],
-                              "n_words": [200, 800, 100]})
-    result = actors.actor_comparison(paragraphs, documents, ["P", "Q"], random_state=1, n_resamples=100)
-    japan = result.estimates.set_index(["measure", "period"]).loc["Japan", "estimate"]
-    assert japan["P"] == pytest.approx(2 * 1000 / 1000)  # 2 mentions in 1,000 words
-    assert japan["Q"] == pytest.approx(10.0)
-
-
-def test_a_dateline_is_not_a_mention():
-    counts = actors.count_mentions(pd.Series(["TAIPEI, Taiwan (AP) — Chinese President Xi Jinping will welcome Putin.",
-                                              "Beijing (AsiaNews) - Xi will be in Moscow.", "Taiwan was mentioned."]))
-    assert counts["Taiwan"].tolist() == [0, 0, 1]
-    assert counts["Xi Jinping"].tolist() == [1, 1, 0]
-    assert counts["China"].tolist() == [1, 0, 0]  # "Chinese" counts; the dateline "Beijing (AsiaNews)" does not
 
 
 def test_one_alternation_builder_tries_longest_first_and_the_trie_matches_the_same():

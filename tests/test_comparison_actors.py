@@ -1,0 +1,35 @@
+"""Actors: mentions of each listed actor per 1,000 words, per article and pooled per period."""
+
+import pandas as pd
+import pytest
+
+from analysis.comparison import actors
+
+
+def test_document_mentions_are_per_thousand_words():
+    paragraphs = pd.DataFrame({"doc_id": ["a", "a", "b"], "period": ["p", "p", "q"],
+                               "text": ["Japan and Iran.", "Japan again.", "Nothing here."]})
+    documents = pd.DataFrame({"doc_id": ["a", "b"], "period": ["p", "q"], "outlet": ["X", "Y"], "n_words": [500, 100]})
+    table = actors.document_mentions(paragraphs, documents).set_index("doc_id")
+    assert table.loc["a", "Japan"] == pytest.approx(2 * 1000 / 500)
+    assert table.loc["b", "Japan"] == 0
+    assert table.loc["a", "words"] == 500
+
+
+def test_actor_comparison_pools_rates_by_words():
+    paragraphs = pd.DataFrame({"doc_id": ["a", "b", "c"], "period": ["P", "P", "Q"],
+                               "text": ["Japan Japan", "Iran", "Japan"]})
+    documents = pd.DataFrame({"doc_id": ["a", "b", "c"], "period": ["P", "P", "Q"], "outlet": ["X", "Y", "Z"],
+                              "n_words": [200, 800, 100]})
+    result = actors.actor_comparison(paragraphs, documents, ["P", "Q"], random_state=1, n_resamples=100)
+    japan = result.estimates.set_index(["measure", "period"]).loc["Japan", "estimate"]
+    assert japan["P"] == pytest.approx(2 * 1000 / 1000)  # 2 mentions in 1,000 words
+    assert japan["Q"] == pytest.approx(10.0)
+
+
+def test_a_dateline_is_not_a_mention():
+    counts = actors.count_mentions(pd.Series(["TAIPEI, Taiwan (AP) — Chinese President Xi Jinping will welcome Putin.",
+                                              "Beijing (AsiaNews) - Xi will be in Moscow.", "Taiwan was mentioned."]))
+    assert counts["Taiwan"].tolist() == [0, 0, 1]
+    assert counts["Xi Jinping"].tolist() == [1, 1, 0]
+    assert counts["China"].tolist() == [1, 0, 0]  # "Chinese" counts; the dateline "Beijing (AsiaNews)" does not
