@@ -17,6 +17,7 @@ import pytest
 
 from analysis.core.paths import PROJECT_ROOT
 from analysis.report import runner
+from analysis.report.render import render_site
 from analysis.report.runner import ReportError, build_report, main, publish
 
 DATA = Path(__file__).parent / "data"
@@ -252,6 +253,26 @@ def test_make_report_takes_any_folder_name_and_runs_none(tmp_path):
     assert f"Arguments OK: corpus {corpus} (2 articles listed); reports -> {reports};" in result.stdout
     for folder in (tmp_path, PROJECT_ROOT):
         assert not [p.name for p in folder.iterdir() if p.name.startswith("pwned")]
+
+
+# ---- pages rendered while the next notebook runs ------------------------------------------------
+
+def test_pages_rendered_during_the_run_are_those_rendered_one_by_one_afterwards(tmp_path):
+    notebooks = fake_notebooks(tmp_path / "notebooks")
+    shutil.copy(notebooks / "01_fake.ipynb", notebooks / "02_fake.ipynb")
+    runs = []
+    build_report("", tmp_path / "reports", tmp_path / "figures", {"random_seed": 4}, notebooks_dir=notebooks,
+                 progress=False, runs=runs)
+    assert [run.source.name for run in runs] == ["01_fake.ipynb", "02_fake.ipynb", "render"]
+    again = tmp_path / "again"
+    shutil.copytree(tmp_path / "reports" / "tables", again / "tables")
+    render_site(sorted((tmp_path / "reports" / "notebooks").glob("*.ipynb")), again, tmp_path / "figures")
+    pages = sorted(path.relative_to(again) for path in again.rglob("*.html"))
+    assert [str(page) for page in pages] == ["01_fake.html", "02_fake.html", "code/01_fake.html", "code/02_fake.html",
+                                             "index.html", "tables/index.html"]
+    for page in pages:
+        assert (tmp_path / "reports" / page).read_bytes() == (again / page).read_bytes(), page
+    assert "run 4" in (tmp_path / "reports" / "02_fake.html").read_text(encoding="utf-8")
 
 
 # ---- checks before a run name the folder or corpus --------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -190,34 +191,48 @@ def strip_stderr(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return notebook
 
 
+@lru_cache(maxsize=1)
+def _exporters() -> tuple[HTMLExporter, HTMLExporter]:
+    """The report template's two exporters: code hidden, and with code (built once; they hold no page state)."""
+    hidden = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES_DIR)],
+                          exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    return hidden, HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES_DIR)])
+
+
+def render_page(path: Path, stems: list[str], reports_dir: Path) -> Path:
+    """Render one executed notebook twice (code hidden, and with its code under ``code/``); ``stems`` name every
+    page, for the navigation bar. Returns the page's path. A page depends on its own notebook only, so the runner
+    renders each one while the next notebook runs."""
+    hidden, full = _exporters()
+    notebook = strip_stderr(nbformat.read(path, as_version=4))
+    name = page_name(path.stem)
+    toc = table_of_contents(notebook)
+    meta = (f'<p class="report-meta">Code is hidden on this page. '
+            f'<a href="code/{name}">Show this page with its code</a> · '
+            f'<a href="notebooks/{path.name}">Download the executed notebook</a></p>')
+    page, _ = hidden.from_notebook_node(notebook, resources=page_resources(nav_bar(stems, path.stem), meta, toc))
+    target = reports_dir / name
+    target.write_text(sanitise_html(page), encoding="utf-8")
+    code_meta = f'<p class="report-meta">This page shows the code. <a href="../{name}">Back to the page without code</a></p>'
+    code_page, _ = full.from_notebook_node(notebook, resources=page_resources(nav_bar(stems, path.stem, "../"), code_meta, toc))
+    (reports_dir / "code").mkdir(exist_ok=True)
+    for folder in ("tables/", "explore/"):  # links written in the notebooks; code pages sit one folder down
+        code_page = code_page.replace(f'href="{folder}', f'href="../{folder}')
+    (reports_dir / "code" / name).write_text(sanitise_html(code_page), encoding="utf-8")
+    return target
+
+
+def finish_site(stems: list[str], reports_dir: Path) -> list[Path]:
+    """What follows the pages: a plain front page when no report notebook wrote one, and the tables index (once
+    every notebook has written its tables)."""
+    written = [] if FRONT_PAGE_STEM in stems else [write_index(stems, reports_dir)]
+    return written + [write_tables_index(stems, reports_dir)]
+
+
 def render_site(executed: list[Path], reports_dir: Path, figures_dir: Path) -> list[Path]:
     """Render every executed notebook twice (code hidden, and with code) plus the tables index; return page paths."""
     stems = [path.stem for path in executed]
-    hidden = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES_DIR)],
-                          exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    full = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES_DIR)])
-    written = []
-    for path in executed:
-        notebook = strip_stderr(nbformat.read(path, as_version=4))
-        name = page_name(path.stem)
-        toc = table_of_contents(notebook)
-        meta = (f'<p class="report-meta">Code is hidden on this page. '
-                f'<a href="code/{name}">Show this page with its code</a> · '
-                f'<a href="notebooks/{path.name}">Download the executed notebook</a></p>')
-        page, _ = hidden.from_notebook_node(notebook, resources=page_resources(nav_bar(stems, path.stem), meta, toc))
-        target = reports_dir / name
-        target.write_text(sanitise_html(page), encoding="utf-8")
-        code_meta = f'<p class="report-meta">This page shows the code. <a href="../{name}">Back to the page without code</a></p>'
-        code_page, _ = full.from_notebook_node(notebook, resources=page_resources(nav_bar(stems, path.stem, "../"), code_meta, toc))
-        (reports_dir / "code").mkdir(exist_ok=True)
-        for folder in ("tables/", "explore/"):  # links written in the notebooks; code pages sit one folder down
-            code_page = code_page.replace(f'href="{folder}', f'href="../{folder}')
-        (reports_dir / "code" / name).write_text(sanitise_html(code_page), encoding="utf-8")
-        written.append(target)
-    if FRONT_PAGE_STEM not in stems:
-        written.append(write_index(stems, reports_dir))
-    written.append(write_tables_index(stems, reports_dir))
-    return written
+    return [render_page(path, stems, reports_dir) for path in executed] + finish_site(stems, reports_dir)
 
 
 def _simple_page(title: str, nav: str, body: str) -> str:

@@ -20,6 +20,7 @@ import socket
 import stat
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ from traitlets.config import Config
 
 from analysis.core.paths import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
 from analysis.core.progress import ENVIRONMENT_SWITCH
-from analysis.report.render import render_site
+from analysis.report.render import finish_site, render_page
 from analysis.run import ParameterError, check_parameter, check_parameters, write_run_file
 
 ENVIRONMENT_CORPUS, ENVIRONMENT_PARAMS = "REPORT_CORPUS", "REPORT_PARAMS"  # set by `make report` from CORPUS and PARAMS
@@ -284,19 +285,26 @@ def build_report(corpus_dir: str = "", reports_dir: str | Path | None = None, fi
         write_run_file(staged_reports, parameters)  # notebooks read what they do not declare from here
         runs = [] if runs is None else runs
         os.environ[ENVIRONMENT_SWITCH] = "1"  # kernels inherit it: no progress bars inside the rendered pages
-        for source in sources:
-            print(f"▶ {source.name}", flush=True)
-            try:
-                run = run_notebook(source, staged_reports / "notebooks" / source.name, parameters, progress)
-            except ReportError as error:
-                raise ReportError(f"{error}\nThe failed run's files are kept in {staging} until the next run.") from None
-            runs.append(run)
-            print(f"✔ {source.name}: {run.seconds:.1f} s, {run.warnings} warning output(s)", flush=True)
-        started = time.perf_counter()
-        executed = [run.executed for run in runs if run.source.suffix == ".ipynb"]
-        render_site(executed, staged_reports, staged_figures)
+        stems = [source.stem for source in sources]
+        # Each page is rendered in a second thread while the next notebook runs in its kernel (another process), so
+        # rendering costs the run little more than the last page; the pages are the same as rendered one by one.
+        with ThreadPoolExecutor(max_workers=1) as renderer:
+            pages = []
+            for source in sources:
+                print(f"▶ {source.name}", flush=True)
+                try:
+                    run = run_notebook(source, staged_reports / "notebooks" / source.name, parameters, progress)
+                except ReportError as error:
+                    raise ReportError(f"{error}\nThe failed run's files are kept in {staging} until the next run.") from None
+                runs.append(run)
+                print(f"✔ {source.name}: {run.seconds:.1f} s, {run.warnings} warning output(s)", flush=True)
+                pages.append(renderer.submit(render_page, run.executed, stems, staged_reports))
+            started = time.perf_counter()
+            for page in pages:
+                page.result()
+        finish_site(stems, staged_reports)
         runs.append(NotebookRun(Path("render"), staged_reports, started, time.perf_counter() - started, 0))
-        print(f"✔ rendered {len(executed)} page(s) in {runs[-1].seconds:.1f} s", flush=True)
+        print(f"✔ rendered {len(pages)} page(s), {runs[-1].seconds:.1f} s after the last notebook", flush=True)
         shutil.rmtree(staged_reports / "cache", ignore_errors=True)  # stage results shared within this run only
         publish(staging, reports_dir, figures_dir)
         shutil.rmtree(staging, ignore_errors=True)
