@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import pandas as pd
 from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
 from nltk.stem.snowball import SnowballStemmer
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from analysis.core.paths import read_word_list
 
@@ -38,6 +39,8 @@ TOKEN_PATTERN = re.compile(r"""
     (?:['-][a-z0-9_]+)*   # hyphenated or apostrophe parts stay inside the token: no-limits, s-400, china's
 """, re.VERBOSE)
 POSSESSIVE = re.compile(r"'s$")
+PHRASE_WORD = re.compile(r"[a-z0-9]+")
+COUNT_BATCH = 2000  # texts counted per batch: their tokens are held as Python strings only for one batch
 PHRASE_GAP = r"[\s\-,'\"“”‘’]+"  # what may stand between a phrase's words: spaces, hyphens, commas, quotes
 
 
@@ -59,21 +62,37 @@ def _normalize(text: str) -> str:
 
 @lru_cache(maxsize=8)
 def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern | None:
-    """One case-insensitive pattern matching any phrase, longest first."""
+    """One pattern matching any phrase in lower-case text, longest first.
+
+    The alternatives are grouped by their first letter ("b(?:elt and road|rics)|…"), so at each word the regex
+    engine tries only the phrases that can start there; phrases with different first letters never match at the
+    same place, so the grouping changes nothing but speed.
+    """
     if not phrases:
         return None
-    ordered = sorted(set(phrases), key=lambda phrase: (-len(phrase), phrase))
-    parts = [PHRASE_GAP.join(re.escape(word) for word in phrase.split()) for phrase in ordered]
+    groups: dict[str, list[str]] = {}
+    for phrase in sorted(set(phrases), key=lambda phrase: (-len(phrase), phrase)):
+        rest = PHRASE_GAP.join(re.escape(word) for word in phrase.split())[len(re.escape(phrase[0])):]
+        groups.setdefault(phrase[0], []).append(rest)
+    parts = [re.escape(first) + "(?:" + "|".join(rests) + ")" for first, rests in sorted(groups.items())]
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+
+
+def _join_phrase(match: re.Match) -> str:
+    return " " + "_".join(PHRASE_WORD.findall(match.group(0))) + " "
+
+
+def _phrase_tokens(text: str, pattern: re.Pattern | None) -> list[str]:
+    """Lower-case tokens with phrases joined by underscores; possessives and stopwords still in."""
+    text = _normalize(text)
+    if pattern is not None:
+        text = pattern.sub(_join_phrase, text)
+    return TOKEN_PATTERN.findall(text)
 
 
 def raw_tokens(text: str, phrases: tuple[str, ...] = ()) -> list[str]:
     """Lower-case tokens with phrases joined by underscores and possessive 's removed; stopwords kept."""
-    text = _normalize(text)
-    pattern = phrase_pattern(tuple(phrases))
-    if pattern is not None:
-        text = pattern.sub(lambda match: " " + "_".join(re.findall(r"[a-z0-9]+", match.group(0))) + " ", text)
-    return [POSSESSIVE.sub("", token) for token in TOKEN_PATTERN.findall(text)]
+    return [POSSESSIVE.sub("", token) for token in _phrase_tokens(text, phrase_pattern(tuple(phrases)))]
 
 
 def tokenize(text: str, phrases: tuple[str, ...] | None = None) -> list[str]:
@@ -141,13 +160,7 @@ def document_term_matrix(texts, *, stem: bool = False, min_df: int = 1, weightin
         raise ValueError(f"Unknown weighting {weighting!r}; use one of {WEIGHTINGS}.")
     texts = list(texts)
     phrases = corpus_phrases(texts) if phrases is None else tuple(phrases)
-    vectorizer = CountVectorizer(analyzer=lambda text: tokenize(text, phrases), dtype=np.int64)
-    try:
-        matrix = vectorizer.fit_transform(texts).tocsc()
-    except ValueError as error:  # scikit-learn: "empty vocabulary"
-        raise ValueError("No terms left after preprocessing: every word is a stopword, a number or a single letter. "
-                         "Check that the texts are English prose, or edit analysis/data/stopwords.txt.") from error
-    words = vectorizer.get_feature_names_out()
+    matrix, words = _count_tokens(texts, phrases)
     if stem:
         matrix, words = _merge_stems(matrix, words)
     else:
@@ -160,6 +173,44 @@ def document_term_matrix(texts, *, stem: bool = False, min_df: int = 1, weightin
     if weighting == "tfidf":
         matrix = TfidfTransformer().fit_transform(matrix).tocsr()
     return matrix, words
+
+
+def _count_tokens(texts: list[str], phrases: tuple[str, ...]):
+    """Units × terms counts of :func:`tokenize`'s tokens (int64, CSR) and the terms, sorted.
+
+    The same counts as scikit-learn's ``CountVectorizer(analyzer=tokenize)``, without a Python step per token: each
+    text's raw tokens come from one regex scan, a batch of texts is factorised at once, and possessives, stopwords
+    and one-letter words are dealt with once per distinct raw token, by merging or dropping matrix columns.
+    """
+    pattern = phrase_pattern(phrases)
+    vocabulary: dict[str, int] = {}
+    blocks = []
+    for begin in range(0, len(texts), COUNT_BATCH):
+        lists = [_phrase_tokens(text, pattern) for text in texts[begin:begin + COUNT_BATCH]]
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        flat = np.fromiter(chain.from_iterable(lists), dtype=object, count=int(lengths.sum()))
+        codes, uniques = pd.factorize(flat)
+        ids = np.fromiter((vocabulary.setdefault(word, len(vocabulary)) for word in uniques), dtype=np.int64,
+                          count=len(uniques))
+        rows = np.repeat(np.arange(len(lists)), lengths)
+        block = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (rows, ids[codes])),
+                                  shape=(len(lists), len(vocabulary)))
+        block.sum_duplicates()
+        blocks.append(block)
+    raw = np.array(list(vocabulary), dtype=object)
+    stopwords = load_stopwords()
+    stripped = np.array([POSSESSIVE.sub("", word) for word in raw], dtype=object)
+    kept = np.flatnonzero([len(word) > 1 and word not in stopwords for word in stripped])
+    if kept.size == 0:
+        raise ValueError("No terms left after preprocessing: every word is a stopword, a number or a single letter. "
+                         "Check that the texts are English prose, or edit analysis/data/stopwords.txt.")
+    words, column = np.unique(stripped[kept], return_inverse=True)
+    merge = sparse.csr_matrix((np.ones(kept.size, dtype=np.int64), (kept, column.ravel())),
+                              shape=(len(raw), len(words)))
+    counts = sparse.vstack([sparse.csr_matrix((block.data, block.indices, block.indptr), shape=(block.shape[0], len(raw)))
+                            for block in blocks], format="csr") @ merge
+    counts.sort_indices()
+    return counts.tocsr(), words
 
 
 def _merge_stems(matrix, words):

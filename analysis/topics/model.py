@@ -447,16 +447,25 @@ def typical_passages(units: pd.DataFrame, unit: str, paragraph_shares: np.ndarra
     whose words are closest to the topic (:func:`passage_scores`).
     """
     rows = []
-    words = paragraphs["text"].str.split().str.len()
+    doc_codes = pd.factorize(units["doc_id"])[0] if unit == "paragraph" else None
     for t in sorted(labels):
         column = f"topic_{t}"
         if unit == "paragraph":
-            ranked = units.assign(share=paragraph_shares[:, t - 1]).sort_values(
+            share = paragraph_shares[:, t - 1]
+            # Only units as good as the EXAMPLES-th best article's best unit can be picked: rank just those.
+            best_per_article = np.sort(pd.Series(share).groupby(doc_codes).max().to_numpy())[::-1]
+            candidates = share >= best_per_article[min(EXAMPLES, len(best_per_article)) - 1]
+            if units.loc[candidates, "doc_id"].nunique() < min(EXAMPLES, len(best_per_article)):
+                candidates = np.ones(len(units), dtype=bool)  # NaN shares: rank every unit
+            ranked = units[candidates].assign(share=share[candidates]).sort_values(
                 ["share", "weight", "unit_id"], ascending=[False, False, True])
             picked = ranked.drop_duplicates("doc_id").head(EXAMPLES)
         else:
             top_articles = articles.sort_values([column, "doc_id"], ascending=[False, True]).head(EXAMPLES)
-            best_passage = (paragraphs.assign(passage_share=paragraph_shares[:, t - 1], words=words)
+            inside = paragraphs["doc_id"].isin(top_articles["doc_id"]).to_numpy()  # only these articles' passages
+            passages = paragraphs[inside]
+            best_passage = (passages.assign(passage_share=paragraph_shares[inside, t - 1],
+                                            words=passages["text"].str.split().str.len())
                             .sort_values(["passage_share", "words", "unit_id"], ascending=[False, False, True])
                             .drop_duplicates("doc_id").set_index("doc_id"))
             picked = (best_passage.loc[top_articles["doc_id"]].reset_index()
