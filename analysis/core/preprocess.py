@@ -16,6 +16,7 @@ from nltk.stem.snowball import SnowballStemmer
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfTransformer
 
+from analysis.core.parallel import map_batches
 from analysis.core.paths import read_word_list
 
 STOPWORDS_FILE = "stopwords.txt"
@@ -175,28 +176,32 @@ def document_term_matrix(texts, *, stem: bool = False, min_df: int = 1, weightin
     return matrix, words
 
 
+def _count_batch(texts: list[str], phrases: tuple[str, ...]):
+    """One batch's raw tokens (possessives and stopwords still in): the distinct tokens, and texts × those counts."""
+    lists = [_phrase_tokens(text, phrase_pattern(phrases)) for text in texts]
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    codes, uniques = pd.factorize(np.fromiter(chain.from_iterable(lists), dtype=object, count=int(lengths.sum())))
+    block = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (np.repeat(np.arange(len(lists)), lengths), codes)),
+                              shape=(len(lists), len(uniques)))
+    block.sum_duplicates()
+    return uniques, block
+
+
 def _count_tokens(texts: list[str], phrases: tuple[str, ...]):
     """Units × terms counts of :func:`tokenize`'s tokens (int64, CSR) and the terms, sorted.
 
     The same counts as scikit-learn's ``CountVectorizer(analyzer=tokenize)``, without a Python step per token: each
-    text's raw tokens come from one regex scan, a batch of texts is factorised at once, and possessives, stopwords
-    and one-letter words are dealt with once per distinct raw token, by merging or dropping matrix columns.
+    text's raw tokens come from one regex scan, a batch of texts is factorised at once (batches run in worker
+    processes for large corpora, :func:`analysis.core.parallel.map_batches`), and possessives, stopwords and
+    one-letter words are dealt with once per distinct raw token, by merging or dropping matrix columns.
     """
-    pattern = phrase_pattern(phrases)
     vocabulary: dict[str, int] = {}
     blocks = []
-    for begin in range(0, len(texts), COUNT_BATCH):
-        lists = [_phrase_tokens(text, pattern) for text in texts[begin:begin + COUNT_BATCH]]
-        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        flat = np.fromiter(chain.from_iterable(lists), dtype=object, count=int(lengths.sum()))
-        codes, uniques = pd.factorize(flat)
+    batches = [texts[begin:begin + COUNT_BATCH] for begin in range(0, len(texts), COUNT_BATCH)]
+    for uniques, block in map_batches(_count_batch, batches, phrases, n_items=len(texts)):
         ids = np.fromiter((vocabulary.setdefault(word, len(vocabulary)) for word in uniques), dtype=np.int64,
                           count=len(uniques))
-        rows = np.repeat(np.arange(len(lists)), lengths)
-        block = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (rows, ids[codes])),
-                                  shape=(len(lists), len(vocabulary)))
-        block.sum_duplicates()
-        blocks.append(block)
+        blocks.append((ids, block))
     raw = np.array(list(vocabulary), dtype=object)
     stopwords = load_stopwords()
     stripped = np.array([POSSESSIVE.sub("", word) for word in raw], dtype=object)
@@ -207,8 +212,8 @@ def _count_tokens(texts: list[str], phrases: tuple[str, ...]):
     words, column = np.unique(stripped[kept], return_inverse=True)
     merge = sparse.csr_matrix((np.ones(kept.size, dtype=np.int64), (kept, column.ravel())),
                               shape=(len(raw), len(words)))
-    counts = sparse.vstack([sparse.csr_matrix((block.data, block.indices, block.indptr), shape=(block.shape[0], len(raw)))
-                            for block in blocks], format="csr") @ merge
+    counts = sparse.vstack([sparse.csr_matrix((block.data, ids[block.indices], block.indptr), shape=(block.shape[0], len(raw)))
+                            for ids, block in blocks], format="csr") @ merge
     counts.sort_indices()
     return counts.tocsr(), words
 
