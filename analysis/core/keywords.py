@@ -134,6 +134,25 @@ def find_keywords(texts: pd.Series, index: KeywordIndex) -> pd.DataFrame:
     return table.sort_values(["row", "group"], kind="mergesort", ignore_index=True)
 
 
+# With IGNORECASE, the regex engine also lets "i" match the dotless "ı" and "s" the long "ſ", which lower() keeps.
+IGNORECASE_EXTRAS = ("\u0131", "\u017f")
+
+
+def _case_folded(text: str, pattern: re.Pattern) -> tuple[str, re.Pattern]:
+    """The string to scan and the pattern to scan it with: for a case-insensitive pattern of ASCII terms, the text in
+    lower case and the same pattern without IGNORECASE (about a third faster); otherwise both unchanged.
+
+    Only when lowering keeps every character in place (no "İ", which becomes two characters) and the text has none
+    of ``IGNORECASE_EXTRAS``: then a lower-case ASCII letter matches exactly the characters IGNORECASE lets it match.
+    """
+    if not pattern.flags & re.IGNORECASE or not pattern.pattern.isascii():
+        return text, pattern
+    lowered = text.lower()
+    if len(lowered) != len(text) or any(extra in text for extra in IGNORECASE_EXTRAS):
+        return text, pattern
+    return lowered, re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
 def _scan_batch(batch: list[str], index: KeywordIndex) -> tuple[np.ndarray, list[str], list[str]]:
     """One batch's matches: text positions in the batch, groups and matched words (patterns in order, then position)."""
     joined = "\0" + "\0".join(batch)
@@ -142,8 +161,10 @@ def _scan_batch(batch: list[str], index: KeywordIndex) -> tuple[np.ndarray, list
     positions, groups, matched = [], [], []
     for case, pattern in index.patterns:
         meanings: dict[str, tuple] = {}  # matched term -> ((group, kind), ...), normalised once per spelling
-        for match in pattern.finditer(joined):
-            term, tail = match.group("term", "tail")
+        scanned, pattern = _case_folded(joined, pattern)
+        for match in pattern.finditer(scanned):
+            term = joined[match.start("term"):match.end("term")]  # as written, whichever string was scanned
+            tail = joined[match.start("tail"):match.end("tail")]
             entries = meanings.get(term)
             if entries is None:
                 entries = meanings[term] = index.lookup.get((case, _normal(term, case)), ())
