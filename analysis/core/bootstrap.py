@@ -53,6 +53,7 @@ class _Resamples:
 # bits (about 1e-16 relative), as BLAS sums a block of rows in another order than the whole matrix.
 RESAMPLE_BLOCK_ROWS = 256
 RESAMPLE_BLOCK_CELLS = 2**25
+DRAW_ROWS = 32  # resamples drawn at once while filling a block
 
 
 def _enumerated(n_docs: int) -> tuple[np.ndarray, np.ndarray]:
@@ -78,10 +79,13 @@ def _random_blocks(n_docs: int, n_resamples: int, rng):
         rows = RESAMPLE_BLOCK_ROWS * max(1, RESAMPLE_BLOCK_CELLS // (RESAMPLE_BLOCK_ROWS * max(n_docs, 1)))
     for begin in range(0, n_resamples, rows):
         size = min(rows, n_resamples - begin)
-        picks = rng.integers(0, n_docs, size=(size, n_docs))
-        offsets = (np.arange(size) * n_docs)[:, None]
-        counts = np.bincount((picks + offsets).ravel(), minlength=size * n_docs).reshape(size, n_docs)
-        yield counts.astype(float)  # float products use BLAS
+        counts = np.empty((size, n_docs))  # float: the products use BLAS
+        for first in range(0, size, DRAW_ROWS):  # small draws stay in cache; same numbers as one draw of the block
+            drawn = min(DRAW_ROWS, size - first)
+            picks = rng.integers(0, n_docs, size=(drawn, n_docs))
+            picks += (np.arange(drawn) * n_docs)[:, None]
+            counts[first:first + drawn] = np.bincount(picks.ravel(), minlength=drawn * n_docs).reshape(drawn, n_docs)
+        yield counts
 
 
 def _resample_period(part: pd.DataFrame, value_columns: list[str], *, n_resamples: int, rng, doc_column: str,
