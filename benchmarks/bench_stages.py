@@ -1,7 +1,7 @@
 """Benchmark the topic and comparison computations (stages 02 and 04) alone, on a synthetic corpus loaded once.
 
 Prints, per stage, wall and CPU seconds of this process (CPU seconds stay comparable on a busy machine; worker
-processes, used above 20,000 texts unless ANALYSIS_WORKERS=1, are in the wall time only) and the peak resident memory
+processes, used above 20,000 texts when ANALYSIS_WORKERS asks for them, are in the wall time only) and the peak resident memory
 of this process, which includes the loaded corpus.
 Usage: python -m benchmarks.bench_stages [articles]   (default 10000; above 20,000, run it under the big-run lock)
 """

@@ -1,7 +1,7 @@
-"""Per-text work (counting terms, matching keywords) in batches, in worker processes when the corpus is large.
+"""Per-text work (counting terms, matching keywords) in batches, in worker processes when asked and the corpus is large.
 
 Batches are fixed by the input, not by the number of workers, and results come back in batch order, so a run with
-one worker and a run with several give identical tables.
+one worker and a run with several give identical tables. Set ``ANALYSIS_WORKERS`` to use several.
 """
 
 from __future__ import annotations
@@ -12,20 +12,20 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
-MAX_WORKERS = 2  # the project's machine has two cores; more processes would only add memory
+DEFAULT_WORKERS = 1  # measured on the project's shared 2-core machine: two workers were slower there (see README)
 PARALLEL_MIN_ITEMS = 20_000  # below this many texts, starting worker processes costs more than it saves
-WORKERS_VARIABLE = "ANALYSIS_WORKERS"  # set to 1 to keep all work in the notebook's own process
+WORKERS_VARIABLE = "ANALYSIS_WORKERS"  # e.g. 2 on an idle machine with two free cores
 
 
 def worker_count() -> int:
-    """Worker processes to use: ``ANALYSIS_WORKERS`` when set, else the cores available, at most ``MAX_WORKERS``."""
+    """Worker processes to use: ``ANALYSIS_WORKERS`` when set, else ``DEFAULT_WORKERS`` (all work in this process)."""
     value = os.environ.get(WORKERS_VARIABLE, "").strip()
-    if value:
-        if not value.isdigit() or int(value) < 1:
-            raise ValueError(f"Environment variable {WORKERS_VARIABLE}={value!r} must be a whole number of at "
-                             "least 1 (1 keeps all work in one process).")
-        return int(value)
-    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    if not value:
+        return DEFAULT_WORKERS
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"Environment variable {WORKERS_VARIABLE}={value!r} must be a whole number of at least 1 "
+                         "(1 keeps all work in one process).")
+    return int(value)
 
 
 _pool: dict = {}  # the one pool of worker processes, started at the first large job and kept for the next ones

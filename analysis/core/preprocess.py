@@ -191,8 +191,8 @@ def _count_tokens(texts: list[str], phrases: tuple[str, ...]):
     """Units × terms counts of :func:`tokenize`'s tokens (int64, CSR) and the terms, sorted.
 
     The same counts as scikit-learn's ``CountVectorizer(analyzer=tokenize)``, without a Python step per token: each
-    text's raw tokens come from one regex scan, a batch of texts is factorised at once (batches run in worker
-    processes for large corpora, :func:`analysis.core.parallel.map_batches`), and possessives, stopwords and
+    text's raw tokens come from one regex scan, a batch of texts is factorised at once (in worker processes
+    when asked, :func:`analysis.core.parallel.map_batches`), and possessives, stopwords and
     one-letter words are dealt with once per distinct raw token, by merging or dropping matrix columns.
     """
     vocabulary: dict[str, int] = {}
