@@ -146,3 +146,32 @@ def test_a_period_without_units_is_named():
         bootstrap_period_difference(UNITS, ["x"], "R", "Q", random_state=1)
     with pytest.raises(ValueError, match=r"Period 'R' has no units to average; check the periods parameter"):
         _point_estimates(UNITS, ["x"], ["P", "R"], "doc_id", "period", None)
+
+
+def test_resamples_drawn_in_blocks_draw_the_same_resamples_as_one_block(monkeypatch):
+    """Blocks bound the memory of large corpora: same draws, so intervals agree up to float rounding; small corpora
+    (here 2,000 documents a period) are drawn in one block, exactly as before blocks existed."""
+    from analysis.core import bootstrap
+
+    rng = np.random.default_rng(7)
+    units = pd.DataFrame({"doc_id": [f"d{i // 3:04d}" for i in range(12000)], "period": ["a"] * 6000 + ["b"] * 6000,
+                          "x": rng.random(12000), "y": rng.integers(0, 2, 12000).astype(float), "w": rng.integers(1, 9, 12000)})
+    blocks_seen = []
+    original = bootstrap._random_blocks
+
+    def counting(*args):
+        for block in original(*args):
+            blocks_seen.append(len(block))
+            yield block
+
+    monkeypatch.setattr(bootstrap, "_random_blocks", counting)
+    one = compare_periods(units, ["x", "y"], "a", "b", random_state=3, n_resamples=1000, weight_column="w")
+    assert blocks_seen == [1000, 1000]
+    monkeypatch.setattr(bootstrap, "RESAMPLE_BLOCK_CELLS", 1)  # one block of RESAMPLE_BLOCK_ROWS resamples at a time
+    blocks = compare_periods(units, ["x", "y"], "a", "b", random_state=3, n_resamples=1000, weight_column="w")
+    assert blocks_seen[2:] == [256, 256, 256, 232] * 2
+    assert not one.estimates["exact"].any()
+    pd.testing.assert_frame_equal(one.estimates, blocks.estimates, rtol=1e-12)
+    pd.testing.assert_frame_equal(one.differences, blocks.differences, rtol=1e-12)
+    other_seed = compare_periods(units, ["x", "y"], "a", "b", random_state=4, n_resamples=1000, weight_column="w")
+    assert not np.allclose(one.estimates["ci_low"], other_seed.estimates["ci_low"], rtol=1e-12)  # the check can fail

@@ -80,3 +80,34 @@ def test_an_empty_term_or_unknown_case_names_the_file_and_row(tmp_path, monkeypa
     bad.write_text("actor,term,match,case\nChina,PRC,word,upper\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"actors.csv, term 'PRC': case must be one of \('any', 'exact'\), not 'upper'"):
         keywords.read_keyword_file("actors.csv", "actor")
+
+
+def test_scanning_lower_case_text_finds_what_ignorecase_finds(monkeypatch):
+    """The lower-case scan is a speed-up only: on the development corpus and on text with letters that case-folding
+    treats specially (Kelvin K, dotted İ, dotless ı, long ſ), it finds the same matches as the IGNORECASE pattern."""
+    from analysis.comparison.frames import load_frames
+    from analysis.core import keywords
+    from analysis.core.paths import PROJECT_ROOT
+
+    texts = [line for path in sorted((PROJECT_ROOT / "tests/data/dev_corpus").glob("*.txt"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += ["\u212aremlin SANCTIONS on Gas", "SANCT\u0130ONS and gas", "\u017fanctions, gas", "Energy\u0131 sanctions"]
+    series = pd.Series(texts)
+    index = keywords.keyword_index(load_frames(), "frame")
+    monkeypatch.setattr(keywords, "SCAN_BATCH", 1)  # one text per batch: a special letter sends only its own text back
+    kept_case = []  # texts a case-insensitive pattern scanned as written, not lowered
+
+    def recording(text, pattern):
+        scanned, used = keywords_case_folded(text, pattern)
+        if pattern.flags & re.IGNORECASE and scanned is text:  # not lowered: scanned with IGNORECASE
+            kept_case.append(text)
+        return scanned, used
+
+    keywords_case_folded = keywords._case_folded
+    monkeypatch.setattr(keywords, "_case_folded", recording)
+    folded = keywords.find_keywords(series, index)
+    assert kept_case == ["\0SANCT\u0130ONS and gas", "\0\u017fanctions, gas", "\0Energy\u0131 sanctions"]
+    monkeypatch.setattr(keywords, "_case_folded", lambda text, pattern: (text, pattern))
+    plain = keywords.find_keywords(series, index)
+    assert len(folded) > 100 and set(folded["row"]) >= {len(texts) - 4, len(texts) - 1}
+    pd.testing.assert_frame_equal(folded, plain)

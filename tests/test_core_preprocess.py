@@ -104,3 +104,38 @@ def test_article_frequency_counts_paragraphs_of_one_article_once():
     assert keep.tolist() == [0, 1] and common.empty  # three articles: a term in two of them is still specific
     with pytest.raises(ValueError, match="max_share must be in"):
         corpus_vocabulary(counts, np.array(["gas", "oil"]), ["a", "a", "b", "c"], max_share=0)
+
+
+def test_counts_equal_scikit_learns_count_vectorizer_on_the_development_corpus():
+    """The batched counting path gives exactly the counts of CountVectorizer(analyzer=tokenize), which it replaced."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.core.preprocess import corpus_phrases
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted((PROJECT_ROOT / "tests/data/dev_corpus").glob("*.txt"))]
+    texts += ["China's gas, the U.S.'s view", "", "the and of 2014"]  # possessives, an empty text, only stopwords
+    phrases = corpus_phrases(texts)
+    reference = CountVectorizer(analyzer=lambda text: tokenize(text, phrases), dtype=np.int64)
+    expected = reference.fit_transform(texts)
+    matrix, terms = document_term_matrix(texts, phrases=phrases)
+    assert len(texts) > 60 and matrix.dtype == np.int64
+    assert list(terms) == [term.replace("_", " ") for term in reference.get_feature_names_out()]
+    assert matrix.shape == expected.shape and (matrix != expected).nnz == 0
+
+
+def test_phrase_pattern_grouped_by_first_letter_matches_as_the_plain_alternation():
+    import re
+
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.core.preprocess import PHRASE_GAP, corpus_phrases, phrase_pattern
+
+    texts = [path.read_text(encoding="utf-8").lower() for path in sorted((PROJECT_ROOT / "tests/data/dev_corpus").glob("*.txt"))]
+    texts += ["xbelt and road, belt-and-road-related, one belt, one road; (power of siberia)"]
+    phrases = corpus_phrases(texts)
+    ordered = sorted(set(phrases), key=lambda phrase: (-len(phrase), phrase))
+    plain = re.compile(r"(?<!\w)(?:" + "|".join(PHRASE_GAP.join(map(re.escape, p.split())) for p in ordered) + r")(?!\w)")
+    grouped = phrase_pattern(phrases)
+    found = [[(m.span(), m.group(0)) for m in grouped.finditer(text)] for text in texts]
+    assert sum(map(len, found)) > 50
+    assert found == [[(m.span(), m.group(0)) for m in plain.finditer(text)] for text in texts]

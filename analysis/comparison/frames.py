@@ -60,8 +60,9 @@ def frame_words(sentences: pd.DataFrame, frames: pd.DataFrame | None = None, *,
     columns = ["frame", "period", "word", "matches"]
     if found.empty:
         return pd.DataFrame(columns=columns)
-    found = found.assign(period=sentences["period"].to_numpy()[found["row"]],
-                         word=found["matched"].str.lower().str.replace(r"\s+", " ", regex=True), frame=found["group"])
+    codes, spellings = pd.factorize(found["matched"])  # each distinct spelling lower-cased once
+    words = pd.Series(spellings).str.lower().str.replace(r"\s+", " ", regex=True).to_numpy()
+    found = found.assign(period=sentences["period"].to_numpy()[found["row"]], word=words[codes], frame=found["group"])
     table = found.groupby(["frame", "period", "word"]).size().rename("matches").reset_index()
     return table[columns].sort_values(["frame", "period", "matches", "word"], ascending=[True, True, False, True],
                                       ignore_index=True)

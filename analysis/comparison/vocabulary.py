@@ -181,6 +181,38 @@ def article_counts(matrix, terms, doc_periods, labels: tuple[str, str]) -> pd.Da
                          "articles_b": in_b.to_numpy().astype(int), "n_articles": (in_a + in_b).to_numpy().astype(int)})
 
 
+KWIC_COLUMNS = ["period", "doc_id", "outlet", "sent_id", "left", "keyword", "right"]
+
+
+def _period_texts(sentences: pd.DataFrame, order_by: str) -> list[tuple[str, list, list, list, list]]:
+    """Per period, in ``order_by`` order: (period, texts, doc_ids, outlets, sent_ids) as plain lists to scan."""
+    ordered = sentences.sort_values(order_by, kind="mergesort")
+    return [(period, part["text"].tolist(), part["doc_id"].tolist(), part["outlet"].tolist(), part["sent_id"].tolist())
+            for period, part in ordered.groupby("period", sort=True)]
+
+
+def _context_rows(parts, pattern: re.Pattern, per_period: int, width: int) -> pd.DataFrame:
+    rows = []
+    for period, texts, doc_ids, outlets, sent_ids in parts:
+        first_per_doc, repeats = [], []
+        seen = set()
+        for index, text in enumerate(texts):
+            match = pattern.search(text)
+            if match is None:
+                continue
+            (repeats if doc_ids[index] in seen else first_per_doc).append((index, match))
+            seen.add(doc_ids[index])
+            if len(first_per_doc) >= per_period:
+                break
+        for index, match in (first_per_doc + repeats)[:per_period]:
+            text = texts[index]
+            left, right = text[:match.start()], text[match.end():]
+            rows.append({"period": period, "doc_id": doc_ids[index], "outlet": outlets[index], "sent_id": sent_ids[index],
+                         "left": ("…" + left[-width:]) if len(left) > width else left, "keyword": match.group(0),
+                         "right": (right[:width] + "…") if len(right) > width else right})
+    return pd.DataFrame(rows, columns=KWIC_COLUMNS).sort_values(["period", "sent_id"], ignore_index=True)
+
+
 def keyword_in_context(sentences: pd.DataFrame, pattern: re.Pattern, *, per_period: int = 2, width: int = 70,
                        order_by: str = "sent_id") -> pd.DataFrame:
     """Up to ``per_period`` sentences per period that contain ``pattern``: left context, keyword, right context.
@@ -189,35 +221,19 @@ def keyword_in_context(sentences: pd.DataFrame, pattern: re.Pattern, *, per_peri
     preferred (one per document before a second from the same one), in ``order_by`` order. The scan of a period
     stops as soon as it has ``per_period`` sentences from different documents, so frequent terms cost little.
     """
-    columns = ["period", "doc_id", "outlet", "sent_id", "left", "keyword", "right"]
-    rows = []
-    for period, part in sentences.sort_values(order_by, kind="mergesort").groupby("period", sort=True):
-        first_per_doc, repeats = [], []
-        seen = set()
-        for row in part.itertuples(index=False):
-            match = pattern.search(row.text)
-            if match is None:
-                continue
-            (repeats if row.doc_id in seen else first_per_doc).append((row, match))
-            seen.add(row.doc_id)
-            if len(first_per_doc) >= per_period:
-                break
-        for row, match in (first_per_doc + repeats)[:per_period]:
-            left, right = row.text[:match.start()], row.text[match.end():]
-            rows.append({"period": period, "doc_id": row.doc_id, "outlet": row.outlet, "sent_id": row.sent_id,
-                         "left": ("…" + left[-width:]) if len(left) > width else left, "keyword": match.group(0),
-                         "right": (right[:width] + "…") if len(right) > width else right})
-    return pd.DataFrame(rows, columns=columns).sort_values(["period", "sent_id"], ignore_index=True)
+    return _context_rows(_period_texts(sentences, order_by), pattern, per_period, width)
 
 
 def terms_in_context(sentences: pd.DataFrame, top: pd.DataFrame, *, per_period: int = 2) -> pd.DataFrame:
-    """Keyword-in-context lines for every term of ``top`` (columns term, favours), from both periods."""
+    """Keyword-in-context lines for every term of ``top`` (columns term, favours), from both periods; the
+    sentences are sorted once for all terms."""
     columns = ["term", "favours", "period", "doc_id", "outlet", "sent_id", "left", "keyword", "right"]
     if top.empty:
         return pd.DataFrame(columns=columns)
-    parts = [keyword_in_context(sentences, term_regex(row.term), per_period=per_period)
-             .assign(term=row.term, favours=row.favours) for row in top.itertuples(index=False)]
-    return pd.concat(parts, ignore_index=True)[columns]
+    parts = _period_texts(sentences, "sent_id")
+    found = [_context_rows(parts, term_regex(row.term), per_period, 70).assign(term=row.term, favours=row.favours)
+             for row in top.itertuples(index=False)]
+    return pd.concat(found, ignore_index=True)[columns]
 
 
 @dataclass

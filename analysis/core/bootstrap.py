@@ -47,35 +47,70 @@ class _Resamples:
     distinct: int
 
 
-def _multiplicities(n_docs: int, n_resamples: int, rng) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Resamples as a matrix of document multiplicities (resamples × documents) with their probabilities.
+# Random resamples are held as resamples × documents multiplicities. Up to RESAMPLE_BLOCK_CELLS of them (256 MB as
+# floats; 2,000 resamples of 16,000 articles) are drawn and multiplied at once; above that, in blocks of a multiple of
+# RESAMPLE_BLOCK_ROWS resamples. The draws are the same; the matrix products may round differently in the last
+# bits (about 1e-16 relative), as BLAS sums a block of rows in another order than the whole matrix.
+RESAMPLE_BLOCK_ROWS = 256
+RESAMPLE_BLOCK_CELLS = 2**25
+DRAW_ROWS = 32  # resamples drawn at once while filling a block
 
-    When the articles allow no more distinct resamples than were asked for, every one is enumerated with its
-    multinomial probability n! / (c_1! … c_n! · nⁿ); otherwise ``n_resamples`` are drawn with replacement.
+
+def _enumerated(n_docs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every distinct resample of ``n_docs`` documents as multiplicities (resamples × documents), with its
+    multinomial probability n! / (c_1! … c_n! · nⁿ)."""
+    picks = np.array(list(combinations_with_replacement(range(n_docs), n_docs)))
+    counts = np.zeros((len(picks), n_docs))
+    np.add.at(counts, (np.repeat(np.arange(len(picks)), n_docs), picks.ravel()), 1)
+    log_weights = gammaln(n_docs + 1) - gammaln(counts + 1).sum(axis=1) - n_docs * math.log(n_docs)
+    return counts, np.exp(log_weights)
+
+
+def _random_blocks(n_docs: int, n_resamples: int, rng):
+    """``n_resamples`` random resamples as blocks of multiplicities (rows × documents), drawn in order from ``rng``.
+
+    One block when there are at most ``RESAMPLE_BLOCK_CELLS`` multiplicities; else blocks of a multiple of
+    ``RESAMPLE_BLOCK_ROWS`` resamples, drawn in the same order, so the draws are those of one block and memory stays
+    bounded (2,000 resamples × 50,000 articles would be 800 MB at once, three times over while drawing).
     """
-    if distinct_resamples(n_docs) <= n_resamples:
-        picks = np.array(list(combinations_with_replacement(range(n_docs), n_docs)))
-        counts = np.zeros((len(picks), n_docs))
-        np.add.at(counts, (np.repeat(np.arange(len(picks)), n_docs), picks.ravel()), 1)
-        log_weights = gammaln(n_docs + 1) - gammaln(counts + 1).sum(axis=1) - n_docs * math.log(n_docs)
-        return counts, np.exp(log_weights), True
-    picks = rng.integers(0, n_docs, size=(n_resamples, n_docs))
-    offsets = (np.arange(n_resamples) * n_docs)[:, None]
-    counts = np.bincount((picks + offsets).ravel(), minlength=n_resamples * n_docs).reshape(n_resamples, n_docs)
-    return counts.astype(float), np.full(n_resamples, 1.0 / n_resamples), False  # float products use BLAS
+    if n_resamples * n_docs <= RESAMPLE_BLOCK_CELLS:
+        rows = n_resamples
+    else:
+        rows = RESAMPLE_BLOCK_ROWS * max(1, RESAMPLE_BLOCK_CELLS // (RESAMPLE_BLOCK_ROWS * max(n_docs, 1)))
+    for begin in range(0, n_resamples, rows):
+        size = min(rows, n_resamples - begin)
+        counts = np.empty((size, n_docs))  # float: the products use BLAS
+        for first in range(0, size, DRAW_ROWS):  # small draws stay in cache; same numbers as one draw of the block
+            drawn = min(DRAW_ROWS, size - first)
+            picks = rng.integers(0, n_docs, size=(drawn, n_docs))
+            picks += (np.arange(drawn) * n_docs)[:, None]
+            counts[first:first + drawn] = np.bincount(picks.ravel(), minlength=drawn * n_docs).reshape(drawn, n_docs)
+        yield counts
 
 
 def _resample_period(part: pd.DataFrame, value_columns: list[str], *, n_resamples: int, rng, doc_column: str,
                      weight_column: str | None) -> _Resamples:
-    """Resampled means of one period's units: per-document sums once, then one matrix product per resample set."""
+    """Resampled means of one period's units: per-document sums once, then one matrix product per block of resamples.
+
+    When the articles allow no more distinct resamples than were asked for, every one is enumerated with its
+    probability; otherwise ``n_resamples`` are drawn with replacement.
+    """
     weights = part[weight_column].to_numpy(float) if weight_column else np.ones(len(part))
     doc_codes, doc_index = pd.factorize(part[doc_column], sort=True)
     n_docs = len(doc_index)
-    counts, probabilities, exact = _multiplicities(n_docs, n_resamples, rng)
-    denominators = counts @ np.bincount(doc_codes, weights=weights, minlength=n_docs)
+    weight_sums = np.bincount(doc_codes, weights=weights, minlength=n_docs)
     sums = np.column_stack([np.bincount(doc_codes, weights=weights * part[measure].to_numpy(float), minlength=n_docs)
                             for measure in value_columns]) if value_columns else np.zeros((n_docs, 0))
-    totals = counts @ sums
+    exact = distinct_resamples(n_docs) <= n_resamples
+    if exact:
+        counts, probabilities = _enumerated(n_docs)
+        blocks = [counts]
+    else:
+        probabilities = np.full(n_resamples, 1.0 / n_resamples)
+        blocks = _random_blocks(n_docs, n_resamples, rng)
+    products = [(block @ weight_sums, block @ sums) for block in blocks]
+    denominators = np.concatenate([denominator for denominator, _ in products])
+    totals = np.vstack([total for _, total in products])
     means = {}
     for index, measure in enumerate(value_columns):
         with np.errstate(invalid="ignore", divide="ignore"):

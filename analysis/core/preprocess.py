@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import pandas as pd
 from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
 from nltk.stem.snowball import SnowballStemmer
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.feature_extraction.text import TfidfTransformer
 
 from analysis.core.keywords import alternation
+from analysis.core.parallel import map_batches
 from analysis.core.paths import read_word_list
 
 STOPWORDS_FILE = "stopwords.txt"
@@ -39,6 +41,8 @@ TOKEN_PATTERN = re.compile(r"""
     (?:['-][a-z0-9_]+)*   # hyphenated or apostrophe parts stay inside the token: no-limits, s-400, china's
 """, re.VERBOSE)
 POSSESSIVE = re.compile(r"'s$")
+PHRASE_WORD = re.compile(r"[a-z0-9]+")
+COUNT_BATCH = 2000  # texts counted per batch: their tokens are held as Python strings only for one batch
 PHRASE_GAP = r"[\s\-,'\"“”‘’]+"  # what may stand between a phrase's words: spaces, hyphens, commas, quotes
 
 
@@ -65,19 +69,37 @@ def _phrase_regex(phrase: str) -> str:
 
 @lru_cache(maxsize=8)
 def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern | None:
-    """One case-insensitive pattern matching any phrase, longest first."""
+    """One pattern matching any phrase in lower-case text, longest first.
+
+    The alternatives are grouped by their first letter ("b(?:elt and road|rics)|…"), so at each word the regex
+    engine tries only the phrases that can start there; phrases with different first letters never match at the
+    same place, so the grouping changes nothing but speed.
+    """
     if not phrases:
         return None
-    return re.compile(r"(?<!\w)" + alternation(phrases, part=_phrase_regex) + r"(?!\w)")
+    groups: dict[str, list[str]] = {}
+    for phrase in set(phrases):
+        groups.setdefault(phrase[0], []).append(phrase)
+    parts = [re.escape(first) + alternation(group, part=lambda phrase: _phrase_regex(phrase)[len(re.escape(phrase[0])):])
+             for first, group in sorted(groups.items())]
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
+
+
+def _join_phrase(match: re.Match) -> str:
+    return " " + "_".join(PHRASE_WORD.findall(match.group(0))) + " "
+
+
+def _phrase_tokens(text: str, pattern: re.Pattern | None) -> list[str]:
+    """Lower-case tokens with phrases joined by underscores; possessives and stopwords still in."""
+    text = _normalize(text)
+    if pattern is not None:
+        text = pattern.sub(_join_phrase, text)
+    return TOKEN_PATTERN.findall(text)
 
 
 def raw_tokens(text: str, phrases: tuple[str, ...] = ()) -> list[str]:
     """Lower-case tokens with phrases joined by underscores and possessive 's removed; stopwords kept."""
-    text = _normalize(text)
-    pattern = phrase_pattern(tuple(phrases))
-    if pattern is not None:
-        text = pattern.sub(lambda match: " " + "_".join(re.findall(r"[a-z0-9]+", match.group(0))) + " ", text)
-    return [POSSESSIVE.sub("", token) for token in TOKEN_PATTERN.findall(text)]
+    return [POSSESSIVE.sub("", token) for token in _phrase_tokens(text, phrase_pattern(tuple(phrases)))]
 
 
 def tokenize(text: str, phrases: tuple[str, ...] | None = None) -> list[str]:
@@ -145,13 +167,7 @@ def document_term_matrix(texts, *, stem: bool = False, min_df: int = 1, weightin
         raise ValueError(f"Unknown weighting {weighting!r}; use one of {WEIGHTINGS}.")
     texts = list(texts)
     phrases = corpus_phrases(texts) if phrases is None else tuple(phrases)
-    vectorizer = CountVectorizer(analyzer=lambda text: tokenize(text, phrases), dtype=np.int64)
-    try:
-        matrix = vectorizer.fit_transform(texts).tocsc()
-    except ValueError as error:  # scikit-learn: "empty vocabulary"
-        raise ValueError("No terms left after preprocessing: every word is a stopword, a number or a single letter. "
-                         "Check that the texts are English prose, or edit analysis/data/stopwords.txt.") from error
-    words = vectorizer.get_feature_names_out()
+    matrix, words = _count_tokens(texts, phrases)
     if stem:
         matrix, words = _merge_stems(matrix, words)
     else:
@@ -164,6 +180,48 @@ def document_term_matrix(texts, *, stem: bool = False, min_df: int = 1, weightin
     if weighting == "tfidf":
         matrix = TfidfTransformer().fit_transform(matrix).tocsr()
     return matrix, words
+
+
+def _count_batch(texts: list[str], phrases: tuple[str, ...]):
+    """One batch's raw tokens (possessives and stopwords still in): the distinct tokens, and texts × those counts."""
+    lists = [_phrase_tokens(text, phrase_pattern(phrases)) for text in texts]
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    codes, uniques = pd.factorize(np.fromiter(chain.from_iterable(lists), dtype=object, count=int(lengths.sum())))
+    block = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (np.repeat(np.arange(len(lists)), lengths), codes)),
+                              shape=(len(lists), len(uniques)))
+    block.sum_duplicates()
+    return uniques, block
+
+
+def _count_tokens(texts: list[str], phrases: tuple[str, ...]):
+    """Units × terms counts of :func:`tokenize`'s tokens (int64, CSR) and the terms, sorted.
+
+    The same counts as scikit-learn's ``CountVectorizer(analyzer=tokenize)``, without a Python step per token: each
+    text's raw tokens come from one regex scan, a batch of texts is factorised at once (in worker processes
+    when asked, :func:`analysis.core.parallel.map_batches`), and possessives, stopwords and
+    one-letter words are dealt with once per distinct raw token, by merging or dropping matrix columns.
+    """
+    vocabulary: dict[str, int] = {}
+    blocks = []
+    batches = [texts[begin:begin + COUNT_BATCH] for begin in range(0, len(texts), COUNT_BATCH)]
+    for uniques, block in map_batches(_count_batch, batches, phrases, n_items=len(texts)):
+        ids = np.fromiter((vocabulary.setdefault(word, len(vocabulary)) for word in uniques), dtype=np.int64,
+                          count=len(uniques))
+        blocks.append((ids, block))
+    raw = np.array(list(vocabulary), dtype=object)
+    stopwords = load_stopwords()
+    stripped = np.array([POSSESSIVE.sub("", word) for word in raw], dtype=object)
+    kept = np.flatnonzero([len(word) > 1 and word not in stopwords for word in stripped])
+    if kept.size == 0:
+        raise ValueError("No terms left after preprocessing: every word is a stopword, a number or a single letter. "
+                         "Check that the texts are English prose, or edit analysis/data/stopwords.txt.")
+    words, column = np.unique(stripped[kept], return_inverse=True)
+    merge = sparse.csr_matrix((np.ones(kept.size, dtype=np.int64), (kept, column.ravel())),
+                              shape=(len(raw), len(words)))
+    counts = sparse.vstack([sparse.csr_matrix((block.data, ids[block.indices], block.indptr), shape=(block.shape[0], len(raw)))
+                            for ids, block in blocks], format="csr") @ merge
+    counts.sort_indices()
+    return counts.tocsr(), words
 
 
 def _merge_stems(matrix, words):

@@ -103,6 +103,17 @@ class TopicResult:
         return [f"topic_{topic}" for topic in sorted(self.labels)]
 
 
+def word_counts(texts: pd.Series) -> pd.Series:
+    """Words (runs of non-space characters, as ``str.split`` finds them) in each text, with the texts' index.
+
+    >>> word_counts(pd.Series(["Gas flows  east.", ""])).tolist()
+    [3, 0]
+    """
+    values = texts.tolist()
+    return pd.Series(np.fromiter((len(text.split()) for text in values), dtype=np.int64, count=len(values)),
+                     index=texts.index)
+
+
 def headline_units(paragraphs: pd.DataFrame) -> pd.Series:
     """True for paragraphs that are headlines, subheads or other one-line labels, which the model leaves out.
 
@@ -114,7 +125,7 @@ def headline_units(paragraphs: pd.DataFrame) -> pd.Series:
     """
     if "headline" in paragraphs.columns:
         return paragraphs["headline"].astype(bool)
-    words = paragraphs["text"].str.split().str.len()
+    words = word_counts(paragraphs["text"])
     return (words < HEADLINE_MAX_WORDS) & ~paragraphs["text"].str.contains(SENTENCE_END)
 
 
@@ -123,7 +134,7 @@ def choose_unit(paragraphs: pd.DataFrame) -> tuple[str, str]:
     ``DOCUMENT_MIN_ARTICLES`` articles and the median article (headlines excluded) is shorter than
     ``DOCUMENT_MAX_MEDIAN_WORDS`` words; paragraphs weighted by their length otherwise."""
     kept = paragraphs[~headline_units(paragraphs)]
-    words = kept["text"].str.split().str.len().groupby(kept["doc_id"]).sum()
+    words = word_counts(kept["text"]).groupby(kept["doc_id"]).sum()
     n_articles, median = len(words), float(words.median()) if len(words) else 0.0
     if n_articles >= DOCUMENT_MIN_ARTICLES and median < DOCUMENT_MAX_MEDIAN_WORDS:
         return "document", (f"Whole articles are the units: the median article has {median:,.0f} words (under "
@@ -156,7 +167,7 @@ def topic_units(corpus, unit: str = "auto") -> tuple[pd.DataFrame, pd.DataFrame,
         reason = f"The units are {unit}s, as the `unit` parameter asks."
     columns = ["unit_id", "doc_id", "period", "outlet", "start", "end", "text", "weight"]
     if unit == "paragraph":
-        table = kept.assign(weight=kept["text"].str.split().str.len().astype(float))
+        table = kept.assign(weight=word_counts(kept["text"]).astype(float))
         return table[columns].reset_index(drop=True), excluded, unit, reason
     documents = corpus.documents.set_index("doc_id")
     table = (kept.groupby("doc_id", sort=True).agg(period=("period", "first"), outlet=("outlet", "first"),
@@ -447,16 +458,25 @@ def typical_passages(units: pd.DataFrame, unit: str, paragraph_shares: np.ndarra
     whose words are closest to the topic (:func:`passage_scores`).
     """
     rows = []
-    words = paragraphs["text"].str.split().str.len()
+    doc_codes = pd.factorize(units["doc_id"])[0] if unit == "paragraph" else None
     for t in sorted(labels):
         column = f"topic_{t}"
         if unit == "paragraph":
-            ranked = units.assign(share=paragraph_shares[:, t - 1]).sort_values(
+            share = paragraph_shares[:, t - 1]
+            # Only units as good as the EXAMPLES-th best article's best unit can be picked: rank just those.
+            best_per_article = np.sort(pd.Series(share).groupby(doc_codes).max().to_numpy())[::-1]
+            candidates = share >= best_per_article[min(EXAMPLES, len(best_per_article)) - 1]
+            if units.loc[candidates, "doc_id"].nunique() < min(EXAMPLES, len(best_per_article)):
+                candidates = np.ones(len(units), dtype=bool)  # NaN shares: rank every unit
+            ranked = units[candidates].assign(share=share[candidates]).sort_values(
                 ["share", "weight", "unit_id"], ascending=[False, False, True])
             picked = ranked.drop_duplicates("doc_id").head(EXAMPLES)
         else:
             top_articles = articles.sort_values([column, "doc_id"], ascending=[False, True]).head(EXAMPLES)
-            best_passage = (paragraphs.assign(passage_share=paragraph_shares[:, t - 1], words=words)
+            inside = paragraphs["doc_id"].isin(top_articles["doc_id"]).to_numpy()  # only these articles' passages
+            passages = paragraphs[inside]
+            best_passage = (passages.assign(passage_share=paragraph_shares[inside, t - 1],
+                                            words=word_counts(passages["text"]))
                             .sort_values(["passage_share", "words", "unit_id"], ascending=[False, False, True])
                             .drop_duplicates("doc_id").set_index("doc_id"))
             picked = (best_passage.loc[top_articles["doc_id"]].reset_index()
