@@ -93,9 +93,12 @@ class Corpus:
 
     def document_texts(self) -> pd.DataFrame:
         """One row per document (doc_id, period, outlet, text): its cleaned paragraphs joined by blank lines."""
-        texts = self.paragraphs.groupby("doc_id", sort=True)["text"].agg("\n\n".join)
-        table = self.documents[["doc_id", "period", "outlet"]].set_index("doc_id")
-        return table.assign(text=texts.reindex(table.index, fill_value="")).reset_index()
+        texts: dict[str, list[str]] = {}  # one pass in paragraph order (a groupby with a Python join is ten times slower)
+        for doc_id, text in zip(self.paragraphs["doc_id"].tolist(), self.paragraphs["text"].tolist()):
+            texts.setdefault(doc_id, []).append(text)
+        table = self.documents[["doc_id", "period", "outlet"]].reset_index(drop=True)
+        return table.assign(text=pd.Series(["\n\n".join(texts.get(doc_id, ())) for doc_id in table["doc_id"]],
+                                           dtype=table["doc_id"].dtype))
 
 
 def parse_periods(periods: dict | None) -> list[Period]:
@@ -353,18 +356,26 @@ def _english_words() -> frozenset[str]:
     return frozenset(read_word_list("english_function_words.txt"))
 
 
+# The letters (str.isalpha) up to LATIN_LAST_CODE_POINT, as one character class: counted by the regex engine, not
+# character by character in Python. Everything above it is checked with str.isalpha (rare in English text).
+LATIN_LETTER = re.compile("[" + "".join(re.escape(chr(code)) for code in range(LATIN_LAST_CODE_POINT + 1)
+                                        if chr(code).isalpha()) + "]")
+BEYOND_LATIN = re.compile(f"[^\\x00-\\u{LATIN_LAST_CODE_POINT:04x}]")
+
+
 def _language_warning(text: str) -> str | None:
     """A warning when a text is mostly in a non-Latin script, or has 50+ words but few English function words."""
-    letters = [char for char in text if char.isalpha()]
-    if len(letters) >= LATIN_MIN_LETTERS:
-        latin = sum(ord(char) <= LATIN_LAST_CODE_POINT for char in letters) / len(letters)
+    n_latin = LATIN_LETTER.subn("", text)[1]
+    n_letters = n_latin + sum(char.isalpha() for char in BEYOND_LATIN.findall(text))
+    if n_letters >= LATIN_MIN_LETTERS:
+        latin = n_latin / n_letters
         if latin < LATIN_MIN_SHARE:
-            return (f"only {latin:.0%} of its {len(letters):,} letters are in the Latin alphabet; it is probably not in English. "
+            return (f"only {latin:.0%} of its {n_letters:,} letters are in the Latin alphabet; it is probably not in English. "
                     "It was kept: remove it from the corpus if it is not English-language coverage.")
     words = WORD_PATTERN.findall(text.lower())
     if len(words) < ENGLISH_MIN_WORDS:
         return None
-    share = sum(word in _english_words() for word in words) / len(words)
+    share = sum(map(_english_words().__contains__, words)) / len(words)
     if share >= ENGLISH_MIN_SHARE:
         return None
     return (f"only {share:.0%} of its {len(words):,} words are common English function words (English news has about a third); "
