@@ -356,16 +356,15 @@ def _english_words() -> frozenset[str]:
     return frozenset(read_word_list("english_function_words.txt"))
 
 
-# The letters (str.isalpha) up to LATIN_LAST_CODE_POINT, as one character class: counted by the regex engine, not
-# character by character in Python. Everything above it is checked with str.isalpha (rare in English text).
-LATIN_LETTER = re.compile("[" + "".join(re.escape(chr(code)) for code in range(LATIN_LAST_CODE_POINT + 1)
-                                        if chr(code).isalpha()) + "]")
+# The letters (str.isalpha) up to LATIN_LAST_CODE_POINT, for str.translate to delete: counting them that way is three
+# times faster than testing each character in Python. Characters above it are few in English text and tested one by one.
+LATIN_LETTERS = {code: None for code in range(LATIN_LAST_CODE_POINT + 1) if chr(code).isalpha()}
 BEYOND_LATIN = re.compile(f"[^\\x00-\\u{LATIN_LAST_CODE_POINT:04x}]")
 
 
 def _language_warning(text: str) -> str | None:
     """A warning when a text is mostly in a non-Latin script, or has 50+ words but few English function words."""
-    n_latin = LATIN_LETTER.subn("", text)[1]
+    n_latin = len(text) - len(text.translate(LATIN_LETTERS))
     n_letters = n_latin + sum(char.isalpha() for char in BEYOND_LATIN.findall(text))
     if n_letters >= LATIN_MIN_LETTERS:
         latin = n_latin / n_letters
