@@ -64,3 +64,11 @@ def test_csv_cells_that_start_a_formula_are_neutralised(tmp_path):
     written = pd.read_csv(path, keep_default_na=False)
     assert written["number"].tolist() == [-3, -1.5, 2, 4, 5, 7, 8]  # numbers, negative ones too, are data
     assert written["text"].tolist() == ["'-cmd", "'=HYPERLINK(\"http://x\")", "'+1", "'@SUM(A1)", "'\tTab", "plain", "a=b"]
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_one_formula_cell_among_many_is_neutralised_whatever_the_column_type(tmp_path, dtype):
+    cells = ["plain"] * 999 + ["=1+1"]
+    path = write_table(pd.DataFrame({"text": pd.Series(cells, dtype=dtype), "row": range(1000)}), tmp_path, "cells", ["row"])
+    written = pd.read_csv(path, keep_default_na=False)["text"].tolist()
+    assert written[-1] == "'=1+1" and written[:-1] == cells[:-1]
