@@ -33,10 +33,11 @@ NEAR_DUPLICATE_JACCARD = 0.8  # share of distinct sentences two articles must ha
 LSH_BANDS, LSH_ROWS = 20, 7  # MinHash banding: a pair at 0.8 overlap becomes a candidate with probability 0.99
 MINHASH_SEED = 20240516  # fixed: the same corpus always yields the same duplicate pairs
 WARNING_COLUMNS = ["kind", "file", "message"]
-# A paragraph's and a sentence's row as the loader collects them: tuples, a third of the memory of dicts at 100,000 articles.
+# A paragraph's and a sentence's row as a worker collects them (tuples), before a batch becomes a table.
 PARAGRAPH_FIELDS = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
 SENTENCE_FIELDS = ["doc_id", "para_id", "period", "outlet", "start", "end", "text"]
 PARALLEL_MIN_DOCUMENTS = 400  # below this, one process is faster than starting a pool
+BATCH_DOCUMENTS = 250  # articles a worker processes at once and returns as tables
 ENGLISH_MIN_SHARE = 0.15  # share of English function words below which an article may not be English
 ENGLISH_MIN_WORDS = 50  # shorter articles are not checked
 WORD_PATTERN = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -296,9 +297,21 @@ def assign_period(published: str, periods: list[Period]) -> str | None:
     return None
 
 
-def sentence_set_matrix(doc_codes: np.ndarray, sentences: list[str], n_docs: int):
-    """Binary sparse matrix (documents x distinct sentences): which normalized sentences each document has."""
-    keys = np.array([zlib.crc32(" ".join(text.lower().split()).encode("utf-8")) for text in sentences], dtype=np.int64)
+def _normalized(text: str) -> str:
+    """Lower case, runs of white space as one space: the form in which two texts or sentences are compared."""
+    return " ".join(text.lower().split())
+
+
+def sentence_set_matrix(doc_codes: np.ndarray, sentences, n_docs: int):
+    """Binary sparse matrix (documents x distinct sentences): which normalized sentences each document has.
+
+    ``sentences`` is a list or a Series of texts (read in slices, so a corpus's sentences are never all Python strings
+    at once)."""
+    keys = np.empty(len(sentences), dtype=np.int64)
+    for start in range(0, len(sentences), 100_000):
+        piece = (sentences.iloc[start:start + 100_000].tolist() if isinstance(sentences, pd.Series)
+                 else sentences[start:start + 100_000])
+        keys[start:start + len(piece)] = [zlib.crc32(_normalized(text).encode("utf-8")) for text in piece]
     codes, _ = pd.factorize(keys)
     matrix = sparse.csr_matrix((np.ones(len(codes)), (doc_codes, codes)), shape=(n_docs, max(len(_), 1)))
     matrix.data[:] = 1.0  # a sentence repeated inside one article counts once
@@ -414,16 +427,37 @@ def bounded_sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 
 def _map_documents(directory: Path, rows: list[dict], periods: list[Period], repeated: dict | None = None):
-    """Process every metadata row, in two processes when the corpus is large (results keep row order).
+    """Process every metadata row in batches, in two processes when the corpus is large; yields each batch's result
+    (see :func:`_process_batch`) in row order.
 
     ``repeated`` maps an outlet to the lines that recur across its articles (furniture, see cleaning.repeated_lines).
     """
     repeated = repeated or {}
     jobs = [(directory, row, periods, repeated.get(row["outlet"], frozenset())) for row in rows]
+    batches = [jobs[start:start + BATCH_DOCUMENTS] for start in range(0, len(jobs), BATCH_DOCUMENTS)]
     if len(jobs) < PARALLEL_MIN_DOCUMENTS or (os.cpu_count() or 1) < 2:
-        return [_process_document(*job) for job in jobs]
+        yield from map(_process_batch, batches)
+        return
     with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        return list(pool.map(_process_document, *zip(*jobs), chunksize=200))
+        yield from pool.map(_process_batch, batches)
+
+
+def _process_batch(jobs: list[tuple]) -> dict:
+    """:func:`_process_document` for consecutive rows, their paragraphs and sentences returned as tables: compact to
+    send between processes and to keep, so the Python objects of a whole corpus's sentences never exist at once."""
+    out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed")}
+    for job in jobs:
+        for key, items in _process_document(*job).items():
+            out[key].extend(items)
+    out["paragraphs"] = pd.DataFrame.from_records(out["paragraphs"], columns=PARAGRAPH_FIELDS)
+    out["sentences"] = pd.DataFrame.from_records(out["sentences"], columns=SENTENCE_FIELDS)
+    return out
+
+
+def _concat(tables: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """Batches' tables as one (empty ones left out, as their columns carry no type)."""
+    filled = [table for table in tables if len(table)]
+    return pd.concat(filled, ignore_index=True) if filled else pd.DataFrame.from_records([], columns=columns)
 
 
 def _raw_text(directory: Path, row: dict) -> tuple[str, str, str | None]:
@@ -575,15 +609,14 @@ def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], pe
         warnings.extend(result["warnings"])
         excluded.extend(result["excluded"])
         documents.extend(result["documents"])
-        paragraphs.extend(result["paragraphs"])
-        sentences.extend(result["sentences"])
+        paragraphs.append(result["paragraphs"])
+        sentences.append(result["sentences"])
         removed.extend(result["removed"])
 
     docs = pd.DataFrame(documents)
-    paras = pd.DataFrame.from_records(paragraphs, columns=PARAGRAPH_FIELDS)
-    del paragraphs
-    sents = pd.DataFrame.from_records(sentences, columns=SENTENCE_FIELDS)
-    del sentences
+    paras = _concat(paragraphs, PARAGRAPH_FIELDS)
+    sents = _concat(sentences, SENTENCE_FIELDS)
+    del paragraphs, sentences  # the batches' tables, now copied into one
     docs, paras, sents, duplicate_warnings, duplicate_rows = _drop_duplicates(docs, paras, sents)
     warnings.extend(duplicate_warnings)
     excluded.extend(duplicate_rows)
@@ -609,26 +642,27 @@ def _drop_duplicates(docs, paras, sents):
         return docs, paras, sents, [], []
     joined = paras.groupby("doc_id", sort=False)["text"].agg(" ".join)
     texts = [joined[doc_id] for doc_id in docs["doc_id"]]
-    normalized = [" ".join(text.lower().split()) for text in texts]
     duplicate_of: dict[int, tuple[int, float]] = {}
-    first_seen: dict[str, int] = {}
-    for index, text in enumerate(normalized):
-        if text in first_seen:
-            duplicate_of[index] = (first_seen[text], 1.0)
+    first_seen: dict[bytes, int] = {}  # keyed by a digest of the normalised text: the texts themselves are not kept
+    for index, text in enumerate(texts):
+        key = hashlib.sha256(_normalized(text).encode("utf-8", "surrogatepass")).digest()
+        if key in first_seen:
+            duplicate_of[index] = (first_seen[key], 1.0)
         else:
-            first_seen[text] = index
+            first_seen[key] = index
     unique = sorted(first_seen.values())
     unique_ids = docs["doc_id"].iloc[unique].tolist()
-    candidates = sents[sents["doc_id"].isin(set(unique_ids))]
+    candidates = sents if not duplicate_of else sents[sents["doc_id"].isin(set(unique_ids))]
     doc_codes = candidates["doc_id"].map({doc_id: k for k, doc_id in enumerate(unique_ids)}).to_numpy()
-    matrix = sentence_set_matrix(doc_codes, candidates["text"].tolist(), len(unique_ids))
+    matrix = sentence_set_matrix(doc_codes, candidates["text"], len(unique_ids))
     for i, j, jaccard in near_duplicate_pairs(matrix):
         i, j = unique[i], unique[j]
         if j not in duplicate_of and i not in duplicate_of:
             duplicate_of[j] = (i, jaccard)
     warnings, rows = [], []
     for index, (original, jaccard) in sorted(duplicate_of.items()):
-        kind = "exact duplicate" if jaccard == 1.0 and normalized[index] == normalized[original] else "near duplicate"
+        exact = jaccard == 1.0 and _normalized(texts[index]) == _normalized(texts[original])
+        kind = "exact duplicate" if exact else "near duplicate"
         doc = docs.iloc[index]
         kept = docs.iloc[original]
         warnings.append({"kind": kind, "file": doc["file"],
