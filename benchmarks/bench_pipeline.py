@@ -5,7 +5,7 @@ processes summed, and of the largest single process), then the seed report's tim
 same run: papermill executing as many import-only notebooks (each notebook's parameters cell and imports, nothing
 else) plus rendering. The target ratio is at most 1.2.
 Usage: python -m benchmarks.bench_pipeline [--large] [sizes...]   (default 100 1000 10000; --large adds 100,000, which
-takes a quarter of an hour or more and about 4 GB, so `make bench` leaves it out)
+took 907 s and 7.6 GB when last measured, so `make bench` leaves it out; run it alone on the machine)
 """
 
 from __future__ import annotations
