@@ -31,7 +31,7 @@ PAGES = {
     "terms.html": ["terms.js"],
     "topics.html": ["topics.js", "articles.js"],
     "index.html": ["index.js", "articles.js"],
-    "article.html#a=0": ["article.js", "articles/000000.js"],
+    "article.html#a=0": ["article.js", "articles/00000.js"],
 }
 TIMING = """() => ({
   paint: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime ?? null,

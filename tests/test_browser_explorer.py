@@ -133,3 +133,20 @@ def test_hostile_titles_and_text_run_nothing(browser, tmp_path):
     assert page.evaluate("() => window.__pwned") is None
     assert page.locator("main script, main img, main b").count() == 0
     assert watched.errors == [] and watched.remote == []
+
+
+def test_every_article_opens_from_its_shard(browser, tmp_path, monkeypatch):
+    from playwright.sync_api import expect
+
+    from analysis.explorer import pages as explorer_pages
+
+    run = open_run({"reports_dir": str(tmp_path / "reports"), "figures_dir": str(tmp_path / "figures")})
+    monkeypatch.setattr(explorer_pages, "SHARD_BYTES", 40_000)  # the seed articles spread over several shards
+    pages = write_explorer(run)
+    assert len(list((pages.folder / "articles").glob("*.js"))) > 1
+    watched = Watched(browser)
+    for number, title in enumerate(run.corpus.documents["title"]):
+        watched.page.goto((pages.folder / "article.html").as_uri() + f"#a={number}")
+        expect(watched.page.locator("main h1")).to_have_text(title)  # waits: a new hash re-renders without a reload
+        assert watched.page.locator("div.article-text p.para").count() > 0
+    assert watched.errors == [] and watched.remote == []

@@ -29,7 +29,8 @@ def test_corpus_is_loaded_once_per_run_and_reloaded_when_an_article_changes(mini
 
     reports = tmp_path / "reports"
     first = load_corpus_for_run(mini_corpus, None, reports)
-    assert len(list((reports / "cache").glob("corpus-*.pkl"))) == 1
+    assert len(list((reports / "cache").glob("corpus-*/result.pkl"))) == 1
+    assert {path.name for path in (reports / "cache").glob("corpus-*/*.parquet")} >= {"table-000.parquet", "table-002.parquet"}
     again = load_corpus_for_run(mini_corpus, None, reports)
     pd.testing.assert_frame_equal(first.sentences, again.sentences)
     article = sorted(mini_corpus.glob("*.txt"))[0]
@@ -37,3 +38,31 @@ def test_corpus_is_loaded_once_per_run_and_reloaded_when_an_article_changes(mini
     changed = load_corpus_for_run(mini_corpus, None, reports)
     assert changed.fingerprint != first.fingerprint
     assert len(changed.paragraphs) == len(first.paragraphs) + 1
+
+
+def test_tables_are_stored_as_parquet_and_come_back_identical(tmp_path):
+    import pyarrow.parquet as pq
+
+    table = pd.DataFrame({"doc_id": pd.Series(["a", "b"], dtype="str"), "n": [1, 2], "share": [0.5, float("nan")],
+                          "kept": [True, False]})
+    odd = pd.DataFrame({"lists": [[1], [2, 3]]})  # not a plain table: kept in the pickle
+    result = {"table": table, "odd": odd, "count": 3}
+    cached(tmp_path, "stage", "abc", {}, lambda: result)
+    folder = next((tmp_path / "cache").glob("stage-*"))
+    assert sorted(path.name for path in folder.iterdir()) == ["result.pkl", "table-000.parquet"]
+    pd.testing.assert_frame_equal(pq.read_table(folder / "table-000.parquet").to_pandas(), table)
+    again = cached(tmp_path, "stage", "abc", {}, lambda: 1 / 0)
+    pd.testing.assert_frame_equal(again["table"], table, check_exact=True)
+    pd.testing.assert_frame_equal(again["odd"], odd)
+    assert again["count"] == 3
+
+
+def test_only_plain_tables_go_to_parquet():
+    from analysis.core.cache import parquet_safe
+
+    plain = pd.DataFrame({"text": pd.Series(["x"], dtype="str"), "n": [1]})
+    assert parquet_safe(plain)
+    assert not parquet_safe(plain.set_index("text"))  # an index of its own
+    assert not parquet_safe(plain.astype({"text": object}))  # an object column may hold anything
+    assert not parquet_safe(plain.rename(columns={"n": 0}))  # a column name that is not text
+    assert not parquet_safe(plain["n"])  # a Series

@@ -84,3 +84,11 @@ def test_number_helpers():
     assert (share_points(0.273), point_change(-0.019), point_change(0.01), rate(6.81), rate_change(6.81)) == (
         "27%", "-2 points", "+1 point", "6.8", "+6.8")
     assert (count_phrase(0, "term"), count_phrase(1, "article"), count_phrase(3, "article")) == ("no terms", "1 article", "3 articles")
+
+
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_one_formula_cell_among_many_is_neutralised_whatever_the_column_type(tmp_path, dtype):
+    cells = ["plain"] * 999 + ["=1+1"]
+    path = write_table(pd.DataFrame({"text": pd.Series(cells, dtype=dtype), "row": range(1000)}), tmp_path, "cells", ["row"])
+    written = pd.read_csv(path, keep_default_na=False)["text"].tolist()
+    assert written[-1] == "'=1+1" and written[:-1] == cells[:-1]

@@ -237,3 +237,24 @@ def test_a_broken_byte_order_mark_or_a_dangling_link_names_the_file(make_corpus)
     (folder / "a.txt").symlink_to(folder / "deleted.txt")
     with pytest.raises(CorpusError, match=r"metadata.csv, row 2: file 'a.txt' cannot be read \(No such file or directory\)"):
         load_corpus(folder)
+
+
+def test_language_check_counts_letters_as_str_isalpha_does():
+    from analysis.corpus.load import _language_warning
+
+    text = "Путин и Си Цзиньпин встретились в Москве; 习近平 ½ ſ Ⅻ 2024. " * 3 + "Xi and Putin met. Émigré"
+    letters = [char for char in text if char.isalpha()]  # the definition the faster count must keep
+    latin = sum(ord(char) <= 0x024F for char in letters) / len(letters)
+    assert _language_warning(text).startswith(f"only {latin:.0%} of its {len(letters):,} letters are in the Latin alphabet")
+
+
+def test_word_counts_are_those_of_the_kept_paragraphs_and_stay_out_of_excluded_rows(make_corpus):
+    from analysis.corpus.load import WORD_PATTERN
+
+    corpus = load_corpus()
+    words = corpus.paragraphs.assign(n=corpus.paragraphs["text"].map(lambda text: len(WORD_PATTERN.findall(text))))
+    assert corpus.documents.set_index("doc_id")["n_words"].to_dict() == words.groupby("doc_id")["n"].sum().to_dict()
+    folder = make_corpus({"a.txt": EARLY, "b.txt": LATE, "c.txt": LATE},
+                         [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024"), ("c.txt", "c", "Z", "2024-03")])
+    excluded = load_corpus(folder).excluded
+    assert excluded["doc_id"].tolist() == ["c"] and "n_words" not in excluded.columns

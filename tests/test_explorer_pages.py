@@ -5,6 +5,7 @@ import json
 import pytest
 from explorer_fixtures import HOSTILE_TITLE, PAYLOAD, write_hostile_corpus
 
+from analysis.explorer import pages as pages_module
 from analysis.explorer.pages import ASSETS, safe_json, write_pages
 from analysis.run import open_run
 
@@ -40,9 +41,35 @@ def test_pages_carry_hostile_text_only_as_escaped_data(hostile_pages):
                   *sorted((pages.folder / "terms").glob("*.js"))]
     written = "".join(path.read_text(encoding="utf-8") for path in data_files)
     assert "<script" not in written and "</script" not in written and "\u2028" not in written
-    article = (pages.folder / "articles" / "000000.js").read_text(encoding="utf-8")
-    record = json.loads(article.removeprefix('explorerShard("articles/000000",').removesuffix(");\n"))
+    record = article_shards(pages.folder)[0][0]
     assert record["meta"]["title"] == HOSTILE_TITLE and PAYLOAD in record["blocks"][0]["text"]
+
+
+def article_shards(folder) -> list[list[dict]]:
+    """The article records of each shard under articles/, in shard order."""
+    shards = []
+    for number, path in enumerate(sorted((folder / "articles").glob("*.js"))):
+        assert path.name == f"{number:05d}.js"
+        prefix = f'explorerShard("articles/{number:05d}",'
+        shards.append(json.loads(path.read_text(encoding="utf-8").removeprefix(prefix).removesuffix(");\n")))
+    return shards
+
+
+def test_article_shards_hold_every_article_in_order_and_the_page_finds_them(hostile_pages, tmp_path, monkeypatch):
+    run, _ = hostile_pages
+    monkeypatch.setattr(pages_module, "SHARD_BYTES", 1)  # one article per shard: the smallest limit still packs them all
+    one_each = article_shards(write_pages(run.corpus, run.comparison().vocabulary.table, run.topics(), run.figures().figures,
+                                          tmp_path / "one", tables_dir=run.paths.tables).folder)
+    monkeypatch.setattr(pages_module, "SHARD_BYTES", 10**9)
+    together = write_pages(run.corpus, run.comparison().vocabulary.table, run.topics(), run.figures().figures,
+                           tmp_path / "all", tables_dir=run.paths.tables)
+    assert [len(shard) for shard in one_each] == [1] * len(run.corpus.documents)
+    assert [len(shard) for shard in article_shards(together.folder)] == [len(run.corpus.documents)]
+    assert [record for shard in one_each for record in shard] == article_shards(together.folder)[0]
+    assert [record["n"] for record in article_shards(together.folder)[0]] == list(range(len(run.corpus.documents)))
+    page = (tmp_path / "one" / "article.html").read_text(encoding="utf-8")
+    data = json.loads(page.split('type="application/json">')[1].split("</script>")[0])
+    assert data["article_shards"] == list(range(len(run.corpus.documents)))
 
 
 def test_pages_are_deterministic_and_complete(hostile_pages, tmp_path):
@@ -53,7 +80,7 @@ def test_pages_are_deterministic_and_complete(hostile_pages, tmp_path):
     second = {p.relative_to(again.folder).as_posix(): p.read_bytes() for p in again.folder.rglob("*") if p.is_file()}
     assert first == second
     assert set(ASSETS) <= set(first) and {"terms.html", "topics.html", "index.html", "article.html", "articles.js"} <= set(first)
-    assert sum(name.startswith("articles/") for name in first) == len(run.corpus.documents) == pages.n_articles
+    assert sum(len(shard) for shard in article_shards(pages.folder)) == len(run.corpus.documents) == pages.n_articles
     assert pages.n_files == len(first) and pages.n_bytes == sum(len(data) for data in first.values())
 
 

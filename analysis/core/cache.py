@@ -1,6 +1,7 @@
 """Share one stage's results with later notebooks of the same run without computing them twice.
 
-A result is stored under the run's reports folder, keyed by corpus fingerprint, parameters and the code's own hash.
+A result is stored under the run's reports folder, keyed by corpus fingerprint, parameters and the code's own hash:
+its tables as Parquet files, and the small rest of the object (dataclasses, dicts, numbers) as a pickle beside them.
 """
 
 from __future__ import annotations
@@ -8,13 +9,18 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import shutil
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from analysis.core.paths import PACKAGE_DIR
 
 CACHE_FOLDER = "cache"
+RESULT_FILE = "result.pkl"  # the object with every Parquet-stored table replaced by its file name
 
 
 @lru_cache(maxsize=1)
@@ -34,16 +40,59 @@ def cache_key(name: str, fingerprint: str, parameters: dict) -> str:
     return f"{name}-{hashlib.sha256(payload.encode()).hexdigest()[:16]}"
 
 
+def parquet_safe(table) -> bool:
+    """Whether a table comes back from Parquet exactly as it went in: a plain DataFrame with a default index, text
+    column names and columns of numbers, booleans or text (pandas' string dtype). Anything else stays in the pickle."""
+    return (type(table) is pd.DataFrame and isinstance(table.index, pd.RangeIndex) and table.index.start == 0
+            and table.index.step == 1 and table.index.name is None and table.columns.is_unique
+            and all(type(column) is str for column in table.columns)
+            and all(isinstance(dtype, pd.StringDtype) or (isinstance(dtype, np.dtype) and dtype.kind in "biuf")
+                    for dtype in table.dtypes))
+
+
+class _TablePickler(pickle.Pickler):
+    """Pickles an object but writes each Parquet-safe table into ``folder`` and keeps only its file name."""
+
+    def __init__(self, handle, folder: Path):
+        super().__init__(handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.folder = folder
+        self.written = 0
+
+    def persistent_id(self, obj):
+        if not parquet_safe(obj):
+            return None
+        name = f"table-{self.written:03d}.parquet"
+        obj.to_parquet(self.folder / name, index=False)
+        self.written += 1
+        return name
+
+
+class _TableUnpickler(pickle.Unpickler):
+    """Reads what :class:`_TablePickler` wrote, loading each table from its Parquet file."""
+
+    def __init__(self, handle, folder: Path):
+        super().__init__(handle)
+        self.folder = folder
+
+    def persistent_load(self, name):
+        return pd.read_parquet(self.folder / name)
+
+
 def cached(reports_dir: str | Path, name: str, fingerprint: str, parameters: dict, compute: Callable[[], object]):
-    """Return the stored result for (name, corpus, parameters, code), computing and storing it when absent."""
-    path = Path(reports_dir) / CACHE_FOLDER / f"{cache_key(name, fingerprint, parameters)}.pkl"
-    if path.exists():
-        with path.open("rb") as handle:
-            return pickle.load(handle)
+    """Return the stored result for (name, corpus, parameters, code), computing and storing it when absent.
+
+    The result is a folder ``cache/<key>/``: one Parquet file per table and ``result.pkl`` for the rest.
+    """
+    folder = Path(reports_dir) / CACHE_FOLDER / cache_key(name, fingerprint, parameters)
+    if (folder / RESULT_FILE).exists():
+        with (folder / RESULT_FILE).open("rb") as handle:
+            return _TableUnpickler(handle, folder).load()
     result = compute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    with temporary.open("wb") as handle:
-        pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    temporary.replace(path)
+    temporary = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(temporary, ignore_errors=True)
+    temporary.mkdir(parents=True)
+    with (temporary / RESULT_FILE).open("wb") as handle:
+        _TablePickler(handle, temporary).dump(result)
+    shutil.rmtree(folder, ignore_errors=True)
+    temporary.replace(folder)
     return result

@@ -71,6 +71,13 @@ def neutralise_formula(value: object) -> object:
     return value
 
 
+def _may_hold_formula(column: pd.Series) -> bool:
+    """False for a text column none of whose cells starts like a formula (checked at once, not cell by cell)."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return bool(column.str.startswith(FORMULA_PREFIXES, na=False).any())
+    return True
+
+
 def write_table(table: pd.DataFrame, tables_dir: str | Path, name: str, sort_by: list[str] | None = None) -> Path:
     """Write ``table`` as ``tables_dir/name.csv``, sorted (by ``sort_by`` or all columns) for byte-identical reruns.
 
@@ -80,7 +87,8 @@ def write_table(table: pd.DataFrame, tables_dir: str | Path, name: str, sort_by:
     path = Path(tables_dir) / f"{name}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     ordered = table.sort_values(sort_by or list(table.columns), kind="mergesort", ignore_index=True)
-    text_columns = [column for column in ordered.columns if not pd.api.types.is_numeric_dtype(ordered[column])]
+    text_columns = [column for column in ordered.columns if not pd.api.types.is_numeric_dtype(ordered[column])
+                    and _may_hold_formula(ordered[column])]
     safe = ordered.assign(**{column: ordered[column].map(neutralise_formula) for column in text_columns})
     safe.to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
     return path

@@ -33,7 +33,11 @@ NEAR_DUPLICATE_JACCARD = 0.8  # share of distinct sentences two articles must ha
 LSH_BANDS, LSH_ROWS = 20, 7  # MinHash banding: a pair at 0.8 overlap becomes a candidate with probability 0.99
 MINHASH_SEED = 20240516  # fixed: the same corpus always yields the same duplicate pairs
 WARNING_COLUMNS = ["kind", "file", "message"]
+# A paragraph's and a sentence's row as a worker collects them (tuples), before a batch becomes a table.
+PARAGRAPH_FIELDS = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
+SENTENCE_FIELDS = ["doc_id", "para_id", "period", "outlet", "start", "end", "text"]
 PARALLEL_MIN_DOCUMENTS = 400  # below this, one process is faster than starting a pool
+BATCH_DOCUMENTS = 250  # articles a worker processes at once and returns as tables
 ENGLISH_MIN_SHARE = 0.15  # share of English function words below which an article may not be English
 ENGLISH_MIN_WORDS = 50  # shorter articles are not checked
 WORD_PATTERN = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -93,9 +97,12 @@ class Corpus:
 
     def document_texts(self) -> pd.DataFrame:
         """One row per document (doc_id, period, outlet, text): its cleaned paragraphs joined by blank lines."""
-        texts = self.paragraphs.groupby("doc_id", sort=True)["text"].agg("\n\n".join)
-        table = self.documents[["doc_id", "period", "outlet"]].set_index("doc_id")
-        return table.assign(text=texts.reindex(table.index, fill_value="")).reset_index()
+        texts: dict[str, list[str]] = {}  # one pass in paragraph order (a groupby with a Python join is ten times slower)
+        for doc_id, text in zip(self.paragraphs["doc_id"].tolist(), self.paragraphs["text"].tolist()):
+            texts.setdefault(doc_id, []).append(text)
+        table = self.documents[["doc_id", "period", "outlet"]].reset_index(drop=True)
+        return table.assign(text=pd.Series(["\n\n".join(texts.get(doc_id, ())) for doc_id in table["doc_id"]],
+                                           dtype=table["doc_id"].dtype))
 
 
 def parse_periods(periods: dict | None) -> list[Period]:
@@ -257,6 +264,10 @@ def read_metadata(directory: Path) -> pd.DataFrame:
         raise CorpusError(f"{path} lacks column(s) {', '.join(missing)}. Add them to the header (url and notes may be empty).")
     table = table[METADATA_COLUMNS].apply(lambda column: column.str.strip())
     table.insert(0, "row", np.arange(2, len(table) + 2))  # line number in the file, header is line 1
+    # Plain files (not links) directly in the folder pass check_article_path; one listing of the folder tells them
+    # apart, so only the others (links, missing names, odd names) take its slower checks, which word the error.
+    plain_files = {entry.name for entry in os.scandir(directory) if entry.is_file(follow_symlinks=False)
+                   and "\\" not in entry.name}
     for row in table.itertuples(index=False):
         for column in REQUIRED_VALUES:
             if not getattr(row, column):
@@ -266,7 +277,8 @@ def read_metadata(directory: Path) -> pd.DataFrame:
         except ValueError:
             raise CorpusError(f"{path}, row {row.row} ({row.file}): published {row.published!r} is not an ISO date. "
                               "Write YYYY, YYYY-MM or YYYY-MM-DD, as precise as the evidence allows.") from None
-        check_article_path(directory, row.file, f"{path}, row {row.row}")
+        if row.file not in plain_files:
+            check_article_path(directory, row.file, f"{path}, row {row.row}")
     for column in ("file", "doc_id"):
         repeated = table[table[column].duplicated(keep=False)]
         if not repeated.empty:
@@ -285,9 +297,21 @@ def assign_period(published: str, periods: list[Period]) -> str | None:
     return None
 
 
-def sentence_set_matrix(doc_codes: np.ndarray, sentences: list[str], n_docs: int):
-    """Binary sparse matrix (documents x distinct sentences): which normalized sentences each document has."""
-    keys = np.array([zlib.crc32(" ".join(text.lower().split()).encode("utf-8")) for text in sentences], dtype=np.int64)
+def _normalized(text: str) -> str:
+    """Lower case, runs of white space as one space: the form in which two texts or sentences are compared."""
+    return " ".join(text.lower().split())
+
+
+def sentence_set_matrix(doc_codes: np.ndarray, sentences, n_docs: int):
+    """Binary sparse matrix (documents x distinct sentences): which normalized sentences each document has.
+
+    ``sentences`` is a list or a Series of texts (read in slices, so a corpus's sentences are never all Python strings
+    at once)."""
+    keys = np.empty(len(sentences), dtype=np.int64)
+    for start in range(0, len(sentences), 100_000):
+        piece = (sentences.iloc[start:start + 100_000].tolist() if isinstance(sentences, pd.Series)
+                 else sentences[start:start + 100_000])
+        keys[start:start + len(piece)] = [zlib.crc32(_normalized(text).encode("utf-8")) for text in piece]
     codes, _ = pd.factorize(keys)
     matrix = sparse.csr_matrix((np.ones(len(codes)), (doc_codes, codes)), shape=(n_docs, max(len(_), 1)))
     matrix.data[:] = 1.0  # a sentence repeated inside one article counts once
@@ -353,18 +377,25 @@ def _english_words() -> frozenset[str]:
     return frozenset(read_word_list("english_function_words.txt"))
 
 
+# The letters (str.isalpha) up to LATIN_LAST_CODE_POINT, for str.translate to delete: counting them that way is three
+# times faster than testing each character in Python. Characters above it are few in English text and tested one by one.
+LATIN_LETTERS = {code: None for code in range(LATIN_LAST_CODE_POINT + 1) if chr(code).isalpha()}
+BEYOND_LATIN = re.compile(f"[^\\x00-\\u{LATIN_LAST_CODE_POINT:04x}]")
+
+
 def _language_warning(text: str) -> str | None:
     """A warning when a text is mostly in a non-Latin script, or has 50+ words but few English function words."""
-    letters = [char for char in text if char.isalpha()]
-    if len(letters) >= LATIN_MIN_LETTERS:
-        latin = sum(ord(char) <= LATIN_LAST_CODE_POINT for char in letters) / len(letters)
+    n_latin = len(text) - len(text.translate(LATIN_LETTERS))
+    n_letters = n_latin + sum(char.isalpha() for char in BEYOND_LATIN.findall(text))
+    if n_letters >= LATIN_MIN_LETTERS:
+        latin = n_latin / n_letters
         if latin < LATIN_MIN_SHARE:
-            return (f"only {latin:.0%} of its {len(letters):,} letters are in the Latin alphabet; it is probably not in English. "
+            return (f"only {latin:.0%} of its {n_letters:,} letters are in the Latin alphabet; it is probably not in English. "
                     "It was kept: remove it from the corpus if it is not English-language coverage.")
     words = WORD_PATTERN.findall(text.lower())
     if len(words) < ENGLISH_MIN_WORDS:
         return None
-    share = sum(word in _english_words() for word in words) / len(words)
+    share = sum(map(_english_words().__contains__, words)) / len(words)
     if share >= ENGLISH_MIN_SHARE:
         return None
     return (f"only {share:.0%} of its {len(words):,} words are common English function words (English news has about a third); "
@@ -396,16 +427,37 @@ def bounded_sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 
 def _map_documents(directory: Path, rows: list[dict], periods: list[Period], repeated: dict | None = None):
-    """Process every metadata row, in two processes when the corpus is large (results keep row order).
+    """Process every metadata row in batches, in two processes when the corpus is large; yields each batch's result
+    (see :func:`_process_batch`) in row order.
 
     ``repeated`` maps an outlet to the lines that recur across its articles (furniture, see cleaning.repeated_lines).
     """
     repeated = repeated or {}
     jobs = [(directory, row, periods, repeated.get(row["outlet"], frozenset())) for row in rows]
+    batches = [jobs[start:start + BATCH_DOCUMENTS] for start in range(0, len(jobs), BATCH_DOCUMENTS)]
     if len(jobs) < PARALLEL_MIN_DOCUMENTS or (os.cpu_count() or 1) < 2:
-        return [_process_document(*job) for job in jobs]
+        yield from map(_process_batch, batches)
+        return
     with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        return list(pool.map(_process_document, *zip(*jobs), chunksize=200))
+        yield from pool.map(_process_batch, batches)
+
+
+def _process_batch(jobs: list[tuple]) -> dict:
+    """:func:`_process_document` for consecutive rows, their paragraphs and sentences returned as tables: compact to
+    send between processes and to keep, so the Python objects of a whole corpus's sentences never exist at once."""
+    out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed")}
+    for job in jobs:
+        for key, items in _process_document(*job).items():
+            out[key].extend(items)
+    out["paragraphs"] = pd.DataFrame.from_records(out["paragraphs"], columns=PARAGRAPH_FIELDS)
+    out["sentences"] = pd.DataFrame.from_records(out["sentences"], columns=SENTENCE_FIELDS)
+    return out
+
+
+def _concat(tables: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """Batches' tables as one (empty ones left out, as their columns carry no type)."""
+    filled = [table for table in tables if len(table)]
+    return pd.concat(filled, ignore_index=True) if filled else pd.DataFrame.from_records([], columns=columns)
 
 
 def _raw_text(directory: Path, row: dict) -> tuple[str, str, str | None]:
@@ -452,11 +504,11 @@ def _process_document(directory: Path, row: dict, periods: list[Period], repeate
         out["warnings"].append({"kind": "empty file", "file": file,
                                 "message": "has no text left after boilerplate cleaning and was excluded. Check it is an article."})
         return out
-    out["documents"].append({**record, "period": period})
     language_problem = _language_warning(" ".join(raw[s:e] for s, e in paras))
     if language_problem:
         out["warnings"].append({"kind": "not English?", "file": file, "message": language_problem})
     n_words = sum(len(WORD_PATTERN.findall(raw[s:e])) for s, e in paras)
+    out["documents"].append({**record, "period": period, "n_words": n_words})  # counted once, here in the worker
     if n_words < MIN_ARTICLE_WORDS and not language_problem:  # words are not counted across scripts without spaces
         out["warnings"].append({"kind": "very short", "file": file,
                                 "message": f"has only {n_words} word{'s' if n_words != 1 else ''} after cleaning; it was kept. "
@@ -464,12 +516,10 @@ def _process_document(directory: Path, row: dict, periods: list[Period], repeate
     headlines, datelines = heading_marks([raw[s:e] for s, e in paras], row["title"])
     for para_no, (start, end) in enumerate(paras, start=1):
         para_id = f"{doc_id}:p{para_no:03d}"
-        out["paragraphs"].append({"para_id": para_id, "doc_id": doc_id, "period": period, "outlet": outlet,
-                                  "para_no": para_no, "start": start, "end": end, "text": raw[start:end],
-                                  "headline": headlines[para_no - 1], "dateline": datelines[para_no - 1]})
+        out["paragraphs"].append((para_id, doc_id, period, outlet, para_no, start, end, raw[start:end],
+                                  headlines[para_no - 1], datelines[para_no - 1]))  # PARAGRAPH_FIELDS
         for s_start, s_end in bounded_sentence_spans(raw[start:end], offset=start):
-            out["sentences"].append({"doc_id": doc_id, "para_id": para_id, "period": period, "outlet": outlet,
-                                     "start": s_start, "end": s_end, "text": raw[s_start:s_end]})
+            out["sentences"].append((doc_id, para_id, period, outlet, s_start, s_end, raw[s_start:s_end]))  # SENTENCE_FIELDS
     return out
 
 
@@ -559,13 +609,14 @@ def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], pe
         warnings.extend(result["warnings"])
         excluded.extend(result["excluded"])
         documents.extend(result["documents"])
-        paragraphs.extend(result["paragraphs"])
-        sentences.extend(result["sentences"])
+        paragraphs.append(result["paragraphs"])
+        sentences.append(result["sentences"])
         removed.extend(result["removed"])
 
     docs = pd.DataFrame(documents)
-    paras = pd.DataFrame(paragraphs)
-    sents = pd.DataFrame(sentences)
+    paras = _concat(paragraphs, PARAGRAPH_FIELDS)
+    sents = _concat(sentences, SENTENCE_FIELDS)
+    del paragraphs, sentences  # the batches' tables, now copied into one
     docs, paras, sents, duplicate_warnings, duplicate_rows = _drop_duplicates(docs, paras, sents)
     warnings.extend(duplicate_warnings)
     excluded.extend(duplicate_rows)
@@ -591,32 +642,33 @@ def _drop_duplicates(docs, paras, sents):
         return docs, paras, sents, [], []
     joined = paras.groupby("doc_id", sort=False)["text"].agg(" ".join)
     texts = [joined[doc_id] for doc_id in docs["doc_id"]]
-    normalized = [" ".join(text.lower().split()) for text in texts]
     duplicate_of: dict[int, tuple[int, float]] = {}
-    first_seen: dict[str, int] = {}
-    for index, text in enumerate(normalized):
-        if text in first_seen:
-            duplicate_of[index] = (first_seen[text], 1.0)
+    first_seen: dict[bytes, int] = {}  # keyed by a digest of the normalised text: the texts themselves are not kept
+    for index, text in enumerate(texts):
+        key = hashlib.sha256(_normalized(text).encode("utf-8", "surrogatepass")).digest()
+        if key in first_seen:
+            duplicate_of[index] = (first_seen[key], 1.0)
         else:
-            first_seen[text] = index
+            first_seen[key] = index
     unique = sorted(first_seen.values())
     unique_ids = docs["doc_id"].iloc[unique].tolist()
-    candidates = sents[sents["doc_id"].isin(set(unique_ids))]
+    candidates = sents if not duplicate_of else sents[sents["doc_id"].isin(set(unique_ids))]
     doc_codes = candidates["doc_id"].map({doc_id: k for k, doc_id in enumerate(unique_ids)}).to_numpy()
-    matrix = sentence_set_matrix(doc_codes, candidates["text"].tolist(), len(unique_ids))
+    matrix = sentence_set_matrix(doc_codes, candidates["text"], len(unique_ids))
     for i, j, jaccard in near_duplicate_pairs(matrix):
         i, j = unique[i], unique[j]
         if j not in duplicate_of and i not in duplicate_of:
             duplicate_of[j] = (i, jaccard)
     warnings, rows = [], []
     for index, (original, jaccard) in sorted(duplicate_of.items()):
-        kind = "exact duplicate" if jaccard == 1.0 and normalized[index] == normalized[original] else "near duplicate"
+        exact = jaccard == 1.0 and _normalized(texts[index]) == _normalized(texts[original])
+        kind = "exact duplicate" if exact else "near duplicate"
         doc = docs.iloc[index]
         kept = docs.iloc[original]
         warnings.append({"kind": kind, "file": doc["file"],
                          "message": f"repeats {kept['file']} ({jaccard:.0%} of their distinct sentences shared); kept {kept['file']} only. "
                                     "Remove one copy from the corpus if this is not intended."})
-        rows.append({**doc.to_dict(), "reason": f"{kind} of {kept['doc_id']}"})
+        rows.append({**doc.drop("n_words").to_dict(), "reason": f"{kind} of {kept['doc_id']}"})
     dropped = docs.iloc[sorted(duplicate_of)]["doc_id"].tolist()
     docs = docs[~docs["doc_id"].isin(dropped)]
     return docs, paras[~paras["doc_id"].isin(dropped)], sents[~sents["doc_id"].isin(dropped)], warnings, rows
@@ -654,9 +706,8 @@ def _finish_tables(docs, paras, sents, periods):
     sents = sents.assign(doc_order=sents["doc_id"].map(doc_order)).sort_values(["doc_order", "start"])
     sents["sent_no"] = sents.groupby("doc_id").cumcount() + 1
     sents["sent_id"] = sents["doc_id"] + ":s" + sents["sent_no"].map("{:04d}".format)
-    words = paras.assign(n=paras["text"].map(lambda text: len(WORD_PATTERN.findall(text)))).groupby("doc_id")["n"].sum()
     docs = docs.assign(
-        n_words=docs["doc_id"].map(words).astype(int),
+        n_words=docs["n_words"].astype(int),
         n_paragraphs=docs["doc_id"].map(paras.groupby("doc_id").size()).astype(int),
         n_sentences=docs["doc_id"].map(sents.groupby("doc_id").size()).astype(int),
     )

@@ -23,7 +23,7 @@ from analysis.explorer import tables as explorer
 
 ASSETS_DIR = TEMPLATES_DIR / "explorer"
 ASSETS = ["explorer.css", "common.js", "terms.js", "topics.js", "article.js", "index.js"]
-SHARD_BYTES = 250_000  # consecutive terms share one .js file of sentences up to about this size, loaded on a click
+SHARD_BYTES = 250_000  # consecutive terms (or articles) share one .js data file up to about this size, loaded on a click
 PAGES = {"index": "Articles", "terms": "Terms", "topics": "Topics"}
 TABLES = {"figure": "figures.csv", "frame": "frame_words.csv", "actor": "actor_mentions.csv",
           "removed": "removed_lines.csv", "term": "distinctive_terms.csv", "topic": "topic_prevalence.csv"}
@@ -153,9 +153,10 @@ def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame,
         "index", "Articles", "Every article of the corpus as the pipeline read it. Filter by title, outlet or date; "
         "open one to see its cleaned text with figures, frame words and actor mentions highlighted.",
         common, ["common.js", "articles.js", "index.js"]), encoding="utf-8")
-    (folder / "article.html").write_text(page_html("article", "Article", "Choose an article from the list.", common,
+    article_shards = _write_article_views(folder, corpus, topics, figures)
+    (folder / "article.html").write_text(page_html("article", "Article", "Choose an article from the list.",
+                                                   {**common, "article_shards": article_shards},
                                                    ["common.js", "article.js"]), encoding="utf-8")
-    _write_article_views(folder, corpus, topics, figures)
     files = sorted(path for path in folder.rglob("*") if path.is_file())
     return ExplorerPages(folder, terms.terms, n_topics, len(corpus.documents), len(terms.contexts), len(files),
                          sum(path.stat().st_size for path in files))
@@ -204,14 +205,32 @@ def _write_topics(folder: Path, corpus, topics, common: dict) -> int:
     return len(records)
 
 
-def _write_article_views(folder: Path, corpus, topics, figures: pd.DataFrame) -> None:
-    """One data file per article under articles/, with its text, highlights, removed lines and topic shares."""
+def _write_article_views(folder: Path, corpus, topics, figures: pd.DataFrame) -> list[int]:
+    """The article views' data under articles/: consecutive articles (text, highlights, removed lines, topic shares)
+    packed into shards of about ``SHARD_BYTES`` (a few thousand files for 100,000 articles, not one file each).
+    Returns the number of the first article of each shard, which article.html uses to find an article's shard."""
     marks = explorer.resolve_overlaps(pd.concat([
         explorer.figure_marks(figures), explorer.actor_marks(corpus.paragraphs), explorer.frame_marks(corpus.sentences)],
         ignore_index=True))
     shares = explorer.article_topic_shares(topics.unit_topics, topics.topic_columns)
+    starts: list[int] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        key = f"articles/{len(starts) - 1:05d}"
+        (folder / f"{key}.js").write_text(f"explorerShard({safe_json(key)},[{','.join(pending)}]);\n", encoding="utf-8")
+        pending.clear()
+
     for number, record in explorer.article_records(corpus, marks, shares, topics.labels):
-        (folder / "articles" / f"{number:06d}.js").write_text(shard_js(f"articles/{number:06d}", record), encoding="utf-8")
+        text = safe_json(record)
+        if not starts or (pending and sum(map(len, pending)) + len(text) > SHARD_BYTES):  # as shard_starts packs terms
+            if pending:
+                flush()
+            starts.append(number)
+        pending.append(text)
+    if pending:
+        flush()
+    return starts
 
 
 def term_link(term: str, base: str = "explore/") -> str:

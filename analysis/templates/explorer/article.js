@@ -1,4 +1,5 @@
-// Article view: one article as the pipeline read it, loaded from articles/NNNNNN.js (named in the address after #a=):
+// Article view: one article as the pipeline read it (its number is in the address after #a=), loaded from the
+// shard articles/NNNNN.js that holds it with its neighbours (data.article_shards: each shard's first article):
 // its metadata, topic shares, the cleaned text with figures, actor mentions and frame words highlighted, and the lines
 // removed as boilerplate struck through with the rule that removed them.
 "use strict";
@@ -101,7 +102,11 @@
     }
     const focus = (parameters.get("s") || "").split("-").map(Number);
     try {
-      render(await load("articles/" + pad(n, 6)), focus.length === 2 && focus.every(Number.isFinite) ? focus : null);
+      const starts = data.article_shards;
+      let shard = 0;  // the last shard that starts at or before article n
+      while (shard + 1 < starts.length && starts[shard + 1] <= n) shard += 1;
+      const articles = await load("articles/" + pad(shard, 5));
+      render(articles[n - starts[shard]], focus.length === 2 && focus.every(Number.isFinite) ? focus : null);
     } catch (error) {
       app.replaceChildren(el("h1", { text: "Article" }), el("p", { text: String(error.message) }));
     }
