@@ -285,10 +285,14 @@ def assign_period(published: str, periods: list[Period]) -> str | None:
     return None
 
 
+def sentence_keys(sentences: list[str]) -> np.ndarray:
+    """A 32-bit hash of each sentence, case and white space ignored: what near-duplicate detection compares."""
+    return np.array([zlib.crc32(" ".join(text.lower().split()).encode("utf-8")) for text in sentences], dtype=np.int64)
+
+
 def sentence_set_matrix(doc_codes: np.ndarray, sentences: list[str], n_docs: int):
     """Binary sparse matrix (documents x distinct sentences): which normalized sentences each document has."""
-    keys = np.array([zlib.crc32(" ".join(text.lower().split()).encode("utf-8")) for text in sentences], dtype=np.int64)
-    codes, _ = pd.factorize(keys)
+    codes, _ = pd.factorize(sentence_keys(sentences))
     matrix = sparse.csr_matrix((np.ones(len(codes)), (doc_codes, codes)), shape=(n_docs, max(len(_), 1)))
     matrix.data[:] = 1.0  # a sentence repeated inside one article counts once
     matrix.sort_indices()
@@ -533,6 +537,12 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
     if not directory.is_dir():
         raise CorpusError(f"Parameter 'corpus_dir': {directory} is not a folder. Point it at a folder of .txt files and metadata.csv.")
     metadata = read_metadata(directory)
+    return _load_rows(directory, metadata, folder_warnings(directory, metadata), period_list,
+                      _listed_fingerprint(directory, metadata))
+
+
+def folder_warnings(directory: Path, metadata: pd.DataFrame) -> list[dict]:
+    """Warnings about a .txt folder's files that are not read: articles without a metadata row, other files."""
     warnings: list[dict] = []
     txt_files = sorted(directory.glob("*.txt"))
     listed = set(metadata["file"])
@@ -544,7 +554,7 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
         if path.is_file() and path.suffix != ".txt" and path.name != METADATA_FILE and not path.name.startswith("."):
             warnings.append({"kind": "ignored file", "file": path.name,
                              "message": "is not a .txt article or metadata.csv and was ignored."})
-    return _load_rows(directory, metadata, warnings, period_list, _listed_fingerprint(directory, metadata))
+    return warnings
 
 
 def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], period_list: list[Period],
@@ -585,6 +595,25 @@ def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], pe
     )
 
 
+def resolve_duplicates(exact: dict[int, int], pairs) -> dict[int, tuple[int, float]]:
+    """Which article each dropped copy repeats: ``exact`` maps a copy to the first article with its text; ``pairs``
+    (``i < j``, sorted, positions in corpus order) are near-duplicates, and ``j`` goes unless either is already gone."""
+    duplicate_of = {index: (first, 1.0) for index, first in exact.items()}
+    for i, j, jaccard in pairs:
+        if j not in duplicate_of and i not in duplicate_of:
+            duplicate_of[j] = (i, jaccard)
+    return duplicate_of
+
+
+def duplicate_record(doc: dict, kept: dict, jaccard: float, exact_copy: bool) -> tuple[dict, dict]:
+    """The warning and the excluded row for ``doc``, dropped as a copy of ``kept`` (metadata rows as dicts)."""
+    kind = "exact duplicate" if exact_copy else "near duplicate"
+    warning = {"kind": kind, "file": doc["file"],
+               "message": f"repeats {kept['file']} ({jaccard:.0%} of their distinct sentences shared); kept {kept['file']} only. "
+                          "Remove one copy from the corpus if this is not intended."}
+    return warning, {**doc, "reason": f"{kind} of {kept['doc_id']}"}
+
+
 def _drop_duplicates(docs, paras, sents):
     """Keep one copy of exact and near-duplicate texts (the earliest published, then by doc_id)."""
     if docs.empty:
@@ -592,11 +621,11 @@ def _drop_duplicates(docs, paras, sents):
     joined = paras.groupby("doc_id", sort=False)["text"].agg(" ".join)
     texts = [joined[doc_id] for doc_id in docs["doc_id"]]
     normalized = [" ".join(text.lower().split()) for text in texts]
-    duplicate_of: dict[int, tuple[int, float]] = {}
     first_seen: dict[str, int] = {}
+    exact: dict[int, int] = {}
     for index, text in enumerate(normalized):
         if text in first_seen:
-            duplicate_of[index] = (first_seen[text], 1.0)
+            exact[index] = first_seen[text]
         else:
             first_seen[text] = index
     unique = sorted(first_seen.values())
@@ -604,19 +633,14 @@ def _drop_duplicates(docs, paras, sents):
     candidates = sents[sents["doc_id"].isin(set(unique_ids))]
     doc_codes = candidates["doc_id"].map({doc_id: k for k, doc_id in enumerate(unique_ids)}).to_numpy()
     matrix = sentence_set_matrix(doc_codes, candidates["text"].tolist(), len(unique_ids))
-    for i, j, jaccard in near_duplicate_pairs(matrix):
-        i, j = unique[i], unique[j]
-        if j not in duplicate_of and i not in duplicate_of:
-            duplicate_of[j] = (i, jaccard)
+    pairs = [(unique[i], unique[j], jaccard) for i, j, jaccard in near_duplicate_pairs(matrix)]
+    duplicate_of = resolve_duplicates(exact, pairs)
     warnings, rows = [], []
     for index, (original, jaccard) in sorted(duplicate_of.items()):
-        kind = "exact duplicate" if jaccard == 1.0 and normalized[index] == normalized[original] else "near duplicate"
-        doc = docs.iloc[index]
-        kept = docs.iloc[original]
-        warnings.append({"kind": kind, "file": doc["file"],
-                         "message": f"repeats {kept['file']} ({jaccard:.0%} of their distinct sentences shared); kept {kept['file']} only. "
-                                    "Remove one copy from the corpus if this is not intended."})
-        rows.append({**doc.to_dict(), "reason": f"{kind} of {kept['doc_id']}"})
+        exact_copy = jaccard == 1.0 and normalized[index] == normalized[original]
+        warning, row = duplicate_record(docs.iloc[index].to_dict(), docs.iloc[original].to_dict(), jaccard, exact_copy)
+        warnings.append(warning)
+        rows.append(row)
     dropped = docs.iloc[sorted(duplicate_of)]["doc_id"].tolist()
     docs = docs[~docs["doc_id"].isin(dropped)]
     return docs, paras[~paras["doc_id"].isin(dropped)], sents[~sents["doc_id"].isin(dropped)], warnings, rows
