@@ -7,6 +7,7 @@ outlet, near-duplicates by MinHash bands) are shuffles on hashed keys, and every
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -346,3 +347,30 @@ def write_parquet_parts(articles, folder: str | Path) -> Path:
     for number, table in enumerate(articles):
         write_table(table, folder / f"part-{number:05d}.parquet")
     return folder
+
+
+def load_partitioned_for_run(corpus_dir: str | Path | None, periods: dict | None, reports_dir: str | Path, *,
+                             columns: dict | None = None, scheduler: str = "") -> Corpus:
+    """The corpus loaded on the Dask engine and gathered for the notebooks, stored once per run like
+    :func:`analysis.corpus.load.load_corpus_for_run`. The Parquet partitions are written under ``reports_dir/cache``
+    (on storage the workers share) and removed once gathered."""
+    from analysis.core.cache import CACHE_FOLDER, cached
+    from analysis.core.engine import dask_client
+    from analysis.core.paths import SEEDS_DIR, resolve
+    from analysis.corpus.load import source_fingerprint
+
+    directory = resolve(corpus_dir, SEEDS_DIR)
+    key = file_fingerprint(sorted(directory.glob("*.parquet"))) if is_parquet_folder(directory) else source_fingerprint(directory)
+    work = Path(reports_dir).resolve() / CACHE_FOLDER / f"partitions-{key}"
+
+    def compute() -> Corpus:
+        try:
+            with dask_client(scheduler) as client:
+                return load_partitioned(client, directory, periods, work, columns=columns).to_corpus()
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    if key is None:
+        return compute()
+    return cached(reports_dir, "corpus-dask", key, {"periods": periods, "directory": str(directory), "columns": columns},
+                  compute)
