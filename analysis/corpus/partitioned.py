@@ -184,23 +184,29 @@ def band_rows(number: int, work: Path, copies: frozenset) -> int:
 
 
 def band_candidates(bucket: int, work: Path) -> pd.DataFrame:
-    """Reduce step: pairs of articles (a, b) that share a band key in one hash bucket."""
+    """Reduce step: the pairs of articles (a < b) sharing a band key in one hash bucket whose sentence sets overlap at
+    least ``NEAR_DUPLICATE_JACCARD``, checked exactly here (a, b, jaccard)."""
     table = read_table(work, "bands", ["doc_id", "band", "key"], filters=[("bucket", "=", bucket)])
-    pairs = []
-    for members in table.groupby(["band", "key"], sort=False)["doc_id"]:
-        ids = sorted(set(members[1]))
-        pairs.extend((a, b) for k, a in enumerate(ids) for b in ids[k + 1:])
-    return pd.DataFrame(pairs, columns=["a", "b"]).drop_duplicates()
-
-
-def sentence_sets(number: int, work: Path, wanted: frozenset) -> dict[str, set]:
-    """The sentence keys of the articles in ``wanted`` that this partition holds."""
-    path = partition_path(work, "sentence_keys", number)
-    if not path.exists() or not wanted:
-        return {}
-    table = pd.read_parquet(path)
-    table = table[table["doc_id"].isin(wanted)]
-    return {doc_id: set(keys) for doc_id, keys in table.groupby("doc_id")["key"]}
+    pairs = table.merge(table, on=["band", "key"])
+    pairs = pairs.loc[pairs["doc_id_x"] < pairs["doc_id_y"], ["doc_id_x", "doc_id_y"]].drop_duplicates()
+    if pairs.empty:
+        return pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object), "jaccard": pd.Series(dtype=float)})
+    involved = sorted(set(pairs["doc_id_x"]) | set(pairs["doc_id_y"]))
+    keys = read_table(work, "sentence_keys", ["doc_id", "key"], filters=[("doc_id", "in", involved)])
+    rows = pd.Categorical(keys["doc_id"], categories=involved).codes
+    columns, _ = pd.factorize(keys["key"])
+    sets = sparse.csr_matrix((np.ones(len(keys)), (rows, columns)), shape=(len(involved), max(len(_), 1)))
+    sizes = np.asarray(sets.sum(axis=1)).ravel()
+    first = pd.Categorical(pairs["doc_id_x"], categories=involved).codes
+    second = pd.Categorical(pairs["doc_id_y"], categories=involved).codes
+    shared = np.concatenate([np.asarray(sets[first[k:k + 100_000]].multiply(sets[second[k:k + 100_000]]).sum(axis=1)).ravel()
+                             for k in range(0, len(first), 100_000)])
+    union = sizes[first] + sizes[second] - shared
+    with np.errstate(invalid="ignore", divide="ignore"):
+        jaccard = np.where(union > 0, shared / union, 0.0)
+    keep = jaccard >= NEAR_DUPLICATE_JACCARD
+    return pd.DataFrame({"a": pairs["doc_id_x"].to_numpy()[keep], "b": pairs["doc_id_y"].to_numpy()[keep],
+                         "jaccard": jaccard[keep]})
 
 
 def finish_partition(number: int, work: Path, dropped: frozenset, periods: list[Period]) -> int:
@@ -250,25 +256,11 @@ class PartitionedCorpus:
 
 def _near_duplicates(client, work: Path, numbers: list[int], index: pd.DataFrame, copies: frozenset) -> list[tuple]:
     """Near-duplicate pairs (i, j, jaccard), positions in ``index`` order, i < j, sorted: candidates from the band
-    shuffle, each checked exactly on its sentence keys (the local loader's threshold)."""
+    shuffle, each checked exactly on its sentence keys where it was found (the local loader's threshold)."""
     map_partitions(client, band_rows, numbers, work, copies)
-    candidates = pd.concat(map_partitions(client, band_candidates, list(range(N_BUCKETS)), work), ignore_index=True)
-    if candidates.empty:
-        return []
+    found = pd.concat(map_partitions(client, band_candidates, list(range(N_BUCKETS)), work), ignore_index=True)
     position = dict(zip(index["doc_id"], range(len(index))))
-    wanted = frozenset(candidates["a"]) | frozenset(candidates["b"])
-    keys: dict[str, set] = {}
-    for found in map_partitions(client, sentence_sets, numbers, work, wanted):
-        keys.update(found)
-    pairs = set()
-    for a, b in zip(candidates["a"], candidates["b"]):
-        shared = len(keys[a] & keys[b])
-        union = len(keys[a]) + len(keys[b]) - shared
-        jaccard = shared / union if union else 0.0
-        if jaccard >= NEAR_DUPLICATE_JACCARD:
-            i, j = sorted((position[a], position[b]))
-            pairs.add((i, j, jaccard))
-    return sorted(pairs)
+    return sorted({(*sorted((position[a], position[b])), float(jaccard)) for a, b, jaccard in found.itertuples(index=False)})
 
 
 def load_partitioned(client, corpus_dir: str | Path, periods: dict | None, work: str | Path, *,
