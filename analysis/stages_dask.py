@@ -16,6 +16,7 @@ import pandas as pd
 from analysis.comparison import actors
 from analysis.comparison import frames as framing
 from analysis.comparison.vocabulary import DEFAULT_ALPHA, DEFAULT_PRIOR_SCALE, vocabulary_table
+from analysis.core.bootstrap import DEFAULT_RESAMPLES, PeriodComparison, compare_periods
 from analysis.core.engine import map_partitions, partition_path, read_table, write_table
 from analysis.core.preprocess import corpus_phrases, display_term, tokenize
 from analysis.corpus.load import Corpus
@@ -155,6 +156,27 @@ def run_stages(client, corpus: PartitionedCorpus, *, prior_scale: float = DEFAUL
         actor_mentions=mentions[["actor", "group", "period", "mentions"]],
         n_figures=int(n_figures),
     )
+
+
+def frame_comparison(frame_articles: pd.DataFrame, periods: list[str], *, random_state: int,
+                     n_resamples: int = DEFAULT_RESAMPLES) -> PeriodComparison:
+    """:func:`analysis.comparison.frames.frame_comparison` from per-article rows: each article's share of sentences
+    carrying a frame, weighted by its sentences, resamples to the same intervals as the sentences themselves (the
+    bootstrap sums per article), so the tables are the local engine's (``n_units`` counts sentences, as locally)."""
+    names = framing.frame_names()
+    rows = frame_articles.assign(**{name: frame_articles[name] / frame_articles["sentences"] for name in names})
+    result = compare_periods(rows, names, periods[0], periods[1], random_state=random_state, n_resamples=n_resamples,
+                             weight_column="sentences")
+    sentences = frame_articles.groupby("period")["sentences"].sum()
+    result.estimates["n_units"] = result.estimates["period"].map(sentences).astype(int)
+    return result
+
+
+def actor_comparison(actor_articles: pd.DataFrame, periods: list[str], *, random_state: int,
+                     n_resamples: int = DEFAULT_RESAMPLES) -> PeriodComparison:
+    """:func:`analysis.comparison.actors.actor_comparison` from the per-article rates the workers returned."""
+    return compare_periods(actor_articles, list(actors.actor_groups()), periods[0], periods[1], random_state=random_state,
+                           n_resamples=n_resamples, weight_column="words")
 
 
 def frame_shares(frame_articles: pd.DataFrame) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 Prints, per stage, wall time and peak resident memory of the largest single process (the driver or one worker) and
 of all of them together, on a local cluster of two single-threaded worker processes.
-Usage: python -m benchmarks.bench_dask [sizes...]   (runs above 20,000 articles: wrap them in flock, see README)
+Usage: python -m benchmarks.bench_dask [--load-only] [sizes...]   (runs above 20,000 articles: wrap them in flock, see README)
 """
 
 from __future__ import annotations
@@ -28,14 +28,21 @@ SEED = 20240516
 class ProcessPeaks:
     """Samples the resident memory of this process and each descendant (the cluster's workers) in a thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, report_every: float = 0, progress=None) -> None:
         self.samples: list[tuple[float, int, int]] = []  # time, largest process, sum
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self.report_every, self.progress = report_every, progress
 
     def _run(self) -> None:
         me = psutil.Process()
+        started = last = time.perf_counter()
         while not self._stop.is_set():
+            if self.report_every and time.perf_counter() - last >= self.report_every:
+                last = time.perf_counter()
+                one, total = self.peak(started, last)
+                print(f"  {last - started:,.0f} s: {self.progress() if self.progress else ''}; peak so far "
+                      f"{one / 2**20:,.0f} MB (largest process), {total / 2**20:,.0f} MB (all)", file=sys.stderr, flush=True)
             sizes = []
             for process in [me, *me.children(recursive=True)]:
                 try:
@@ -59,38 +66,51 @@ class ProcessPeaks:
         return max((one for one, _ in inside), default=0), max((total for _, total in inside), default=0)
 
 
-def bench_size(n_articles: int, workdir: Path) -> list[dict]:
-    """Load and run the per-article stages on ``n_articles`` synthetic articles; one row per stage and a total."""
+def bench_size(n_articles: int, workdir: Path, load_only: bool = False) -> list[dict]:
+    """Load and run the per-article stages on ``n_articles`` synthetic articles; one row per stage and a total.
+
+    Every minute it prints how many partitions each step has written and the peak memory so far, so a run stopped
+    early still says what it measured."""
     started = time.perf_counter()
     corpus_dir = write_parquet_corpus(n_articles, workdir / f"corpus_{n_articles}", random_state=SEED)
     print(f"  wrote {n_articles:,} articles as {len(list(corpus_dir.glob('*.parquet')))} Parquet files "
           f"in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
-    rows, marks = [], []
-    with ProcessPeaks() as peaks, dask_client("") as client:
+    rows, marks, work = [], [], workdir / f"work_{n_articles}"
+
+    def progress() -> str:
+        steps = sorted(path.name for path in work.iterdir()) if work.exists() else []
+        return ", ".join(f"{step} {len(list((work / step).glob('*.parquet')))}" for step in steps)
+
+    with ProcessPeaks(60, progress) as peaks, dask_client("") as client:
         began = time.perf_counter()
-        corpus = load_partitioned(client, corpus_dir, None, workdir / f"work_{n_articles}")
+        corpus = load_partitioned(client, corpus_dir, None, work)
         marks.append(("load, clean, segment, de-duplicate", began, time.perf_counter()))
-        began = time.perf_counter()
-        result = run_stages(client, corpus)
-        marks.append(("figures, frames, actors, log-odds", began, time.perf_counter()))
+        print(f"  loaded in {marks[-1][2] - began:,.0f} s, peaks {peaks.peak(began, marks[-1][2])}", file=sys.stderr, flush=True)
+        if not load_only:
+            began = time.perf_counter()
+            result = run_stages(client, corpus)
+            marks.append(("figures, frames, actors, log-odds", began, time.perf_counter()))
         marks.append(("total", marks[0][1], time.perf_counter()))
     for stage, start, end in marks:
         one, total = peaks.peak(start, end)
         rows.append({"articles": n_articles, "stage": stage, "seconds": end - start, "largest_mb": one / 2**20,
                      "all_mb": total / 2**20})
     kept = len(corpus.partition_numbers())
-    print(f"  {n_articles:,} articles: {corpus.warnings['kind'].value_counts().to_dict()} warnings; {kept} partitions kept; "
-          f"{result.n_figures:,} figures; {len(result.vocabulary):,} terms", file=sys.stderr, flush=True)
+    found = "" if load_only else f"; {result.n_figures:,} figures; {len(result.vocabulary):,} terms"
+    print(f"  {n_articles:,} articles: {corpus.warnings['kind'].value_counts().to_dict()} warnings; {kept} partitions kept"
+          + found, file=sys.stderr, flush=True)
     return rows
 
 
 def main(argv: list[str] | None = None) -> None:
-    sizes = [int(value) for value in (argv or [])] or SIZES
+    argv = list(argv or [])
+    load_only = "--load-only" in argv
+    sizes = [int(value) for value in argv if value != "--load-only"] or SIZES
     rows = []
     for size in sizes:
         print(f"… {size:,} articles", file=sys.stderr, flush=True)
         with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
-            rows += bench_size(size, Path(tmp))
+            rows += bench_size(size, Path(tmp), load_only)
     print("\n| articles | stage (Dask engine, local cluster of 2 workers) | wall time (s) | peak memory, largest process (MB) "
           "| peak memory, all processes (MB) |\n|---:|---|---:|---:|---:|")
     for row in rows:

@@ -11,7 +11,7 @@ from analysis.corpus.load import CorpusError, load_corpus
 from analysis.corpus.partitioned import corpus_partitions, load_partitioned, write_parquet_parts
 from analysis.figures.measures import figure_stage
 from analysis.run import ParameterError, check_parameter
-from analysis.stages_dask import frame_shares, run_stages
+from analysis.stages_dask import actor_comparison, frame_comparison, frame_shares, run_stages
 from benchmarks.synthetic import synthetic_articles, write_corpus
 
 TABLES = ["documents", "paragraphs", "sentences", "removed", "warnings", "excluded"]
@@ -79,6 +79,13 @@ def test_dask_engine_stages_match_the_local_stages_exactly(both, client):
     _same(shares, frame_shares(result.frame_articles), "frame shares")
     _same(actors.document_mentions(local.paragraphs, local.documents), result.actor_articles, "actor rates")
     _same(actors.mention_counts(local.paragraphs), result.actor_mentions, "actor mentions")
+    for kind, local_result, dask_result in [
+            ("frames", framing.frame_comparison(local.sentences, periods, random_state=5, n_resamples=300),
+             frame_comparison(result.frame_articles, periods, random_state=5, n_resamples=300)),
+            ("actors", actors.actor_comparison(local.paragraphs, local.documents, periods, random_state=5, n_resamples=300),
+             actor_comparison(result.actor_articles, periods, random_state=5, n_resamples=300))]:
+        for table in ("estimates", "differences", "leave_one_out"):
+            _same(getattr(local_result, table), getattr(dask_result, table), f"{kind} {table}")
 
 
 def test_a_partitioned_parquet_table_reads_like_the_same_rows_in_one_table(articles, client, tmp_path):
@@ -109,3 +116,18 @@ def test_bad_engine_settings_are_named():
     with pytest.raises(EngineError, match=r"Parameter 'dask_scheduler' .*got 'cluster'"):
         with dask_client("cluster"):
             pass
+
+
+@pytest.mark.slow
+def test_the_report_on_the_dask_engine_has_the_same_tables_as_on_the_local_engine(tmp_path):
+    from analysis.report.runner import build_report
+
+    for engine in ("local", "dask"):
+        build_report("", tmp_path / engine / "reports", tmp_path / engine / "figures", extra={"engine": engine},
+                     progress=False, staging=tmp_path / engine / "staging")
+    local, dask = (tmp_path / engine / "reports" / "tables" for engine in ("local", "dask"))
+    names = sorted(path.name for path in local.glob("*.csv"))
+    assert len(names) > 30 and names == sorted(path.name for path in dask.glob("*.csv"))
+    for name in names:
+        assert (local / name).read_bytes() == (dask / name).read_bytes(), f"{name} differs between the engines"
+    assert not list((tmp_path / "dask" / "reports" / "cache").glob("partitions-*")), "the Parquet partitions were left behind"

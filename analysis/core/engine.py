@@ -44,14 +44,14 @@ def dask_client(scheduler: str = "", *, processes: bool = True, n_workers: int =
     import dask
     from distributed import Client, LocalCluster
 
-    with dask.config.set({"distributed.worker.daemon": False, "logging.distributed": "error"}):
+    with dask.config.set({"logging.distributed": "error"}):
         if scheduler:
             with Client(scheduler) as client:
                 yield client
             return
         workers = min(n_workers, os.cpu_count() or 1)
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, memory_limit=memory_limit,
-                          dashboard_address=None, silence_logs=40) as cluster, Client(cluster) as client:
+                          dashboard_address=":0", silence_logs=40) as cluster, Client(cluster) as client:
             yield client
 
 
