@@ -183,30 +183,35 @@ def band_rows(number: int, work: Path, copies: frozenset) -> int:
     return len(long)
 
 
-def band_candidates(bucket: int, work: Path) -> pd.DataFrame:
+def band_candidates(bucket: int, work: Path, pieces: int = 64) -> pd.DataFrame:
     """Reduce step: the pairs of articles (a < b) sharing a band key in one hash bucket whose sentence sets overlap at
-    least ``NEAR_DUPLICATE_JACCARD``, checked exactly here (a, b, jaccard)."""
+    least ``NEAR_DUPLICATE_JACCARD``, checked exactly here (a, b, jaccard). Keys shared by one article only are
+    dropped first, and the pairs are formed and checked in ``pieces`` slices of the keys, so only checked pairs add up."""
     table = read_table(work, "bands", ["doc_id", "band", "key"], filters=[("bucket", "=", bucket)])
-    pairs = table.merge(table, on=["band", "key"])
-    pairs = pairs.loc[pairs["doc_id_x"] < pairs["doc_id_y"], ["doc_id_x", "doc_id_y"]].drop_duplicates()
-    if pairs.empty:
-        return pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object), "jaccard": pd.Series(dtype=float)})
-    involved = sorted(set(pairs["doc_id_x"]) | set(pairs["doc_id_y"]))
+    table = table[table.duplicated(["band", "key"], keep=False)]
+    empty = pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object), "jaccard": pd.Series(dtype=float)})
+    if table.empty:
+        return empty
+    involved = sorted(set(table["doc_id"]))
     keys = read_table(work, "sentence_keys", ["doc_id", "key"], filters=[("doc_id", "in", involved)])
     rows = pd.Categorical(keys["doc_id"], categories=involved).codes
     columns, _ = pd.factorize(keys["key"])
     sets = sparse.csr_matrix((np.ones(len(keys)), (rows, columns)), shape=(len(involved), max(len(_), 1)))
     sizes = np.asarray(sets.sum(axis=1)).ravel()
-    first = pd.Categorical(pairs["doc_id_x"], categories=involved).codes
-    second = pd.Categorical(pairs["doc_id_y"], categories=involved).codes
-    shared = np.concatenate([np.asarray(sets[first[k:k + 100_000]].multiply(sets[second[k:k + 100_000]]).sum(axis=1)).ravel()
-                             for k in range(0, len(first), 100_000)])
-    union = sizes[first] + sizes[second] - shared
-    with np.errstate(invalid="ignore", divide="ignore"):
-        jaccard = np.where(union > 0, shared / union, 0.0)
-    keep = jaccard >= NEAR_DUPLICATE_JACCARD
-    return pd.DataFrame({"a": pairs["doc_id_x"].to_numpy()[keep], "b": pairs["doc_id_y"].to_numpy()[keep],
-                         "jaccard": jaccard[keep]})
+    found = [empty]
+    for _, piece in table.groupby(table["key"].to_numpy() % pieces, sort=True):
+        pairs = piece.merge(piece, on=["band", "key"])
+        pairs = pairs.loc[pairs["doc_id_x"] < pairs["doc_id_y"], ["doc_id_x", "doc_id_y"]].drop_duplicates()
+        first = pd.Categorical(pairs["doc_id_x"], categories=involved).codes
+        second = pd.Categorical(pairs["doc_id_y"], categories=involved).codes
+        shared = np.asarray(sets[first].multiply(sets[second]).sum(axis=1)).ravel()
+        union = sizes[first] + sizes[second] - shared
+        with np.errstate(invalid="ignore", divide="ignore"):
+            jaccard = np.where(union > 0, shared / union, 0.0)
+        keep = jaccard >= NEAR_DUPLICATE_JACCARD
+        found.append(pd.DataFrame({"a": pairs["doc_id_x"].to_numpy()[keep], "b": pairs["doc_id_y"].to_numpy()[keep],
+                                   "jaccard": jaccard[keep]}))
+    return pd.concat(found, ignore_index=True).drop_duplicates(["a", "b"], ignore_index=True)
 
 
 def finish_partition(number: int, work: Path, dropped: frozenset, periods: list[Period]) -> int:
