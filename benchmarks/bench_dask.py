@@ -85,7 +85,9 @@ def bench_size(n_articles: int, workdir: Path, load_only: bool = False) -> list[
         began = time.perf_counter()
         corpus = load_partitioned(client, corpus_dir, None, work)
         marks.append(("load, clean, segment, de-duplicate", began, time.perf_counter()))
-        print(f"  loaded in {marks[-1][2] - began:,.0f} s, peaks {peaks.peak(began, marks[-1][2])}", file=sys.stderr, flush=True)
+        one, total = peaks.peak(began, marks[-1][2])
+        print(f"  loaded in {marks[-1][2] - began:,.0f} s; peak {one / 2**20:,.0f} MB (largest process), {total / 2**20:,.0f} MB (all)",
+              file=sys.stderr, flush=True)
         if not load_only:
             began = time.perf_counter()
             result = run_stages(client, corpus)
