@@ -69,6 +69,12 @@ def _periods_problem(value: dict) -> str | None:
     return None
 
 
+def _scheduler_problem(value: str) -> str | None:
+    from analysis.core.engine import check_scheduler  # the engine module owns the rule
+
+    return check_scheduler(value)
+
+
 DEFAULT_PERIODS = {"2014–2015": ["2014-01-01", "2015-12-31"], "2023–2024": ["2023-01-01", "2024-12-31"]}
 
 # The registry. A notebook's `parameters` cell declares the subset it uses, with the same defaults
@@ -79,6 +85,10 @@ PARAMETERS: dict[str, Parameter] = {p.name: p for p in [
     Parameter("periods", dict, DEFAULT_PERIODS, "period name -> [first day, last day], ISO dates", _periods_problem),
     Parameter("columns", dict, {}, 'a table corpus\'s column names, e.g. {"text": "body", "outlet": "media_name"}; '
               "empty: common names", _columns_problem),
+    Parameter("engine", str, "local", 'where the per-article work runs: "local" (this machine\'s processes) or "dask" '
+              "(dask.distributed; also reads a folder of Parquet files)", _one_of("local", "dask")),
+    Parameter("dask_scheduler", str, "", 'with engine "dask": a scheduler address such as "tcp://10.0.0.5:8786"; empty '
+              "starts a local cluster", _scheduler_problem),
     Parameter("reports_dir", str, "", "tables go to reports_dir/tables; empty means build/lab/reports"),
     Parameter("figures_dir", str, "", "charts go here as PNG and SVG; empty means build/lab/figures"),
     Parameter("random_seed", int, 20240516, "seed passed to every random step", _at_least(0)),
@@ -192,6 +202,12 @@ class Run:
         """The corpus, loaded once per run (later notebooks read the stored copy)."""
         from analysis.corpus.load import load_corpus_for_run
 
+        if self.parameters["engine"] == "dask":
+            from analysis.corpus.partitioned import load_partitioned_for_run
+
+            return load_partitioned_for_run(self.parameters["corpus_dir"], self.parameters["periods"], self.paths.reports,
+                                            columns=self.parameters["columns"] or None,
+                                            scheduler=self.parameters["dask_scheduler"])
         return load_corpus_for_run(self.parameters["corpus_dir"], self.parameters["periods"], self.paths.reports,
                                    columns=self.parameters["columns"] or None)
 

@@ -1,4 +1,5 @@
-"""Run every benchmark and print its table: the whole pipeline at 100, 1,000 and 10,000 articles, topics, figures, cleaning, explorer.
+"""Run every benchmark and print its table: the whole pipeline at 100, 1,000 and 10,000 articles, topics, figures, cleaning,
+explorer, and the Dask engine at 10,000.
 
 Usage: python -m benchmarks.run_all   (what `make bench` calls; takes several minutes)
 """
@@ -8,7 +9,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = [("bench_pipeline", []), ("bench_topics", []), ("bench_figures", []), ("bench_cleaning", []), ("bench_explorer", [])]
+BENCHMARKS = [("bench_pipeline", []), ("bench_topics", []), ("bench_figures", []), ("bench_cleaning", []), ("bench_explorer", []),
+              ("bench_dask", ["10000"])]
 
 
 def load(name: str):

@@ -248,6 +248,16 @@ class VocabularyComparison:
     words: dict  # period -> number of counted terms (after stopwords)
 
 
+def vocabulary_table(counts_a: pd.Series, counts_b: pd.Series, occurs: pd.DataFrame, *,
+                     prior_scale: float = DEFAULT_PRIOR_SCALE, alpha: float = DEFAULT_ALPHA) -> pd.DataFrame:
+    """Every term's log-odds row (:func:`distinctive_vocabulary`) with the articles it occurs in (``occurs``, from
+    :func:`article_counts`): what the comparison needs from the corpus is these per-period sums, nothing more."""
+    table = distinctive_vocabulary(counts_a, counts_b, prior_scale=prior_scale, alpha=alpha)
+    table = table.merge(occurs, on="term", how="left")
+    return table[["term", "count_a", "count_b"] + ARTICLE_COLUMNS
+                 + [c for c in table.columns if c not in ["term", "count_a", "count_b"] + ARTICLE_COLUMNS]]
+
+
 def vocabulary_comparison(documents: pd.DataFrame, sentences: pd.DataFrame, periods: list[str], *,
                           prior_scale: float = DEFAULT_PRIOR_SCALE, alpha: float = DEFAULT_ALPHA, top_n: int = 10,
                           kwic_per_period: int = 2) -> VocabularyComparison:
@@ -263,11 +273,8 @@ def vocabulary_comparison(documents: pd.DataFrame, sentences: pd.DataFrame, peri
     doc_periods = documents["period"].to_numpy()
     counts_a = period_term_counts(matrix, terms, doc_periods, labels[0])
     counts_b = period_term_counts(matrix, terms, doc_periods, labels[1])
-    table = distinctive_vocabulary(counts_a, counts_b, prior_scale=prior_scale, alpha=alpha)
-    occurs = article_counts(matrix, terms, doc_periods, labels)
-    table = table.merge(occurs, on="term", how="left")
-    table = table[["term", "count_a", "count_b"] + ARTICLE_COLUMNS
-                  + [c for c in table.columns if c not in ["term", "count_a", "count_b"] + ARTICLE_COLUMNS]]
+    table = vocabulary_table(counts_a, counts_b, article_counts(matrix, terms, doc_periods, labels),
+                             prior_scale=prior_scale, alpha=alpha)
     top = top_terms(table, top_n, labels)
     loo = leave_one_out_terms(matrix, terms, documents["doc_id"].to_numpy(), doc_periods, top["term"].tolist(),
                               labels, prior_scale=prior_scale)

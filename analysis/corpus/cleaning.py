@@ -386,25 +386,40 @@ def repeated_lines(articles) -> dict[str, frozenset[str]]:
     documents: Counter = Counter()
     for outlet, title, raw in articles:
         documents[outlet] += 1
-        seen = set()
-        for start, end in line_spans(raw):
-            text = raw[start:end].strip()
-            if not text or len(text.split()) > REPEAT_MAX_WORDS:
-                continue
-            key = normalise(text)
-            if not key or key in seen or matches_title(text, title) or is_dateline(text):
-                continue
-            seen.add(key)
+        for key, is_sentence in article_lines(title, raw).items():
             counts[outlet][key] += 1
-            if ends_sentence(text):
+            if is_sentence:
                 sentences[outlet].add(key)
     result = {}
     for outlet, counter in counts.items():
-        lines = {key for key, n in counter.items() if n >= REPEAT_MIN_DOCUMENTS and (
-            key not in sentences[outlet] or n >= REPEAT_SENTENCE_SHARE * documents[outlet])}
+        lines = recurring_lines(counter, sentences[outlet], documents[outlet])
         if lines:
-            result[outlet] = frozenset(lines)
+            result[outlet] = lines
     return result
+
+
+def article_lines(title: str, raw: str) -> dict[str, bool]:
+    """One article's candidate furniture lines for :func:`repeated_lines`: normalised line -> ends a sentence.
+
+    Lines of more than 40 words, titles and datelines are left out; a line repeated inside the article counts once.
+    """
+    found: dict[str, bool] = {}
+    for start, end in line_spans(raw):
+        text = raw[start:end].strip()
+        if not text or len(text.split()) > REPEAT_MAX_WORDS:
+            continue
+        key = normalise(text)
+        if not key or key in found or matches_title(text, title) or is_dateline(text):
+            continue
+        found[key] = ends_sentence(text)
+    return found
+
+
+def recurring_lines(counts, sentences, documents: int) -> frozenset[str]:
+    """The rule of :func:`repeated_lines` for one outlet: lines (``counts``: line -> articles) in at least 3 of its
+    ``documents`` articles that either never end a sentence (``sentences``: those that do) or are in half of them."""
+    return frozenset(key for key, n in counts.items() if n >= REPEAT_MIN_DOCUMENTS and (
+        key not in sentences or n >= REPEAT_SENTENCE_SHARE * documents))
 
 
 def heading_marks(texts: list[str], title: str = "") -> tuple[list[bool], list[bool]]:

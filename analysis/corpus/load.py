@@ -302,8 +302,8 @@ def _normalized(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def sentence_set_matrix(doc_codes: np.ndarray, sentences, n_docs: int):
-    """Binary sparse matrix (documents x distinct sentences): which normalized sentences each document has.
+def sentence_keys(sentences) -> np.ndarray:
+    """A 32-bit hash of each sentence, case and white space ignored: what near-duplicate detection compares.
 
     ``sentences`` is a list or a Series of texts (read in slices, so a corpus's sentences are never all Python strings
     at once)."""
@@ -312,7 +312,12 @@ def sentence_set_matrix(doc_codes: np.ndarray, sentences, n_docs: int):
         piece = (sentences.iloc[start:start + 100_000].tolist() if isinstance(sentences, pd.Series)
                  else sentences[start:start + 100_000])
         keys[start:start + len(piece)] = [zlib.crc32(_normalized(text).encode("utf-8")) for text in piece]
-    codes, _ = pd.factorize(keys)
+    return keys
+
+
+def sentence_set_matrix(doc_codes: np.ndarray, sentences, n_docs: int):
+    """Binary sparse matrix (documents x distinct sentences): which normalized sentences each document has."""
+    codes, _ = pd.factorize(sentence_keys(sentences))
     matrix = sparse.csr_matrix((np.ones(len(codes)), (doc_codes, codes)), shape=(n_docs, max(len(_), 1)))
     matrix.data[:] = 1.0  # a sentence repeated inside one article counts once
     matrix.sort_indices()
@@ -583,6 +588,12 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
     if not directory.is_dir():
         raise CorpusError(f"Parameter 'corpus_dir': {directory} is not a folder. Point it at a folder of .txt files and metadata.csv.")
     metadata = read_metadata(directory)
+    return _load_rows(directory, metadata, folder_warnings(directory, metadata), period_list,
+                      _listed_fingerprint(directory, metadata))
+
+
+def folder_warnings(directory: Path, metadata: pd.DataFrame) -> list[dict]:
+    """Warnings about a .txt folder's files that are not read: articles without a metadata row, other files."""
     warnings: list[dict] = []
     txt_files = sorted(directory.glob("*.txt"))
     listed = set(metadata["file"])
@@ -594,7 +605,7 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
         if path.is_file() and path.suffix != ".txt" and path.name != METADATA_FILE and not path.name.startswith("."):
             warnings.append({"kind": "ignored file", "file": path.name,
                              "message": "is not a .txt article or metadata.csv and was ignored."})
-    return _load_rows(directory, metadata, warnings, period_list, _listed_fingerprint(directory, metadata))
+    return warnings
 
 
 def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], period_list: list[Period],
@@ -636,39 +647,54 @@ def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], pe
     )
 
 
+def resolve_duplicates(exact: dict[int, int], pairs) -> dict[int, tuple[int, float]]:
+    """Which article each dropped copy repeats: ``exact`` maps a copy to the first article with its text; ``pairs``
+    (``i < j``, sorted, positions in corpus order) are near-duplicates, and ``j`` goes unless either is already gone."""
+    duplicate_of = {index: (first, 1.0) for index, first in exact.items()}
+    for i, j, jaccard in pairs:
+        if j not in duplicate_of and i not in duplicate_of:
+            duplicate_of[j] = (i, jaccard)
+    return duplicate_of
+
+
+def duplicate_record(doc: dict, kept: dict, jaccard: float, exact_copy: bool) -> tuple[dict, dict]:
+    """The warning and the excluded row for ``doc``, dropped as a copy of ``kept`` (metadata rows as dicts; the word
+    count, taken for kept articles, is left out)."""
+    kind = "exact duplicate" if exact_copy else "near duplicate"
+    warning = {"kind": kind, "file": doc["file"],
+               "message": f"repeats {kept['file']} ({jaccard:.0%} of their distinct sentences shared); kept {kept['file']} only. "
+                          "Remove one copy from the corpus if this is not intended."}
+    row = {key: value for key, value in doc.items() if key != "n_words"}
+    return warning, {**row, "reason": f"{kind} of {kept['doc_id']}"}
+
+
 def _drop_duplicates(docs, paras, sents):
     """Keep one copy of exact and near-duplicate texts (the earliest published, then by doc_id)."""
     if docs.empty:
         return docs, paras, sents, [], []
     joined = paras.groupby("doc_id", sort=False)["text"].agg(" ".join)
     texts = [joined[doc_id] for doc_id in docs["doc_id"]]
-    duplicate_of: dict[int, tuple[int, float]] = {}
     first_seen: dict[bytes, int] = {}  # keyed by a digest of the normalised text: the texts themselves are not kept
+    exact: dict[int, int] = {}
     for index, text in enumerate(texts):
         key = hashlib.sha256(_normalized(text).encode("utf-8", "surrogatepass")).digest()
         if key in first_seen:
-            duplicate_of[index] = (first_seen[key], 1.0)
+            exact[index] = first_seen[key]
         else:
             first_seen[key] = index
     unique = sorted(first_seen.values())
     unique_ids = docs["doc_id"].iloc[unique].tolist()
-    candidates = sents if not duplicate_of else sents[sents["doc_id"].isin(set(unique_ids))]
+    candidates = sents if not exact else sents[sents["doc_id"].isin(set(unique_ids))]
     doc_codes = candidates["doc_id"].map({doc_id: k for k, doc_id in enumerate(unique_ids)}).to_numpy()
     matrix = sentence_set_matrix(doc_codes, candidates["text"], len(unique_ids))
-    for i, j, jaccard in near_duplicate_pairs(matrix):
-        i, j = unique[i], unique[j]
-        if j not in duplicate_of and i not in duplicate_of:
-            duplicate_of[j] = (i, jaccard)
+    pairs = [(unique[i], unique[j], jaccard) for i, j, jaccard in near_duplicate_pairs(matrix)]
+    duplicate_of = resolve_duplicates(exact, pairs)
     warnings, rows = [], []
     for index, (original, jaccard) in sorted(duplicate_of.items()):
-        exact = jaccard == 1.0 and _normalized(texts[index]) == _normalized(texts[original])
-        kind = "exact duplicate" if exact else "near duplicate"
-        doc = docs.iloc[index]
-        kept = docs.iloc[original]
-        warnings.append({"kind": kind, "file": doc["file"],
-                         "message": f"repeats {kept['file']} ({jaccard:.0%} of their distinct sentences shared); kept {kept['file']} only. "
-                                    "Remove one copy from the corpus if this is not intended."})
-        rows.append({**doc.drop("n_words").to_dict(), "reason": f"{kind} of {kept['doc_id']}"})
+        exact_copy = jaccard == 1.0 and _normalized(texts[index]) == _normalized(texts[original])
+        warning, row = duplicate_record(docs.iloc[index].to_dict(), docs.iloc[original].to_dict(), jaccard, exact_copy)
+        warnings.append(warning)
+        rows.append(row)
     dropped = docs.iloc[sorted(duplicate_of)]["doc_id"].tolist()
     docs = docs[~docs["doc_id"].isin(dropped)]
     return docs, paras[~paras["doc_id"].isin(dropped)], sents[~sents["doc_id"].isin(dropped)], warnings, rows

@@ -279,12 +279,18 @@ class FigureResult:
     periods: list
 
 
+def figure_rows(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> pd.DataFrame:
+    """Every figure of the corpus (``sentences`` and ``documents`` tables) with what it measures and its year: the
+    per-article part of :func:`figure_stage`, which the Dask engine runs partition by partition."""
+    figures = add_scope(corpus_figures(corpus, money_warning_above), corpus.sentences)
+    return add_shown(reference_years(figures.assign(measure=figures["what"])))
+
+
 def figure_stage(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> FigureResult:
     """Extract, decide what each figure measures, date, group and compare the figures of a loaded corpus (what
     notebook 03 shows and 04 reuses). ``measure`` is the quantity decided from the figure's clause (``what``)."""
     periods = corpus.period_names
-    figures = add_scope(corpus_figures(corpus, money_warning_above), corpus.sentences)
-    figures = add_shown(reference_years(figures.assign(measure=figures["what"])))
+    figures = figure_rows(corpus, money_warning_above)
     indicators = indicator_table(figures)
     return FigureResult(
         figures=figures,

@@ -1,0 +1,186 @@
+"""The per-article stages on the Dask engine: figures, frames, actors and term counts, partition by partition.
+
+Each map step calls the local stage's own function on one partition and writes Parquet; the corpus-level results
+are sums of those (term counts and document frequencies per period, per-article frame and actor rows).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+
+from analysis.comparison import actors
+from analysis.comparison import frames as framing
+from analysis.comparison.vocabulary import DEFAULT_ALPHA, DEFAULT_PRIOR_SCALE, vocabulary_table
+from analysis.core.bootstrap import DEFAULT_RESAMPLES, PeriodComparison, compare_periods
+from analysis.core.engine import map_partitions, partition_path, read_table, write_table
+from analysis.core.preprocess import corpus_phrases, display_term, tokenize
+from analysis.corpus.load import Corpus
+from analysis.corpus.partitioned import N_BUCKETS, PartitionedCorpus, _bucket
+from analysis.figures.extract import MONEY_WARNING_ABOVE
+from analysis.figures.measures import figure_rows
+
+TEXT_BATCH = 2_000  # articles read at once while the leading texts are streamed for the collocations
+
+
+def _partition(work, number: int, *names: str, columns: dict | None = None) -> list[pd.DataFrame]:
+    """Tables of one partition (``columns``: table name -> the columns to read)."""
+    columns = columns or {}
+    return [pd.read_parquet(partition_path(work, name, number), columns=columns.get(name)) for name in names]
+
+
+def document_texts(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """:meth:`analysis.corpus.load.Corpus.document_texts` for the documents and paragraphs of one partition."""
+    return Corpus.document_texts(SimpleNamespace(documents=documents, paragraphs=paragraphs))
+
+
+def figures_partition(number: int, work, money_warning_above: float) -> int:
+    """The figure stage's per-article part (:func:`analysis.figures.measures.figure_rows`) on one partition."""
+    documents, sentences = _partition(work, number, "documents", "sentences", columns={"documents": ["doc_id", "published"]})
+    figures = figure_rows(SimpleNamespace(documents=documents, sentences=sentences), money_warning_above)
+    write_table(figures, partition_path(work, "figures", number))
+    return len(figures)
+
+
+def frames_partition(number: int, work) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per article of one partition: its sentences and how many carry each frame; and the frame words per period."""
+    (sentences,) = _partition(work, number, "sentences")
+    found = framing.frame_matches(sentences)
+    flags = framing.sentence_frames(sentences, found=found)
+    names = framing.frame_names()
+    per_article = flags.groupby(["doc_id", "period"], sort=False)[names].sum()
+    per_article.insert(0, "sentences", flags.groupby(["doc_id", "period"], sort=False).size())
+    return per_article.reset_index(), framing.frame_words(sentences, found=found)
+
+
+def actors_partition(number: int, work) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per article of one partition its actor rates (:func:`analysis.comparison.actors.document_mentions`), and the
+    raw mentions per period (:func:`analysis.comparison.actors.mention_counts`)."""
+    documents, paragraphs = _partition(work, number, "documents", "paragraphs",
+                                       columns={"documents": ["doc_id", "period", "outlet", "n_words"]})
+    counts = actors.count_mentions(paragraphs["text"])
+    return (actors.document_mentions(paragraphs, documents, counts=counts),
+            actors.mention_counts(paragraphs, counts=counts))
+
+
+def term_counts_partition(number: int, work, phrases: tuple[str, ...], labels: tuple[str, str]) -> int:
+    """Term counts and article counts per period of one partition (the tokens of the vocabulary comparison), in hash
+    buckets by term."""
+    documents, paragraphs = _partition(work, number, "documents", "paragraphs",
+                                       columns={"documents": ["doc_id", "period", "outlet"]})
+    counts = {label: Counter() for label in labels}
+    articles = {label: Counter() for label in labels}
+    for period, text in zip(*(document_texts(documents, paragraphs)[c] for c in ("period", "text"))):
+        if period in counts:
+            tokens = tokenize(text, phrases)
+            counts[period].update(tokens)
+            articles[period].update(set(tokens))
+    table = pd.DataFrame({"count_a": pd.Series(counts[labels[0]], dtype="int64"),
+                          "count_b": pd.Series(counts[labels[1]], dtype="int64"),
+                          "articles_a": pd.Series(articles[labels[0]], dtype="int64"),
+                          "articles_b": pd.Series(articles[labels[1]], dtype="int64")}).fillna(0).astype("int64")
+    table = table.rename_axis("token").reset_index()
+    write_table(table.assign(bucket=_bucket(table["token"])), partition_path(work, "term_counts", number))
+    return len(table)
+
+
+def term_counts_bucket(bucket: int, work) -> pd.DataFrame:
+    """Reduce step: the summed counts of the terms in one hash bucket."""
+    table = read_table(work, "term_counts", ["token", "count_a", "count_b", "articles_a", "articles_b"],
+                       filters=[("bucket", "=", bucket)])
+    return table.groupby("token", as_index=False).sum()
+
+
+def leading_texts(corpus: PartitionedCorpus, batch: int = TEXT_BATCH):
+    """Document texts in the local corpus's order (period, date, doc_id), read a batch at a time: what the
+    collocation finder reads (it stops after its first 300,000 tokens, so only the first batches are read)."""
+    index = read_table(corpus.work, "documents", ["doc_id", "period", "published"])
+    order = {name: k for k, name in enumerate(corpus.period_names)}
+    index = index.assign(order=index["period"].map(order)).sort_values(["order", "published", "doc_id"])
+    for start in range(0, len(index), batch):
+        wanted = index["doc_id"].iloc[start:start + batch].tolist()
+        documents = read_table(corpus.work, "documents", ["doc_id", "period", "outlet"], filters=[("doc_id", "in", wanted)])
+        paragraphs = read_table(corpus.work, "paragraphs", filters=[("doc_id", "in", wanted)])
+        texts = document_texts(documents, paragraphs).set_index("doc_id")["text"]
+        yield from texts.reindex(wanted)
+
+
+@dataclass
+class DaskComparison:
+    """What the comparison stage needs from a partitioned corpus: sums per period, rows per article."""
+
+    vocabulary: pd.DataFrame  # every term: counts, articles per period, delta, variance, z, p-values, significant
+    frame_articles: pd.DataFrame  # per article: doc_id, period, sentences, sentences carrying each frame
+    frame_words: pd.DataFrame  # frame, period, word, matches
+    actor_articles: pd.DataFrame  # per article: doc_id, period, outlet, words, mentions per 1,000 words of each actor
+    actor_mentions: pd.DataFrame  # actor, group, period, mentions
+    n_figures: int  # figures found (the table stays in Parquet partitions: "figures")
+
+
+def run_stages(client, corpus: PartitionedCorpus, *, prior_scale: float = DEFAULT_PRIOR_SCALE,
+               fdr: float = DEFAULT_ALPHA, money_warning_above: float = MONEY_WARNING_ABOVE) -> DaskComparison:
+    """Figures, frames, actors and the log-odds vocabulary table of a partitioned corpus on the cluster.
+
+    The vocabulary table equals the local engine's (:func:`analysis.comparison.vocabulary.vocabulary_comparison`'s
+    ``table``): the same phrases (the curated list and the collocations of the first 300,000 tokens in corpus order),
+    the same tokens, counts summed over partitions.
+    """
+    numbers = corpus.partition_numbers()
+    labels = (corpus.period_names[0], corpus.period_names[1])
+    n_figures = sum(map_partitions(client, figures_partition, numbers, corpus.work, money_warning_above))
+    frame_parts = map_partitions(client, frames_partition, numbers, corpus.work)
+    actor_parts = map_partitions(client, actors_partition, numbers, corpus.work)
+    phrases = corpus_phrases(leading_texts(corpus))
+    map_partitions(client, term_counts_partition, numbers, corpus.work, phrases, labels)
+    sums = pd.concat(map_partitions(client, term_counts_bucket, list(range(N_BUCKETS)), corpus.work), ignore_index=True)
+    sums = sums.sort_values("token", ignore_index=True).assign(term=lambda t: [display_term(token) for token in t["token"]])
+    counts_a, counts_b = (pd.Series(sums[c].to_numpy(), index=pd.Index(sums["term"], name="term")) for c in ("count_a", "count_b"))
+    occurs = pd.DataFrame({"term": sums["term"].to_numpy(dtype=object), "articles_a": sums["articles_a"].to_numpy(),
+                           "articles_b": sums["articles_b"].to_numpy(),
+                           "n_articles": (sums["articles_a"] + sums["articles_b"]).to_numpy()})
+    frame_words = pd.concat([words for _, words in frame_parts], ignore_index=True)
+    frame_words = (frame_words.groupby(["frame", "period", "word"], as_index=False)["matches"].sum()
+                   .sort_values(["frame", "period", "matches", "word"], ascending=[True, True, False, True], ignore_index=True))
+    mentions = pd.concat([table for _, table in actor_parts], ignore_index=True)
+    mentions = (mentions.groupby(["actor", "group", "period"], as_index=False)["mentions"].sum()
+                .sort_values(["actor", "period"], ignore_index=True))
+    return DaskComparison(
+        vocabulary=vocabulary_table(counts_a, counts_b, occurs, prior_scale=prior_scale, alpha=fdr),
+        frame_articles=pd.concat([table for table, _ in frame_parts], ignore_index=True).sort_values("doc_id", ignore_index=True),
+        frame_words=frame_words,
+        actor_articles=pd.concat([table for table, _ in actor_parts], ignore_index=True).sort_values("doc_id", ignore_index=True),
+        actor_mentions=mentions[["actor", "group", "period", "mentions"]],
+        n_figures=int(n_figures),
+    )
+
+
+def frame_comparison(frame_articles: pd.DataFrame, periods: list[str], *, random_state: int,
+                     n_resamples: int = DEFAULT_RESAMPLES) -> PeriodComparison:
+    """:func:`analysis.comparison.frames.frame_comparison` from per-article rows: each article's share of sentences
+    carrying a frame, weighted by its sentences, resamples to the same intervals as the sentences themselves (the
+    bootstrap sums per article), so the tables are the local engine's (``n_units`` counts sentences, as locally)."""
+    names = framing.frame_names()
+    rows = frame_articles.assign(**{name: frame_articles[name] / frame_articles["sentences"] for name in names})
+    result = compare_periods(rows, names, periods[0], periods[1], random_state=random_state, n_resamples=n_resamples,
+                             weight_column="sentences")
+    sentences = frame_articles.groupby("period")["sentences"].sum()
+    result.estimates["n_units"] = result.estimates["period"].map(sentences).astype(int)
+    return result
+
+
+def actor_comparison(actor_articles: pd.DataFrame, periods: list[str], *, random_state: int,
+                     n_resamples: int = DEFAULT_RESAMPLES) -> PeriodComparison:
+    """:func:`analysis.comparison.actors.actor_comparison` from the per-article rates the workers returned."""
+    return compare_periods(actor_articles, list(actors.actor_groups()), periods[0], periods[1], random_state=random_state,
+                           n_resamples=n_resamples, weight_column="words")
+
+
+def frame_shares(frame_articles: pd.DataFrame) -> pd.DataFrame:
+    """Share of sentences carrying each frame per period, from the per-article rows (what the bootstrap resamples)."""
+    names = [c for c in frame_articles.columns if c not in ("doc_id", "period", "sentences")]
+    sums = frame_articles.groupby("period")[["sentences", *names]].sum()
+    return sums[names].div(sums["sentences"], axis=0).astype(np.float64)

@@ -1,0 +1,133 @@
+"""The Dask engine against the local one: the same tables where the method is exact, on a local cluster of threads."""
+
+import pandas as pd
+import pytest
+
+from analysis.comparison import actors
+from analysis.comparison import frames as framing
+from analysis.comparison.vocabulary import vocabulary_comparison
+from analysis.core.engine import EngineError, dask_client, read_table
+from analysis.corpus.load import CorpusError, load_corpus
+from analysis.corpus.partitioned import corpus_partitions, load_partitioned, write_parquet_parts
+from analysis.figures.measures import figure_stage
+from analysis.run import ParameterError, check_parameter
+from analysis.stages_dask import actor_comparison, frame_comparison, frame_shares, run_stages
+from benchmarks.synthetic import synthetic_articles, write_corpus
+
+TABLES = ["documents", "paragraphs", "sentences", "removed", "warnings", "excluded"]
+
+
+def _same(left: pd.DataFrame, right: pd.DataFrame, name: str) -> None:
+    pd.testing.assert_frame_equal(left.reset_index(drop=True), right.reset_index(drop=True), check_dtype=False, obj=name)
+
+
+@pytest.fixture(scope="module")
+def client():
+    with dask_client("", processes=False) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def articles():
+    """120 synthetic articles plus two exact copies, a near copy (one paragraph fewer), one outside the periods and
+    one empty: every path of the loader's corpus-wide steps."""
+    table = synthetic_articles(120, random_state=3)
+    extra = []
+    for number, source in enumerate([4, 40]):
+        extra.append(table.iloc[source].to_dict() | {"file": f"copy_{number}.txt", "doc_id": f"copy-{number}"})
+    near = table.iloc[7].to_dict()
+    extra.append(near | {"file": "near.txt", "doc_id": "near", "text": "\n\n".join(near["text"].split("\n\n")[:-1]) + "\n"})
+    extra.append(table.iloc[1].to_dict() | {"file": "old.txt", "doc_id": "old", "published": "2019-05-01"})
+    extra.append(table.iloc[2].to_dict() | {"file": "empty.txt", "doc_id": "empty", "text": ""})
+    return pd.concat([table, pd.DataFrame(extra)], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def folder(articles, tmp_path_factory):
+    return write_corpus(articles, tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="module")
+def both(folder, client, tmp_path_factory):
+    """The corpus loaded by each engine; the Dask one in partitions of 25 articles."""
+    partitioned = load_partitioned(client, folder, None, tmp_path_factory.mktemp("work"), rows_per_partition=25)
+    return load_corpus(folder), partitioned
+
+
+def test_dask_engine_loads_the_same_tables_as_the_local_engine(both):
+    local, partitioned = both
+    assert partitioned.n_partitions == 5
+    corpus = partitioned.to_corpus()
+    for name in TABLES:
+        _same(getattr(local, name), getattr(corpus, name), name)
+    assert corpus.fingerprint == local.fingerprint
+    kinds = corpus.warnings["kind"].value_counts()
+    assert kinds["exact duplicate"] == 2 and kinds["near duplicate"] == 1 and kinds["outside periods"] == 1
+    assert len(corpus.removed) > 0, "the corpus-wide furniture rule removed nothing: the shuffle lost the counts"
+
+
+def test_dask_engine_stages_match_the_local_stages_exactly(both, client):
+    local, partitioned = both
+    periods = local.period_names
+    result = run_stages(client, partitioned)
+    _same(vocabulary_comparison(local.document_texts(), local.sentences, periods).table, result.vocabulary, "log-odds")
+    key = ["doc_id", "start", "end"]
+    _same(figure_stage(local).figures.sort_values(key), read_table(partitioned.work, "figures").sort_values(key), "figures")
+    assert result.n_figures == len(figure_stage(local).figures)
+    _same(framing.frame_words(local.sentences), result.frame_words, "frame words")
+    shares = framing.sentence_frames(local.sentences).groupby("period")[framing.frame_names()].mean()
+    _same(shares, frame_shares(result.frame_articles), "frame shares")
+    _same(actors.document_mentions(local.paragraphs, local.documents), result.actor_articles, "actor rates")
+    _same(actors.mention_counts(local.paragraphs), result.actor_mentions, "actor mentions")
+    for kind, local_result, dask_result in [
+            ("frames", framing.frame_comparison(local.sentences, periods, random_state=5, n_resamples=300),
+             frame_comparison(result.frame_articles, periods, random_state=5, n_resamples=300)),
+            ("actors", actors.actor_comparison(local.paragraphs, local.documents, periods, random_state=5, n_resamples=300),
+             actor_comparison(result.actor_articles, periods, random_state=5, n_resamples=300))]:
+        for table in ("estimates", "differences", "leave_one_out"):
+            _same(getattr(local_result, table), getattr(dask_result, table), f"{kind} {table}")
+
+
+def test_a_partitioned_parquet_table_reads_like_the_same_rows_in_one_table(articles, client, tmp_path):
+    rows = articles[articles["text"] != ""].drop(columns=["file"])  # a table row without text stops both engines
+    one = tmp_path / "stories.parquet"
+    rows.to_parquet(one, index=False)
+    parts = write_parquet_parts([rows.iloc[start:start + 40] for start in range(0, len(rows), 40)], tmp_path / "parts")
+    assert len(corpus_partitions(parts).specs) == 4
+    local = load_corpus(one)
+    corpus = load_partitioned(client, parts, None, tmp_path / "work").to_corpus()
+    for name in ("documents", "paragraphs", "sentences"):  # the same articles; only `file` (part#row) differs
+        _same(local.__dict__[name].drop(columns=["file"], errors="ignore"),
+              corpus.__dict__[name].drop(columns=["file"], errors="ignore"), name)
+
+
+def test_a_doc_id_repeated_across_partitions_is_named(articles, client, tmp_path):
+    rows = articles.drop(columns=["file"]).head(20)
+    parts = write_parquet_parts([rows.head(10), rows.head(10).assign(text="Other text.")], tmp_path / "parts")
+    with pytest.raises(CorpusError, match=r"doc_id 'syn-00000' appears more than once \(part-00000.parquet#1 and part-00001.parquet#1\)"):
+        load_partitioned(client, parts, None, tmp_path / "work")
+
+
+def test_bad_engine_settings_are_named():
+    with pytest.raises(ParameterError, match=r"Parameter 'engine' must be one of \"local\", \"dask\"; got 'spark'"):
+        check_parameter("engine", "spark")
+    with pytest.raises(ParameterError, match=r"Parameter 'dask_scheduler' must be \"\" .*got 'localhost:8786'"):
+        check_parameter("dask_scheduler", "localhost:8786")
+    with pytest.raises(EngineError, match=r"Parameter 'dask_scheduler' .*got 'cluster'"):
+        with dask_client("cluster"):
+            pass
+
+
+@pytest.mark.slow
+def test_the_report_on_the_dask_engine_has_the_same_tables_as_on_the_local_engine(tmp_path):
+    from analysis.report.runner import build_report
+
+    for engine in ("local", "dask"):
+        build_report("", tmp_path / engine / "reports", tmp_path / engine / "figures", extra={"engine": engine},
+                     progress=False, staging=tmp_path / engine / "staging")
+    local, dask = (tmp_path / engine / "reports" / "tables" for engine in ("local", "dask"))
+    names = sorted(path.name for path in local.glob("*.csv"))
+    assert len(names) > 30 and names == sorted(path.name for path in dask.glob("*.csv"))
+    for name in names:
+        assert (local / name).read_bytes() == (dask / name).read_bytes(), f"{name} differs between the engines"
+    assert not list((tmp_path / "dask" / "reports" / "cache").glob("partitions-*")), "the Parquet partitions were left behind"
