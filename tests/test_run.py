@@ -106,7 +106,7 @@ CHANGED = {"random_seed": 7, "n_resamples": 200, "unit": "document", "model": "n
 
 @pytest.mark.slow
 def test_every_parameter_reaches_every_stage_that_uses_it(tmp_path):
-    unchanged = {"corpus_dir", "periods", "columns", "reports_dir", "figures_dir", "engine", "dask_scheduler"}  # test_engine.py
+    unchanged = {"corpus_dir", "periods", "columns", "reports_dir", "figures_dir", "engine", "dask_scheduler"}  # test_core_engine.py
     assert set(CHANGED) | unchanged == set(PARAMETERS)
     assert all(CHANGED[name] != PARAMETERS[name].default for name in CHANGED if name not in ("model", "n_topics", "k_min"))
     build_report("", tmp_path / "reports", tmp_path / "figures", extra=CHANGED, progress=False,
