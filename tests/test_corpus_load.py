@@ -341,3 +341,18 @@ def test_planted_copies_among_resampled_articles_are_dropped_as_before(make_corp
     assert list(corpus.excluded[["doc_id", "reason"]].itertuples(index=False, name=None)) == [
         ("copy", "exact duplicate of a03"), ("near", "near duplicate of a07")]
     assert len(corpus.documents) == 40
+
+
+def test_text_digests_are_those_of_the_joined_normalised_texts(mini_corpus):
+    import hashlib
+
+    from analysis.corpus.load import _normalized, _text_digests
+
+    corpus = load_corpus(mini_corpus)
+    paras = pd.concat([corpus.paragraphs, pd.DataFrame({"doc_id": [corpus.documents["doc_id"].iloc[0]] * 2,
+                                                         "text": ["   ", " Extra\tWORDS  here "]})], ignore_index=True)
+    joined = paras.groupby("doc_id", sort=False)["text"].agg(" ".join)
+    expected = [hashlib.sha256(_normalized(joined[doc_id]).encode("utf-8", "surrogatepass")).digest()
+                for doc_id in corpus.documents["doc_id"]]
+    assert _text_digests(corpus.documents["doc_id"], paras) == expected
+    assert len(set(expected)) == len(expected)

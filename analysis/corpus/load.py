@@ -702,16 +702,30 @@ def duplicate_record(doc: dict, kept: dict, jaccard: float, exact_copy: bool) ->
     return warning, {**row, "reason": f"{kind} of {kept['doc_id']}"}
 
 
+def _text_digests(doc_ids: pd.Series, paras: pd.DataFrame) -> list[bytes]:
+    """SHA-256 of each article's normalised text (its paragraphs joined by a space), fed paragraph by paragraph in
+    slices: the same digest as of the joined text, without the joined texts of the whole corpus at once."""
+    hashers = {doc_id: hashlib.sha256() for doc_id in doc_ids}
+    started = set()
+    for start in range(0, len(paras), 100_000):
+        piece = paras.iloc[start:start + 100_000]
+        for doc_id, text in zip(piece["doc_id"].tolist(), piece["text"].tolist()):
+            words = _normalized(text)
+            if words and doc_id in hashers:
+                if doc_id in started:
+                    hashers[doc_id].update(b" ")
+                started.add(doc_id)
+                hashers[doc_id].update(words.encode("utf-8", "surrogatepass"))
+    return [hashers[doc_id].digest() for doc_id in doc_ids]
+
+
 def _drop_duplicates(docs, paras, sents):
     """Keep one copy of exact and near-duplicate texts (the earliest published, then by doc_id)."""
     if docs.empty:
         return docs, paras, sents, [], []
-    joined = paras.groupby("doc_id", sort=False)["text"].agg(" ".join)
-    texts = [joined[doc_id] for doc_id in docs["doc_id"]]
     first_seen: dict[bytes, int] = {}  # keyed by a digest of the normalised text: the texts themselves are not kept
     exact: dict[int, int] = {}
-    for index, text in enumerate(texts):
-        key = hashlib.sha256(_normalized(text).encode("utf-8", "surrogatepass")).digest()
+    for index, key in enumerate(_text_digests(docs["doc_id"], paras)):
         if key in first_seen:
             exact[index] = first_seen[key]
         else:
@@ -723,6 +737,10 @@ def _drop_duplicates(docs, paras, sents):
     matrix = sentence_set_matrix(doc_codes, candidates["text"], len(unique_ids))
     pairs = [(unique[i], unique[j], jaccard) for i, j, jaccard in near_duplicate_pairs(matrix)]
     duplicate_of = resolve_duplicates(exact, pairs)
+    involved = sorted(set(duplicate_of) | {original for original, _ in duplicate_of.values()})
+    involved_ids = docs["doc_id"].iloc[involved].tolist()
+    joined = paras[paras["doc_id"].isin(set(involved_ids))].groupby("doc_id", sort=False)["text"].agg(" ".join)
+    texts = {index: joined[doc_id] for index, doc_id in zip(involved, involved_ids)}  # only the copies and their kept
     warnings, rows = [], []
     for index, (original, jaccard) in sorted(duplicate_of.items()):
         exact_copy = jaccard == 1.0 and _normalized(texts[index]) == _normalized(texts[original])
