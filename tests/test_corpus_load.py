@@ -1,7 +1,9 @@
 """Loading and validating a corpus: metadata, periods, and every bad-input case named in issue 2."""
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 
 from analysis.corpus.load import CorpusError, assign_period, load_corpus, parse_periods, published_interval
 
@@ -258,3 +260,99 @@ def test_word_counts_are_those_of_the_kept_paragraphs_and_stay_out_of_excluded_r
                          [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024"), ("c.txt", "c", "Z", "2024-03")])
     excluded = load_corpus(folder).excluded
     assert excluded["doc_id"].tolist() == ["c"] and "n_words" not in excluded.columns
+
+
+def _near_duplicate_pairs_before_issue_15(shingles, threshold=0.8):
+    """The near-duplicate search as it was before issue 15 (every band bucket's pairs in one set, checked at once):
+    the reference the bounded search must match pair for pair."""
+    from analysis.corpus.load import LSH_BANDS, LSH_ROWS, _minhash_signatures
+
+    signatures = _minhash_signatures(shingles, LSH_BANDS * LSH_ROWS)
+    candidates = set()
+    for band in range(LSH_BANDS):
+        _, bucket = np.unique(signatures[:, band * LSH_ROWS:(band + 1) * LSH_ROWS], axis=0, return_inverse=True)
+        bucket = bucket.ravel()
+        for value in np.unique(bucket):
+            members = sorted(int(i) for i in np.flatnonzero(bucket == value))
+            candidates.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
+    if not candidates:
+        return []
+    first, second = (np.array(side) for side in zip(*sorted(candidates)))
+    sizes = np.asarray(shingles.sum(axis=1)).ravel()
+    shared = np.asarray(shingles[first].multiply(shingles[second]).sum(axis=1)).ravel()
+    jaccard = shared / (sizes[first] + sizes[second] - shared)
+    keep = jaccard >= threshold
+    return [(int(i), int(j), float(v)) for i, j, v in zip(first[keep], second[keep], jaccard[keep])]
+
+
+def _planted_sets(seed: int) -> sparse.csr_matrix:
+    """300 sentence sets drawn from a pool of 60 sentences (so buckets hold many rows, as in the synthetic corpus),
+    with planted exact copies, near copies (one sentence changed) and empty rows."""
+    rng = np.random.default_rng(seed)
+    rows = [sorted(rng.choice(60, size=int(rng.integers(3, 12)), replace=False)) for _ in range(240)]
+    for _ in range(30):
+        rows.append(list(rows[int(rng.integers(0, len(rows)))]))
+    for _ in range(25):
+        near = list(rows[int(rng.integers(0, 240))]) + [int(rng.integers(1000, 1100))]
+        rows.append(sorted(set(near)))
+    rows += [[], [], [], [7], [7]]
+    order = rng.permutation(len(rows))
+    rows = [rows[k] for k in order]
+    codes = [(k, column) for k, row in enumerate(rows) for column in row]
+    data = np.ones(len(codes))
+    matrix = sparse.csr_matrix((data, tuple(np.array(codes).T)), shape=(len(rows), 1100))
+    matrix.sort_indices()
+    return matrix
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("pair_slice", [7, 100_000])
+def test_bounded_near_duplicate_search_finds_exactly_the_old_pairs(monkeypatch, seed, pair_slice):
+    import analysis.corpus.load as load
+
+    monkeypatch.setattr(load, "PAIR_SLICE", pair_slice)
+    matrix = _planted_sets(seed)
+    expected = _near_duplicate_pairs_before_issue_15(matrix)
+    found = load.near_duplicate_pairs(matrix)
+    assert len(expected) > 30  # the planted copies and near copies, and chance overlaps of small sets
+    assert found == expected
+
+
+def test_bucket_pairs_are_every_pair_of_a_bucket_once(monkeypatch):
+    import analysis.corpus.load as load
+
+    monkeypatch.setattr(load, "PAIR_SLICE", 3)
+    bucket = np.array([4, 1, 4, 2, 4, 1, 9, 4])
+    pieces = list(load._bucket_pairs(bucket))
+    pairs = sorted((int(i), int(j)) for first, second in pieces for i, j in zip(first, second))
+    assert pairs == [(0, 2), (0, 4), (0, 7), (1, 5), (2, 4), (2, 7), (4, 7)]
+    assert max(len(first) for first, _ in pieces) <= 3
+
+
+def test_planted_copies_among_resampled_articles_are_dropped_as_before(make_corpus):
+    rng = np.random.default_rng(5)
+    pool = [f"Sentence {k} on the pipeline, the visit and the loans of {2014 + k % 11}." for k in range(40)]
+    texts = {f"a{k:02d}.txt": " ".join(pool[i] for i in rng.choice(40, size=12, replace=False)) for k in range(40)}
+    texts["copy.txt"] = texts["a03.txt"].upper()
+    texts["near.txt"] = texts["a07.txt"] + " One more sentence added by the wire service."
+    rows = [(file, file[:-4], "X", "2024-12" if file in ("copy.txt", "near.txt") else ("2015-01", "2024-01")[k % 2])
+            for k, file in enumerate(texts)]
+    corpus = load_corpus(make_corpus(texts, rows))
+    assert list(corpus.excluded[["doc_id", "reason"]].itertuples(index=False, name=None)) == [
+        ("copy", "exact duplicate of a03"), ("near", "near duplicate of a07")]
+    assert len(corpus.documents) == 40
+
+
+def test_text_digests_are_those_of_the_joined_normalised_texts(mini_corpus):
+    import hashlib
+
+    from analysis.corpus.load import _normalized, _text_digests
+
+    corpus = load_corpus(mini_corpus)
+    paras = pd.concat([corpus.paragraphs, pd.DataFrame({"doc_id": [corpus.documents["doc_id"].iloc[0]] * 2,
+                                                         "text": ["   ", " Extra\tWORDS  here "]})], ignore_index=True)
+    joined = paras.groupby("doc_id", sort=False)["text"].agg(" ".join)
+    expected = [hashlib.sha256(_normalized(joined[doc_id]).encode("utf-8", "surrogatepass")).digest()
+                for doc_id in corpus.documents["doc_id"]]
+    assert _text_digests(corpus.documents["doc_id"], paras) == expected
+    assert len(set(expected)) == len(expected)

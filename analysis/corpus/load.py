@@ -32,6 +32,7 @@ DEFAULT_PERIODS = {"2014–2015": ["2014-01-01", "2015-12-31"], "2023–2024": [
 NEAR_DUPLICATE_JACCARD = 0.8  # share of distinct sentences two articles must have in common to count as near-duplicates
 LSH_BANDS, LSH_ROWS = 20, 7  # MinHash banding: a pair at 0.8 overlap becomes a candidate with probability 0.99
 MINHASH_SEED = 20240516  # fixed: the same corpus always yields the same duplicate pairs
+PAIR_SLICE = 100_000  # near-duplicate candidate pairs formed and checked at once: bounds the memory of the check
 WARNING_COLUMNS = ["kind", "file", "message"]
 # A paragraph's and a sentence's row as a worker collects them (tuples), before a batch becomes a table.
 PARAGRAPH_FIELDS = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
@@ -343,38 +344,71 @@ def _minhash_signatures(shingles, n_hashes: int) -> np.ndarray:
     return signatures
 
 
+def pair_overlaps(sets, sizes: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Jaccard overlap of the row pairs ``(first[k], second[k])`` of a binary sparse matrix whose row sizes are
+    ``sizes``, computed ``PAIR_SLICE`` pairs at a time, so memory stays bounded however many pairs are checked.
+    The one exact check of near-duplicate candidates, shared by the local loader and the Dask band reduce."""
+    overlaps = np.zeros(len(first))
+    for start in range(0, len(first), PAIR_SLICE):
+        a, b = first[start:start + PAIR_SLICE], second[start:start + PAIR_SLICE]
+        shared = np.asarray(sets[a].multiply(sets[b]).sum(axis=1)).ravel()
+        union = sizes[a] + sizes[b] - shared
+        with np.errstate(invalid="ignore", divide="ignore"):
+            overlaps[start:start + len(a)] = np.where(union > 0, shared / union, 0.0)
+    return overlaps
+
+
+def _bucket_pairs(bucket: np.ndarray):
+    """Every pair ``(i, j)``, ``i < j``, of rows with the same bucket id, yielded as two arrays of at most
+    ``PAIR_SLICE`` pairs: rows alone in their bucket are dropped, and the members of a bucket (sorted) are paired
+    with the member ``distance`` places later, one distance at a time, so pairs are never all held at once."""
+    order = np.argsort(bucket, kind="stable")
+    sorted_buckets = bucket[order]
+    starts = np.flatnonzero(np.r_[True, sorted_buckets[1:] != sorted_buckets[:-1]])
+    ends = np.r_[starts[1:], len(order)]
+    group_end = np.repeat(ends, ends - starts)
+    positions = np.arange(len(order))
+    distance = 1
+    active = positions[group_end - positions > distance]
+    while len(active):
+        for start in range(0, len(active), PAIR_SLICE):
+            piece = active[start:start + PAIR_SLICE]
+            yield order[piece], order[piece + distance]
+        distance += 1
+        active = active[group_end[active] - active > distance]
+
+
 def near_duplicate_pairs(shingles, threshold: float = NEAR_DUPLICATE_JACCARD) -> list[tuple[int, int, float]]:
     """Pairs ``(i, j, jaccard)`` of rows (``i < j``) of a binary sparse matrix whose sets overlap at least ``threshold``.
 
     Candidates come from MinHash locality-sensitive hashing (20 bands of 7 hashes: a pair at 0.8
     overlap is a candidate with probability 0.99, at 0.9 with probability above 0.99999); each
     candidate's overlap is then computed exactly,
-    so the result never reports a pair below ``threshold``. Cost grows linearly with the corpus.
+    so the result never reports a pair below ``threshold``. A candidate is checked in the first band where it shares
+    a bucket (later bands skip it) and ``PAIR_SLICE`` candidates at a time, so memory is bounded by the pairs found,
+    not by the candidates (quadratic in a bucket's size).
     """
     if shingles.shape[0] < 2:
         return []
     signatures = _minhash_signatures(shingles, LSH_BANDS * LSH_ROWS)
-    candidates = set()
-    for band in range(LSH_BANDS):
-        keys = signatures[:, band * LSH_ROWS:(band + 1) * LSH_ROWS]
-        _, bucket = np.unique(keys, axis=0, return_inverse=True)
-        order = np.argsort(bucket.ravel(), kind="stable")
-        sorted_buckets = bucket.ravel()[order]
-        boundaries = np.flatnonzero(np.diff(sorted_buckets)) + 1
-        for group in np.split(order, boundaries):
-            if len(group) > 1:
-                members = sorted(int(i) for i in group)
-                candidates.update((a, b) for k, a in enumerate(members) for b in members[k + 1:])
-    if not candidates:
-        return []
-    first, second = (np.array(side) for side in zip(*sorted(candidates)))
     sizes = np.asarray(shingles.sum(axis=1)).ravel()
-    shared = np.asarray(shingles[first].multiply(shingles[second]).sum(axis=1)).ravel()
-    union = sizes[first] + sizes[second] - shared
-    with np.errstate(invalid="ignore", divide="ignore"):
-        jaccard = np.where(union > 0, shared / union, 0.0)
-    keep = jaccard >= threshold
-    return [(int(i), int(j), float(v)) for i, j, v in zip(first[keep], second[keep], jaccard[keep])]
+    found = []
+    for band in range(LSH_BANDS):
+        _, bucket = np.unique(signatures[:, band * LSH_ROWS:(band + 1) * LSH_ROWS], axis=0, return_inverse=True)
+        for first, second in _bucket_pairs(bucket.ravel()):
+            seen = np.zeros(len(first), dtype=bool)
+            for earlier in range(band):
+                columns = slice(earlier * LSH_ROWS, (earlier + 1) * LSH_ROWS)
+                seen |= (signatures[first, columns] == signatures[second, columns]).all(axis=1)
+            first, second = first[~seen], second[~seen]
+            jaccard = pair_overlaps(shingles, sizes, first, second)
+            keep = jaccard >= threshold
+            found.append((first[keep], second[keep], jaccard[keep]))
+    if not found:
+        return []
+    first, second, jaccard = (np.concatenate(side) for side in zip(*found))
+    order = np.lexsort((second, first))
+    return [(int(i), int(j), float(v)) for i, j, v in zip(first[order], second[order], jaccard[order])]
 
 
 @lru_cache(maxsize=1)
@@ -668,16 +702,30 @@ def duplicate_record(doc: dict, kept: dict, jaccard: float, exact_copy: bool) ->
     return warning, {**row, "reason": f"{kind} of {kept['doc_id']}"}
 
 
+def _text_digests(doc_ids: pd.Series, paras: pd.DataFrame) -> list[bytes]:
+    """SHA-256 of each article's normalised text (its paragraphs joined by a space), fed paragraph by paragraph in
+    slices: the same digest as of the joined text, without the joined texts of the whole corpus at once."""
+    hashers = {doc_id: hashlib.sha256() for doc_id in doc_ids}
+    started = set()
+    for start in range(0, len(paras), 100_000):
+        piece = paras.iloc[start:start + 100_000]
+        for doc_id, text in zip(piece["doc_id"].tolist(), piece["text"].tolist()):
+            words = _normalized(text)
+            if words and doc_id in hashers:
+                if doc_id in started:
+                    hashers[doc_id].update(b" ")
+                started.add(doc_id)
+                hashers[doc_id].update(words.encode("utf-8", "surrogatepass"))
+    return [hashers[doc_id].digest() for doc_id in doc_ids]
+
+
 def _drop_duplicates(docs, paras, sents):
     """Keep one copy of exact and near-duplicate texts (the earliest published, then by doc_id)."""
     if docs.empty:
         return docs, paras, sents, [], []
-    joined = paras.groupby("doc_id", sort=False)["text"].agg(" ".join)
-    texts = [joined[doc_id] for doc_id in docs["doc_id"]]
     first_seen: dict[bytes, int] = {}  # keyed by a digest of the normalised text: the texts themselves are not kept
     exact: dict[int, int] = {}
-    for index, text in enumerate(texts):
-        key = hashlib.sha256(_normalized(text).encode("utf-8", "surrogatepass")).digest()
+    for index, key in enumerate(_text_digests(docs["doc_id"], paras)):
         if key in first_seen:
             exact[index] = first_seen[key]
         else:
@@ -689,6 +737,10 @@ def _drop_duplicates(docs, paras, sents):
     matrix = sentence_set_matrix(doc_codes, candidates["text"], len(unique_ids))
     pairs = [(unique[i], unique[j], jaccard) for i, j, jaccard in near_duplicate_pairs(matrix)]
     duplicate_of = resolve_duplicates(exact, pairs)
+    involved = sorted(set(duplicate_of) | {original for original, _ in duplicate_of.values()})
+    involved_ids = docs["doc_id"].iloc[involved].tolist()
+    joined = paras[paras["doc_id"].isin(set(involved_ids))].groupby("doc_id", sort=False)["text"].agg(" ".join)
+    texts = {index: joined[doc_id] for index, doc_id in zip(involved, involved_ids)}  # only the copies and their kept
     warnings, rows = [], []
     for index, (original, jaccard) in sorted(duplicate_of.items()):
         exact_copy = jaccard == 1.0 and _normalized(texts[index]) == _normalized(texts[original])

@@ -35,6 +35,7 @@ from analysis.corpus.load import (
     _raw_text,
     duplicate_record,
     folder_warnings,
+    pair_overlaps,
     parse_periods,
     read_metadata,
     read_other_form,
@@ -201,10 +202,7 @@ def band_candidates(bucket: int, work: Path, pieces: int = 64) -> pd.DataFrame:
         pairs = pairs.loc[pairs["doc_id_x"] < pairs["doc_id_y"], ["doc_id_x", "doc_id_y"]].drop_duplicates()
         first = pd.Categorical(pairs["doc_id_x"], categories=involved).codes
         second = pd.Categorical(pairs["doc_id_y"], categories=involved).codes
-        shared = np.asarray(sets[first].multiply(sets[second]).sum(axis=1)).ravel()
-        union = sizes[first] + sizes[second] - shared
-        with np.errstate(invalid="ignore", divide="ignore"):
-            jaccard = np.where(union > 0, shared / union, 0.0)
+        jaccard = pair_overlaps(sets, sizes, first, second)
         keep = jaccard >= NEAR_DUPLICATE_JACCARD
         found.append(pd.DataFrame({"a": pairs["doc_id_x"].to_numpy()[keep], "b": pairs["doc_id_y"].to_numpy()[keep],
                                    "jaccard": jaccard[keep]}))
