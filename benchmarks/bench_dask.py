@@ -9,61 +9,18 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-
-import psutil
 
 from analysis.core.engine import dask_client
 from analysis.corpus.partitioned import load_partitioned
 from analysis.stages_dask import run_stages
+from benchmarks.bench_pipeline import MemorySampler
 from benchmarks.synthetic import write_parquet_corpus
 
 SIZES = [10_000, 100_000]
 SAMPLE_SECONDS = 0.2
 SEED = 20240516
-
-
-class ProcessPeaks:
-    """Samples the resident memory of this process and each descendant (the cluster's workers) in a thread."""
-
-    def __init__(self, report_every: float = 0, progress=None) -> None:
-        self.samples: list[tuple[float, int, int]] = []  # time, largest process, sum
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self.report_every, self.progress = report_every, progress
-
-    def _run(self) -> None:
-        me = psutil.Process()
-        started = last = time.perf_counter()
-        while not self._stop.is_set():
-            if self.report_every and time.perf_counter() - last >= self.report_every:
-                last = time.perf_counter()
-                one, total = self.peak(started, last)
-                print(f"  {last - started:,.0f} s: {self.progress() if self.progress else ''}; peak so far "
-                      f"{one / 2**20:,.0f} MB (largest process), {total / 2**20:,.0f} MB (all)", file=sys.stderr, flush=True)
-            sizes = []
-            for process in [me, *me.children(recursive=True)]:
-                try:
-                    sizes.append(process.memory_info().rss)
-                except psutil.Error:
-                    pass
-            self.samples.append((time.perf_counter(), max(sizes), sum(sizes)))
-            time.sleep(SAMPLE_SECONDS)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-
-    def peak(self, start: float, end: float) -> tuple[int, int]:
-        """Largest single process and largest sum between two perf_counter times (bytes)."""
-        inside = [(one, total) for when, one, total in self.samples if start <= when <= end]
-        return max((one for one, _ in inside), default=0), max((total for _, total in inside), default=0)
 
 
 def bench_size(n_articles: int, workdir: Path, load_only: bool = False) -> list[dict]:
@@ -81,11 +38,11 @@ def bench_size(n_articles: int, workdir: Path, load_only: bool = False) -> list[
         steps = sorted(path.name for path in work.iterdir()) if work.exists() else []
         return ", ".join(f"{step} {len(list((work / step).glob('*.parquet')))}" for step in steps)
 
-    with ProcessPeaks(60, progress) as peaks, dask_client("") as client:
+    with MemorySampler(60, progress) as peaks, dask_client("") as client:
         began = time.perf_counter()
         corpus = load_partitioned(client, corpus_dir, None, work)
         marks.append(("load, clean, segment, de-duplicate", began, time.perf_counter()))
-        one, total = peaks.peak(began, marks[-1][2])
+        one, total = peaks.peak(began, marks[-1][2], largest=True), peaks.peak(began, marks[-1][2])
         print(f"  loaded in {marks[-1][2] - began:,.0f} s; peak {one / 2**20:,.0f} MB (largest process), {total / 2**20:,.0f} MB (all)",
               file=sys.stderr, flush=True)
         if not load_only:
@@ -94,7 +51,7 @@ def bench_size(n_articles: int, workdir: Path, load_only: bool = False) -> list[
             marks.append(("figures, frames, actors, log-odds", began, time.perf_counter()))
         marks.append(("total", marks[0][1], time.perf_counter()))
     for stage, start, end in marks:
-        one, total = peaks.peak(start, end)
+        one, total = peaks.peak(start, end, largest=True), peaks.peak(start, end)
         rows.append({"articles": n_articles, "stage": stage, "seconds": end - start, "largest_mb": one / 2**20,
                      "all_mb": total / 2**20})
     kept = len(corpus.partition_numbers())

@@ -31,14 +31,22 @@ SEED = 20240516
 class MemorySampler:
     """Samples the summed resident memory of this process and all its descendants in a thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, report_every: float = 0, progress=None) -> None:
+        """``report_every`` seconds (0: never), print the peaks so far and ``progress()`` to stderr (long runs)."""
         self.samples: list[tuple[float, int, int]] = []  # (time, summed resident set, largest single process)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self.report_every, self.progress = report_every, progress
 
     def _run(self) -> None:
         me = psutil.Process()
+        started = last = time.perf_counter()
         while not self._stop.is_set():
+            if self.report_every and time.perf_counter() - last >= self.report_every:
+                last = time.perf_counter()
+                print(f"  {last - started:,.0f} s: {self.progress() if self.progress else ''}; peak so far "
+                      f"{self.peak(started, last, largest=True) / 2**20:,.0f} MB (largest process), "
+                      f"{self.peak(started, last) / 2**20:,.0f} MB (all)", file=sys.stderr, flush=True)
             sizes = []
             for process in [me, *me.children(recursive=True)]:
                 try:
