@@ -92,3 +92,12 @@ def test_one_formula_cell_among_many_is_neutralised_whatever_the_column_type(tmp
     path = write_table(pd.DataFrame({"text": pd.Series(cells, dtype=dtype), "row": range(1000)}), tmp_path, "cells", ["row"])
     written = pd.read_csv(path, keep_default_na=False)["text"].tolist()
     assert written[-1] == "'=1+1" and written[:-1] == cells[:-1]
+
+
+def test_escaped_text_with_dollar_amounts_renders_without_visible_backslashes():
+    """Two dollar signs in one paragraph make the notebook renderer read the text between them as mathematics, where
+    escapes stay visible ("$95 bn \\(2014\\) … $240 bn"); escaped dollars keep the text plain."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    html = markdown2html_mistune(md_text("Trade: $95 bn (2014) against $240.1 bn (2023), *up* [x](y)"))
+    assert html.strip() == "<p>Trade: $95 bn (2014) against $240.1 bn (2023), *up* [x](y)</p>"

@@ -21,7 +21,8 @@ REPORTED_PACKAGES = ["pandas", "numpy", "scikit-learn", "nltk", "matplotlib", "p
 
 # Markdown punctuation that can start emphasis, a link, an image, a heading, a list, a table cell or code;
 # ':' and '@' too, so that a URL or e-mail address in a value is not turned into a link.
-MARKDOWN_SPECIAL = re.compile(r"""([\\`*_{}\[\]()#+\-.!|~:@])""")
+# "$" too: the notebook renderer reads text between two dollar signs as mathematics and shows its escapes literally.
+MARKDOWN_SPECIAL = re.compile(r"""([\\`*_{}\[\]()#+\-.!|~:@$])""")
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
