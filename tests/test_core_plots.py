@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.core.plots import PERIOD_STYLES, finish_figure, new_figure, period_style, save_figure, source_line
+from analysis.core.plots import PERIOD_STYLES, figure_png, finish_figure, new_figure, period_style, save_figure, source_line
 
 
 def test_period_styles_follow_the_order_of_the_periods():
@@ -26,8 +26,19 @@ def test_saved_charts_carry_the_title_and_no_timestamp(tmp_path):
     fig, axes = new_figure()
     axes.bar(["a", "b"], [1, 2])
     finish_figure(fig, "Trade doubled", "Source: test corpus")
-    png, svg = save_figure(fig, tmp_path, "trade")
+    png, svg = save_figure(fig, tmp_path, "trade").paths
     assert png.read_bytes().startswith(b"\x89PNG")
     text = svg.read_text(encoding="utf-8")
     assert "Trade doubled" in text and "Source: test corpus" in text and "<dc:date>" not in text
-    assert save_figure(fig, tmp_path / "again", "trade")[1].read_bytes() == svg.read_bytes()
+    assert save_figure(fig, tmp_path / "again", "trade").paths[1].read_bytes() == svg.read_bytes()
+
+
+def test_a_saved_chart_shows_the_png_file_it_wrote_with_its_title_as_alt_text(tmp_path):
+    fig, axes = new_figure()
+    axes.bar(["a", "b"], [1, 2])
+    finish_figure(fig, "Trade doubled", "Source: test corpus")
+    saved = save_figure(fig, tmp_path, "trade")
+    shown, metadata = saved._repr_png_()
+    assert shown == saved.paths[0].read_bytes()
+    assert metadata == {"alt": "Chart: Trade doubled"}
+    assert figure_png(fig) == (shown, metadata)  # a figure shown without saving looks like its file would

@@ -6,6 +6,7 @@ Every chart in the report is made with these helpers so the two periods look the
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -21,12 +22,34 @@ NEUTRAL_COLOR = "#7f7f7f"
 SOURCE_FONT_SIZE = 8
 
 
-def figure_png(fig: Figure) -> tuple[bytes, dict]:
-    """A figure as PNG bytes plus display metadata whose ``alt`` text is the chart's title (for screen readers)."""
+def _png_bytes(fig: Figure) -> bytes:
+    """The figure drawn once as PNG, exactly as :func:`save_figure` writes its file."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
-    title = fig.get_suptitle() or "Chart"
-    return buffer.getvalue(), {"alt": f"Chart: {title}"}
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _alt_text(fig: Figure) -> dict:
+    """Display metadata whose ``alt`` text is the chart's title (for screen readers)."""
+    return {"alt": f"Chart: {fig.get_suptitle() or 'Chart'}"}
+
+
+def figure_png(fig: Figure) -> tuple[bytes, dict]:
+    """A figure as PNG bytes (as its file would be) plus display metadata with the chart's title as ``alt`` text."""
+    return _png_bytes(fig), _alt_text(fig)
+
+
+@dataclass(frozen=True)
+class SavedChart:
+    """A chart as written by :func:`save_figure`: its files, and the PNG a notebook shows, which is the file's own
+    bytes rather than the figure drawn a third time."""
+
+    paths: list[Path]
+    png: bytes = field(repr=False)
+    metadata: dict = field(repr=False)
+
+    def _repr_png_(self) -> tuple[bytes, dict]:
+        return self.png, self.metadata
 
 
 def enable_notebook_display() -> None:
@@ -96,11 +119,15 @@ def finish_figure(fig: Figure, title: str, source: str) -> Figure:
     return fig
 
 
-def save_figure(fig: Figure, figures_dir: str | Path, name: str) -> list[Path]:
-    """Write ``name``.png and ``name``.svg into ``figures_dir`` with no timestamps; return the paths."""
+def save_figure(fig: Figure, figures_dir: str | Path, name: str) -> SavedChart:
+    """Write ``name``.png and ``name``.svg into ``figures_dir`` with no timestamps.
+
+    Returns the saved chart: a notebook cell that ends with ``save_figure(...)`` shows the PNG file it wrote.
+    """
     folder = Path(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
-    fig.savefig(paths[0], metadata={"Software": None})
+    png = _png_bytes(fig)
+    paths[0].write_bytes(png)
     fig.savefig(paths[1], metadata={"Date": None, "Creator": None})
-    return paths
+    return SavedChart(paths, png, _alt_text(fig))

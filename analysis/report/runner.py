@@ -162,8 +162,11 @@ def run_notebook(source: Path, executed: Path, parameters: dict, progress: bool 
     executed.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     try:
+        # The executed copy is written once, when the notebook ends or stops at a failing cell, not before and after
+        # every cell: those writes (each one validating the whole notebook, images included) were a sixth of the seed run.
         papermill.execute_notebook(str(source), str(executed), parameters=wanted, progress_bar=progress,
-                                   cwd=str(source.parent), kernel_name="python3", config=KERNEL_CONFIG)
+                                   cwd=str(source.parent), kernel_name="python3", config=KERNEL_CONFIG,
+                                   request_save_on_cell_execute=False)
     except PapermillExecutionError as error:
         raise ReportError(
             f"{source.relative_to(PROJECT_ROOT) if source.is_relative_to(PROJECT_ROOT) else source} failed in cell "
