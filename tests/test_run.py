@@ -1,6 +1,8 @@
 """The run context: one parameter registry, checked values, the runner's run file and every stage seeing it."""
 
 import json
+import subprocess
+import sys
 
 import nbformat
 import pandas as pd
@@ -124,3 +126,18 @@ def test_every_parameter_reaches_every_stage_that_uses_it(tmp_path):
     assert pd.read_csv(tables / "distinctive_terms_top.csv").groupby("favours").size().max() <= 5
     flagged = pd.read_csv(tables / "figure_warnings.csv")
     assert (flagged["value"] > 1000).any(), "notebook 03 did not flag money above money_warning_above"
+
+
+def test_reading_stored_stage_results_imports_no_fitting_library(tmp_path):
+    """Notebooks after 01 read the corpus and the stage results a run stored; they must not pay for NLTK, scikit-learn
+    or scipy.stats (over a second per notebook), which only computing those results needs."""
+    folders = {"reports_dir": str(tmp_path / "reports"), "figures_dir": str(tmp_path / "figures")}
+    compute = (f"from analysis.run import open_run; run = open_run({folders!r}); "
+               "run.corpus; run.topics(); run.figures(); run.comparison()")
+    subprocess.run([sys.executable, "-c", compute], check=True, cwd=PROJECT_ROOT, capture_output=True)
+    heavy = ("nltk", "sklearn", "scipy.stats", "scipy.optimize")
+    read = (f"import sys; from analysis.run import open_run; run = open_run({folders!r}); "
+            "run.corpus; run.topics(); run.figures(); run.comparison(); "
+            f"print(sorted(name for name in {heavy!r} if name in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", read], check=True, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert loaded.stdout.strip() == "[]"

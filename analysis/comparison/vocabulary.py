@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.core.preprocess import document_term_matrix, term_regex
 from analysis.core.robustness import leave_one_out_summary
@@ -93,6 +92,8 @@ def distinctive_vocabulary(counts_a: pd.Series, counts_b: pd.Series, *, prior_sc
     table.insert(2, "per_1000_a", 1000 * y_a / max(counts_a.sum(), 1))
     table.insert(3, "per_1000_b", 1000 * y_b / max(counts_b.sum(), 1))
     table["odds_ratio"] = np.exp(table["delta"])
+    from scipy import stats  # heavy: imported when used, so reading a stored comparison does not pay for it
+
     table["p_value"] = 2 * stats.norm.sf(table["z"].abs())
     table["p_adjusted"] = stats.false_discovery_control(table["p_value"].to_numpy(), method="bh")
     table["significant"] = table["p_adjusted"] < alpha

@@ -11,10 +11,7 @@ from itertools import chain
 
 import numpy as np
 import pandas as pd
-from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
-from nltk.stem.snowball import SnowballStemmer
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
 
 from analysis.core.keywords import alternation
 from analysis.core.parallel import map_batches
@@ -130,6 +127,8 @@ def find_collocations(texts, *, min_count: int = COLLOCATION_MIN_COUNT, limit: i
         stream.append("\0")  # no pair spans two documents
         if len(stream) >= max_tokens:
             break
+    from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder  # heavy: imported when used
+
     finder = BigramCollocationFinder.from_words(stream)
     finder.apply_freq_filter(min_count)
     finder.apply_word_filter(lambda word: word == "\0" or word in stopwords or len(word) < 3 or "_" in word
@@ -178,6 +177,8 @@ def document_term_matrix(texts, *, stem: bool = False, min_df: int = 1, weightin
         raise ValueError(f"No term occurs in at least min_df={min_df} units; lower min_df.")
     matrix, words = matrix[:, keep].tocsr(), words[keep]
     if weighting == "tfidf":
+        from sklearn.feature_extraction.text import TfidfTransformer  # heavy: imported when used
+
         matrix = TfidfTransformer().fit_transform(matrix).tocsr()
     return matrix, words
 
@@ -226,6 +227,8 @@ def _count_tokens(texts: list[str], phrases: tuple[str, ...]):
 
 def _merge_stems(matrix, words):
     """Sum the columns of words sharing a Snowball stem; name each by its most frequent surface word."""
+    from nltk.stem.snowball import SnowballStemmer  # heavy: imported when used
+
     stemmer = SnowballStemmer("english")
     stems = np.array([word if "_" in word else stemmer.stem(word) for word in words], dtype=object)
     stem_index, codes = np.unique(stems, return_inverse=True)

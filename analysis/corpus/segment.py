@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
-
 from analysis.core.paths import read_word_list
 
 # A block is hard-wrapped (one paragraph over several lines) when it has at least this many lines
@@ -19,8 +17,10 @@ WRAP_LINE_LENGTH = (50, 100)
 
 
 @lru_cache(maxsize=1)
-def sentence_tokenizer() -> PunktSentenceTokenizer:
+def sentence_tokenizer():
     """Punkt with the project's abbreviation list; needs no NLTK data package."""
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer  # here: reading a stored corpus needs no NLTK
+
     params = PunktParameters()
     params.abbrev_types = set(read_word_list("abbreviations.txt"))
     return PunktSentenceTokenizer(params)

@@ -2,6 +2,8 @@
 
 Beside the model: units that fit the corpus, a corpus-aware vocabulary, top and FREX terms, typical passages, an
 articles × topics view, prevalence per period with article-resampling intervals, and leave-one-article-out refits.
+scikit-learn, threadpoolctl and scipy.optimize are imported inside the functions that fit, so the notebooks that
+only read a stored topic result do not pay for them.
 """
 
 from __future__ import annotations
@@ -16,11 +18,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.optimize import linear_sum_assignment
-from sklearn.decomposition import NMF, LatentDirichletAllocation
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import TfidfTransformer
-from threadpoolctl import threadpool_limits
 
 from analysis.core.bootstrap import DEFAULT_RESAMPLES, compare_periods
 from analysis.core.paths import read_data_table
@@ -206,6 +203,8 @@ def model_matrix(units: pd.DataFrame, model: str, *, stem: bool = False, max_sha
         passage_counts, counts = counts, (grouping @ counts).tocsr()
     if model == "lda":
         return counts.astype(float), counts, terms, common, passage_counts
+    from sklearn.feature_extraction.text import TfidfTransformer
+
     matrix = TfidfTransformer().fit_transform(counts).tocsr()
     if weight_by_length:
         words = units["weight"].to_numpy(float)
@@ -216,6 +215,8 @@ def model_matrix(units: pd.DataFrame, model: str, *, stem: bool = False, max_sha
 def passage_scores(passage_counts, counts, weights: np.ndarray) -> np.ndarray:
     """Passages × topics: cosine of each passage's TF-IDF profile (IDF from the modelled units) with each topic's
     term weights, so the passage of an article closest to a topic can be quoted for it."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
     profiles = TfidfTransformer().fit(counts).transform(passage_counts)
     topics = weights / np.maximum(np.linalg.norm(weights, axis=1, keepdims=True), 1e-300)
     return np.asarray(profiles @ topics.T)
@@ -233,6 +234,9 @@ class Fit:
 
 def fit_model(matrix, model: str, k: int, random_state: int, *, init: str = "nndsvda") -> Fit:
     """Fit one model from one start."""
+    from sklearn.decomposition import NMF, LatentDirichletAllocation
+    from sklearn.exceptions import ConvergenceWarning
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # the k search fits many small models; shares are still used
         if model == "nmf":
@@ -309,6 +313,8 @@ def matched_overlap(tops_a: np.ndarray, tops_b: np.ndarray) -> float:
     """
     sets_a, sets_b = [set(row) for row in tops_a], [set(row) for row in tops_b]
     overlap = np.array([[len(a & b) / len(a | b) for b in sets_b] for a in sets_a])
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(-overlap)
     return float(overlap[rows, cols].sum() / len(sets_a))
 
@@ -538,6 +544,8 @@ def fit_topic_stage(corpus, *, unit: str = "auto", model: str = "nmf", n_topics:
     on one thread: the stage fits hundreds of small models, and multi-threaded BLAS on small matrices is slower
     (far slower when the machine is busy) and gains nothing.
     """
+    from threadpoolctl import threadpool_limits
+
     with threadpool_limits(limits=1, user_api="blas"):
         return _fit_topic_stage(corpus, unit=unit, model=model, n_topics=n_topics, k_min=k_min, k_max=k_max,
                                 n_restarts=n_restarts, stem=stem, random_seed=random_seed, n_resamples=n_resamples,
@@ -656,6 +664,8 @@ def leave_one_out_refits(units: pd.DataFrame, matrix, model: str, k: int, weight
     Returns rows (left_out, topic, similarity, found, difference) and what was left out ("article" or "group").
     ``found`` is False when no refit topic reaches cosine 0.5: without that article the topic does not exist.
     """
+    from scipy.optimize import linear_sum_assignment
+
     doc_ids = np.array(sorted(units["doc_id"].unique()))
     if len(doc_ids) <= LOO_MAX_GROUPS:
         groups = {doc: [doc] for doc in doc_ids}
