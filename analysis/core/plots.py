@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import matplotlib.pyplot as plt
+import matplotlib
 from matplotlib.figure import Figure
 
 # Two colours that differ in hue for colour readers and in lightness for greyscale print
@@ -65,7 +65,7 @@ def enable_notebook_display() -> None:
 
 def apply_style() -> None:
     """Set the report's matplotlib defaults (fonts, grid, deterministic SVG output)."""
-    plt.rcParams.update({
+    matplotlib.rcParams.update({
         "figure.dpi": 110,
         "savefig.dpi": 150,
         "font.size": 10,

@@ -11,12 +11,14 @@ import re
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
-from nbconvert import HTMLExporter
-from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
 from analysis.core.paths import TEMPLATES_DIR
+
+if TYPE_CHECKING:  # nbconvert is imported where pages are rendered: the front page notebook only names them
+    from nbconvert import HTMLExporter
 
 FRONT_PAGE_STEM = "05_report"
 PAGE_TITLES = {
@@ -162,6 +164,8 @@ def nav_bar(stems: list[str], current: str, prefix: str = "") -> str:
 
 def table_of_contents(notebook: nbformat.NotebookNode) -> str:
     """An ordered list of the notebook's second-level headings, linked by the ids nbconvert gives them."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
     items = []
     for cell in notebook.cells:
         if cell.cell_type != "markdown":
@@ -194,6 +198,8 @@ def strip_stderr(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 @lru_cache(maxsize=1)
 def _exporters() -> tuple[HTMLExporter, HTMLExporter]:
     """The report template's two exporters: code hidden, and with code (built once; they hold no page state)."""
+    from nbconvert import HTMLExporter
+
     hidden = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES_DIR)],
                           exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     return hidden, HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES_DIR)])
