@@ -41,4 +41,5 @@ def test_a_saved_chart_shows_the_png_file_it_wrote_with_its_title_as_alt_text(tm
     shown, metadata = saved._repr_png_()
     assert shown == saved.paths[0].read_bytes()
     assert metadata == {"alt": "Chart: Trade doubled"}
+    assert repr(saved) == "<chart saved as trade.png and trade.svg>"
     assert figure_png(fig) == (shown, metadata)  # a figure shown without saving looks like its file would

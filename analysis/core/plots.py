@@ -51,6 +51,9 @@ class SavedChart:
     def _repr_png_(self) -> tuple[bytes, dict]:
         return self.png, self.metadata
 
+    def __repr__(self) -> str:  # the executed notebook's plain-text form: file names, not this machine's folders
+        return f"<chart saved as {' and '.join(path.name for path in self.paths)}>"
+
 
 def enable_notebook_display() -> None:
     """Inside a notebook, show a returned Figure as a PNG image with alt text (embedded in the rendered HTML)."""

@@ -32,6 +32,8 @@ from traitlets.config import Config
 
 from analysis.core.paths import FIGURES_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, REPORTS_DIR, resolve
 from analysis.core.progress import ENVIRONMENT_SWITCH
+from analysis.report.kernels import KernelStarter
+from analysis.report.kernels import stop as stop_kernel
 from analysis.report.render import finish_site, render_page
 from analysis.run import ParameterError, check_parameter, check_parameters, write_run_file
 
@@ -156,8 +158,11 @@ def count_warnings(executed: Path) -> int:
     return count
 
 
-def run_notebook(source: Path, executed: Path, parameters: dict, progress: bool = True) -> NotebookRun:
-    """Execute one notebook with the parameters it declares; raise ReportError naming the failing cell."""
+def run_notebook(source: Path, executed: Path, parameters: dict, progress: bool = True, kernel=None) -> NotebookRun:
+    """Execute one notebook with the parameters it declares; raise ReportError naming the failing cell.
+
+    ``kernel``: a kernel manager already started for this notebook (see :mod:`analysis.report.kernels`), or None for
+    papermill to start one."""
     wanted = {key: value for key, value in parameters.items() if key in declared_parameters(source)}
     executed.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -166,7 +171,7 @@ def run_notebook(source: Path, executed: Path, parameters: dict, progress: bool 
         # every cell: those writes (each one validating the whole notebook, images included) were a sixth of the seed run.
         papermill.execute_notebook(str(source), str(executed), parameters=wanted, progress_bar=progress,
                                    cwd=str(source.parent), kernel_name="python3", config=KERNEL_CONFIG,
-                                   request_save_on_cell_execute=False)
+                                   request_save_on_cell_execute=False, **({"km": kernel} if kernel else {}))
     except PapermillExecutionError as error:
         raise ReportError(
             f"{source.relative_to(PROJECT_ROOT) if source.is_relative_to(PROJECT_ROOT) else source} failed in cell "
@@ -291,20 +296,35 @@ def build_report(corpus_dir: str = "", reports_dir: str | Path | None = None, fi
         stems = [source.stem for source in sources]
         # Each page is rendered in a second thread while the next notebook runs in its kernel (another process), so
         # rendering costs the run little more than the last page; the pages are the same as rendered one by one.
-        with ThreadPoolExecutor(max_workers=1) as renderer:
-            pages = []
-            for source in sources:
-                print(f"▶ {source.name}", flush=True)
-                try:
-                    run = run_notebook(source, staged_reports / "notebooks" / source.name, parameters, progress)
-                except ReportError as error:
-                    raise ReportError(f"{error}\nThe failed run's files are kept in {staging} until the next run.") from None
-                runs.append(run)
-                print(f"✔ {source.name}: {run.seconds:.1f} s, {run.warnings} warning output(s)", flush=True)
-                pages.append(renderer.submit(render_page, run.executed, stems, staged_reports))
-            started = time.perf_counter()
-            for page in pages:
-                page.result()
+        # A third thread starts the next notebook's kernel meanwhile (analysis.report.kernels), a fourth shuts the
+        # used ones down.
+        starter = KernelStarter()
+        with (ThreadPoolExecutor(max_workers=1) as renderer, ThreadPoolExecutor(max_workers=1) as kernels,
+              ThreadPoolExecutor(max_workers=1) as stopper):
+            pages, upcoming = [], kernels.submit(starter.start, sources[0])
+            try:
+                for index, source in enumerate(sources):
+                    print(f"▶ {source.name}", flush=True)
+                    kernel, upcoming = upcoming.result(), None
+                    if index + 1 < len(sources):
+                        upcoming = kernels.submit(starter.start, sources[index + 1])
+                    try:
+                        run = run_notebook(source, staged_reports / "notebooks" / source.name, parameters, progress,
+                                           kernel)
+                    except ReportError as error:
+                        raise ReportError(f"{error}\nThe failed run's files are kept in {staging} until the next run.") from None
+                    finally:
+                        stopper.submit(stop_kernel, kernel)
+                    runs.append(run)
+                    print(f"✔ {source.name}: {run.seconds:.1f} s, {run.warnings} warning output(s)", flush=True)
+                    pages.append(renderer.submit(render_page, run.executed, stems, staged_reports))
+                started = time.perf_counter()
+                for page in pages:
+                    page.result()
+            finally:
+                if upcoming is not None:  # the run stopped early: the kernel started for the next notebook goes too
+                    stopper.submit(stop_kernel, upcoming.result())
+                stopper.submit(starter.close)
         finish_site(stems, staged_reports)
         runs.append(NotebookRun(Path("render"), staged_reports, started, time.perf_counter() - started, 0))
         print(f"✔ rendered {len(pages)} page(s), {runs[-1].seconds:.1f} s after the last notebook", flush=True)
