@@ -102,6 +102,20 @@ def test_rendered_pages_keep_no_active_content(tmp_path):
         assert 'href="02_topic_model.html"' in text  # ordinary links survive
 
 
+def test_the_same_executed_notebook_renders_the_same_page_whatever_id_papermill_gave_its_parameters(tmp_path):
+    pages = []
+    for run, random_id in enumerate(["4440640e", "31753639"]):
+        injected = nbformat.v4.new_code_cell('corpus_dir = "seeds"', id=random_id)
+        injected.metadata["tags"] = ["injected-parameters"]
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 01 · Load", id="heading"), injected])
+        folder = tmp_path / str(run)
+        (folder / "reports" / "tables").mkdir(parents=True)
+        nbformat.write(notebook, folder / "01_load_corpus.ipynb")
+        render_site([folder / "01_load_corpus.ipynb"], folder / "reports", folder / "figures")
+        pages.append((folder / "reports" / "01_load_corpus.html").read_text(encoding="utf-8"))
+    assert pages[0] == pages[1] and 'id="cell-id=injected-parameters"' in pages[0]
+
+
 @pytest.mark.browser
 def test_browser_check_fails_when_a_page_runs_a_script(tmp_path):
     if find_chromium() is None:

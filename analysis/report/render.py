@@ -211,6 +211,9 @@ def render_page(path: Path, stems: list[str], reports_dir: Path) -> Path:
     renders each one while the next notebook runs."""
     hidden, full = _exporters()
     notebook = strip_stderr(nbformat.read(path, as_version=4))
+    for cell in notebook.cells:  # papermill gives the cell it injects a random id; a fixed one keeps pages reproducible
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
     name = page_name(path.stem)
     toc = table_of_contents(notebook)
     meta = (f'<p class="report-meta">Code is hidden on this page. '
