@@ -20,6 +20,7 @@ import socket
 import stat
 import sys
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +41,9 @@ from analysis.run import ParameterError, check_parameter, check_parameters, writ
 ENVIRONMENT_CORPUS, ENVIRONMENT_PARAMS = "REPORT_CORPUS", "REPORT_PARAMS"  # set by `make report` from CORPUS and PARAMS
 # Local IPC sockets instead of TCP: the kernel talks to papermill only on this machine (and prints no TCP warning).
 KERNEL_CONFIG = Config({"KernelManager": {"transport": "ipc"}})
+# Kernels started ahead of their notebook: two, so a short notebook does not leave the next one waiting for its kernel
+# (each idle kernel holds about 250 MB).
+KERNELS_AHEAD = 2
 
 
 class ReportError(RuntimeError):
@@ -296,18 +300,18 @@ def build_report(corpus_dir: str = "", reports_dir: str | Path | None = None, fi
         stems = [source.stem for source in sources]
         # Each page is rendered in a second thread while the next notebook runs in its kernel (another process), so
         # rendering costs the run little more than the last page; the pages are the same as rendered one by one.
-        # A third thread starts the next notebook's kernel meanwhile (analysis.report.kernels), a fourth shuts the
+        # A third thread starts the next notebooks' kernels meanwhile (analysis.report.kernels), a fourth shuts the
         # used ones down.
         starter = KernelStarter()
         with (ThreadPoolExecutor(max_workers=1) as renderer, ThreadPoolExecutor(max_workers=1) as kernels,
               ThreadPoolExecutor(max_workers=1) as stopper):
-            pages, upcoming = [], kernels.submit(starter.start, sources[0])
+            pages, upcoming = [], deque(kernels.submit(starter.start, source) for source in sources[:KERNELS_AHEAD])
             try:
                 for index, source in enumerate(sources):
                     print(f"▶ {source.name}", flush=True)
-                    kernel, upcoming = upcoming.result(), None
-                    if index + 1 < len(sources):
-                        upcoming = kernels.submit(starter.start, sources[index + 1])
+                    kernel = upcoming.popleft().result()
+                    if index + KERNELS_AHEAD < len(sources):
+                        upcoming.append(kernels.submit(starter.start, sources[index + KERNELS_AHEAD]))
                     try:
                         run = run_notebook(source, staged_reports / "notebooks" / source.name, parameters, progress,
                                            kernel)
@@ -322,8 +326,8 @@ def build_report(corpus_dir: str = "", reports_dir: str | Path | None = None, fi
                 for page in pages:
                     page.result()
             finally:
-                if upcoming is not None:  # the run stopped early: the kernel started for the next notebook goes too
-                    stopper.submit(stop_kernel, upcoming.result())
+                for future in upcoming:  # the run stopped early: kernels started for later notebooks go too
+                    stopper.submit(stop_kernel, future.result())
                 stopper.submit(starter.close)
         finish_site(stems, staged_reports)
         runs.append(NotebookRun(Path("render"), staged_reports, started, time.perf_counter() - started, 0))
