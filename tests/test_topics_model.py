@@ -11,6 +11,7 @@ from analysis.topics.findings import development_score_sentence
 from analysis.topics.model import (
     ARTICLES_PER_TOPIC,
     TopicModelError,
+    _join_paragraphs,
     article_topics,
     choose_k,
     choose_unit,
@@ -275,3 +276,14 @@ def test_model_matrix_names_a_bad_model_and_a_vocabulary_with_no_shared_terms():
 def test_fewer_than_two_restarts_is_named(planted_corpus):
     with pytest.raises(TopicModelError, match=r"Parameter 'n_restarts' must be at least 2 to measure stability \(got 1\)"):
         fit_topic_stage(planted_corpus, n_restarts=1, random_seed=1)
+
+
+def test_whole_article_units_join_paragraphs_as_a_groupby_would():
+    """The vectorised join gives groupby's table: articles sorted, first period and outlet, texts in table order."""
+    paragraphs = pd.DataFrame({"doc_id": ["b", "a", "b", "c", "a"], "period": ["p2", "p1", "p2", "p1", "p1"],
+                               "outlet": ["Y", "X", "Y", "Z", "X"], "text": ["b1", "a1", "b2", "c1", "a2"]})
+    expected = (paragraphs.groupby("doc_id", sort=True).agg(period=("period", "first"), outlet=("outlet", "first"),
+                                                            text=("text", "\n\n".join)).reset_index())
+    joined = _join_paragraphs(paragraphs)
+    assert joined["text"].tolist() == ["a1\n\na2", "b1\n\nb2", "c1"]
+    pd.testing.assert_frame_equal(joined, expected)

@@ -152,6 +152,22 @@ def topic_units(corpus, unit: str = "auto") -> tuple[pd.DataFrame, pd.DataFrame,
     Units have unit_id, doc_id, period, outlet, start, end (offsets into the article), text and weight (words, for
     paragraphs; 1 for whole articles). An article's text is its paragraphs without headline-like ones.
     """
+    return _topic_units(corpus, unit)[:4]
+
+
+def _join_paragraphs(paragraphs: pd.DataFrame) -> pd.DataFrame:
+    """One row per article (sorted by doc_id): its first paragraph's doc_id, period and outlet, and its paragraphs'
+    texts joined by blank lines in table order; ``groupby(...).agg("\n\n".join)`` without a Python call per group."""
+    codes, _ = pd.factorize(paragraphs["doc_id"], sort=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(codes.max() + 2))
+    texts = paragraphs["text"].to_numpy(dtype=object)[order].tolist()
+    table = paragraphs.iloc[order[bounds[:-1]]][["doc_id", "period", "outlet"]].reset_index(drop=True)
+    return table.assign(text=["\n\n".join(texts[begin:end]) for begin, end in zip(bounds[:-1], bounds[1:])])
+
+
+def _topic_units(corpus, unit: str):
+    """:func:`topic_units` and the kept (not headline-like) paragraphs, which whole-article units are made of."""
     if unit not in UNITS:
         raise TopicModelError(f"Parameter 'unit' must be one of {UNITS}, not {unit!r}.")
     paragraphs = corpus.paragraphs.rename(columns={"para_id": "unit_id"})
@@ -168,12 +184,11 @@ def topic_units(corpus, unit: str = "auto") -> tuple[pd.DataFrame, pd.DataFrame,
     columns = ["unit_id", "doc_id", "period", "outlet", "start", "end", "text", "weight"]
     if unit == "paragraph":
         table = kept.assign(weight=word_counts(kept["text"]).astype(float))
-        return table[columns].reset_index(drop=True), excluded, unit, reason
+        return table[columns].reset_index(drop=True), excluded, unit, reason, kept.reset_index(drop=True)
     documents = corpus.documents.set_index("doc_id")
-    table = (kept.groupby("doc_id", sort=True).agg(period=("period", "first"), outlet=("outlet", "first"),
-                                                  text=("text", "\n\n".join)).reset_index())
+    table = _join_paragraphs(kept)
     table = table.assign(unit_id=table["doc_id"], start=0, end=table["doc_id"].map(documents["raw"].str.len()), weight=1.0)
-    return table[columns], excluded, unit, reason
+    return table[columns], excluded, unit, reason, kept.reset_index(drop=True)
 
 
 def model_matrix(units: pd.DataFrame, model: str, *, stem: bool = False, max_share: float = MAX_ARTICLE_SHARE,
@@ -551,10 +566,9 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
     if n_restarts < 2:
         raise TopicModelError(f"Parameter 'n_restarts' must be at least 2 to measure stability (got {n_restarts}).")
     requested = _requested_k(n_topics)
-    units, excluded, unit, unit_rule = topic_units(corpus, unit)
+    units, excluded, unit, unit_rule, kept = _topic_units(corpus, unit)
     n_units = len(units)
-    passages = corpus.paragraphs.rename(columns={"para_id": "unit_id"})
-    passages = passages[~headline_units(passages)].reset_index(drop=True) if unit == "document" else None
+    passages = kept if unit == "document" else None
     matrix, counts, terms, common, passage_counts = model_matrix(units, model, stem=stem, max_share=max_share,
                                                                  weight_by_length=unit == "paragraph", passages=passages)
     presence = (counts > 0).astype(float)
