@@ -169,14 +169,14 @@ def document_term_matrix(texts, *, stem: bool = False, min_df: int = 1, weightin
     """
     if weighting not in WEIGHTINGS:
         raise ValueError(f"Unknown weighting {weighting!r}; use one of {WEIGHTINGS}.")
-    texts = list(texts)
+    texts = texts if isinstance(texts, pd.Series) else list(texts)  # a column stays one: Python strings per batch only
     phrases = corpus_phrases(texts) if phrases is None else tuple(phrases)
     matrix, words = _count_tokens(texts, phrases)
     if stem:
         matrix, words = _merge_stems(matrix, words)
     else:
         words = np.array([display_term(word) for word in words], dtype=object)
-    document_frequency = np.asarray((matrix > 0).sum(axis=0)).ravel()
+    document_frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])  # canonical CSR: stored means > 0
     keep = np.flatnonzero(document_frequency >= min_df)
     if keep.size == 0:
         raise ValueError(f"No term occurs in at least min_df={min_df} units; lower min_df.")
@@ -197,35 +197,61 @@ def _count_batch(texts: list[str], phrases: tuple[str, ...]):
     return uniques, block
 
 
-def _count_tokens(texts: list[str], phrases: tuple[str, ...]):
-    """Units × terms counts of :func:`tokenize`'s tokens (int64, CSR) and the terms, sorted.
+def _count_tokens(texts, phrases: tuple[str, ...]):
+    """Units × terms counts of :func:`tokenize`'s tokens (int64, canonical CSR) and the terms, sorted.
 
     The same counts as scikit-learn's ``CountVectorizer(analyzer=tokenize)``, without a Python step per token: each
     text's raw tokens come from one regex scan, a batch of texts is factorised at once (in worker processes
-    when asked, :func:`analysis.core.parallel.map_batches`), and possessives, stopwords and
-    one-letter words are dealt with once per distinct raw token, by merging or dropping matrix columns.
+    when asked, :func:`analysis.core.parallel.map_batches`), and possessives, stopwords and one-letter words are
+    dealt with once per distinct raw token: each batch's columns are mapped to its term (or dropped) as the batch
+    comes back, so no matrix of raw tokens is held, and the terms are put in alphabetical order at the end.
+    ``texts`` is a list or a pandas Series (sliced per batch, so its Python strings exist one batch at a time).
     """
-    vocabulary: dict[str, int] = {}
-    blocks = []
-    batches = [texts[begin:begin + COUNT_BATCH] for begin in range(0, len(texts), COUNT_BATCH)]
-    for uniques, block in map_batches(_count_batch, batches, phrases, n_items=len(texts)):
-        ids = np.fromiter((vocabulary.setdefault(word, len(vocabulary)) for word in uniques), dtype=np.int64,
-                          count=len(uniques))
-        blocks.append((ids, block))
-    raw = np.array(list(vocabulary), dtype=object)
     stopwords = load_stopwords()
-    stripped = np.array([POSSESSIVE.sub("", word) for word in raw], dtype=object)
-    kept = np.flatnonzero([len(word) > 1 and word not in stopwords for word in stripped])
-    if kept.size == 0:
+    terms: list[str] = []  # in order of first sight
+    term_number: dict[str, int] = {}
+    raw_number: dict[str, int] = {}  # raw token -> its term's number, -1 when it is dropped
+
+    def number(raw: str) -> int:
+        if raw not in raw_number:
+            word = POSSESSIVE.sub("", raw)
+            if len(word) <= 1 or word in stopwords:
+                raw_number[raw] = -1
+            else:
+                raw_number[raw] = term_number.setdefault(word, len(term_number))
+                if raw_number[raw] == len(terms):
+                    terms.append(word)
+        return raw_number[raw]
+
+    slicer = texts.iloc if isinstance(texts, pd.Series) else texts
+    batches = [slicer[begin:begin + COUNT_BATCH] for begin in range(0, len(texts), COUNT_BATCH)]
+    blocks = []
+    for uniques, block in map_batches(_count_batch, batches, phrases, n_items=len(texts)):
+        columns = np.fromiter(map(number, uniques), dtype=np.int64, count=len(uniques))[block.indices]
+        kept = columns >= 0
+        rows = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
+        block = sparse.csr_matrix((block.data[kept], (rows[kept], columns[kept])),  # sums "china's" into "china"
+                                  shape=(block.shape[0], len(terms)))
+        block.sum_duplicates()
+        blocks.append(block)
+    if not terms:
         raise ValueError("No terms left after preprocessing: every word is a stopword, a number or a single letter. "
                          "Check that the texts are English prose, or edit analysis/data/stopwords.txt.")
-    words, column = np.unique(stripped[kept], return_inverse=True)
-    merge = sparse.csr_matrix((np.ones(kept.size, dtype=np.int64), (kept, column.ravel())),
-                              shape=(len(raw), len(words)))
-    counts = sparse.vstack([sparse.csr_matrix((block.data, ids[block.indices], block.indptr), shape=(block.shape[0], len(raw)))
-                            for ids, block in blocks], format="csr") @ merge
+    words = np.array(terms, dtype=object)
+    order = np.argsort(words, kind="stable")  # alphabetical, as np.unique sorts (the terms are distinct)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    starts = np.cumsum([0] + [block.nnz for block in blocks])
+    index_type = np.int32 if max(starts[-1], len(words)) < 2**31 else np.int64  # scipy's choice, made before filling
+    data, indices = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=index_type)
+    indptr = [np.zeros(1, dtype=index_type)]
+    for number, start in enumerate(starts[:-1]):  # one batch at a time into the matrix, each freed once copied
+        block, blocks[number] = blocks[number], None
+        data[start:start + block.nnz], indices[start:start + block.nnz] = block.data, rank[block.indices]
+        indptr.append(block.indptr[1:] + start)
+    counts = sparse.csr_matrix((data, indices, np.concatenate(indptr)), shape=(len(texts), len(words)))
     counts.sort_indices()
-    return counts.tocsr(), words
+    return counts, words[order]
 
 
 def _merge_stems(matrix, words):

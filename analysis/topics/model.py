@@ -155,25 +155,33 @@ def topic_units(corpus, unit: str = "auto") -> tuple[pd.DataFrame, pd.DataFrame,
     return _topic_units(corpus, unit)[:4]
 
 
-def _join_paragraphs(paragraphs: pd.DataFrame) -> pd.DataFrame:
-    """One row per article (sorted by doc_id): its first paragraph's doc_id, period and outlet, and its paragraphs'
-    texts joined by blank lines in table order; ``groupby(...).agg("\n\n".join)`` without a Python call per group."""
+def _join_paragraphs(paragraphs: pd.DataFrame, *, text: bool = True) -> pd.DataFrame:
+    """One row per article (sorted by doc_id): its first paragraph's doc_id, period and outlet, and (with ``text``)
+    its paragraphs' texts joined by blank lines in table order: ``groupby(...).agg("\n\n".join)`` without a Python
+    call per group."""
     codes, _ = pd.factorize(paragraphs["doc_id"], sort=True)
     order = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[order], np.arange(codes.max() + 2))
-    texts = paragraphs["text"].to_numpy(dtype=object)[order].tolist()
     table = paragraphs.iloc[order[bounds[:-1]]][["doc_id", "period", "outlet"]].reset_index(drop=True)
+    if not text:
+        return table
+    texts = paragraphs["text"].to_numpy(dtype=object)[order].tolist()
     return table.assign(text=["\n\n".join(texts[begin:end]) for begin, end in zip(bounds[:-1], bounds[1:])])
 
 
-def _topic_units(corpus, unit: str):
-    """:func:`topic_units` and the kept (not headline-like) paragraphs, which whole-article units are made of."""
+PASSAGE_COLUMNS = ["unit_id", "doc_id", "period", "outlet", "start", "end", "text"]
+
+
+def _topic_units(corpus, unit: str, *, article_text: bool = True):
+    """:func:`topic_units` and the kept (not headline-like) paragraphs (``PASSAGE_COLUMNS``), which whole-article
+    units are made of. Without ``article_text``, whole-article units have no text column: the stage counts their
+    terms paragraph by paragraph and never needs a second copy of the corpus text."""
     if unit not in UNITS:
         raise TopicModelError(f"Parameter 'unit' must be one of {UNITS}, not {unit!r}.")
     paragraphs = corpus.paragraphs.rename(columns={"para_id": "unit_id"})
     headline = headline_units(paragraphs)
     excluded = paragraphs.loc[headline, ["unit_id", "doc_id", "start", "end", "text"]].reset_index(drop=True)
-    kept = paragraphs[~headline]
+    kept = paragraphs.loc[~headline, PASSAGE_COLUMNS].reset_index(drop=True)
     if kept.empty:
         raise TopicModelError("Every paragraph of the corpus looks like a headline (short, with no sentence-ending "
                               "mark), so there is no text to model. Check the corpus files.")
@@ -181,14 +189,13 @@ def _topic_units(corpus, unit: str):
         unit, reason = choose_unit(paragraphs)
     else:
         reason = f"The units are {unit}s, as the `unit` parameter asks."
-    columns = ["unit_id", "doc_id", "period", "outlet", "start", "end", "text", "weight"]
     if unit == "paragraph":
-        table = kept.assign(weight=word_counts(kept["text"]).astype(float))
-        return table[columns].reset_index(drop=True), excluded, unit, reason, kept.reset_index(drop=True)
+        return kept.assign(weight=word_counts(kept["text"]).astype(float)), excluded, unit, reason, kept
     documents = corpus.documents.set_index("doc_id")
-    table = _join_paragraphs(kept)
+    table = _join_paragraphs(kept, text=article_text)
     table = table.assign(unit_id=table["doc_id"], start=0, end=table["doc_id"].map(documents["raw"].str.len()), weight=1.0)
-    return table[columns], excluded, unit, reason, kept.reset_index(drop=True)
+    columns = [column for column in PASSAGE_COLUMNS + ["weight"] if column in table.columns]
+    return table[columns], excluded, unit, reason, kept
 
 
 def model_matrix(units: pd.DataFrame, model: str, *, stem: bool = False, max_share: float = MAX_ARTICLE_SHARE,
@@ -206,7 +213,7 @@ def model_matrix(units: pd.DataFrame, model: str, *, stem: bool = False, max_sha
         raise TopicModelError(f"Parameter 'model' must be one of {MODELS}, not {model!r}.")
     source = units if passages is None else passages
     try:
-        counts, terms = document_term_matrix(source["text"].tolist(), stem=stem, weighting="count")
+        counts, terms = document_term_matrix(source["text"], stem=stem, weighting="count")
     except ValueError as error:
         raise TopicModelError(f"Empty vocabulary: {error}") from None
     keep, common = corpus_vocabulary(counts, terms, source["doc_id"].to_numpy(), max_share=max_share)
@@ -566,7 +573,7 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
     if n_restarts < 2:
         raise TopicModelError(f"Parameter 'n_restarts' must be at least 2 to measure stability (got {n_restarts}).")
     requested = _requested_k(n_topics)
-    units, excluded, unit, unit_rule, kept = _topic_units(corpus, unit)
+    units, excluded, unit, unit_rule, kept = _topic_units(corpus, unit, article_text=False)
     n_units = len(units)
     passages = kept if unit == "document" else None
     matrix, counts, terms, common, passage_counts = model_matrix(units, model, stem=stem, max_share=max_share,
@@ -679,18 +686,19 @@ def leave_one_out_refits(units: pd.DataFrame, matrix, model: str, k: int, weight
         groups = {f"group {g + 1}": list(doc_ids[assignment == g]) for g in range(LOO_GROUPS)}
         mode = "group"
     reference = weights / np.maximum(np.linalg.norm(weights, axis=1, keepdims=True), 1e-300)
+    unit_docs, unit_periods = units["doc_id"].to_numpy(), units["period"].to_numpy()  # no copy of the units per refit
     rows = []
     for name, dropped in progress(groups.items(), f"leave-one-{mode}-out refits", total=len(groups)):
-        keep = np.flatnonzero(~units["doc_id"].isin(dropped).to_numpy())
-        kept_units = units.iloc[keep]
-        if kept_units["period"].isin(periods[:1]).sum() == 0 or kept_units["period"].isin(periods[1:2]).sum() == 0 or len(keep) <= k:
+        keep = np.flatnonzero(~np.isin(unit_docs, dropped))
+        kept_periods = unit_periods[keep]
+        if not np.isin(kept_periods, periods[:1]).any() or not np.isin(kept_periods, periods[1:2]).any() or len(keep) <= k:
             continue
         chosen = keep[_sample(len(keep), REFIT_MAX_UNITS[model], random_state)]
         shares, refit_weights = fit(matrix[chosen], model, k, random_state)
         refit = refit_weights / np.maximum(np.linalg.norm(refit_weights, axis=1, keepdims=True), 1e-300)
         similarity = reference @ refit.T
         original, matched = linear_sum_assignment(-similarity)
-        period = units["period"].to_numpy()[chosen]
+        period = unit_periods[chosen]
         for t, m in zip(original, matched):
             in_a, in_b = period == periods[0], period == periods[1]
             difference = float(shares[in_b, m].mean() - shares[in_a, m].mean()) if in_a.any() and in_b.any() else np.nan
