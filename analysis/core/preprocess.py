@@ -6,6 +6,7 @@ Used by the topic stage and the comparison stage; needs no NLTK data package (re
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain
 
@@ -169,11 +170,12 @@ def document_term_matrix(texts, *, stem: bool = False, min_df: int = 1, weightin
     """
     if weighting not in WEIGHTINGS:
         raise ValueError(f"Unknown weighting {weighting!r}; use one of {WEIGHTINGS}.")
-    texts = texts if isinstance(texts, pd.Series) else list(texts)  # a column stays one: Python strings per batch only
+    texts = texts if isinstance(texts, (pd.Series, TextRows)) else list(texts)  # Python strings one batch at a time
     phrases = corpus_phrases(texts) if phrases is None else tuple(phrases)
     matrix, words = _count_tokens(texts, phrases)
     if stem:
         matrix, words = _merge_stems(matrix, words)
+        matrix = matrix.tocsr()
     else:
         words = np.array([display_term(word) for word in words], dtype=object)
     document_frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])  # canonical CSR: stored means > 0
@@ -184,6 +186,31 @@ def document_term_matrix(texts, *, stem: bool = False, min_df: int = 1, weightin
     if weighting == "tfidf":
         matrix = TfidfTransformer().fit_transform(matrix).tocsr()
     return matrix, words
+
+
+class TextRows(Sequence):
+    """Some rows of a text column, read a slice at a time: :func:`document_term_matrix` counts the terms of a
+    selection of a large corpus's paragraphs without a second copy of their text.
+
+    >>> rows = TextRows(pd.Series(["a", "b", "c"]), [0, 2])
+    >>> len(rows), rows[0:2], list(rows)
+    (2, ['a', 'c'], ['a', 'c'])
+    """
+
+    def __init__(self, column: pd.Series, rows) -> None:
+        self.column, self.rows = column, np.asarray(rows, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.column.iloc[self.rows[index]].tolist()
+        return self.column.iloc[int(self.rows[index])]
+
+    def __iter__(self):
+        for begin in range(0, len(self), COUNT_BATCH):
+            yield from self[begin:begin + COUNT_BATCH]
 
 
 def _count_batch(texts: list[str], phrases: tuple[str, ...]):
@@ -205,7 +232,8 @@ def _count_tokens(texts, phrases: tuple[str, ...]):
     when asked, :func:`analysis.core.parallel.map_batches`), and possessives, stopwords and one-letter words are
     dealt with once per distinct raw token: each batch's columns are mapped to its term (or dropped) as the batch
     comes back, so no matrix of raw tokens is held, and the terms are put in alphabetical order at the end.
-    ``texts`` is a list or a pandas Series (sliced per batch, so its Python strings exist one batch at a time).
+    ``texts`` is a list, a pandas Series or :class:`TextRows` (sliced per batch, so the Python strings of a column
+    exist one batch at a time).
     """
     stopwords = load_stopwords()
     terms: list[str] = []  # in order of first sight

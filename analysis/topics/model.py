@@ -24,7 +24,7 @@ from threadpoolctl import threadpool_limits
 
 from analysis.core.bootstrap import DEFAULT_RESAMPLES, compare_periods
 from analysis.core.paths import read_data_table
-from analysis.core.preprocess import MAX_ARTICLE_SHARE, corpus_vocabulary, document_term_matrix
+from analysis.core.preprocess import MAX_ARTICLE_SHARE, TextRows, corpus_vocabulary, document_term_matrix
 from analysis.core.progress import progress
 from analysis.core.robustness import LOO_COLUMNS, leave_one_out_summary
 
@@ -42,6 +42,7 @@ LOO_MAX_GROUPS = 30  # above this many documents, leave-one-out drops one of 10 
 LOO_GROUPS = 10
 MATCH_THRESHOLD = 0.5  # a refit topic whose term profile has cosine below this with the original is "not found"
 FREX_WEIGHT = 0.5  # weight of exclusivity against frequency in FREX (stm's default)
+WORD_COUNT_BATCH = 10_000
 
 # Units. A headline, subhead or one-line caption is not a paragraph of argument: it is kept out of the model (it stays in
 # the corpus text and tables). The cleaning stage marks such lines in a boolean `headline` column; until a corpus has
@@ -109,9 +110,10 @@ def word_counts(texts: pd.Series) -> pd.Series:
     >>> word_counts(pd.Series(["Gas flows  east.", ""])).tolist()
     [3, 0]
     """
-    values = texts.tolist()
-    return pd.Series(np.fromiter((len(text.split()) for text in values), dtype=np.int64, count=len(values)),
-                     index=texts.index)
+    counts = np.empty(len(texts), dtype=np.int64)
+    for begin in range(0, len(texts), WORD_COUNT_BATCH):  # Python strings of one batch at a time
+        counts[begin:begin + WORD_COUNT_BATCH] = [len(text.split()) for text in texts.iloc[begin:begin + WORD_COUNT_BATCH].tolist()]
+    return pd.Series(counts, index=texts.index)
 
 
 def headline_units(paragraphs: pd.DataFrame) -> pd.Series:
@@ -133,8 +135,8 @@ def choose_unit(paragraphs: pd.DataFrame) -> tuple[str, str]:
     """The unit for ``unit="auto"`` and the rule's reason in one sentence: whole articles when the corpus has at least
     ``DOCUMENT_MIN_ARTICLES`` articles and the median article (headlines excluded) is shorter than
     ``DOCUMENT_MAX_MEDIAN_WORDS`` words; paragraphs weighted by their length otherwise."""
-    kept = paragraphs[~headline_units(paragraphs)]
-    words = word_counts(kept["text"]).groupby(kept["doc_id"]).sum()
+    kept = ~headline_units(paragraphs).to_numpy()
+    words = word_counts(paragraphs["text"])[kept].groupby(paragraphs["doc_id"].to_numpy()[kept]).sum()
     n_articles, median = len(words), float(words.median()) if len(words) else 0.0
     if n_articles >= DOCUMENT_MIN_ARTICLES and median < DOCUMENT_MAX_MEDIAN_WORDS:
         return "document", (f"Whole articles are the units: the median article has {median:,.0f} words (under "
@@ -173,33 +175,36 @@ PASSAGE_COLUMNS = ["unit_id", "doc_id", "period", "outlet", "start", "end", "tex
 
 
 def _topic_units(corpus, unit: str, *, article_text: bool = True):
-    """:func:`topic_units` and the kept (not headline-like) paragraphs (``PASSAGE_COLUMNS``), which whole-article
-    units are made of. Without ``article_text``, whole-article units have no text column: the stage counts their
-    terms paragraph by paragraph and never needs a second copy of the corpus text."""
+    """:func:`topic_units`, the kept (not headline-like) paragraphs (``PASSAGE_COLUMNS``) that whole-article units
+    are made of, and those paragraphs' texts. Without ``article_text``, whole-article units and the kept paragraphs
+    have no text column and the texts are a :class:`~analysis.core.preprocess.TextRows` of the corpus's column: the
+    stage counts terms paragraph by paragraph and needs no second copy of the corpus text."""
     if unit not in UNITS:
         raise TopicModelError(f"Parameter 'unit' must be one of {UNITS}, not {unit!r}.")
     paragraphs = corpus.paragraphs.rename(columns={"para_id": "unit_id"})
-    headline = headline_units(paragraphs)
+    headline = headline_units(paragraphs).to_numpy()
     excluded = paragraphs.loc[headline, ["unit_id", "doc_id", "start", "end", "text"]].reset_index(drop=True)
-    kept = paragraphs.loc[~headline, PASSAGE_COLUMNS].reset_index(drop=True)
-    if kept.empty:
+    if headline.all():
         raise TopicModelError("Every paragraph of the corpus looks like a headline (short, with no sentence-ending "
                               "mark), so there is no text to model. Check the corpus files.")
     if unit == "auto":
         unit, reason = choose_unit(paragraphs)
     else:
         reason = f"The units are {unit}s, as the `unit` parameter asks."
+    with_text = unit == "paragraph" or article_text
+    kept = paragraphs.loc[~headline, PASSAGE_COLUMNS if with_text else PASSAGE_COLUMNS[:-1]].reset_index(drop=True)
+    texts = kept["text"] if with_text else TextRows(paragraphs["text"], np.flatnonzero(~headline))
     if unit == "paragraph":
-        return kept.assign(weight=word_counts(kept["text"]).astype(float)), excluded, unit, reason, kept
+        return kept.assign(weight=word_counts(kept["text"]).astype(float)), excluded, unit, reason, kept, texts
     documents = corpus.documents.set_index("doc_id")
     table = _join_paragraphs(kept, text=article_text)
     table = table.assign(unit_id=table["doc_id"], start=0, end=table["doc_id"].map(documents["raw"].str.len()), weight=1.0)
     columns = [column for column in PASSAGE_COLUMNS + ["weight"] if column in table.columns]
-    return table[columns], excluded, unit, reason, kept
+    return table[columns], excluded, unit, reason, kept, texts
 
 
 def model_matrix(units: pd.DataFrame, model: str, *, stem: bool = False, max_share: float = MAX_ARTICLE_SHARE,
-                 weight_by_length: bool = False, passages: pd.DataFrame | None = None):
+                 weight_by_length: bool = False, passages: pd.DataFrame | None = None, passage_texts=None):
     """The matrix the model fits, the counts, the terms, the common terms set aside, and the passage counts.
 
     Terms in fewer than two articles or in more than ``max_share`` of the articles are dropped
@@ -207,13 +212,15 @@ def model_matrix(units: pd.DataFrame, model: str, *, stem: bool = False, max_sha
     √(words / mean words) when ``weight_by_length`` (so in NMF's squared error a unit counts in proportion to its
     length); LDA gets counts, where a longer unit already counts for more. For whole-article units, pass the
     paragraphs they are made of as ``passages`` (doc_id, text): terms are counted per paragraph and summed per
-    article, and the paragraphs' counts come back as the last value (None otherwise).
+    article, and the paragraphs' counts come back as the last value (None otherwise); ``passage_texts`` gives their
+    texts when ``passages`` has no text column.
     """
     if model not in MODELS:
         raise TopicModelError(f"Parameter 'model' must be one of {MODELS}, not {model!r}.")
     source = units if passages is None else passages
     try:
-        counts, terms = document_term_matrix(source["text"], stem=stem, weighting="count")
+        counts, terms = document_term_matrix(source["text"] if passage_texts is None else passage_texts, stem=stem,
+                                             weighting="count")
     except ValueError as error:
         raise TopicModelError(f"Empty vocabulary: {error}") from None
     keep, common = corpus_vocabulary(counts, terms, source["doc_id"].to_numpy(), max_share=max_share)
@@ -472,12 +479,13 @@ def article_topics(unit_topics: pd.DataFrame, columns: list[str]) -> pd.DataFram
 
 
 def typical_passages(units: pd.DataFrame, unit: str, paragraph_shares: np.ndarray, paragraphs: pd.DataFrame,
-                     articles: pd.DataFrame, labels: dict) -> pd.DataFrame:
+                     articles: pd.DataFrame, labels: dict, paragraph_texts=None) -> pd.DataFrame:
     """The ``EXAMPLES`` most typical passages of each topic, none a headline, each from a different article.
 
     Paragraph units: the paragraphs with the highest share of the topic (the longer on a tie), at most one per
     article. Whole-article units: the articles with the highest share of the topic, each shown by its paragraph
-    whose words are closest to the topic (:func:`passage_scores`).
+    whose words are closest to the topic (:func:`passage_scores`); ``paragraph_texts`` gives the paragraphs' texts
+    when ``paragraphs`` has no text column.
     """
     rows = []
     doc_codes = pd.factorize(units["doc_id"])[0] if unit == "paragraph" else None
@@ -497,6 +505,8 @@ def typical_passages(units: pd.DataFrame, unit: str, paragraph_shares: np.ndarra
             top_articles = articles.sort_values([column, "doc_id"], ascending=[False, True]).head(EXAMPLES)
             inside = paragraphs["doc_id"].isin(top_articles["doc_id"]).to_numpy()  # only these articles' passages
             passages = paragraphs[inside]
+            if "text" not in passages.columns:
+                passages = passages.assign(text=[paragraph_texts[row] for row in np.flatnonzero(inside)])
             best_passage = (passages.assign(passage_share=paragraph_shares[inside, t - 1],
                                             words=word_counts(passages["text"]))
                             .sort_values(["passage_share", "words", "unit_id"], ascending=[False, False, True])
@@ -573,11 +583,12 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
     if n_restarts < 2:
         raise TopicModelError(f"Parameter 'n_restarts' must be at least 2 to measure stability (got {n_restarts}).")
     requested = _requested_k(n_topics)
-    units, excluded, unit, unit_rule, kept = _topic_units(corpus, unit, article_text=False)
+    units, excluded, unit, unit_rule, kept, texts = _topic_units(corpus, unit, article_text=False)
     n_units = len(units)
     passages = kept if unit == "document" else None
-    matrix, counts, terms, common, passage_counts = model_matrix(units, model, stem=stem, max_share=max_share,
-                                                                 weight_by_length=unit == "paragraph", passages=passages)
+    matrix, counts, terms, common, passage_counts = model_matrix(
+        units, model, stem=stem, max_share=max_share, weight_by_length=unit == "paragraph", passages=passages,
+        passage_texts=texts if unit == "document" else None)
     presence = (counts > 0).astype(float)
     doc_ids = units["doc_id"].to_numpy()
     n_articles = len(np.unique(doc_ids))
@@ -638,7 +649,8 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
     if unit == "paragraph":
         examples = typical_passages(units, unit, shares, units, articles, labels)
     else:
-        examples = typical_passages(units, unit, passage_scores(passage_counts, counts, weights), passages, articles, labels)
+        examples = typical_passages(units, unit, passage_scores(passage_counts, counts, weights), passages, articles, labels,
+                                    paragraph_texts=texts)
 
     periods = corpus.period_names[:2]
     comparison = compare_periods(unit_topics, columns, periods[0], periods[1], random_state=random_seed,
