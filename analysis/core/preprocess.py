@@ -48,6 +48,7 @@ TOKEN_PATTERN = re.compile(r"""
 POSSESSIVE = re.compile(r"'s$")
 PHRASE_WORD = re.compile(r"[a-z0-9]+")
 COUNT_BATCH = 2000  # texts counted per batch: their tokens are held as Python strings only for one batch
+COUNT_GROUP = 8  # batches handed out at once (to worker processes when asked): their results are held together
 PHRASE_GAP = r"[\s\-,'\"“”‘’]+"  # what may stand between a phrase's words: spaces, hyphens, commas, quotes
 
 
@@ -182,7 +183,8 @@ def document_term_matrix(texts, *, stem: bool = False, min_df: int = 1, weightin
     keep = np.flatnonzero(document_frequency >= min_df)
     if keep.size == 0:
         raise ValueError(f"No term occurs in at least min_df={min_df} units; lower min_df.")
-    matrix, words = matrix[:, keep].tocsr(), words[keep]
+    if keep.size < matrix.shape[1]:  # no copy when every term stays (min_df=1)
+        matrix, words = matrix[:, keep].tocsr(), words[keep]
     if weighting == "tfidf":
         matrix = TfidfTransformer().fit_transform(matrix).tocsr()
     return matrix, words
@@ -211,6 +213,31 @@ class TextRows(Sequence):
     def __iter__(self):
         for begin in range(0, len(self), COUNT_BATCH):
             yield from self[begin:begin + COUNT_BATCH]
+
+
+class _Batches(Sequence):
+    """Consecutive slices of ``size`` texts, each made when it is read (a Series is sliced by position)."""
+
+    def __init__(self, texts, size: int) -> None:
+        self.texts, self.size = texts, size
+
+    def __len__(self) -> int:
+        return -(-len(self.texts) // self.size)
+
+    def __getitem__(self, index: int):
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        begin = index * self.size
+        return (self.texts.iloc if isinstance(self.texts, pd.Series) else self.texts)[begin:begin + self.size]
+
+
+def _batch_results(texts, phrases: tuple[str, ...]):
+    """:func:`_count_batch` of each batch of texts, in order, ``COUNT_GROUP`` batches at a time, so only one group's
+    tokens are held as Python strings (all of them, fragmenting memory, when every result was kept to the end)."""
+    batches = _Batches(texts, COUNT_BATCH)
+    for first in range(0, len(batches), COUNT_GROUP):
+        group = [batches[index] for index in range(first, min(first + COUNT_GROUP, len(batches)))]
+        yield from map_batches(_count_batch, group, phrases, n_items=len(texts))
 
 
 def _count_batch(texts: list[str], phrases: tuple[str, ...]):
@@ -251,10 +278,8 @@ def _count_tokens(texts, phrases: tuple[str, ...]):
                     terms.append(word)
         return raw_number[raw]
 
-    slicer = texts.iloc if isinstance(texts, pd.Series) else texts
-    batches = [slicer[begin:begin + COUNT_BATCH] for begin in range(0, len(texts), COUNT_BATCH)]
     blocks = []
-    for uniques, block in map_batches(_count_batch, batches, phrases, n_items=len(texts)):
+    for uniques, block in _batch_results(texts, phrases):
         columns = np.fromiter(map(number, uniques), dtype=np.int64, count=len(uniques))[block.indices]
         kept = columns >= 0
         rows = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
