@@ -287,3 +287,22 @@ def test_whole_article_units_join_paragraphs_as_a_groupby_would():
     joined = _join_paragraphs(paragraphs)
     assert joined["text"].tolist() == ["a1\n\na2", "b1\n\nb2", "c1"]
     pd.testing.assert_frame_equal(joined, expected)
+
+
+def test_passage_scores_in_batches_equal_one_product(monkeypatch):
+    """Passages are scored a batch of rows at a time: bit for bit the scores of one TF-IDF product."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from analysis.topics import model
+
+    counts = sparse.random(400, 50, density=0.2, format="csr", random_state=1)
+    counts.data = np.ceil(counts.data * 5)
+    passages = sparse.random(1000, 50, density=0.1, format="csr", random_state=2)
+    passages.data = np.ceil(passages.data * 3)
+    weights = np.random.default_rng(3).random((4, 50))
+    expected = np.asarray(TfidfTransformer().fit(counts).transform(passages)
+                          @ (weights / np.linalg.norm(weights, axis=1, keepdims=True)).T)
+    monkeypatch.setattr(model, "PASSAGE_BATCH", 64)
+    scores = model.passage_scores(passages, counts, weights)
+    assert scores.shape == (1000, 4) and np.array_equal(scores, expected)

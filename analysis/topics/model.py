@@ -43,6 +43,7 @@ LOO_GROUPS = 10
 MATCH_THRESHOLD = 0.5  # a refit topic whose term profile has cosine below this with the original is "not found"
 FREX_WEIGHT = 0.5  # weight of exclusivity against frequency in FREX (stm's default)
 WORD_COUNT_BATCH = 10_000
+PASSAGE_BATCH = 50_000  # passages scored at once: a float copy of only this many rows' counts
 
 # Units. A headline, subhead or one-line caption is not a paragraph of argument: it is kept out of the model (it stays in
 # the corpus text and tables). The cleaning stage marks such lines in a boolean `headline` column; until a corpus has
@@ -245,9 +246,13 @@ def model_matrix(units: pd.DataFrame, model: str, *, stem: bool = False, max_sha
 def passage_scores(passage_counts, counts, weights: np.ndarray) -> np.ndarray:
     """Passages × topics: cosine of each passage's TF-IDF profile (IDF from the modelled units) with each topic's
     term weights, so the passage of an article closest to a topic can be quoted for it."""
-    profiles = TfidfTransformer().fit(counts).transform(passage_counts)
+    transformer = TfidfTransformer().fit(counts)
     topics = weights / np.maximum(np.linalg.norm(weights, axis=1, keepdims=True), 1e-300)
-    return np.asarray(profiles @ topics.T)
+    scores = np.empty((passage_counts.shape[0], len(topics)))
+    for begin in range(0, passage_counts.shape[0], PASSAGE_BATCH):  # row by row arithmetic: batches change nothing
+        rows = slice(begin, begin + PASSAGE_BATCH)
+        scores[rows] = transformer.transform(passage_counts[rows]) @ topics.T
+    return scores
 
 
 @dataclass
