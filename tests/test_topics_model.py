@@ -306,3 +306,21 @@ def test_passage_scores_in_batches_equal_one_product(monkeypatch):
     monkeypatch.setattr(model, "PASSAGE_BATCH", 64)
     scores = model.passage_scores(passages, counts, weights)
     assert scores.shape == (1000, 4) and np.array_equal(scores, expected)
+
+
+@pytest.mark.parametrize("model", ["nmf", "lda"])
+def test_above_the_final_sample_size_the_model_is_fitted_on_a_sample_and_scores_every_unit(planted_corpus, model,
+                                                                                          monkeypatch):
+    """A large corpus (here: a planted one with the limits lowered) is fitted on a seeded sample of units, every unit
+    is scored with the fitted topics, the planted topics still come back, and the page says so."""
+    from analysis.topics import model as topic_model
+
+    monkeypatch.setattr(topic_model, "SEARCH_MAX_TOKENS", {"nmf": 100, "lda": 100})  # not small: one final fit
+    monkeypatch.setattr(topic_model, "FINAL_MAX_UNITS", 60)
+    result = fit_topic_stage(planted_corpus, unit="paragraph", model=model, n_topics=3, random_seed=1,
+                             n_resamples=100, n_restarts=2)
+    assert result.n_units == 120 and len(result.unit_topics) == 120
+    assert np.allclose(result.unit_topics[result.topic_columns].sum(axis=1), 1)
+    assert {topic_for(result, words) for words in PLANTED.values()} == {1, 2, 3}
+    assert any("on a seeded sample of 60 of the 120 units; every unit's topic shares were then estimated" in note
+               for note in result.notes), result.notes
