@@ -718,12 +718,13 @@ def leave_one_out_refits(units: pd.DataFrame, matrix, model: str, k: int, weight
         groups = {f"group {g + 1}": list(doc_ids[assignment == g]) for g in range(LOO_GROUPS)}
         mode = "group"
     reference = weights / np.maximum(np.linalg.norm(weights, axis=1, keepdims=True), 1e-300)
-    unit_docs, unit_periods = units["doc_id"].to_numpy(), units["period"].to_numpy()  # no copy of the units per refit
+    unit_docs = pd.Series(units["doc_id"].to_numpy())  # no copy of the units table per refit
+    unit_periods = units["period"].to_numpy()
     rows = []
     for name, dropped in progress(groups.items(), f"leave-one-{mode}-out refits", total=len(groups)):
-        keep = np.flatnonzero(~np.isin(unit_docs, dropped))
+        keep = np.flatnonzero(~unit_docs.isin(dropped).to_numpy())
         kept_periods = unit_periods[keep]
-        if not np.isin(kept_periods, periods[:1]).any() or not np.isin(kept_periods, periods[1:2]).any() or len(keep) <= k:
+        if not (kept_periods == periods[0]).any() or not (kept_periods == periods[1]).any() or len(keep) <= k:
             continue
         chosen = keep[_sample(len(keep), REFIT_MAX_UNITS[model], random_state)]
         shares, refit_weights = fit(matrix[chosen], model, k, random_state)
