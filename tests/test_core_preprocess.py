@@ -141,24 +141,6 @@ def test_phrase_pattern_grouped_by_first_letter_matches_as_the_plain_alternation
     assert found == [[(m.span(), m.group(0)) for m in plain.finditer(text)] for text in texts]
 
 
-def test_token_scan_finds_the_tokens_of_the_plain_pattern():
-    """TOKEN_PATTERN consumes digit-led runs and whole tokens so the scan skips their letters: same tokens as the
-    plain pattern with a lookbehind at every letter, on prose and on runs built to trip it."""
-    import re
-
-    from analysis.core.paths import PROJECT_ROOT
-    from analysis.core.preprocess import TOKEN_PATTERN
-
-    plain = re.compile(r"(?<![a-z0-9_])[a-z][a-z0-9_]*(?:['-][a-z0-9_]+)*")
-    texts = [path.read_text(encoding="utf-8").lower() for path in sorted((PROJECT_ROOT / "tests/data/dev_corpus").glob("*.txt"))]
-    texts += ["9abc-def 70th _x x_ s-400 a'b' -z 'q café éa 2014's 1a2b3c-d4 xi_jinping's no-limits-- __ a--b", ""]
-    found = [[token for token in TOKEN_PATTERN.findall(text) if token] for text in texts]
-    assert found[-2] == ["def", "x_", "s-400", "a'b", "z", "q", "caf", "a", "s", "d4", "xi_jinping's", "no-limits",
-                         "a", "b"]
-    assert sum(map(len, found)) > 10_000
-    assert found == [plain.findall(text) for text in texts]
-
-
 @pytest.mark.parametrize("stem", [False, True])
 def test_counts_are_the_same_from_a_list_a_column_and_selected_rows_of_a_column(stem, monkeypatch):
     """A Series or TextRows is read a batch at a time (batches of 7 here, so several): the same matrix as a list."""

@@ -36,14 +36,10 @@ MAX_ARTICLE_SHARE = 0.5
 MIN_ARTICLES = 2  # a term in one article only cannot tie articles into a theme
 
 TOKEN_PATTERN = re.compile(r"""
-    (?<![a-z0-9_])          # not in the middle of a word ("70th" gives no "th")
-    (                       # the token, findall's one group:
-      [a-z]                 #   it starts with a letter (numbers are the figure stage's job)
-      [a-z0-9_]*+           #   then letters, digits, or the underscores that join a phrase
-      (?:['-][a-z0-9_]+)*+  #   hyphenated or apostrophe parts stay inside the token: no-limits, s-400, china's
-    )
-    | [0-9_][a-z0-9_]*+     # or a run that starts with a digit or underscore: no token (findall gives ''), but
-                            # consumed whole, so the scan never tries the letters inside it or inside a token
+    (?<![a-z0-9_])        # not in the middle of a word ("70th" gives no "th")
+    [a-z]                 # a token starts with a letter (numbers are the figure stage's job)
+    [a-z0-9_]*            # then letters, digits, or the underscores that join a phrase
+    (?:['-][a-z0-9_]+)*   # hyphenated or apostrophe parts stay inside the token: no-limits, s-400, china's
 """, re.VERBOSE)
 POSSESSIVE = re.compile(r"'s$")
 PHRASE_WORD = re.compile(r"[a-z0-9]+")
@@ -100,7 +96,7 @@ def _phrase_tokens(text: str, pattern: re.Pattern | None) -> list[str]:
     text = _normalize(text)
     if pattern is not None:
         text = pattern.sub(_join_phrase, text)
-    return [token for token in TOKEN_PATTERN.findall(text) if token]
+    return TOKEN_PATTERN.findall(text)
 
 
 def raw_tokens(text: str, phrases: tuple[str, ...] = ()) -> list[str]:
