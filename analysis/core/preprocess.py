@@ -334,9 +334,13 @@ def article_frequency(matrix, doc_ids) -> tuple[np.ndarray, int]:
     """
     codes = np.unique(np.asarray(doc_ids), return_inverse=True)[1].ravel()
     n_articles = int(codes.max()) + 1 if len(codes) else 0
-    grouping = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(n_articles, len(codes)))
-    present = (grouping @ (sparse.csr_matrix(matrix) > 0).astype(float)) > 0
-    return np.asarray(present.sum(axis=0)).ravel().astype(int), n_articles
+    grouping = sparse.csr_matrix((np.ones(len(codes), dtype=np.int32), (codes, np.arange(len(codes)))),
+                                 shape=(n_articles, len(codes)))
+    matrix = sparse.csr_matrix(matrix)
+    # 0/1 per stored value, sharing the matrix's indices: no float or boolean copy of a large corpus's matrix
+    binary = sparse.csr_matrix(((matrix.data > 0).astype(np.int32), matrix.indices, matrix.indptr), shape=matrix.shape)
+    present = grouping @ binary  # paragraphs of each article holding each term
+    return np.bincount(present.indices[present.data > 0], minlength=matrix.shape[1]), n_articles
 
 
 def corpus_vocabulary(matrix, terms, doc_ids, *, max_share: float = MAX_ARTICLE_SHARE,
