@@ -139,3 +139,22 @@ def test_phrase_pattern_grouped_by_first_letter_matches_as_the_plain_alternation
     found = [[(m.span(), m.group(0)) for m in grouped.finditer(text)] for text in texts]
     assert sum(map(len, found)) > 50
     assert found == [[(m.span(), m.group(0)) for m in plain.finditer(text)] for text in texts]
+
+
+@pytest.mark.parametrize("stem", [False, True])
+def test_counts_are_the_same_from_a_list_a_column_and_selected_rows_of_a_column(stem, monkeypatch):
+    """A Series or TextRows is read a batch at a time (batches of 7 here, so several): the same matrix as a list."""
+    import pandas as pd
+
+    from analysis.core import preprocess
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.core.preprocess import TextRows
+
+    monkeypatch.setattr(preprocess, "COUNT_BATCH", 7)
+    texts = [path.read_text(encoding="utf-8") for path in sorted((PROJECT_ROOT / "tests/data/dev_corpus").glob("*.txt"))]
+    column = pd.Series(["Headline one", *texts, "Headline two"], index=range(100, 162))
+    expected, terms = document_term_matrix(texts, stem=stem)
+    for source in (pd.Series(texts), TextRows(column, range(1, 61))):
+        matrix, source_terms = document_term_matrix(source, stem=stem)
+        assert list(source_terms) == list(terms) and (matrix != expected).nnz == 0
+    assert expected.has_canonical_format and expected.shape == (60, len(terms)) and len(terms) > 1000

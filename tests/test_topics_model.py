@@ -11,6 +11,7 @@ from analysis.topics.findings import development_score_sentence
 from analysis.topics.model import (
     ARTICLES_PER_TOPIC,
     TopicModelError,
+    _join_paragraphs,
     article_topics,
     choose_k,
     choose_unit,
@@ -275,3 +276,51 @@ def test_model_matrix_names_a_bad_model_and_a_vocabulary_with_no_shared_terms():
 def test_fewer_than_two_restarts_is_named(planted_corpus):
     with pytest.raises(TopicModelError, match=r"Parameter 'n_restarts' must be at least 2 to measure stability \(got 1\)"):
         fit_topic_stage(planted_corpus, n_restarts=1, random_seed=1)
+
+
+def test_whole_article_units_join_paragraphs_as_a_groupby_would():
+    """The vectorised join gives groupby's table: articles sorted, first period and outlet, texts in table order."""
+    paragraphs = pd.DataFrame({"doc_id": ["b", "a", "b", "c", "a"], "period": ["p2", "p1", "p2", "p1", "p1"],
+                               "outlet": ["Y", "X", "Y", "Z", "X"], "text": ["b1", "a1", "b2", "c1", "a2"]})
+    expected = (paragraphs.groupby("doc_id", sort=True).agg(period=("period", "first"), outlet=("outlet", "first"),
+                                                            text=("text", "\n\n".join)).reset_index())
+    joined = _join_paragraphs(paragraphs)
+    assert joined["text"].tolist() == ["a1\n\na2", "b1\n\nb2", "c1"]
+    pd.testing.assert_frame_equal(joined, expected)
+
+
+def test_passage_scores_in_batches_equal_one_product(monkeypatch):
+    """Passages are scored a batch of rows at a time: bit for bit the scores of one TF-IDF product."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from analysis.topics import model
+
+    counts = sparse.random(400, 50, density=0.2, format="csr", random_state=1)
+    counts.data = np.ceil(counts.data * 5)
+    passages = sparse.random(1000, 50, density=0.1, format="csr", random_state=2)
+    passages.data = np.ceil(passages.data * 3)
+    weights = np.random.default_rng(3).random((4, 50))
+    expected = np.asarray(TfidfTransformer().fit(counts).transform(passages)
+                          @ (weights / np.linalg.norm(weights, axis=1, keepdims=True)).T)
+    monkeypatch.setattr(model, "PASSAGE_BATCH", 64)
+    scores = model.passage_scores(passages, counts, weights)
+    assert scores.shape == (1000, 4) and np.array_equal(scores, expected)
+
+
+@pytest.mark.parametrize("model", ["nmf", "lda"])
+def test_above_the_final_sample_size_the_model_is_fitted_on_a_sample_and_scores_every_unit(planted_corpus, model,
+                                                                                          monkeypatch):
+    """A large corpus (here: a planted one with the limits lowered) is fitted on a seeded sample of units, every unit
+    is scored with the fitted topics, the planted topics still come back, and the page says so."""
+    from analysis.topics import model as topic_model
+
+    monkeypatch.setattr(topic_model, "SEARCH_MAX_TOKENS", {"nmf": 100, "lda": 100})  # not small: one final fit
+    monkeypatch.setattr(topic_model, "FINAL_MAX_UNITS", 60)
+    result = fit_topic_stage(planted_corpus, unit="paragraph", model=model, n_topics=3, random_seed=1,
+                             n_resamples=100, n_restarts=2)
+    assert result.n_units == 120 and len(result.unit_topics) == 120
+    assert np.allclose(result.unit_topics[result.topic_columns].sum(axis=1), 1)
+    assert {topic_for(result, words) for words in PLANTED.values()} == {1, 2, 3}
+    assert any("on a seeded sample of 60 of the 120 units; every unit's topic shares were then estimated" in note
+               for note in result.notes), result.notes

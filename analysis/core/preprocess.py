@@ -6,6 +6,7 @@ Used by the topic stage and the comparison stage; needs no NLTK data package (re
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain
 
@@ -40,6 +41,7 @@ TOKEN_PATTERN = re.compile(r"""
 POSSESSIVE = re.compile(r"'s$")
 PHRASE_WORD = re.compile(r"[a-z0-9]+")
 COUNT_BATCH = 2000  # texts counted per batch: their tokens are held as Python strings only for one batch
+COUNT_GROUP = 8  # batches handed out at once (to worker processes when asked): their results are held together
 PHRASE_GAP = r"[\s\-,'\"“”‘’]+"  # what may stand between a phrase's words: spaces, hyphens, commas, quotes
 
 
@@ -164,23 +166,75 @@ def document_term_matrix(texts, *, stem: bool = False, min_df: int = 1, weightin
     """
     if weighting not in WEIGHTINGS:
         raise ValueError(f"Unknown weighting {weighting!r}; use one of {WEIGHTINGS}.")
-    texts = list(texts)
+    texts = texts if isinstance(texts, (pd.Series, TextRows)) else list(texts)  # Python strings one batch at a time
     phrases = corpus_phrases(texts) if phrases is None else tuple(phrases)
     matrix, words = _count_tokens(texts, phrases)
     if stem:
         matrix, words = _merge_stems(matrix, words)
+        matrix = matrix.tocsr()
     else:
         words = np.array([display_term(word) for word in words], dtype=object)
-    document_frequency = np.asarray((matrix > 0).sum(axis=0)).ravel()
+    document_frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])  # canonical CSR: stored means > 0
     keep = np.flatnonzero(document_frequency >= min_df)
     if keep.size == 0:
         raise ValueError(f"No term occurs in at least min_df={min_df} units; lower min_df.")
-    matrix, words = matrix[:, keep].tocsr(), words[keep]
+    if keep.size < matrix.shape[1]:  # no copy when every term stays (min_df=1)
+        matrix, words = matrix[:, keep].tocsr(), words[keep]
     if weighting == "tfidf":
         from sklearn.feature_extraction.text import TfidfTransformer  # heavy: imported when used
 
         matrix = TfidfTransformer().fit_transform(matrix).tocsr()
     return matrix, words
+
+
+class TextRows(Sequence):
+    """Some rows of a text column, read a slice at a time: :func:`document_term_matrix` counts the terms of a
+    selection of a large corpus's paragraphs without a second copy of their text.
+
+    >>> rows = TextRows(pd.Series(["a", "b", "c"]), [0, 2])
+    >>> len(rows), rows[0:2], list(rows)
+    (2, ['a', 'c'], ['a', 'c'])
+    """
+
+    def __init__(self, column: pd.Series, rows) -> None:
+        self.column, self.rows = column, np.asarray(rows, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self.column.iloc[self.rows[index]].tolist()
+        return self.column.iloc[int(self.rows[index])]
+
+    def __iter__(self):
+        for begin in range(0, len(self), COUNT_BATCH):
+            yield from self[begin:begin + COUNT_BATCH]
+
+
+class _Batches(Sequence):
+    """Consecutive slices of ``size`` texts, each made when it is read (a Series is sliced by position)."""
+
+    def __init__(self, texts, size: int) -> None:
+        self.texts, self.size = texts, size
+
+    def __len__(self) -> int:
+        return -(-len(self.texts) // self.size)
+
+    def __getitem__(self, index: int):
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        begin = index * self.size
+        return (self.texts.iloc if isinstance(self.texts, pd.Series) else self.texts)[begin:begin + self.size]
+
+
+def _batch_results(texts, phrases: tuple[str, ...]):
+    """:func:`_count_batch` of each batch of texts, in order, ``COUNT_GROUP`` batches at a time, so only one group's
+    tokens are held as Python strings (all of them, fragmenting memory, when every result was kept to the end)."""
+    batches = _Batches(texts, COUNT_BATCH)
+    for first in range(0, len(batches), COUNT_GROUP):
+        group = [batches[index] for index in range(first, min(first + COUNT_GROUP, len(batches)))]
+        yield from map_batches(_count_batch, group, phrases, n_items=len(texts))
 
 
 def _count_batch(texts: list[str], phrases: tuple[str, ...]):
@@ -194,35 +248,60 @@ def _count_batch(texts: list[str], phrases: tuple[str, ...]):
     return uniques, block
 
 
-def _count_tokens(texts: list[str], phrases: tuple[str, ...]):
-    """Units × terms counts of :func:`tokenize`'s tokens (int64, CSR) and the terms, sorted.
+def _count_tokens(texts, phrases: tuple[str, ...]):
+    """Units × terms counts of :func:`tokenize`'s tokens (int64, canonical CSR) and the terms, sorted.
 
     The same counts as scikit-learn's ``CountVectorizer(analyzer=tokenize)``, without a Python step per token: each
     text's raw tokens come from one regex scan, a batch of texts is factorised at once (in worker processes
-    when asked, :func:`analysis.core.parallel.map_batches`), and possessives, stopwords and
-    one-letter words are dealt with once per distinct raw token, by merging or dropping matrix columns.
+    when asked, :func:`analysis.core.parallel.map_batches`), and possessives, stopwords and one-letter words are
+    dealt with once per distinct raw token: each batch's columns are mapped to its term (or dropped) as the batch
+    comes back, so no matrix of raw tokens is held, and the terms are put in alphabetical order at the end.
+    ``texts`` is a list, a pandas Series or :class:`TextRows` (sliced per batch, so the Python strings of a column
+    exist one batch at a time).
     """
-    vocabulary: dict[str, int] = {}
-    blocks = []
-    batches = [texts[begin:begin + COUNT_BATCH] for begin in range(0, len(texts), COUNT_BATCH)]
-    for uniques, block in map_batches(_count_batch, batches, phrases, n_items=len(texts)):
-        ids = np.fromiter((vocabulary.setdefault(word, len(vocabulary)) for word in uniques), dtype=np.int64,
-                          count=len(uniques))
-        blocks.append((ids, block))
-    raw = np.array(list(vocabulary), dtype=object)
     stopwords = load_stopwords()
-    stripped = np.array([POSSESSIVE.sub("", word) for word in raw], dtype=object)
-    kept = np.flatnonzero([len(word) > 1 and word not in stopwords for word in stripped])
-    if kept.size == 0:
+    terms: list[str] = []  # in order of first sight
+    term_number: dict[str, int] = {}
+    raw_number: dict[str, int] = {}  # raw token -> its term's number, -1 when it is dropped
+
+    def number(raw: str) -> int:
+        if raw not in raw_number:
+            word = POSSESSIVE.sub("", raw)
+            if len(word) <= 1 or word in stopwords:
+                raw_number[raw] = -1
+            else:
+                raw_number[raw] = term_number.setdefault(word, len(term_number))
+                if raw_number[raw] == len(terms):
+                    terms.append(word)
+        return raw_number[raw]
+
+    blocks = []
+    for uniques, block in _batch_results(texts, phrases):
+        columns = np.fromiter(map(number, uniques), dtype=np.int64, count=len(uniques))[block.indices]
+        kept = columns >= 0
+        rows = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
+        block = sparse.csr_matrix((block.data[kept], (rows[kept], columns[kept])),  # sums "china's" into "china"
+                                  shape=(block.shape[0], len(terms)))
+        block.sum_duplicates()
+        blocks.append(block)
+    if not terms:
         raise ValueError("No terms left after preprocessing: every word is a stopword, a number or a single letter. "
                          "Check that the texts are English prose, or edit analysis/data/stopwords.txt.")
-    words, column = np.unique(stripped[kept], return_inverse=True)
-    merge = sparse.csr_matrix((np.ones(kept.size, dtype=np.int64), (kept, column.ravel())),
-                              shape=(len(raw), len(words)))
-    counts = sparse.vstack([sparse.csr_matrix((block.data, ids[block.indices], block.indptr), shape=(block.shape[0], len(raw)))
-                            for ids, block in blocks], format="csr") @ merge
+    words = np.array(terms, dtype=object)
+    order = np.argsort(words, kind="stable")  # alphabetical, as np.unique sorts (the terms are distinct)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    starts = np.cumsum([0] + [block.nnz for block in blocks])
+    index_type = np.int32 if max(starts[-1], len(words)) < 2**31 else np.int64  # scipy's choice, made before filling
+    data, indices = np.empty(starts[-1], dtype=np.int64), np.empty(starts[-1], dtype=index_type)
+    indptr = [np.zeros(1, dtype=index_type)]
+    for number, start in enumerate(starts[:-1]):  # one batch at a time into the matrix, each freed once copied
+        block, blocks[number] = blocks[number], None
+        data[start:start + block.nnz], indices[start:start + block.nnz] = block.data, rank[block.indices]
+        indptr.append(block.indptr[1:] + start)
+    counts = sparse.csr_matrix((data, indices, np.concatenate(indptr)), shape=(len(texts), len(words)))
     counts.sort_indices()
-    return counts.tocsr(), words
+    return counts, words[order]
 
 
 def _merge_stems(matrix, words):
@@ -258,9 +337,13 @@ def article_frequency(matrix, doc_ids) -> tuple[np.ndarray, int]:
     """
     codes = np.unique(np.asarray(doc_ids), return_inverse=True)[1].ravel()
     n_articles = int(codes.max()) + 1 if len(codes) else 0
-    grouping = sparse.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(n_articles, len(codes)))
-    present = (grouping @ (sparse.csr_matrix(matrix) > 0).astype(float)) > 0
-    return np.asarray(present.sum(axis=0)).ravel().astype(int), n_articles
+    grouping = sparse.csr_matrix((np.ones(len(codes), dtype=np.int32), (codes, np.arange(len(codes)))),
+                                 shape=(n_articles, len(codes)))
+    matrix = sparse.csr_matrix(matrix)
+    # 0/1 per stored value, sharing the matrix's indices: no float or boolean copy of a large corpus's matrix
+    binary = sparse.csr_matrix(((matrix.data > 0).astype(np.int32), matrix.indices, matrix.indptr), shape=matrix.shape)
+    present = grouping @ binary  # paragraphs of each article holding each term
+    return np.bincount(present.indices[present.data > 0], minlength=matrix.shape[1]), n_articles
 
 
 def corpus_vocabulary(matrix, terms, doc_ids, *, max_share: float = MAX_ARTICLE_SHARE,

@@ -21,7 +21,7 @@ from scipy import sparse
 
 from analysis.core.bootstrap import DEFAULT_RESAMPLES, compare_periods
 from analysis.core.paths import read_data_table
-from analysis.core.preprocess import MAX_ARTICLE_SHARE, corpus_vocabulary, document_term_matrix
+from analysis.core.preprocess import MAX_ARTICLE_SHARE, TextRows, corpus_vocabulary, document_term_matrix
 from analysis.core.progress import progress
 from analysis.core.robustness import LOO_COLUMNS, leave_one_out_summary
 
@@ -34,11 +34,16 @@ LDA_MAX_ITER = 15  # passes of batch variational Bayes; LDA is far slower than N
 # The k search fits on a seeded sample of units holding at most this many topic-word tokens (LDA's cost grows with
 # tokens, NMF's far more slowly), but never fewer units than ARTICLES_PER_TOPIC times the largest candidate k.
 SEARCH_MAX_TOKENS = {"nmf": 30_000, "lda": 10_000}
+# Above this many units the final model is fitted on a seeded sample of them and every unit is then scored with its
+# topics: at 100,000 articles one NMF fit on every unit took 41 s of CPU, on 20,000 of them 3 s, scoring the rest 0.4 s.
+FINAL_MAX_UNITS = 20_000
 REFIT_MAX_UNITS = {"nmf": 5000, "lda": 1000}  # leave-one-out refits use at most this many units (a seeded sample)
 LOO_MAX_GROUPS = 30  # above this many documents, leave-one-out drops one of 10 seeded groups of documents instead
 LOO_GROUPS = 10
 MATCH_THRESHOLD = 0.5  # a refit topic whose term profile has cosine below this with the original is "not found"
 FREX_WEIGHT = 0.5  # weight of exclusivity against frequency in FREX (stm's default)
+WORD_COUNT_BATCH = 10_000
+PASSAGE_BATCH = 50_000  # passages scored at once: a float copy of only this many rows' counts
 
 # Units. A headline, subhead or one-line caption is not a paragraph of argument: it is kept out of the model (it stays in
 # the corpus text and tables). The cleaning stage marks such lines in a boolean `headline` column; until a corpus has
@@ -106,9 +111,10 @@ def word_counts(texts: pd.Series) -> pd.Series:
     >>> word_counts(pd.Series(["Gas flows  east.", ""])).tolist()
     [3, 0]
     """
-    values = texts.tolist()
-    return pd.Series(np.fromiter((len(text.split()) for text in values), dtype=np.int64, count=len(values)),
-                     index=texts.index)
+    counts = np.empty(len(texts), dtype=np.int64)
+    for begin in range(0, len(texts), WORD_COUNT_BATCH):  # Python strings of one batch at a time
+        counts[begin:begin + WORD_COUNT_BATCH] = [len(text.split()) for text in texts.iloc[begin:begin + WORD_COUNT_BATCH].tolist()]
+    return pd.Series(counts, index=texts.index)
 
 
 def headline_units(paragraphs: pd.DataFrame) -> pd.Series:
@@ -130,8 +136,8 @@ def choose_unit(paragraphs: pd.DataFrame) -> tuple[str, str]:
     """The unit for ``unit="auto"`` and the rule's reason in one sentence: whole articles when the corpus has at least
     ``DOCUMENT_MIN_ARTICLES`` articles and the median article (headlines excluded) is shorter than
     ``DOCUMENT_MAX_MEDIAN_WORDS`` words; paragraphs weighted by their length otherwise."""
-    kept = paragraphs[~headline_units(paragraphs)]
-    words = word_counts(kept["text"]).groupby(kept["doc_id"]).sum()
+    kept = ~headline_units(paragraphs).to_numpy()
+    words = word_counts(paragraphs["text"])[kept].groupby(paragraphs["doc_id"].to_numpy()[kept]).sum()
     n_articles, median = len(words), float(words.median()) if len(words) else 0.0
     if n_articles >= DOCUMENT_MIN_ARTICLES and median < DOCUMENT_MAX_MEDIAN_WORDS:
         return "document", (f"Whole articles are the units: the median article has {median:,.0f} words (under "
@@ -149,32 +155,57 @@ def topic_units(corpus, unit: str = "auto") -> tuple[pd.DataFrame, pd.DataFrame,
     Units have unit_id, doc_id, period, outlet, start, end (offsets into the article), text and weight (words, for
     paragraphs; 1 for whole articles). An article's text is its paragraphs without headline-like ones.
     """
+    return _topic_units(corpus, unit)[:4]
+
+
+def _join_paragraphs(paragraphs: pd.DataFrame, *, text: bool = True) -> pd.DataFrame:
+    """One row per article (sorted by doc_id): its first paragraph's doc_id, period and outlet, and (with ``text``)
+    its paragraphs' texts joined by blank lines in table order: ``groupby(...).agg("\n\n".join)`` without a Python
+    call per group."""
+    codes, _ = pd.factorize(paragraphs["doc_id"], sort=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(codes.max() + 2))
+    table = paragraphs.iloc[order[bounds[:-1]]][["doc_id", "period", "outlet"]].reset_index(drop=True)
+    if not text:
+        return table
+    texts = paragraphs["text"].to_numpy(dtype=object)[order].tolist()
+    return table.assign(text=["\n\n".join(texts[begin:end]) for begin, end in zip(bounds[:-1], bounds[1:])])
+
+
+PASSAGE_COLUMNS = ["unit_id", "doc_id", "period", "outlet", "start", "end", "text"]
+
+
+def _topic_units(corpus, unit: str, *, article_text: bool = True):
+    """:func:`topic_units`, the kept (not headline-like) paragraphs (``PASSAGE_COLUMNS``) that whole-article units
+    are made of, and those paragraphs' texts. Without ``article_text``, whole-article units and the kept paragraphs
+    have no text column and the texts are a :class:`~analysis.core.preprocess.TextRows` of the corpus's column: the
+    stage counts terms paragraph by paragraph and needs no second copy of the corpus text."""
     if unit not in UNITS:
         raise TopicModelError(f"Parameter 'unit' must be one of {UNITS}, not {unit!r}.")
     paragraphs = corpus.paragraphs.rename(columns={"para_id": "unit_id"})
-    headline = headline_units(paragraphs)
+    headline = headline_units(paragraphs).to_numpy()
     excluded = paragraphs.loc[headline, ["unit_id", "doc_id", "start", "end", "text"]].reset_index(drop=True)
-    kept = paragraphs[~headline]
-    if kept.empty:
+    if headline.all():
         raise TopicModelError("Every paragraph of the corpus looks like a headline (short, with no sentence-ending "
                               "mark), so there is no text to model. Check the corpus files.")
     if unit == "auto":
         unit, reason = choose_unit(paragraphs)
     else:
         reason = f"The units are {unit}s, as the `unit` parameter asks."
-    columns = ["unit_id", "doc_id", "period", "outlet", "start", "end", "text", "weight"]
+    with_text = unit == "paragraph" or article_text
+    kept = paragraphs.loc[~headline, PASSAGE_COLUMNS if with_text else PASSAGE_COLUMNS[:-1]].reset_index(drop=True)
+    texts = kept["text"] if with_text else TextRows(paragraphs["text"], np.flatnonzero(~headline))
     if unit == "paragraph":
-        table = kept.assign(weight=word_counts(kept["text"]).astype(float))
-        return table[columns].reset_index(drop=True), excluded, unit, reason
+        return kept.assign(weight=word_counts(kept["text"]).astype(float)), excluded, unit, reason, kept, texts
     documents = corpus.documents.set_index("doc_id")
-    table = (kept.groupby("doc_id", sort=True).agg(period=("period", "first"), outlet=("outlet", "first"),
-                                                  text=("text", "\n\n".join)).reset_index())
+    table = _join_paragraphs(kept, text=article_text)
     table = table.assign(unit_id=table["doc_id"], start=0, end=table["doc_id"].map(documents["raw"].str.len()), weight=1.0)
-    return table[columns], excluded, unit, reason
+    columns = [column for column in PASSAGE_COLUMNS + ["weight"] if column in table.columns]
+    return table[columns], excluded, unit, reason, kept, texts
 
 
 def model_matrix(units: pd.DataFrame, model: str, *, stem: bool = False, max_share: float = MAX_ARTICLE_SHARE,
-                 weight_by_length: bool = False, passages: pd.DataFrame | None = None):
+                 weight_by_length: bool = False, passages: pd.DataFrame | None = None, passage_texts=None):
     """The matrix the model fits, the counts, the terms, the common terms set aside, and the passage counts.
 
     Terms in fewer than two articles or in more than ``max_share`` of the articles are dropped
@@ -182,13 +213,15 @@ def model_matrix(units: pd.DataFrame, model: str, *, stem: bool = False, max_sha
     √(words / mean words) when ``weight_by_length`` (so in NMF's squared error a unit counts in proportion to its
     length); LDA gets counts, where a longer unit already counts for more. For whole-article units, pass the
     paragraphs they are made of as ``passages`` (doc_id, text): terms are counted per paragraph and summed per
-    article, and the paragraphs' counts come back as the last value (None otherwise).
+    article, and the paragraphs' counts come back as the last value (None otherwise); ``passage_texts`` gives their
+    texts when ``passages`` has no text column.
     """
     if model not in MODELS:
         raise TopicModelError(f"Parameter 'model' must be one of {MODELS}, not {model!r}.")
     source = units if passages is None else passages
     try:
-        counts, terms = document_term_matrix(source["text"].tolist(), stem=stem, weighting="count")
+        counts, terms = document_term_matrix(source["text"] if passage_texts is None else passage_texts, stem=stem,
+                                             weighting="count")
     except ValueError as error:
         raise TopicModelError(f"Empty vocabulary: {error}") from None
     keep, common = corpus_vocabulary(counts, terms, source["doc_id"].to_numpy(), max_share=max_share)
@@ -217,9 +250,13 @@ def passage_scores(passage_counts, counts, weights: np.ndarray) -> np.ndarray:
     term weights, so the passage of an article closest to a topic can be quoted for it."""
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    profiles = TfidfTransformer().fit(counts).transform(passage_counts)
+    transformer = TfidfTransformer().fit(counts)
     topics = weights / np.maximum(np.linalg.norm(weights, axis=1, keepdims=True), 1e-300)
-    return np.asarray(profiles @ topics.T)
+    scores = np.empty((passage_counts.shape[0], len(topics)))
+    for begin in range(0, passage_counts.shape[0], PASSAGE_BATCH):  # row by row arithmetic: batches change nothing
+        rows = slice(begin, begin + PASSAGE_BATCH)
+        scores[rows] = transformer.transform(passage_counts[rows]) @ topics.T
+    return scores
 
 
 @dataclass
@@ -232,23 +269,27 @@ class Fit:
     start: int = 0  # which start of restart_fits produced it (0: NNDSVDa for NMF)
 
 
-def fit_model(matrix, model: str, k: int, random_state: int, *, init: str = "nndsvda") -> Fit:
-    """Fit one model from one start."""
+def fit_model(matrix, model: str, k: int, random_state: int, *, init: str = "nndsvda", fit_rows=None) -> Fit:
+    """Fit one model from one start; with ``fit_rows`` (row indices), fit on those rows and then estimate every
+    row's topic shares with the fitted topics (scikit-learn's ``transform``)."""
     from sklearn.decomposition import NMF, LatentDirichletAllocation
     from sklearn.exceptions import ConvergenceWarning
 
+    train = matrix if fit_rows is None else matrix[fit_rows]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # the k search fits many small models; shares are still used
         if model == "nmf":
             estimator = NMF(n_components=k, init=init, random_state=random_state, max_iter=400, tol=1e-4)
-            unit_topic = estimator.fit_transform(matrix)
+            unit_topic = estimator.fit_transform(train)
             objective = float(estimator.reconstruction_err_)
         else:
-            method = "batch" if matrix.shape[0] <= 5000 else "online"
+            method = "batch" if train.shape[0] <= 5000 else "online"
             estimator = LatentDirichletAllocation(n_components=k, learning_method=method, random_state=random_state,
                                                   max_iter=LDA_MAX_ITER if method == "batch" else 5, batch_size=1024)
-            unit_topic = estimator.fit_transform(matrix)
-            objective = float(estimator.perplexity(matrix))
+            unit_topic = estimator.fit_transform(train)
+            objective = float(estimator.perplexity(train))
+        if fit_rows is not None:
+            unit_topic = estimator.transform(matrix)
     topic_term = estimator.components_
     row_sums = unit_topic.sum(axis=1, keepdims=True)
     shares = np.divide(unit_topic, row_sums, out=np.full_like(unit_topic, 1.0 / k), where=row_sums > 0)
@@ -456,12 +497,13 @@ def article_topics(unit_topics: pd.DataFrame, columns: list[str]) -> pd.DataFram
 
 
 def typical_passages(units: pd.DataFrame, unit: str, paragraph_shares: np.ndarray, paragraphs: pd.DataFrame,
-                     articles: pd.DataFrame, labels: dict) -> pd.DataFrame:
+                     articles: pd.DataFrame, labels: dict, paragraph_texts=None) -> pd.DataFrame:
     """The ``EXAMPLES`` most typical passages of each topic, none a headline, each from a different article.
 
     Paragraph units: the paragraphs with the highest share of the topic (the longer on a tie), at most one per
     article. Whole-article units: the articles with the highest share of the topic, each shown by its paragraph
-    whose words are closest to the topic (:func:`passage_scores`).
+    whose words are closest to the topic (:func:`passage_scores`); ``paragraph_texts`` gives the paragraphs' texts
+    when ``paragraphs`` has no text column.
     """
     rows = []
     doc_codes = pd.factorize(units["doc_id"])[0] if unit == "paragraph" else None
@@ -481,6 +523,8 @@ def typical_passages(units: pd.DataFrame, unit: str, paragraph_shares: np.ndarra
             top_articles = articles.sort_values([column, "doc_id"], ascending=[False, True]).head(EXAMPLES)
             inside = paragraphs["doc_id"].isin(top_articles["doc_id"]).to_numpy()  # only these articles' passages
             passages = paragraphs[inside]
+            if "text" not in passages.columns:
+                passages = passages.assign(text=[paragraph_texts[row] for row in np.flatnonzero(inside)])
             best_passage = (passages.assign(passage_share=paragraph_shares[inside, t - 1],
                                             words=word_counts(passages["text"]))
                             .sort_values(["passage_share", "words", "unit_id"], ascending=[False, False, True])
@@ -559,12 +603,12 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
     if n_restarts < 2:
         raise TopicModelError(f"Parameter 'n_restarts' must be at least 2 to measure stability (got {n_restarts}).")
     requested = _requested_k(n_topics)
-    units, excluded, unit, unit_rule = topic_units(corpus, unit)
+    units, excluded, unit, unit_rule, kept, texts = _topic_units(corpus, unit, article_text=False)
     n_units = len(units)
-    passages = corpus.paragraphs.rename(columns={"para_id": "unit_id"})
-    passages = passages[~headline_units(passages)].reset_index(drop=True) if unit == "document" else None
-    matrix, counts, terms, common, passage_counts = model_matrix(units, model, stem=stem, max_share=max_share,
-                                                                 weight_by_length=unit == "paragraph", passages=passages)
+    passages = kept if unit == "document" else None
+    matrix, counts, terms, common, passage_counts = model_matrix(
+        units, model, stem=stem, max_share=max_share, weight_by_length=unit == "paragraph", passages=passages,
+        passage_texts=texts if unit == "document" else None)
     presence = (counts > 0).astype(float)
     doc_ids = units["doc_id"].to_numpy()
     n_articles = len(np.unique(doc_ids))
@@ -582,7 +626,8 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
         sample = _sample_tokens(tokens, SEARCH_MAX_TOKENS[model], ARTICLES_PER_TOPIC * max(k_values), random_seed)
         if len(sample) < n_units:
             notes.append(f"The k search fitted each candidate on a seeded sample of {len(sample):,} of {n_units:,} units "
-                         f"({n_restarts} restarts each); the final model uses every unit.")
+                         f"({n_restarts} restarts each); the final model uses "
+                         + ("every unit." if n_units <= FINAL_MAX_UNITS else "a larger sample and scores every unit."))
         k_search, fits = search_k(matrix[sample], presence[sample], doc_ids[sample], model, k_values,
                                   n_restarts=n_restarts, random_state=random_seed)  # fits on the sample when sampled
         k = int(k_search.loc[k_search["chosen"], "k"].iloc[0])
@@ -595,11 +640,18 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
                                          "stability_articles", "admissible", "chosen"])
     if small:
         final = fits.get(k) or best_fit(restart_fits(matrix, model, k, random_seed, n_restarts))
-    else:  # large corpus: one fit on every unit, from the start that did best in the search (NNDSVDa when k was given)
+    else:  # large corpus: one fit, from the start that did best in the search (NNDSVDa when k was given)
         start = fits[k].start if k in fits else 0
-        final = fit_model(matrix, model, k, random_seed + start, init="nndsvda" if start == 0 else "random")
-        notes.append(f"The final model was fitted once on all {n_units:,} units, from the start that did best in the "
-                     "search, not from every restart.")
+        fit_rows = _sample(n_units, FINAL_MAX_UNITS, random_seed) if n_units > FINAL_MAX_UNITS else None
+        final = fit_model(matrix, model, k, random_seed + start, init="nndsvda" if start == 0 else "random",
+                          fit_rows=fit_rows)
+        if fit_rows is None:
+            notes.append(f"The final model was fitted once on all {n_units:,} units, from the start that did best in "
+                         "the search, not from every restart.")
+        else:
+            notes.append(f"The final model was fitted once, from the start that did best in the search, on a seeded "
+                         f"sample of {FINAL_MAX_UNITS:,} of the {n_units:,} units; every unit's topic shares were then "
+                         "estimated with its topics.")
     order = _order_topics(final.shares, final.weights, terms)
     shares, weights = final.shares[:, order], final.weights[order]
     topic_ids = list(range(1, k + 1))
@@ -625,7 +677,8 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
     if unit == "paragraph":
         examples = typical_passages(units, unit, shares, units, articles, labels)
     else:
-        examples = typical_passages(units, unit, passage_scores(passage_counts, counts, weights), passages, articles, labels)
+        examples = typical_passages(units, unit, passage_scores(passage_counts, counts, weights), passages, articles, labels,
+                                    paragraph_texts=texts)
 
     periods = corpus.period_names[:2]
     comparison = compare_periods(unit_topics, columns, periods[0], periods[1], random_state=random_seed,
@@ -675,18 +728,20 @@ def leave_one_out_refits(units: pd.DataFrame, matrix, model: str, k: int, weight
         groups = {f"group {g + 1}": list(doc_ids[assignment == g]) for g in range(LOO_GROUPS)}
         mode = "group"
     reference = weights / np.maximum(np.linalg.norm(weights, axis=1, keepdims=True), 1e-300)
+    unit_docs = pd.Series(units["doc_id"].to_numpy())  # no copy of the units table per refit
+    unit_periods = units["period"].to_numpy()
     rows = []
     for name, dropped in progress(groups.items(), f"leave-one-{mode}-out refits", total=len(groups)):
-        keep = np.flatnonzero(~units["doc_id"].isin(dropped).to_numpy())
-        kept_units = units.iloc[keep]
-        if kept_units["period"].isin(periods[:1]).sum() == 0 or kept_units["period"].isin(periods[1:2]).sum() == 0 or len(keep) <= k:
+        keep = np.flatnonzero(~unit_docs.isin(dropped).to_numpy())
+        kept_periods = unit_periods[keep]
+        if not (kept_periods == periods[0]).any() or not (kept_periods == periods[1]).any() or len(keep) <= k:
             continue
         chosen = keep[_sample(len(keep), REFIT_MAX_UNITS[model], random_state)]
         shares, refit_weights = fit(matrix[chosen], model, k, random_state)
         refit = refit_weights / np.maximum(np.linalg.norm(refit_weights, axis=1, keepdims=True), 1e-300)
         similarity = reference @ refit.T
         original, matched = linear_sum_assignment(-similarity)
-        period = units["period"].to_numpy()[chosen]
+        period = unit_periods[chosen]
         for t, m in zip(original, matched):
             in_a, in_b = period == periods[0], period == periods[1]
             difference = float(shares[in_b, m].mean() - shares[in_a, m].mean()) if in_a.any() and in_b.any() else np.nan
