@@ -48,54 +48,140 @@ def rank_position(counts: pd.Series) -> np.ndarray:
     return ranks / ranks.max() if len(ranks) and ranks.max() > 0 else np.zeros(len(ranks))
 
 
-def sentence_term_matrix(corpus):
-    """Sentences × terms counts with the vocabulary comparison's tokens (same stopwords and the same phrases, which
-    come from the documents' cleaned text), and the terms as displayed."""
-    phrases = corpus_phrases(corpus.document_texts()["text"].tolist())
-    matrix, terms = document_term_matrix(corpus.sentences["text"].tolist(), phrases=phrases)
-    return matrix.tocsc(), terms
+def rows_by_article(table: pd.DataFrame, numbers: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``table`` (which has a doc_id column) in article order, keeping their order within an article, and
+    each row's article number in that order (-1 for an article ``numbers`` does not list, which sorts first).
+
+    >>> order, codes = rows_by_article(pd.DataFrame({"doc_id": ["b", "a", "x", "b"]}), pd.Series([0, 1], index=["a", "b"]))
+    >>> order.tolist(), codes.tolist()
+    ([2, 1, 0, 3], [-1, 0, 1, 1])
+    """
+    codes = table["doc_id"].map(numbers).fillna(-1).to_numpy(dtype=np.int64)
+    order = np.argsort(codes, kind="stable")
+    return order, codes[order]
+
+
+def article_positions(codes: np.ndarray, first: int, last: int) -> slice:
+    """Where articles ``first`` to ``last - 1`` sit in article codes sorted as :func:`rows_by_article` returns them."""
+    return slice(int(np.searchsorted(codes, first, side="left")), int(np.searchsorted(codes, last, side="left")))
+
+
+def take_rows(table: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """Rows of ``table`` by position: a slice when they are consecutive (the loader's tables are in article order)."""
+    if len(rows) and int(rows[-1]) - int(rows[0]) + 1 == len(rows) and bool((np.diff(rows) == 1).all()):
+        return table.iloc[int(rows[0]):int(rows[-1]) + 1]
+    return table.iloc[rows]
+
+
+DOCUMENT_BLOCK = 500  # documents whose texts are joined at a time when they are read one after another
+
+
+def document_text_stream(corpus, documents: pd.DataFrame | None = None):
+    """The texts of ``Corpus.document_texts`` (cleaned paragraphs joined by blank lines), one at a time in the order of
+    ``documents`` (default: every document), built DOCUMENT_BLOCK documents at a time, so a reader that stops early
+    (the collocation finder reads the first 300,000 tokens) never builds the others."""
+    documents = corpus.documents if documents is None else documents
+    order, codes = rows_by_article(corpus.paragraphs, article_numbers(documents))
+    for first in range(0, len(documents), DOCUMENT_BLOCK):
+        part = take_rows(corpus.paragraphs, order[article_positions(codes, first, first + DOCUMENT_BLOCK)])
+        texts: dict[str, list[str]] = {}
+        for doc_id, text in zip(part["doc_id"].tolist(), part["text"].tolist()):
+            texts.setdefault(doc_id, []).append(text)
+        for doc_id in documents["doc_id"].iloc[first:first + DOCUMENT_BLOCK].tolist():
+            yield "\n\n".join(texts.get(doc_id, ()))
+
+
+TERM_BATCH = 50_000  # sentences tokenised together: only one batch's sentences × terms matrix exists at a time
+
+
+def _batches_of_articles(codes: np.ndarray, size: int):
+    """Consecutive (start, end) positions of about ``size`` rows of article-sorted ``codes``, never splitting an article."""
+    start = 0
+    while start < len(codes):
+        end = int(np.searchsorted(codes, codes[min(start + size, len(codes)) - 1], side="right"))
+        yield start, end
+        start = end
+
+
+def _group_ranks(keys: np.ndarray) -> np.ndarray:
+    """For sorted ``keys``, each entry's place among the entries with the same key (0, 1, …).
+
+    >>> _group_ranks(np.array([3, 3, 5, 7, 7, 7])).tolist()
+    [0, 1, 0, 0, 1, 2]
+    """
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    return np.arange(len(keys)) - np.repeat(starts, np.diff(np.append(starts, len(keys))))
+
+
+def term_presence(texts: list[str], phrases: tuple[str, ...], index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """(text position, term position in ``index``) for every term of ``index`` each text uses, with the vocabulary
+    comparison's tokens (same stopwords, same ``phrases``), sorted by text then term."""
+    try:
+        matrix, words = document_term_matrix(texts, phrases=phrases)
+    except ValueError:  # not one countable word in these texts (the only error it raises for a list of strings)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    columns = index.get_indexer(words)
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    found = columns[matrix.indices]
+    return rows[found >= 0], found[found >= 0]
 
 
 def term_explorer(corpus, table: pd.DataFrame, periods: list[str], *,
                   max_per_period: int = MAX_CONTEXTS_PER_PERIOD) -> TermExplorer:
     """Every term of the vocabulary comparison (``table``: term, count_a, count_b, z, p_adjusted) placed by its rank
     in each period, with how many articles and sentences use it and up to ``max_per_period`` of those sentences per
-    period: first one sentence from each article (in corpus order), then further sentences of the same articles."""
-    sentences = corpus.sentences.reset_index(drop=True)
-    numbers = article_numbers(corpus.documents)
-    doc_codes = sentences["doc_id"].map(numbers).to_numpy()
-    in_a = (sentences["period"] == periods[0]).to_numpy()
-    in_b = (sentences["period"] == periods[1]).to_numpy()  # a third period, if any, is not compared
-    matrix, words = sentence_term_matrix(corpus)
-    column_of = {word: index for index, word in enumerate(words)}
+    period: first one sentence from each article (in corpus order), then further sentences of the same articles.
+
+    Sentences are tokenised TERM_BATCH at a time (whole articles, in corpus order); each batch leaves only counts and
+    its candidate sentences (at most ``max_per_period`` firsts and as many repeats per term and period), so no
+    corpus-wide sentences × terms matrix is ever built.
+    """
+    sentences = corpus.sentences
+    order, codes = rows_by_article(sentences, article_numbers(corpus.documents))
+    side = np.select([(sentences["period"] == periods[0]).to_numpy(), (sentences["period"] == periods[1]).to_numpy()],
+                     [0, 1], -1)  # a third period is not compared
     terms = table[["term", "count_a", "count_b", "z", "p_adjusted"]].sort_values("term", ignore_index=True)
-    stats = {"docs_a": [], "docs_b": [], "sentences_a": [], "sentences_b": []}
-    picked_terms, picked_rows = [], []
-    for term in terms["term"]:
-        column = column_of.get(term)
-        rows = matrix.indices[matrix.indptr[column]:matrix.indptr[column + 1]] if column is not None else np.array([], int)
-        rows = np.sort(rows)
-        for side, mask in (("a", in_a[rows]), ("b", in_b[rows])):
-            chosen = rows[mask]
-            stats[f"docs_{side}"].append(len(np.unique(doc_codes[chosen])))
-            stats[f"sentences_{side}"].append(len(chosen))
-            _, first = np.unique(doc_codes[chosen], return_index=True)
-            firsts = np.zeros(len(chosen), dtype=bool)
-            firsts[first] = True
-            ordered = np.concatenate([chosen[firsts], chosen[~firsts]])[:max_per_period]
-            picked_rows.append(np.sort(ordered))
-            picked_terms.append(np.full(len(ordered), term, dtype=object))
-    terms = terms.assign(x=rank_position(terms["count_a"]), y=rank_position(terms["count_b"]), **stats)
-    rows = np.concatenate(picked_rows).astype(np.int64) if picked_rows else np.array([], dtype=np.int64)
+    index = pd.Index(terms["term"])
+    phrases = corpus_phrases(document_text_stream(corpus))  # the comparison's phrases, from the documents' text
+    n_keys = 2 * len(terms)  # one key per term and period: term position × 2 + side
+    n_sentences, n_docs = np.zeros(n_keys, dtype=np.int64), np.zeros(n_keys, dtype=np.int64)
+    seen = {True: np.zeros(n_keys, dtype=np.int64), False: np.zeros(n_keys, dtype=np.int64)}  # firsts, repeats so far
+    picked = []  # per batch and kind: (key, row, is first, rank among the key's firsts or repeats)
+    for start, end in _batches_of_articles(codes, TERM_BATCH):
+        local, term = term_presence(take_rows(sentences["text"], order[start:end]).tolist(), phrases, index)
+        keep = side[order[start + local]] >= 0
+        local, term = local[keep], term[keep]
+        ranked = np.lexsort((local, side[order[start + local]], term))  # by term, period, then corpus order
+        local, term = local[ranked], term[ranked]
+        row, article = order[start + local], codes[start + local]
+        key = term * 2 + side[row]
+        first = np.ones(len(key), dtype=bool)  # an article's first sentence with the term (its sentences are together)
+        first[1:] = (key[1:] != key[:-1]) | (article[1:] != article[:-1])
+        n_sentences += np.bincount(key, minlength=n_keys)
+        n_docs += np.bincount(key[first], minlength=n_keys)
+        for kind in (True, False):
+            chosen = first == kind
+            rank = seen[kind][key[chosen]] + _group_ranks(key[chosen])
+            seen[kind] += np.bincount(key[chosen], minlength=n_keys)
+            wanted = rank < max_per_period
+            picked.append((key[chosen][wanted], row[chosen][wanted], np.full(int(wanted.sum()), kind), rank[wanted]))
+    key, row, first, rank = (np.concatenate([part[i] for part in picked]) if picked else np.zeros(0, dtype=np.int64)
+                             for i in range(4))
+    listed = first.astype(bool) | (rank < max_per_period - np.minimum(seen[True], max_per_period)[key.astype(np.int64)])
+    key, row = key[listed].astype(np.int64), row[listed].astype(np.int64)  # repeats fill what firsts leave
+    article_of_row = np.empty(len(codes), dtype=np.int64)
+    article_of_row[order] = codes
+    terms = terms.assign(x=rank_position(terms["count_a"]), y=rank_position(terms["count_b"]),
+                         docs_a=n_docs[0::2], docs_b=n_docs[1::2], sentences_a=n_sentences[0::2],
+                         sentences_b=n_sentences[1::2])
     contexts = pd.DataFrame({
-        "term": np.concatenate(picked_terms) if picked_terms else np.array([], dtype=object),
-        "period": sentences["period"].to_numpy()[rows],
-        "article": doc_codes[rows],
-        "sent_id": sentences["sent_id"].to_numpy()[rows],
-        "start": sentences["start"].to_numpy()[rows],
-        "end": sentences["end"].to_numpy()[rows],
-        "text": sentences["text"].to_numpy()[rows],
-    })
+        "term": terms["term"].to_numpy(dtype=object)[key // 2],
+        "article": article_of_row[row],
+        # only the listed rows become Python objects, never a whole column of the corpus
+        **{name: sentences[name].iloc[row].to_numpy() for name in ("period", "sent_id", "start", "end", "text")},
+    })[["term", "period", "article", "sent_id", "start", "end", "text"]]
     terms["dictionary"] = dictionary_groups(terms["term"]).to_numpy()
     columns = ["term", "count_a", "count_b", "x", "y", "z", "p_adjusted", "docs_a", "docs_b", "sentences_a", "sentences_b",
                "dictionary"]
