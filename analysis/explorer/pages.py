@@ -209,25 +209,31 @@ def _write_article_views(folder: Path, corpus, topics, figures: pd.DataFrame) ->
     """The article views' data under articles/: consecutive articles (text, highlights, removed lines, topic shares)
     packed into shards of about ``SHARD_BYTES`` (a few thousand files for 100,000 articles, not one file each).
     Returns the number of the first article of each shard, which article.html uses to find an article's shard."""
-    marks = explorer.resolve_overlaps(pd.concat([
-        explorer.figure_marks(figures), explorer.actor_marks(corpus.paragraphs), explorer.frame_marks(corpus.sentences)],
-        ignore_index=True))
     shares = explorer.article_topic_shares(topics.unit_topics, topics.topic_columns)
+    rules = explorer.rule_descriptions()
     starts: list[int] = []
     pending: list[str] = []
+    filled = 0  # characters in ``pending``
 
     def flush() -> None:
         key = f"articles/{len(starts) - 1:05d}"
         (folder / f"{key}.js").write_text(f"explorerShard({safe_json(key)},[{','.join(pending)}]);\n", encoding="utf-8")
         pending.clear()
 
-    for number, record in explorer.article_records(corpus, marks, shares, topics.labels):
+    def records():  # a part of the corpus at a time: only one part's highlights and records exist at once
+        for part in explorer.corpus_parts(corpus, figures, shares):
+            yield from explorer.article_records(part, explorer.part_marks(part), part.topic_shares, topics.labels, rules,
+                                                first=part.first, count=len(corpus.documents))
+
+    for number, record in records():
         text = safe_json(record)
-        if not starts or (pending and sum(map(len, pending)) + len(text) > SHARD_BYTES):  # as shard_starts packs terms
+        if not starts or (pending and filled + len(text) > SHARD_BYTES):  # as shard_starts packs terms
             if pending:
                 flush()
+                filled = 0
             starts.append(number)
         pending.append(text)
+        filled += len(text)
     if pending:
         flush()
     return starts

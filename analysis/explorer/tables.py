@@ -377,9 +377,13 @@ METADATA_FIELDS = ["doc_id", "title", "outlet", "published", "period", "file", "
                    "n_words", "n_paragraphs", "n_sentences"]
 
 
-def article_records(corpus, marks: pd.DataFrame, topic_shares: pd.DataFrame, labels: dict, rules: dict | None = None):
+def article_records(corpus, marks: pd.DataFrame, topic_shares: pd.DataFrame, labels: dict, rules: dict | None = None, *,
+                    first: int = 0, count: int | None = None):
     """Yield (article number, record) for every article: metadata, blocks of text in reading order (kept paragraphs,
-    with the optional ``headline`` flag, and removed lines with their rule), highlights and topic shares."""
+    with the optional ``headline`` flag, and removed lines with their rule), highlights and topic shares.
+
+    ``corpus`` may be one part of a corpus (see :func:`corpus_parts`): its articles are numbered from ``first``, of
+    ``count`` in all (default: the part's own)."""
     rules = rule_descriptions() if rules is None else rules
     by_doc: dict[str, list] = {}
     paragraphs = corpus.paragraphs
@@ -405,8 +409,8 @@ def article_records(corpus, marks: pd.DataFrame, topic_shares: pd.DataFrame, lab
               for doc_id, values in zip(topic_shares.get("doc_id", []), topic_shares[[f"topic_{t}" for t in topics]].to_numpy())}
     documents = corpus.documents
     fields = [name for name in METADATA_FIELDS if name in documents.columns]
-    count = len(documents)
-    for number, values in enumerate(zip(*_lists(documents, *fields))):
+    count = len(documents) if count is None else count
+    for number, values in enumerate(zip(*_lists(documents, *fields)), start=first):
         meta = {name: _value(value) for name, value in zip(fields, values)}
         doc_id = values[fields.index("doc_id")]
         blocks = sorted(by_doc.get(doc_id, []), key=lambda b: (b["start"], b["end"]))
@@ -418,6 +422,43 @@ def article_records(corpus, marks: pd.DataFrame, topic_shares: pd.DataFrame, lab
             "marks": marks_by_doc.get(doc_id, []),
             "topics": shares.get(doc_id, []),
         }
+
+
+ARTICLE_PART = 2_000  # articles whose highlights and records are built together: memory grows with a part, not the corpus
+
+
+@dataclass
+class CorpusPart:
+    """Consecutive articles of a corpus with their rows of each table (what :func:`article_records` reads)."""
+
+    first: int  # the number of its first article
+    documents: pd.DataFrame
+    paragraphs: pd.DataFrame
+    sentences: pd.DataFrame
+    removed: pd.DataFrame
+    figures: pd.DataFrame
+    topic_shares: pd.DataFrame
+
+
+def corpus_parts(corpus, figures: pd.DataFrame, topic_shares: pd.DataFrame, size: int = ARTICLE_PART):
+    """The corpus ``size`` articles at a time, in article order, each with the rows of its articles from every table
+    (each table's rows in their own order; rows of an article the documents do not list are left out)."""
+    numbers = article_numbers(corpus.documents)
+    tables = {"paragraphs": corpus.paragraphs, "sentences": corpus.sentences, "removed": corpus.removed,
+              "figures": figures, "topic_shares": topic_shares}
+    sorted_rows = {name: rows_by_article(table, numbers) if "doc_id" in table.columns else None
+                   for name, table in tables.items()}
+    for first in range(0, len(corpus.documents), size):
+        parts = {name: table.iloc[:0] if sorted_rows[name] is None else
+                 take_rows(table, sorted_rows[name][0][article_positions(sorted_rows[name][1], first, first + size)])
+                 for name, table in tables.items()}
+        yield CorpusPart(first, corpus.documents.iloc[first:first + size], **parts)
+
+
+def part_marks(part: CorpusPart) -> pd.DataFrame:
+    """Every highlight of a part's articles (figures, actor mentions, frame words), overlaps resolved."""
+    return resolve_overlaps(pd.concat([figure_marks(part.figures), actor_marks(part.paragraphs),
+                                       frame_marks(part.sentences)], ignore_index=True))
 
 
 def _lists(table: pd.DataFrame, *columns: str) -> list[list]:
