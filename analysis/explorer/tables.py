@@ -353,13 +353,13 @@ def topic_explorer(topics, corpus) -> list[dict]:
 
 def _unit_texts(corpus, unit_ids: list[str], unit: str) -> dict:
     """unit_id -> (start, end, text) for paragraphs or whole articles."""
-    if unit == "document":
-        texts = corpus.document_texts().set_index("doc_id")["text"]
-        lengths = corpus.documents.set_index("doc_id")["raw"].str.len()
-        return {u: (0, int(lengths[u]), texts[u]) for u in unit_ids if u in texts.index}
-    paragraphs = corpus.paragraphs.set_index("para_id")
-    return {u: (int(paragraphs.at[u, "start"]), int(paragraphs.at[u, "end"]), str(paragraphs.at[u, "text"]))
-            for u in unit_ids if u in paragraphs.index}
+    if unit == "document":  # only the chosen articles' texts are joined
+        chosen = corpus.documents[corpus.documents["doc_id"].isin(unit_ids)]
+        return {doc_id: (0, len(raw), text) for doc_id, raw, text in
+                zip(chosen["doc_id"].tolist(), chosen["raw"].tolist(), document_text_stream(corpus, chosen))}
+    chosen = corpus.paragraphs[corpus.paragraphs["para_id"].isin(unit_ids)]  # not a re-indexed copy of every paragraph
+    return {para_id: (int(start), int(end), str(text)) for para_id, start, end, text in
+            zip(*_lists(chosen, "para_id", "start", "end", "text"))}
 
 
 def rule_descriptions() -> dict:
