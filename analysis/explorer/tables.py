@@ -308,19 +308,46 @@ def resolve_overlaps(marks: pd.DataFrame) -> pd.DataFrame:
     if marks.empty:
         return marks.reset_index(drop=True)
     marks = marks.astype({"start": int, "end": int})  # offsets stay whole numbers when one kind of mark is empty
-    ranked = marks.assign(priority=marks["kind"].map(MARK_PRIORITY), length=marks["end"] - marks["start"])
-    ranked = ranked.sort_values(["doc_id", "priority", "length", "start"], ascending=[True, True, False, True], kind="mergesort")
-    taken: dict[str, bytearray] = {}  # per article, one byte per character: 1 where a kept mark sits
-    kept = []
-    for index, doc_id, start, end in zip(ranked.index.tolist(), *(ranked[name].tolist() for name in ("doc_id", "start", "end"))):
-        occupied = taken.setdefault(doc_id, bytearray())
-        if len(occupied) < end:
-            occupied.extend(bytes(end - len(occupied)))
-        if occupied.find(1, start, end) == -1:
-            occupied[start:end] = b"\x01" * (end - start)
-            kept.append(index)
-    result = marks.loc[kept]
-    return result.sort_values(["doc_id", "start", "end"], kind="mergesort", ignore_index=True)
+    doc = pd.factorize(marks["doc_id"], sort=True)[0]
+    start, end = marks["start"].to_numpy(dtype=np.int64), marks["end"].to_numpy(dtype=np.int64)
+    priority = marks["kind"].map(MARK_PRIORITY).fillna(len(MARK_PRIORITY)).to_numpy(dtype=np.int64)
+    position = np.arange(len(marks))
+    crowded = _overlapping(doc, start, end)  # a mark that overlaps no other mark of its article is kept as it is
+    taken: dict[int, bytearray] = {}  # per article, one byte per character: 1 where a kept mark sits
+    kept = [position[~crowded]]
+    contested = position[crowded]
+    ranked = contested[np.lexsort((contested, start[contested], start[contested] - end[contested], priority[contested],
+                                   doc[contested]))]  # priority, then longer, then earlier
+    chosen = []
+    for index, article, first, last in zip(ranked.tolist(), doc[ranked].tolist(), start[ranked].tolist(), end[ranked].tolist()):
+        occupied = taken.setdefault(article, bytearray())
+        if len(occupied) < last:
+            occupied.extend(bytes(last - len(occupied)))
+        if occupied.find(1, first, last) == -1:
+            occupied[first:last] = b"\x01" * (last - first)
+            chosen.append(index)
+    kept = np.concatenate([*kept, np.array(chosen, dtype=np.int64)])
+    kept = kept[np.lexsort((kept, priority[kept], end[kept], start[kept], doc[kept]))]  # ties: zero-length marks only
+    return marks.iloc[kept].reset_index(drop=True)
+
+
+def _overlapping(doc: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Whether each mark shares a character with another mark of the same article (or ends before it starts).
+
+    >>> _overlapping(np.array([0, 0, 0, 1]), np.array([0, 4, 8, 5]), np.array([5, 6, 9, 6])).tolist()
+    [True, True, False, False]
+    """
+    order = np.lexsort((end, start, doc))
+    d, s, e = doc[order], start[order], end[order]
+    scale = int(max(e.max(initial=0), s.max(initial=0))) + 1
+    reach = np.maximum.accumulate(e + d * scale)  # the furthest end so far, lifted by article so articles never mix
+    before = np.full(len(d), -1, dtype=np.int64)
+    before[1:] = reach[:-1] - d[1:] * scale  # negative when the previous mark is of another article
+    after = np.zeros(len(d), dtype=bool)
+    after[:-1] = (d[1:] == d[:-1]) & (s[1:] < e[:-1])
+    result = np.empty(len(d), dtype=bool)
+    result[order] = (s < before) | after | (e < s)
+    return result
 
 
 def article_topic_shares(unit_topics: pd.DataFrame, topic_columns: list[str]) -> pd.DataFrame:
