@@ -56,7 +56,8 @@ def rows_by_article(table: pd.DataFrame, numbers: pd.Series) -> tuple[np.ndarray
     >>> order.tolist(), codes.tolist()
     ([2, 1, 0, 3], [-1, 0, 1, 1])
     """
-    codes = table["doc_id"].map(numbers).fillna(-1).to_numpy(dtype=np.int64)
+    positions = numbers.index.get_indexer(table["doc_id"])
+    codes = np.where(positions >= 0, numbers.to_numpy(dtype=np.int64)[positions], -1)
     order = np.argsort(codes, kind="stable")
     return order, codes[order]
 
@@ -456,10 +457,12 @@ def article_records(corpus, marks: pd.DataFrame, topic_shares: pd.DataFrame, lab
         rule = _value(rule)
         by_doc.setdefault(doc_id, []).append({"kind": "removed", "start": int(start), "end": int(end), "text": _value(text),
                                               "rule": rule, "why": _value(reason) or str(rules.get(rule, ""))})
-    marks_by_doc: dict[str, list] = {}
-    for doc_id, start, end, kind, label in zip(*(marks[name].tolist() for name in
-                                                                 ("doc_id", "start", "end", "kind", "label"))):
-        marks_by_doc.setdefault(doc_id, []).append([int(start), int(end), str(kind), str(label)])
+    codes, doc_ids = pd.factorize(marks["doc_id"])
+    order = np.argsort(codes, kind="stable")  # each article's marks together, in their order
+    spans = list(zip(*(marks[name].to_numpy(dtype=np.int64)[order].tolist() for name in ("start", "end")),
+                     *(marks[name].astype(str).to_numpy()[order].tolist() for name in ("kind", "label"))))
+    bounds = np.searchsorted(codes[order], np.arange(len(doc_ids) + 1)).tolist()
+    marks_by_doc = {doc_id: spans[low:high] for doc_id, low, high in zip(doc_ids, bounds, bounds[1:])}  # JSON arrays
     topics = [t for t in sorted(labels) if f"topic_{t}" in topic_shares.columns]
     shares = {doc_id: [[int(t), str(labels[t]), round(float(value), 4)] for t, value in zip(topics, values)]
               for doc_id, values in zip(topic_shares.get("doc_id", []), topic_shares[[f"topic_{t}" for t in topics]].to_numpy())}
