@@ -499,9 +499,10 @@ class CorpusPart:
     topic_shares: pd.DataFrame
 
 
-def corpus_parts(corpus, figures: pd.DataFrame, topic_shares: pd.DataFrame, size: int = ARTICLE_PART):
-    """The corpus ``size`` articles at a time, in article order, each with the rows of its articles from every table
-    (each table's rows in their own order; rows of an article the documents do not list are left out)."""
+def corpus_parts(corpus, figures: pd.DataFrame, topic_shares: pd.DataFrame, size: int | None = None):
+    """The corpus ``size`` (default ARTICLE_PART) articles at a time, in article order, each with the rows of its
+    articles from every table (each table's rows in their own order; rows of unlisted articles are left out)."""
+    size = size or ARTICLE_PART
     numbers = article_numbers(corpus.documents)
     tables = {"paragraphs": corpus.paragraphs, "sentences": corpus.sentences, "removed": corpus.removed,
               "figures": figures, "topic_shares": topic_shares}
