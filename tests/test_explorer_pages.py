@@ -90,3 +90,18 @@ def test_links_sentence_counts_what_was_written(hostile_pages):
     assert f"all {len(pages.terms):,} counted terms" in text and f"the {len(run.corpus.documents):,} articles" in text
     assert f"each of the {run.topics().k} topics" in text and "(explore/terms.html)" in text
     assert f"The explorer is {pages.n_files:,} files ({pages.n_bytes / 1e6:,.1f} MB)" in text
+
+
+def test_pages_built_in_small_parts_are_the_pages_built_at_once(hostile_pages, tmp_path, monkeypatch):
+    # Articles two at a time, sentences in batches of a few, documents joined two at a time: the same bytes.
+    from analysis.explorer import tables
+
+    run, pages = hostile_pages
+    monkeypatch.setattr(tables, "ARTICLE_PART", 2)
+    monkeypatch.setattr(tables, "TERM_BATCH", 4)
+    monkeypatch.setattr(tables, "DOCUMENT_BLOCK", 2)
+    parts = write_pages(run.corpus, run.comparison().vocabulary.table, run.topics(), run.figures().figures,
+                        tmp_path / "parts", tables_dir=run.paths.tables)
+    whole = {p.relative_to(pages.folder).as_posix(): p.read_bytes() for p in pages.folder.rglob("*") if p.is_file()}
+    small = {p.relative_to(parts.folder).as_posix(): p.read_bytes() for p in parts.folder.rglob("*") if p.is_file()}
+    assert len(run.corpus.documents) > 2 and small == whole

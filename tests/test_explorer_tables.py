@@ -131,3 +131,110 @@ def test_overlaps_resolve_when_one_kind_of_mark_is_missing():
     assert no_actors.empty
     marks = resolve_overlaps(pd.concat([figures, no_actors], ignore_index=True))
     assert marks[["start", "end", "kind"]].values.tolist() == [[3, 8, "figure"]]
+
+
+def reference_term_explorer(corpus, table, periods, max_per_period):
+    """The simple form of the term explorer's counts and sentences: one sentences × terms matrix of the whole corpus,
+    each term's rows read from it (what the batched version replaced)."""
+    import numpy as np
+
+    from analysis.core.preprocess import corpus_phrases, document_term_matrix
+
+    sentences = corpus.sentences.reset_index(drop=True)
+    codes = sentences["doc_id"].map(explorer.article_numbers(corpus.documents)).to_numpy()
+    phrases = corpus_phrases(corpus.document_texts()["text"].tolist())
+    matrix, words = document_term_matrix(sentences["text"].tolist(), phrases=phrases)
+    matrix, column_of = matrix.tocsc(), {word: index for index, word in enumerate(words)}
+    stats, picked = [], []
+    for term in sorted(table["term"]):
+        column = column_of.get(term)
+        rows = np.sort(matrix.indices[matrix.indptr[column]:matrix.indptr[column + 1]]) if column is not None else []
+        row_stats = [term]
+        for period in periods:
+            chosen = np.asarray([row for row in rows if sentences["period"][row] == period], dtype=int)
+            _, first = np.unique(codes[chosen], return_index=True)
+            firsts = np.isin(np.arange(len(chosen)), first)
+            row_stats += [len(np.unique(codes[chosen])), len(chosen)]
+            ordered = np.concatenate([chosen[firsts], chosen[~firsts]])[:max_per_period]
+            picked += [(term, int(codes[row]), int(sentences["start"][row]), sentences["sent_id"][row]) for row in ordered]
+        stats.append(tuple(row_stats))
+    return stats, sorted(picked)
+
+
+@pytest.mark.parametrize("batch", [3, 10**6])
+@pytest.mark.parametrize("cap", [1, 2, 100])
+def test_batched_term_explorer_matches_one_whole_matrix(plain, monkeypatch, batch, cap):
+    # Batches of a few sentences (whole articles) and caps that cut firsts and repeats give what one matrix gives.
+    monkeypatch.setattr(explorer, "TERM_BATCH", batch)
+    monkeypatch.setattr(explorer, "DOCUMENT_BLOCK", 2)
+    table = vocabulary(plain)
+    found = explorer.term_explorer(plain, table, plain.period_names, max_per_period=cap)
+    stats, picked = reference_term_explorer(plain, table, plain.period_names, cap)
+    columns = ["term", "docs_a", "sentences_a", "docs_b", "sentences_b"]
+    assert list(found.terms[columns].itertuples(index=False, name=None)) == stats
+    contexts = found.contexts
+    assert sorted(zip(contexts["term"], contexts["article"], contexts["start"], contexts["sent_id"])) == picked
+    assert contexts[["term", "article", "start"]].equals(
+        contexts[["term", "article", "start"]].sort_values(["term", "article", "start"], ignore_index=True))
+
+
+def test_document_text_stream_gives_the_document_texts(plain, monkeypatch):
+    monkeypatch.setattr(explorer, "DOCUMENT_BLOCK", 4)
+    assert list(explorer.document_text_stream(plain)) == plain.document_texts()["text"].tolist()
+    some = plain.documents.iloc[[4, 1]]
+    assert list(explorer.document_text_stream(plain, some)) == plain.document_texts()["text"].iloc[[4, 1]].tolist()
+
+
+def reference_spans(texts, offsets, index):
+    """Each text scanned alone (what the batched scan replaced)."""
+    from analysis.core.keywords import _normal
+
+    rows = []
+    for position, (text, offset) in enumerate(zip(texts, offsets)):
+        for case, pattern in index.patterns:
+            for match in pattern.finditer(text):
+                for group, kind in index.lookup.get((case, _normal(match.group("term"), case)), ()):
+                    if not (kind == "word" and match.group("tail")):
+                        rows.append((position, group, offset + match.start(), offset + match.end()))
+    return rows
+
+
+def test_batched_keyword_spans_match_a_scan_of_each_text(monkeypatch):
+    from analysis.core.keywords import keyword_index
+
+    corpus = load_corpus()  # the seed articles
+    monkeypatch.setattr(explorer, "SCAN_BATCH", 7)  # batches end inside the corpus
+    texts = pd.concat([corpus.sentences["text"], pd.Series(["", "US-Chinese ties; ıs İstanbul SANCTIONS", "Xi"])],
+                      ignore_index=True)
+    offsets = list(range(0, 10 * len(texts), 10))
+    for table, column in ((framing.load_frames(), "frame"), (actors.load_actors(), "actor")):
+        index = keyword_index(table, column)
+        found = explorer.keyword_spans(texts, offsets, index)
+        assert list(found.itertuples(index=False, name=None)) == reference_spans(texts.tolist(), offsets, index)
+
+
+def reference_overlaps(marks):
+    """The greedy rule applied to every mark in turn (what the fast path must reproduce)."""
+    ranked = marks.assign(priority=marks["kind"].map(explorer.MARK_PRIORITY), length=marks["end"] - marks["start"])
+    ranked = ranked.sort_values(["doc_id", "priority", "length", "start"], ascending=[True, True, False, True],
+                                kind="mergesort")
+    taken, kept = {}, []
+    for index, doc_id, start, end in zip(ranked.index, ranked["doc_id"], ranked["start"], ranked["end"]):
+        occupied = taken.setdefault(doc_id, set())
+        if not occupied & set(range(start, end)):
+            occupied |= set(range(start, end))
+            kept.append(index)
+    return marks.loc[kept].sort_values(["doc_id", "start", "end"], kind="mergesort", ignore_index=True)
+
+
+def test_overlaps_resolve_as_the_greedy_rule_on_random_marks():
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        n = int(rng.integers(1, 25))
+        start = rng.integers(0, 40, n)
+        marks = pd.DataFrame({"doc_id": rng.choice(["a", "b", "c"], n), "start": start,
+                              "end": start + rng.integers(0, 8, n),  # zero-length marks too
+                              "kind": rng.choice(["figure", "actor", "frame"], n), "label": [f"m{i}" for i in range(n)]})
+        assert explorer.resolve_overlaps(marks).equals(reference_overlaps(marks))

@@ -174,17 +174,7 @@ def _write_terms(folder: Path, corpus, vocabulary: pd.DataFrame, common: dict) -
     rows = [[str(r["term"]), int(r["count_a"]), int(r["count_b"]), round(float(r["x"]), 4), round(float(r["y"]), 4),
              round(float(r["z"]), 3), float(f"{r['p_adjusted']:.3g}"), int(r["docs_a"]), int(r["docs_b"]),
              int(r["sentences_a"]), int(r["sentences_b"]), str(r["dictionary"])] for r in table.to_dict("records")]
-    side = {periods[0]: "a", periods[1]: "b"}
-    lines: dict[str, dict] = {}
-    contexts = terms.contexts
-    for term, period, article, start, end, text in zip(*(contexts[name].tolist() for name in
-                                                         ("term", "period", "article", "start", "end", "text"))):
-        lines.setdefault(term, {"a": [], "b": []})[side[period]].append([int(article), int(start), int(end), str(text)])
-    starts = shard_starts([len(safe_json(lines.get(term, {}))) for term in table["term"]])
-    bounds = [*starts, len(table)]
-    for shard, (first, last) in enumerate(zip(bounds, bounds[1:])):
-        content = {term: lines[term] for term in table["term"].iloc[first:last] if term in lines}
-        (folder / "terms" / f"{shard:04d}.js").write_text(shard_js(f"terms/{shard:04d}", content), encoding="utf-8")
+    starts = _write_term_shards(folder, table["term"].tolist(), terms.contexts, {periods[0]: "a", periods[1]: "b"})
     data = {**common, "shard_starts": starts, "columns": TERM_COLUMNS, "terms": rows}
     (folder / "terms.html").write_text(page_html(
         "terms", "Term explorer", "Every counted term, placed by how much each period uses it (rank of its count, as "
@@ -192,6 +182,49 @@ def _write_terms(folder: Path, corpus, vocabulary: pd.DataFrame, common: dict) -
         f"use it (all of them, up to {explorer.MAX_CONTEXTS_PER_PERIOD} per period).", data, ["common.js", "terms.js"]),
         encoding="utf-8")
     return terms
+
+
+def _write_term_shards(folder: Path, terms: list[str], contexts: pd.DataFrame, side: dict) -> list[int]:
+    """The sentences of consecutive ``terms`` in shards under terms/, packed as :func:`shard_starts` packs them and
+    written as each fills; returns the index of each shard's first term.
+
+    Each term's sentences are turned into JSON once: a shard's JSON object is its terms' ``"term":{...}`` pieces in
+    key order, which is what :func:`safe_json` writes for the whole dict (escaping works character by character).
+    """
+    columns = {name: contexts[name].tolist() for name in ("term", "period", "article", "start", "end", "text")}
+    where: dict[str, tuple[int, int]] = {}  # term -> its rows of ``contexts`` (sorted by term, so consecutive)
+    for row, term in enumerate(columns["term"]):
+        low, _ = where.get(term, (row, row))
+        where[term] = (low, row + 1)
+    starts: list[int] = []
+    pieces: list[tuple[str, str]] = []
+    filled = 0
+
+    def flush() -> None:
+        key = f"terms/{len(starts) - 1:04d}"
+        body = ",".join(f"{safe_json(term)}:{value}" for term, value in sorted(pieces))
+        (folder / f"{key}.js").write_text(f"explorerShard({safe_json(key)},{{{body}}});\n", encoding="utf-8")
+        pieces.clear()
+
+    for index, term in enumerate(terms):
+        value = "{}"
+        if term in where:
+            lines: dict[str, list] = {"a": [], "b": []}
+            for row in range(*where[term]):
+                lines[side[columns["period"][row]]].append(
+                    [int(columns["article"][row]), int(columns["start"][row]), int(columns["end"][row]), str(columns["text"][row])])
+            value = safe_json(lines)
+        if not starts or (filled + len(value) > SHARD_BYTES and filled > 0):  # as shard_starts packs
+            if starts:
+                flush()
+            starts.append(index)
+            filled = 0
+        filled += len(value)
+        if term in where:
+            pieces.append((term, value))
+    if starts:
+        flush()
+    return starts
 
 
 def _write_topics(folder: Path, corpus, topics, common: dict) -> int:
@@ -209,25 +242,31 @@ def _write_article_views(folder: Path, corpus, topics, figures: pd.DataFrame) ->
     """The article views' data under articles/: consecutive articles (text, highlights, removed lines, topic shares)
     packed into shards of about ``SHARD_BYTES`` (a few thousand files for 100,000 articles, not one file each).
     Returns the number of the first article of each shard, which article.html uses to find an article's shard."""
-    marks = explorer.resolve_overlaps(pd.concat([
-        explorer.figure_marks(figures), explorer.actor_marks(corpus.paragraphs), explorer.frame_marks(corpus.sentences)],
-        ignore_index=True))
     shares = explorer.article_topic_shares(topics.unit_topics, topics.topic_columns)
+    rules = explorer.rule_descriptions()
     starts: list[int] = []
     pending: list[str] = []
+    filled = 0  # characters in ``pending``
 
     def flush() -> None:
         key = f"articles/{len(starts) - 1:05d}"
         (folder / f"{key}.js").write_text(f"explorerShard({safe_json(key)},[{','.join(pending)}]);\n", encoding="utf-8")
         pending.clear()
 
-    for number, record in explorer.article_records(corpus, marks, shares, topics.labels):
+    def records():  # a part of the corpus at a time: only one part's highlights and records exist at once
+        for part in explorer.corpus_parts(corpus, figures, shares):
+            yield from explorer.article_records(part, explorer.part_marks(part), part.topic_shares, topics.labels, rules,
+                                                first=part.first, count=len(corpus.documents))
+
+    for number, record in records():
         text = safe_json(record)
-        if not starts or (pending and sum(map(len, pending)) + len(text) > SHARD_BYTES):  # as shard_starts packs terms
+        if not starts or (pending and filled + len(text) > SHARD_BYTES):  # as shard_starts packs terms
             if pending:
                 flush()
+                filled = 0
             starts.append(number)
         pending.append(text)
+        filled += len(text)
     if pending:
         flush()
     return starts

@@ -14,7 +14,7 @@ from scipy.stats import rankdata
 
 from analysis.comparison import actors
 from analysis.comparison import frames as framing
-from analysis.core.keywords import _normal, keyword_index
+from analysis.core.keywords import SCAN_BATCH, _case_folded, _normal, keyword_index
 from analysis.core.preprocess import corpus_phrases, document_term_matrix
 
 MAX_CONTEXTS_PER_PERIOD = 100  # sentences listed per term and period (one per article first); the page states the total
@@ -48,54 +48,141 @@ def rank_position(counts: pd.Series) -> np.ndarray:
     return ranks / ranks.max() if len(ranks) and ranks.max() > 0 else np.zeros(len(ranks))
 
 
-def sentence_term_matrix(corpus):
-    """Sentences × terms counts with the vocabulary comparison's tokens (same stopwords and the same phrases, which
-    come from the documents' cleaned text), and the terms as displayed."""
-    phrases = corpus_phrases(corpus.document_texts()["text"].tolist())
-    matrix, terms = document_term_matrix(corpus.sentences["text"].tolist(), phrases=phrases)
-    return matrix.tocsc(), terms
+def rows_by_article(table: pd.DataFrame, numbers: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``table`` (which has a doc_id column) in article order, keeping their order within an article, and
+    each row's article number in that order (-1 for an article ``numbers`` does not list, which sorts first).
+
+    >>> order, codes = rows_by_article(pd.DataFrame({"doc_id": ["b", "a", "x", "b"]}), pd.Series([0, 1], index=["a", "b"]))
+    >>> order.tolist(), codes.tolist()
+    ([2, 1, 0, 3], [-1, 0, 1, 1])
+    """
+    positions = numbers.index.get_indexer(table["doc_id"])
+    codes = np.where(positions >= 0, numbers.to_numpy(dtype=np.int64)[positions], -1)
+    order = np.argsort(codes, kind="stable")
+    return order, codes[order]
+
+
+def article_positions(codes: np.ndarray, first: int, last: int) -> slice:
+    """Where articles ``first`` to ``last - 1`` sit in article codes sorted as :func:`rows_by_article` returns them."""
+    return slice(int(np.searchsorted(codes, first, side="left")), int(np.searchsorted(codes, last, side="left")))
+
+
+def take_rows(table: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """Rows of ``table`` by position: a slice when they are consecutive (the loader's tables are in article order)."""
+    if len(rows) and int(rows[-1]) - int(rows[0]) + 1 == len(rows) and bool((np.diff(rows) == 1).all()):
+        return table.iloc[int(rows[0]):int(rows[-1]) + 1]
+    return table.iloc[rows]
+
+
+DOCUMENT_BLOCK = 500  # documents whose texts are joined at a time when they are read one after another
+
+
+def document_text_stream(corpus, documents: pd.DataFrame | None = None):
+    """The texts of ``Corpus.document_texts`` (cleaned paragraphs joined by blank lines), one at a time in the order of
+    ``documents`` (default: every document), built DOCUMENT_BLOCK documents at a time, so a reader that stops early
+    (the collocation finder reads the first 300,000 tokens) never builds the others."""
+    documents = corpus.documents if documents is None else documents
+    order, codes = rows_by_article(corpus.paragraphs, article_numbers(documents))
+    for first in range(0, len(documents), DOCUMENT_BLOCK):
+        part = take_rows(corpus.paragraphs, order[article_positions(codes, first, first + DOCUMENT_BLOCK)])
+        texts: dict[str, list[str]] = {}
+        for doc_id, text in zip(part["doc_id"].tolist(), part["text"].tolist()):
+            texts.setdefault(doc_id, []).append(text)
+        for doc_id in documents["doc_id"].iloc[first:first + DOCUMENT_BLOCK].tolist():
+            yield "\n\n".join(texts.get(doc_id, ()))
+
+
+TERM_BATCH = 50_000  # sentences tokenised together: only one batch's sentences × terms matrix exists at a time
+
+
+def _batches_of_articles(codes: np.ndarray, size: int):
+    """Consecutive (start, end) positions of about ``size`` rows of article-sorted ``codes``, never splitting an article."""
+    start = 0
+    while start < len(codes):
+        end = int(np.searchsorted(codes, codes[min(start + size, len(codes)) - 1], side="right"))
+        yield start, end
+        start = end
+
+
+def _group_ranks(keys: np.ndarray) -> np.ndarray:
+    """For sorted ``keys``, each entry's place among the entries with the same key (0, 1, …).
+
+    >>> _group_ranks(np.array([3, 3, 5, 7, 7, 7])).tolist()
+    [0, 1, 0, 0, 1, 2]
+    """
+    if not len(keys):
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    return np.arange(len(keys)) - np.repeat(starts, np.diff(np.append(starts, len(keys))))
+
+
+def term_presence(texts: list[str], phrases: tuple[str, ...], index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """(text position, term position in ``index``) for every term of ``index`` each text uses, with the vocabulary
+    comparison's tokens (same stopwords, same ``phrases``), sorted by text then term."""
+    try:
+        matrix, words = document_term_matrix(texts, phrases=phrases)
+    except ValueError:  # not one countable word in these texts (the only error it raises for a list of strings)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    columns = index.get_indexer(words)
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    found = columns[matrix.indices]
+    return rows[found >= 0], found[found >= 0]
 
 
 def term_explorer(corpus, table: pd.DataFrame, periods: list[str], *,
                   max_per_period: int = MAX_CONTEXTS_PER_PERIOD) -> TermExplorer:
     """Every term of the vocabulary comparison (``table``: term, count_a, count_b, z, p_adjusted) placed by its rank
     in each period, with how many articles and sentences use it and up to ``max_per_period`` of those sentences per
-    period: first one sentence from each article (in corpus order), then further sentences of the same articles."""
-    sentences = corpus.sentences.reset_index(drop=True)
-    numbers = article_numbers(corpus.documents)
-    doc_codes = sentences["doc_id"].map(numbers).to_numpy()
-    in_a = (sentences["period"] == periods[0]).to_numpy()
-    in_b = (sentences["period"] == periods[1]).to_numpy()  # a third period, if any, is not compared
-    matrix, words = sentence_term_matrix(corpus)
-    column_of = {word: index for index, word in enumerate(words)}
+    period: first one sentence from each article (in corpus order), then further sentences of the same articles.
+
+    Sentences are tokenised TERM_BATCH at a time (whole articles, in corpus order); each batch leaves only counts and
+    its candidate sentences (at most ``max_per_period`` firsts and as many repeats per term and period), so no
+    corpus-wide sentences × terms matrix is ever built.
+    """
+    sentences = corpus.sentences
+    order, codes = rows_by_article(sentences, article_numbers(corpus.documents))
+    side = np.select([(sentences["period"] == periods[0]).to_numpy(), (sentences["period"] == periods[1]).to_numpy()],
+                     [0, 1], -1)  # a third period is not compared
     terms = table[["term", "count_a", "count_b", "z", "p_adjusted"]].sort_values("term", ignore_index=True)
-    stats = {"docs_a": [], "docs_b": [], "sentences_a": [], "sentences_b": []}
-    picked_terms, picked_rows = [], []
-    for term in terms["term"]:
-        column = column_of.get(term)
-        rows = matrix.indices[matrix.indptr[column]:matrix.indptr[column + 1]] if column is not None else np.array([], int)
-        rows = np.sort(rows)
-        for side, mask in (("a", in_a[rows]), ("b", in_b[rows])):
-            chosen = rows[mask]
-            stats[f"docs_{side}"].append(len(np.unique(doc_codes[chosen])))
-            stats[f"sentences_{side}"].append(len(chosen))
-            _, first = np.unique(doc_codes[chosen], return_index=True)
-            firsts = np.zeros(len(chosen), dtype=bool)
-            firsts[first] = True
-            ordered = np.concatenate([chosen[firsts], chosen[~firsts]])[:max_per_period]
-            picked_rows.append(np.sort(ordered))
-            picked_terms.append(np.full(len(ordered), term, dtype=object))
-    terms = terms.assign(x=rank_position(terms["count_a"]), y=rank_position(terms["count_b"]), **stats)
-    rows = np.concatenate(picked_rows).astype(np.int64) if picked_rows else np.array([], dtype=np.int64)
+    index = pd.Index(terms["term"])
+    phrases = corpus_phrases(document_text_stream(corpus))  # the comparison's phrases, from the documents' text
+    n_keys = 2 * len(terms)  # one key per term and period: term position × 2 + side
+    n_sentences, n_docs = np.zeros(n_keys, dtype=np.int64), np.zeros(n_keys, dtype=np.int64)
+    seen = {True: np.zeros(n_keys, dtype=np.int64), False: np.zeros(n_keys, dtype=np.int64)}  # firsts, repeats so far
+    picked = []  # per batch and kind: (key, row, is first, rank among the key's firsts or repeats)
+    for start, end in _batches_of_articles(codes, TERM_BATCH):
+        local, term = term_presence(take_rows(sentences["text"], order[start:end]).tolist(), phrases, index)
+        keep = side[order[start + local]] >= 0
+        local, term = local[keep], term[keep]
+        ranked = np.lexsort((local, side[order[start + local]], term))  # by term, period, then corpus order
+        local, term = local[ranked], term[ranked]
+        row, article = order[start + local], codes[start + local]
+        key = term * 2 + side[row]
+        first = np.ones(len(key), dtype=bool)  # an article's first sentence with the term (its sentences are together)
+        first[1:] = (key[1:] != key[:-1]) | (article[1:] != article[:-1])
+        n_sentences += np.bincount(key, minlength=n_keys)
+        n_docs += np.bincount(key[first], minlength=n_keys)
+        for kind in (True, False):
+            chosen = first == kind
+            rank = seen[kind][key[chosen]] + _group_ranks(key[chosen])
+            seen[kind] += np.bincount(key[chosen], minlength=n_keys)
+            wanted = rank < max_per_period
+            picked.append((key[chosen][wanted], row[chosen][wanted], np.full(int(wanted.sum()), kind), rank[wanted]))
+    key, row, first, rank = (np.concatenate([part[i] for part in picked]) if picked else np.zeros(0, dtype=np.int64)
+                             for i in range(4))
+    listed = first.astype(bool) | (rank < max_per_period - np.minimum(seen[True], max_per_period)[key.astype(np.int64)])
+    key, row = key[listed].astype(np.int64), row[listed].astype(np.int64)  # repeats fill what firsts leave
+    article_of_row = np.empty(len(codes), dtype=np.int64)
+    article_of_row[order] = codes
+    terms = terms.assign(x=rank_position(terms["count_a"]), y=rank_position(terms["count_b"]),
+                         docs_a=n_docs[0::2], docs_b=n_docs[1::2], sentences_a=n_sentences[0::2],
+                         sentences_b=n_sentences[1::2])
     contexts = pd.DataFrame({
-        "term": np.concatenate(picked_terms) if picked_terms else np.array([], dtype=object),
-        "period": sentences["period"].to_numpy()[rows],
-        "article": doc_codes[rows],
-        "sent_id": sentences["sent_id"].to_numpy()[rows],
-        "start": sentences["start"].to_numpy()[rows],
-        "end": sentences["end"].to_numpy()[rows],
-        "text": sentences["text"].to_numpy()[rows],
-    })
+        "term": terms["term"].to_numpy(dtype=object)[key // 2],
+        "article": article_of_row[row],
+        # only the listed rows become Python objects, never a whole column of the corpus
+        **{name: sentences[name].iloc[row].to_numpy() for name in ("period", "sent_id", "start", "end", "text")},
+    })[["term", "period", "article", "sent_id", "start", "end", "text"]]
     terms["dictionary"] = dictionary_groups(terms["term"]).to_numpy()
     columns = ["term", "count_a", "count_b", "x", "y", "z", "p_adjusted", "docs_a", "docs_b", "sentences_a", "sentences_b",
                "dictionary"]
@@ -124,23 +211,52 @@ def dictionary_groups(terms: pd.Series) -> pd.Series:
 
 def keyword_spans(texts: pd.Series, offsets, index) -> pd.DataFrame:
     """Every match of a keyword index (analysis.core.keywords) in ``texts``, as (row, group, start, end) with ``offsets``
-    added, so positions index the article's raw text; the same matching rule as analysis.core.keywords.find_keywords."""
+    added, so positions index the article's raw text; the same matching rule as analysis.core.keywords.find_keywords.
+
+    Texts are scanned SCAN_BATCH at a time as one string, as find_keywords scans them (a NUL before each text, so no
+    match crosses into the next; lower-cased for a case-insensitive ASCII pattern where that finds the same), and
+    the matches of each text come in the order a scan of that text alone gives: pattern by pattern, then by position.
+
+    >>> index = keyword_index(pd.DataFrame({"g": ["A", "B"], "term": ["gas", "US"], "match": ["word", "word"],
+    ...                                     "case": ["any", "exact"]}), "g")
+    >>> keyword_spans(pd.Series(["US gas", "gasoline", "Gas"]), [100, 200, 300], index).values.tolist()
+    [[0, 'A', 103, 106], [0, 'B', 100, 102], [2, 'A', 300, 303]]
+    """
+    values = texts.tolist()
+    offsets = np.asarray(offsets, dtype=np.int64)
     rows, groups, starts, ends = [], [], [], []
-    entries: dict[tuple[str, str], tuple] = {}  # (case, matched words) -> what the index lists for them, looked up once
-    for position, (text, offset) in enumerate(zip(texts.tolist(), np.asarray(offsets).tolist())):
+    for begin in range(0, len(values), SCAN_BATCH):
+        batch = values[begin:begin + SCAN_BATCH]
+        joined = "\0" + "\0".join(batch)
+        lengths = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
+        text_starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) + 1  # where each text begins in ``joined``
+        positions, ending, found = [], [], []
         for case, pattern in index.patterns:
-            for match in pattern.finditer(text):
-                key = (case, match.group("term"))
-                if key not in entries:
-                    entries[key] = index.lookup.get((case, _normal(key[1], case)), ())
-                for group, kind in entries[key]:
-                    if kind == "word" and match.group("tail"):
+            entries: dict[str, tuple] = {}  # matched words -> what the index lists for them, looked up once
+            scanned, pattern = _case_folded(joined, pattern)
+            for match in pattern.finditer(scanned):
+                term = joined[match.start("term"):match.end("term")]  # as written, whichever string was scanned
+                if term not in entries:
+                    entries[term] = index.lookup.get((case, _normal(term, case)), ())
+                for group, kind in entries[term]:
+                    if kind == "word" and match.end("tail") > match.start("tail"):
                         continue
-                    rows.append(position)
-                    groups.append(group)
-                    starts.append(offset + match.start())
-                    ends.append(offset + match.end())
-    return pd.DataFrame({"row": rows, "group": groups, "start": starts, "end": ends})
+                    positions.append(match.start())
+                    ending.append(match.end())
+                    found.append(group)
+        positions, ending = np.array(positions, dtype=np.int64), np.array(ending, dtype=np.int64)
+        row = np.searchsorted(text_starts, positions, side="right") - 1
+        order = np.argsort(row, kind="stable")  # each text's matches pattern by pattern, as scanning it alone gives
+        row = row[order]
+        shift = offsets[begin + row] - text_starts[row]
+        rows.append(begin + row)
+        starts.append(positions[order] + shift)
+        ends.append(ending[order] + shift)
+        groups.extend(found[i] for i in order.tolist())
+    empty = np.zeros(0, dtype=np.int64)
+    return pd.DataFrame({"row": np.concatenate(rows) if rows else empty, "group": groups,
+                         "start": np.concatenate(starts) if starts else empty,
+                         "end": np.concatenate(ends) if ends else empty})
 
 
 def frame_marks(sentences: pd.DataFrame) -> pd.DataFrame:
@@ -193,19 +309,46 @@ def resolve_overlaps(marks: pd.DataFrame) -> pd.DataFrame:
     if marks.empty:
         return marks.reset_index(drop=True)
     marks = marks.astype({"start": int, "end": int})  # offsets stay whole numbers when one kind of mark is empty
-    ranked = marks.assign(priority=marks["kind"].map(MARK_PRIORITY), length=marks["end"] - marks["start"])
-    ranked = ranked.sort_values(["doc_id", "priority", "length", "start"], ascending=[True, True, False, True], kind="mergesort")
-    taken: dict[str, bytearray] = {}  # per article, one byte per character: 1 where a kept mark sits
-    kept = []
-    for index, doc_id, start, end in zip(ranked.index.tolist(), *(ranked[name].tolist() for name in ("doc_id", "start", "end"))):
-        occupied = taken.setdefault(doc_id, bytearray())
-        if len(occupied) < end:
-            occupied.extend(bytes(end - len(occupied)))
-        if occupied.find(1, start, end) == -1:
-            occupied[start:end] = b"\x01" * (end - start)
-            kept.append(index)
-    result = marks.loc[kept]
-    return result.sort_values(["doc_id", "start", "end"], kind="mergesort", ignore_index=True)
+    doc = pd.factorize(marks["doc_id"], sort=True)[0]
+    start, end = marks["start"].to_numpy(dtype=np.int64), marks["end"].to_numpy(dtype=np.int64)
+    priority = marks["kind"].map(MARK_PRIORITY).fillna(len(MARK_PRIORITY)).to_numpy(dtype=np.int64)
+    position = np.arange(len(marks))
+    crowded = _overlapping(doc, start, end)  # a mark that overlaps no other mark of its article is kept as it is
+    taken: dict[int, bytearray] = {}  # per article, one byte per character: 1 where a kept mark sits
+    kept = [position[~crowded]]
+    contested = position[crowded]
+    ranked = contested[np.lexsort((contested, start[contested], start[contested] - end[contested], priority[contested],
+                                   doc[contested]))]  # priority, then longer, then earlier
+    chosen = []
+    for index, article, first, last in zip(ranked.tolist(), doc[ranked].tolist(), start[ranked].tolist(), end[ranked].tolist()):
+        occupied = taken.setdefault(article, bytearray())
+        if len(occupied) < last:
+            occupied.extend(bytes(last - len(occupied)))
+        if occupied.find(1, first, last) == -1:
+            occupied[first:last] = b"\x01" * (last - first)
+            chosen.append(index)
+    kept = np.concatenate([*kept, np.array(chosen, dtype=np.int64)])
+    kept = kept[np.lexsort((kept, priority[kept], end[kept], start[kept], doc[kept]))]  # ties: zero-length marks only
+    return marks.iloc[kept].reset_index(drop=True)
+
+
+def _overlapping(doc: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Whether each mark shares a character with another mark of the same article (or ends before it starts).
+
+    >>> _overlapping(np.array([0, 0, 0, 1]), np.array([0, 4, 8, 5]), np.array([5, 6, 9, 6])).tolist()
+    [True, True, False, False]
+    """
+    order = np.lexsort((end, start, doc))
+    d, s, e = doc[order], start[order], end[order]
+    scale = int(max(e.max(initial=0), s.max(initial=0))) + 1
+    reach = np.maximum.accumulate(e + d * scale)  # the furthest end so far, lifted by article so articles never mix
+    before = np.full(len(d), -1, dtype=np.int64)
+    before[1:] = reach[:-1] - d[1:] * scale  # negative when the previous mark is of another article
+    after = np.zeros(len(d), dtype=bool)
+    after[:-1] = (d[1:] == d[:-1]) & (s[1:] < e[:-1])
+    result = np.empty(len(d), dtype=bool)
+    result[order] = (s < before) | after | (e < s)
+    return result
 
 
 def article_topic_shares(unit_topics: pd.DataFrame, topic_columns: list[str]) -> pd.DataFrame:
@@ -267,13 +410,13 @@ def topic_explorer(topics, corpus) -> list[dict]:
 
 def _unit_texts(corpus, unit_ids: list[str], unit: str) -> dict:
     """unit_id -> (start, end, text) for paragraphs or whole articles."""
-    if unit == "document":
-        texts = corpus.document_texts().set_index("doc_id")["text"]
-        lengths = corpus.documents.set_index("doc_id")["raw"].str.len()
-        return {u: (0, int(lengths[u]), texts[u]) for u in unit_ids if u in texts.index}
-    paragraphs = corpus.paragraphs.set_index("para_id")
-    return {u: (int(paragraphs.at[u, "start"]), int(paragraphs.at[u, "end"]), str(paragraphs.at[u, "text"]))
-            for u in unit_ids if u in paragraphs.index}
+    if unit == "document":  # only the chosen articles' texts are joined
+        chosen = corpus.documents[corpus.documents["doc_id"].isin(unit_ids)]
+        return {doc_id: (0, len(raw), text) for doc_id, raw, text in
+                zip(chosen["doc_id"].tolist(), chosen["raw"].tolist(), document_text_stream(corpus, chosen))}
+    chosen = corpus.paragraphs[corpus.paragraphs["para_id"].isin(unit_ids)]  # not a re-indexed copy of every paragraph
+    return {para_id: (int(start), int(end), str(text)) for para_id, start, end, text in
+            zip(*_lists(chosen, "para_id", "start", "end", "text"))}
 
 
 def rule_descriptions() -> dict:
@@ -291,9 +434,13 @@ METADATA_FIELDS = ["doc_id", "title", "outlet", "published", "period", "file", "
                    "n_words", "n_paragraphs", "n_sentences"]
 
 
-def article_records(corpus, marks: pd.DataFrame, topic_shares: pd.DataFrame, labels: dict, rules: dict | None = None):
+def article_records(corpus, marks: pd.DataFrame, topic_shares: pd.DataFrame, labels: dict, rules: dict | None = None, *,
+                    first: int = 0, count: int | None = None):
     """Yield (article number, record) for every article: metadata, blocks of text in reading order (kept paragraphs,
-    with the optional ``headline`` flag, and removed lines with their rule), highlights and topic shares."""
+    with the optional ``headline`` flag, and removed lines with their rule), highlights and topic shares.
+
+    ``corpus`` may be one part of a corpus (see :func:`corpus_parts`): its articles are numbered from ``first``, of
+    ``count`` in all (default: the part's own)."""
     rules = rule_descriptions() if rules is None else rules
     by_doc: dict[str, list] = {}
     paragraphs = corpus.paragraphs
@@ -310,17 +457,19 @@ def article_records(corpus, marks: pd.DataFrame, topic_shares: pd.DataFrame, lab
         rule = _value(rule)
         by_doc.setdefault(doc_id, []).append({"kind": "removed", "start": int(start), "end": int(end), "text": _value(text),
                                               "rule": rule, "why": _value(reason) or str(rules.get(rule, ""))})
-    marks_by_doc: dict[str, list] = {}
-    for doc_id, start, end, kind, label in zip(*(marks[name].tolist() for name in
-                                                                 ("doc_id", "start", "end", "kind", "label"))):
-        marks_by_doc.setdefault(doc_id, []).append([int(start), int(end), str(kind), str(label)])
+    codes, doc_ids = pd.factorize(marks["doc_id"])
+    order = np.argsort(codes, kind="stable")  # each article's marks together, in their order
+    spans = list(zip(*(marks[name].to_numpy(dtype=np.int64)[order].tolist() for name in ("start", "end")),
+                     *(marks[name].astype(str).to_numpy()[order].tolist() for name in ("kind", "label"))))
+    bounds = np.searchsorted(codes[order], np.arange(len(doc_ids) + 1)).tolist()
+    marks_by_doc = {doc_id: spans[low:high] for doc_id, low, high in zip(doc_ids, bounds, bounds[1:])}  # JSON arrays
     topics = [t for t in sorted(labels) if f"topic_{t}" in topic_shares.columns]
     shares = {doc_id: [[int(t), str(labels[t]), round(float(value), 4)] for t, value in zip(topics, values)]
               for doc_id, values in zip(topic_shares.get("doc_id", []), topic_shares[[f"topic_{t}" for t in topics]].to_numpy())}
     documents = corpus.documents
     fields = [name for name in METADATA_FIELDS if name in documents.columns]
-    count = len(documents)
-    for number, values in enumerate(zip(*_lists(documents, *fields))):
+    count = len(documents) if count is None else count
+    for number, values in enumerate(zip(*_lists(documents, *fields)), start=first):
         meta = {name: _value(value) for name, value in zip(fields, values)}
         doc_id = values[fields.index("doc_id")]
         blocks = sorted(by_doc.get(doc_id, []), key=lambda b: (b["start"], b["end"]))
@@ -332,6 +481,44 @@ def article_records(corpus, marks: pd.DataFrame, topic_shares: pd.DataFrame, lab
             "marks": marks_by_doc.get(doc_id, []),
             "topics": shares.get(doc_id, []),
         }
+
+
+ARTICLE_PART = 2_000  # articles whose highlights and records are built together: memory grows with a part, not the corpus
+
+
+@dataclass
+class CorpusPart:
+    """Consecutive articles of a corpus with their rows of each table (what :func:`article_records` reads)."""
+
+    first: int  # the number of its first article
+    documents: pd.DataFrame
+    paragraphs: pd.DataFrame
+    sentences: pd.DataFrame
+    removed: pd.DataFrame
+    figures: pd.DataFrame
+    topic_shares: pd.DataFrame
+
+
+def corpus_parts(corpus, figures: pd.DataFrame, topic_shares: pd.DataFrame, size: int | None = None):
+    """The corpus ``size`` (default ARTICLE_PART) articles at a time, in article order, each with the rows of its
+    articles from every table (each table's rows in their own order; rows of unlisted articles are left out)."""
+    size = size or ARTICLE_PART
+    numbers = article_numbers(corpus.documents)
+    tables = {"paragraphs": corpus.paragraphs, "sentences": corpus.sentences, "removed": corpus.removed,
+              "figures": figures, "topic_shares": topic_shares}
+    sorted_rows = {name: rows_by_article(table, numbers) if "doc_id" in table.columns else None
+                   for name, table in tables.items()}
+    for first in range(0, len(corpus.documents), size):
+        parts = {name: table.iloc[:0] if sorted_rows[name] is None else
+                 take_rows(table, sorted_rows[name][0][article_positions(sorted_rows[name][1], first, first + size)])
+                 for name, table in tables.items()}
+        yield CorpusPart(first, corpus.documents.iloc[first:first + size], **parts)
+
+
+def part_marks(part: CorpusPart) -> pd.DataFrame:
+    """Every highlight of a part's articles (figures, actor mentions, frame words), overlaps resolved."""
+    return resolve_overlaps(pd.concat([figure_marks(part.figures), actor_marks(part.paragraphs),
+                                       frame_marks(part.sentences)], ignore_index=True))
 
 
 def _lists(table: pd.DataFrame, *columns: str) -> list[list]:
