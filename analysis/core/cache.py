@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis.core.paths import PACKAGE_DIR
 
@@ -86,7 +87,11 @@ def cached(reports_dir: str | Path, name: str, fingerprint: str, parameters: dic
     folder = Path(reports_dir) / CACHE_FOLDER / cache_key(name, fingerprint, parameters)
     if (folder / RESULT_FILE).exists():
         with (folder / RESULT_FILE).open("rb") as handle:
-            return _TableUnpickler(handle, folder).load()
+            result = _TableUnpickler(handle, folder).load()
+        # Arrow keeps the buffers it decoded the Parquet files in for reuse; hand them back to the system, so the
+        # stage that reads a corpus does not carry about a third more than its tables (measured at 20,000 articles).
+        pa.default_memory_pool().release_unused()
+        return result
     result = compute()
     temporary = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(temporary, ignore_errors=True)
