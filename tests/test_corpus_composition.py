@@ -1,8 +1,13 @@
 """Independent sources: articles of one outlet, or sharing a passage, count once in the verdicts."""
 
+import numpy as np
 import pandas as pd
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
+from analysis.corpus import composition
 from analysis.corpus.composition import independence_sentence, independent_units, independent_units_for_run, sources_per_period
+from analysis.corpus.load import WORD_PATTERN
 
 LONG = {
     "quote": "The two leaders signed a joint statement on deepening their strategic partnership today.",
@@ -58,3 +63,76 @@ def test_independent_units_for_run_reuses_the_first_result(tmp_path):
     first = independent_units_for_run(corpus, tmp_path)
     corpus.sentences = sentences.iloc[:0]  # a second call of the same run must not recompute
     pd.testing.assert_frame_equal(independent_units_for_run(corpus, tmp_path), first)
+
+
+def _reference_units(documents, sentences):
+    """independent_units as first written: each passage kept as its normalised text and grouped by it."""
+    docs = documents[["doc_id", "period", "outlet"]].sort_values("doc_id", kind="mergesort", ignore_index=True)
+    position = pd.Series(np.arange(len(docs)), index=docs["doc_id"])
+    text = sentences.loc[sentences["doc_id"].isin(position.index), ["doc_id", "text"]]
+    normalized = text["text"].str.lower().str.split().str.join(" ")
+    words = text["text"].str.count(WORD_PATTERN.pattern)
+    following = normalized.groupby(text["doc_id"], sort=False).shift(-1)
+    passage_words = words + words.groupby(text["doc_id"], sort=False).shift(-1)
+    passages = pd.DataFrame({"doc": text["doc_id"].map(position).to_numpy(),
+                             "passage": (normalized + "\n" + following).to_numpy(), "words": passage_words.to_numpy()})
+    passages = passages[passages["passage"].notna() & (passages["words"] >= composition.MIN_PASSAGE_WORDS)]
+    passages = passages.assign(period=docs["period"].to_numpy()[passages["doc"]],
+                               outlet=docs["outlet"].to_numpy()[passages["doc"]]).drop_duplicates(["doc", "passage"])
+    by_passage = passages.groupby(["period", "passage"], sort=False)
+    passage_first = by_passage["doc"].transform("min").to_numpy()
+    crosses_outlets = by_passage["outlet"].transform("nunique").to_numpy() > 1
+    same_outlet = docs.groupby(["period", "outlet"], sort=False).ngroup()
+    outlet_first = pd.Series(np.arange(len(docs))).groupby(same_outlet.to_numpy()).transform("min").to_numpy()
+    graph = sparse.coo_matrix((np.ones(len(passages) + len(docs)),
+                               (np.concatenate([passages["doc"].to_numpy(), np.arange(len(docs))]),
+                                np.concatenate([passage_first, outlet_first]))), shape=(len(docs), len(docs)))
+    _, labels = connected_components(graph, directed=False)
+    shares = np.zeros(len(docs), dtype=bool)
+    shares[passages["doc"].to_numpy()[crosses_outlets]] = True
+    return docs.assign(unit=pd.Series(docs["doc_id"].to_numpy()).groupby(labels).transform("first").to_numpy(),
+                       shares_sentences=shares)
+
+
+def _planted_tables(n_docs=80, seed=3):
+    """Articles drawn from a dozen long sentences and two short ones, each copy in a random case and spacing, across
+    two periods and twenty outlets: some passages shared inside and across outlets, some only in the other period."""
+    rng = np.random.default_rng(seed)
+    words = "trade gas pipeline summit sanctions yuan oil visit leaders deal talks border bank ports".split()
+    pool = [" ".join(rng.choice(words, 9)).capitalize() + "." for _ in range(12)] + ["Short one.", "A second short line."]
+    rows, docs = [], []
+    for n in range(n_docs):
+        doc_id = f"d{rng.integers(10**6):06d}-{n}"
+        docs.append({"doc_id": doc_id, "period": "AB"[n % 2], "outlet": f"Outlet {rng.integers(20)}"})
+        for index in rng.choice(len(pool), size=rng.integers(1, 5)):
+            text = pool[index]
+            text = {0: text, 1: text.upper(), 2: text.replace(" ", "  \t", 2)}[int(rng.integers(3))]
+            rows.append({"doc_id": doc_id, "text": text})
+    return pd.DataFrame(docs), pd.DataFrame(rows)
+
+
+def test_independent_units_groups_passages_as_their_texts_would(monkeypatch):
+    monkeypatch.setattr(composition, "CODE_SLICE", 7)  # codes must agree across the slices they are built in
+    for documents, sentences in [_tables(), _planted_tables(), _planted_tables(200, seed=11)]:
+        expected = _reference_units(documents, sentences)
+        assert 2 < expected["unit"].nunique() < len(documents) - 1, expected["unit"].nunique()
+        assert expected["shares_sentences"].any()
+        pd.testing.assert_frame_equal(independent_units(documents, sentences), expected)
+    documents, sentences = _planted_tables()
+    kept = documents.iloc[5:]  # sentences of articles not in the documents table are left out, as before
+    pd.testing.assert_frame_equal(independent_units(kept, sentences), _reference_units(kept, sentences))
+
+
+def test_independent_units_of_the_development_corpus_match_the_reference():
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.corpus.load import load_corpus
+
+    corpus = load_corpus(PROJECT_ROOT / "tests" / "data" / "dev_corpus")
+    expected = _reference_units(corpus.documents, corpus.sentences)
+    pd.testing.assert_frame_equal(independent_units(corpus.documents, corpus.sentences), expected)
+
+
+def test_sentence_codes_ignore_case_and_spacing_only(monkeypatch):
+    monkeypatch.setattr(composition, "CODE_SLICE", 2)
+    texts = pd.Series(["Xi met Putin.", "XI  met\nPutin.", "Xi met Putin!", " xi met putin. ", "Putin met Xi."])
+    assert composition.sentence_codes(texts).tolist() == [0, 0, 1, 0, 2]

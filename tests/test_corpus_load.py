@@ -356,3 +356,47 @@ def test_text_digests_are_those_of_the_joined_normalised_texts(mini_corpus):
                 for doc_id in corpus.documents["doc_id"]]
     assert _text_digests(corpus.documents["doc_id"], paras) == expected
     assert len(set(expected)) == len(expected)
+
+
+def _reference_finish(docs, paras, sents, periods, dropped):
+    """The loader's last step as first written: drop the copies, then sort each table with pandas."""
+    docs, paras, sents = (table[~table["doc_id"].isin(dropped)] for table in (docs, paras, sents))
+    order = {period.name: index for index, period in enumerate(periods)}
+    docs = docs.assign(period_order=docs["period"].map(order)).sort_values(["period_order", "published", "doc_id"])
+    doc_order = {doc_id: index for index, doc_id in enumerate(docs["doc_id"])}
+    paras = paras.assign(doc_order=paras["doc_id"].map(doc_order)).sort_values(["doc_order", "para_no"])
+    sents = sents.assign(doc_order=sents["doc_id"].map(doc_order)).sort_values(["doc_order", "start"])
+    sents["sent_no"] = sents.groupby("doc_id").cumcount() + 1
+    sents["sent_id"] = sents["doc_id"] + ":s" + sents["sent_no"].map("{:04d}".format)
+    docs = docs.assign(n_words=docs["n_words"].astype(int),
+                       n_paragraphs=docs["doc_id"].map(paras.groupby("doc_id").size()).astype(int),
+                       n_sentences=docs["doc_id"].map(sents.groupby("doc_id").size()).astype(int))
+    doc_columns = ["doc_id", "file", "title", "outlet", "published", "period", "url", "notes", "encoding",
+                   "n_words", "n_paragraphs", "n_sentences", "raw"]
+    para_columns = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
+    sent_columns = ["sent_id", "doc_id", "para_id", "period", "outlet", "sent_no", "start", "end", "text"]
+    return (docs[doc_columns].reset_index(drop=True), paras[para_columns].reset_index(drop=True),
+            sents[sent_columns].reset_index(drop=True))
+
+
+@pytest.mark.parametrize("reverse_periods", [False, True])
+@pytest.mark.parametrize("n_dropped", [0, 3])
+def test_finishing_the_tables_in_one_pass_matches_filter_then_sort(reverse_periods, n_dropped):
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.corpus import load
+
+    directory = PROJECT_ROOT / "tests" / "data" / "dev_corpus"
+    periods = parse_periods(None)[::-1] if reverse_periods else parse_periods(None)  # reversed: rows must move
+    metadata = load.read_metadata(directory)
+    rows = [row._asdict() for row in metadata.sort_values(["published", "doc_id"]).itertuples(index=False)]
+    batches = [load._process_batch([(directory, row, periods, frozenset()) for row in rows[start:start + 25]])
+               for start in range(0, len(rows), 25)]  # several batches: text columns in pieces, as the loader has them
+    tables = [load._concat([batch[name] for batch in batches], []) for name in ("documents", "paragraphs", "sentences")]
+    dropped = tables[0]["doc_id"].iloc[[4, 17, 40][:n_dropped]].tolist()
+    expected = _reference_finish(*(table.copy() for table in tables), periods, dropped)
+    finished = load._finish_tables(*tables, periods, dropped)
+    for got, want in zip(finished, expected):
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+    assert len(finished[0]) == 60 - n_dropped
+    if n_dropped or reverse_periods:
+        assert [len(table.columns) for table in tables[1:]] == [0, 0]  # given up column by column as they were taken

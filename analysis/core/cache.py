@@ -6,6 +6,8 @@ its tables as Parquet files, and the small rest of the object (dataclasses, dict
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import hashlib
 import json
 import pickle
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis.core.paths import PACKAGE_DIR
 
@@ -31,6 +34,18 @@ def code_hash() -> str:
         if path.is_file() and path.suffix in (".py", ".csv", ".txt", ".json") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def release_memory() -> None:
+    """Hand memory that was freed back to the system: Python's allocator (glibc's ``malloc_trim``, where there is one)
+    and Arrow's both keep freed pages for reuse, but neither reuses the other's, so after building or reading a large
+    table the process would carry the freed space into the next step (at 20,000 articles, 330 MB beside a 295 MB corpus)."""
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (AttributeError, OSError):  # not glibc (macOS, Windows, musl): nothing to trim
+        pass
 
 
 def cache_key(name: str, fingerprint: str, parameters: dict) -> str:
@@ -86,7 +101,9 @@ def cached(reports_dir: str | Path, name: str, fingerprint: str, parameters: dic
     folder = Path(reports_dir) / CACHE_FOLDER / cache_key(name, fingerprint, parameters)
     if (folder / RESULT_FILE).exists():
         with (folder / RESULT_FILE).open("rb") as handle:
-            return _TableUnpickler(handle, folder).load()
+            result = _TableUnpickler(handle, folder).load()
+        release_memory()  # the buffers the Parquet files were decoded in: about a third of the tables' size
+        return result
     result = compute()
     temporary = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(temporary, ignore_errors=True)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
@@ -15,6 +17,7 @@ from analysis.core.display import count_phrase, md_text
 from analysis.core.plots import finish_figure, new_figure, period_style, source_line
 from analysis.corpus.load import WORD_PATTERN
 
+CODE_SLICE = 100_000  # sentences normalised at once by sentence_codes
 MIN_PASSAGE_WORDS = 16  # two articles sharing two consecutive sentences this long together rest on one source text
 
 
@@ -69,18 +72,21 @@ def independent_units(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.Da
     """
     docs = documents[["doc_id", "period", "outlet"]].sort_values("doc_id", kind="mergesort", ignore_index=True)
     position = pd.Series(np.arange(len(docs)), index=docs["doc_id"])
-    text = sentences.loc[sentences["doc_id"].isin(position.index), ["doc_id", "text"]]
-    normalized = text["text"].str.lower().str.split().str.join(" ")
-    words = text["text"].str.count(WORD_PATTERN.pattern)
-    following = normalized.groupby(text["doc_id"], sort=False).shift(-1)
-    passage_words = words + words.groupby(text["doc_id"], sort=False).shift(-1)
-    passages = pd.DataFrame({"doc": text["doc_id"].map(position).to_numpy(),
-                             "passage": (normalized + "\n" + following).to_numpy(),
-                             "words": passage_words.to_numpy()})
-    passages = passages[passages["passage"].notna() & (passages["words"] >= MIN_PASSAGE_WORDS)]
+    inside = sentences["doc_id"].isin(position.index)
+    doc_ids, texts = (sentences["doc_id"], sentences["text"]) if inside.all() else (
+        sentences.loc[inside, "doc_id"], sentences.loc[inside, "text"])
+    # A passage is a sentence and the next one of its article, as the pair of their normalised texts' codes (two
+    # sentences get one code exactly when their normalised texts are equal): the passages' texts are never built.
+    codes = pd.Series(sentence_codes(texts), index=doc_ids.index)
+    words = texts.str.count(WORD_PATTERN.pattern)
+    following = codes.groupby(doc_ids, sort=False).shift(-1)
+    passage_words = words + words.groupby(doc_ids, sort=False).shift(-1)
+    passages = pd.DataFrame({"doc": doc_ids.map(position).to_numpy(), "first": codes.to_numpy(),
+                             "second": following.to_numpy(), "words": passage_words.to_numpy()})
+    passages = passages[passages["second"].notna() & (passages["words"] >= MIN_PASSAGE_WORDS)]
     passages = passages.assign(period=docs["period"].to_numpy()[passages["doc"]],
-                               outlet=docs["outlet"].to_numpy()[passages["doc"]]).drop_duplicates(["doc", "passage"])
-    by_passage = passages.groupby(["period", "passage"], sort=False)
+                               outlet=docs["outlet"].to_numpy()[passages["doc"]]).drop_duplicates(["doc", "first", "second"])
+    by_passage = passages.groupby(["period", "first", "second"], sort=False)
     passage_first = by_passage["doc"].transform("min").to_numpy()
     crosses_outlets = by_passage["outlet"].transform("nunique").to_numpy() > 1
     same_outlet = docs.groupby(["period", "outlet"], sort=False).ngroup()
@@ -93,6 +99,22 @@ def independent_units(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.Da
     shares = np.zeros(len(docs), dtype=bool)
     shares[passages["doc"].to_numpy()[crosses_outlets]] = True
     return docs.assign(unit=first, shares_sentences=shares)
+
+
+def sentence_codes(texts: pd.Series) -> np.ndarray:
+    """An integer per sentence, the same for two sentences exactly when their texts are equal once lower-cased (by
+    Arrow, as pandas' ``str.lower``) with runs of white space as one space. Normalised in slices into Arrow strings,
+    so the corpus's sentences never exist at once as Python strings or lists of words.
+
+    >>> sentence_codes(pd.Series(["Xi met Putin.", "xi  MET putin.", "Putin met Xi."])).tolist()
+    [0, 0, 1]
+    """
+    slices = []
+    for start in range(0, len(texts), CODE_SLICE):
+        lowered = pc.utf8_lower(pa.array(texts.iloc[start:start + CODE_SLICE], type=pa.large_string())).to_pylist()
+        slices.append(pa.array([" ".join(text.split()) for text in lowered], type=pa.large_string()))
+    normalised = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(slices, type=pa.large_string())))
+    return pd.factorize(normalised)[0]
 
 
 def independent_units_for_run(corpus, reports_dir) -> pd.DataFrame:

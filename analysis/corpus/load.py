@@ -18,9 +18,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import sparse
 
-from analysis.core.cache import cached
+from analysis.core.cache import cached, release_memory
 from analysis.core.paths import SEEDS_DIR, read_word_list, resolve
 from analysis.corpus.cleaning import REMOVED_COLUMNS, find_boilerplate, heading_marks, repeated_lines
 from analysis.corpus.segment import paragraph_spans, sentence_spans
@@ -34,7 +36,9 @@ LSH_BANDS, LSH_ROWS = 20, 7  # MinHash banding: a pair at 0.8 overlap becomes a 
 MINHASH_SEED = 20240516  # fixed: the same corpus always yields the same duplicate pairs
 PAIR_SLICE = 100_000  # near-duplicate candidate pairs formed and checked at once: bounds the memory of the check
 WARNING_COLUMNS = ["kind", "file", "message"]
-# A paragraph's and a sentence's row as a worker collects them (tuples), before a batch becomes a table.
+# An article's row as a worker collects it (a dict), and a paragraph's and a sentence's (tuples), before a batch
+# becomes tables.
+DOCUMENT_FIELDS = [*METADATA_COLUMNS, "encoding", "raw", "period", "n_words"]
 PARAGRAPH_FIELDS = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
 SENTENCE_FIELDS = ["doc_id", "para_id", "period", "outlet", "start", "end", "text"]
 PARALLEL_MIN_DOCUMENTS = 400  # below this, one process is faster than starting a pool
@@ -316,9 +320,11 @@ def sentence_keys(sentences) -> np.ndarray:
     return keys
 
 
-def sentence_set_matrix(doc_codes: np.ndarray, sentences, n_docs: int):
-    """Binary sparse matrix (documents x distinct sentences): which normalized sentences each document has."""
-    codes, _ = pd.factorize(sentence_keys(sentences))
+def sentence_set_matrix(doc_codes: np.ndarray, sentences, n_docs: int, hashed: bool = False):
+    """Binary sparse matrix (documents x distinct sentences): which normalized sentences each document has.
+
+    ``sentences`` are texts, or with ``hashed`` their :func:`sentence_keys`."""
+    codes, _ = pd.factorize(sentences if hashed else sentence_keys(sentences))
     matrix = sparse.csr_matrix((np.ones(len(codes)), (doc_codes, codes)), shape=(n_docs, max(len(_), 1)))
     matrix.data[:] = 1.0  # a sentence repeated inside one article counts once
     matrix.sort_indices()
@@ -482,12 +488,13 @@ def _map_documents(directory: Path, rows: list[dict], periods: list[Period], rep
 
 
 def _process_batch(jobs: list[tuple]) -> dict:
-    """:func:`_process_document` for consecutive rows, their paragraphs and sentences returned as tables: compact to
-    send between processes and to keep, so the Python objects of a whole corpus's sentences never exist at once."""
+    """:func:`_process_document` for consecutive rows, their documents, paragraphs and sentences returned as tables:
+    compact to send between processes and to keep, so the Python objects of a whole corpus's texts never exist at once."""
     out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed")}
     for job in jobs:
         for key, items in _process_document(*job).items():
             out[key].extend(items)
+    out["documents"] = pd.DataFrame.from_records(out["documents"], columns=DOCUMENT_FIELDS)
     out["paragraphs"] = pd.DataFrame.from_records(out["paragraphs"], columns=PARAGRAPH_FIELDS)
     out["sentences"] = pd.DataFrame.from_records(out["sentences"], columns=SENTENCE_FIELDS)
     return out
@@ -653,21 +660,21 @@ def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], pe
     for result in _map_documents(directory, rows, period_list, repeated):
         warnings.extend(result["warnings"])
         excluded.extend(result["excluded"])
-        documents.extend(result["documents"])
+        documents.append(result["documents"])
         paragraphs.append(result["paragraphs"])
         sentences.append(result["sentences"])
         removed.extend(result["removed"])
 
-    docs = pd.DataFrame(documents)
+    docs = _concat(documents, DOCUMENT_FIELDS)
     paras = _concat(paragraphs, PARAGRAPH_FIELDS)
     sents = _concat(sentences, SENTENCE_FIELDS)
-    del paragraphs, sentences  # the batches' tables, now copied into one
-    docs, paras, sents, duplicate_warnings, duplicate_rows = _drop_duplicates(docs, paras, sents)
+    del documents, paragraphs, sentences  # the batches' tables, now one
+    dropped, duplicate_warnings, duplicate_rows = _find_duplicates(docs, paras, sents)
     warnings.extend(duplicate_warnings)
     excluded.extend(duplicate_rows)
-    _check_coverage(docs, period_list, directory, duplicate_rows)
-    docs, paras, sents = _finish_tables(docs, paras, sents, period_list)
-    return Corpus(
+    _check_coverage(docs.loc[~docs["doc_id"].isin(dropped), ["period"]], period_list, directory, duplicate_rows)
+    docs, paras, sents = _finish_tables(docs, paras, sents, period_list, dropped)
+    corpus = Corpus(
         name=directory.stem if directory.is_file() else directory.name,
         directory=directory,
         periods=period_list,
@@ -679,6 +686,9 @@ def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], pe
         fingerprint=corpus_fingerprint,
         excluded=pd.DataFrame(excluded).drop(columns=["raw"], errors="ignore"),
     )
+    del rows, removed, warnings, excluded, repeated
+    release_memory()  # the batches' Python objects and the tables' earlier copies: 40 % of the process at 20,000 articles
+    return corpus
 
 
 def resolve_duplicates(exact: dict[int, int], pairs) -> dict[int, tuple[int, float]]:
@@ -719,10 +729,11 @@ def _text_digests(doc_ids: pd.Series, paras: pd.DataFrame) -> list[bytes]:
     return [hashers[doc_id].digest() for doc_id in doc_ids]
 
 
-def _drop_duplicates(docs, paras, sents):
-    """Keep one copy of exact and near-duplicate texts (the earliest published, then by doc_id)."""
+def _find_duplicates(docs, paras, sents) -> tuple[list[str], list[dict], list[dict]]:
+    """The doc_ids of exact and near-duplicate copies to drop (one copy is kept: the earliest published, then by
+    doc_id), with a warning and an excluded row for each."""
     if docs.empty:
-        return docs, paras, sents, [], []
+        return [], [], []
     first_seen: dict[bytes, int] = {}  # keyed by a digest of the normalised text: the texts themselves are not kept
     exact: dict[int, int] = {}
     for index, key in enumerate(_text_digests(docs["doc_id"], paras)):
@@ -732,9 +743,10 @@ def _drop_duplicates(docs, paras, sents):
             first_seen[key] = index
     unique = sorted(first_seen.values())
     unique_ids = docs["doc_id"].iloc[unique].tolist()
-    candidates = sents if not exact else sents[sents["doc_id"].isin(set(unique_ids))]
-    doc_codes = candidates["doc_id"].map({doc_id: k for k, doc_id in enumerate(unique_ids)}).to_numpy()
-    matrix = sentence_set_matrix(doc_codes, candidates["text"], len(unique_ids))
+    doc_codes = sents["doc_id"].map({doc_id: k for k, doc_id in enumerate(unique_ids)}).to_numpy()
+    kept = ~np.isnan(doc_codes)  # sentences of exact copies are left out (as codes: the text is never copied)
+    matrix = sentence_set_matrix(doc_codes[kept].astype(np.int64), sentence_keys(sents["text"])[kept], len(unique_ids),
+                                 hashed=True)
     pairs = [(unique[i], unique[j], jaccard) for i, j, jaccard in near_duplicate_pairs(matrix)]
     duplicate_of = resolve_duplicates(exact, pairs)
     involved = sorted(set(duplicate_of) | {original for original, _ in duplicate_of.values()})
@@ -747,9 +759,7 @@ def _drop_duplicates(docs, paras, sents):
         warning, row = duplicate_record(docs.iloc[index].to_dict(), docs.iloc[original].to_dict(), jaccard, exact_copy)
         warnings.append(warning)
         rows.append(row)
-    dropped = docs.iloc[sorted(duplicate_of)]["doc_id"].tolist()
-    docs = docs[~docs["doc_id"].isin(dropped)]
-    return docs, paras[~paras["doc_id"].isin(dropped)], sents[~sents["doc_id"].isin(dropped)], warnings, rows
+    return docs["doc_id"].iloc[sorted(duplicate_of)].tolist(), warnings, rows
 
 
 def _check_coverage(docs: pd.DataFrame, periods: list[Period], directory: Path, duplicates: list[dict] = ()) -> None:
@@ -775,26 +785,73 @@ def _check_coverage(docs: pd.DataFrame, periods: list[Period], directory: Path, 
                               + dropped(period.name))
 
 
-def _finish_tables(docs, paras, sents, periods):
-    """Order rows by period then date, number sentences, and add per-document counts."""
+def _finish_tables(docs, paras, sents, periods, dropped=()):
+    """Order rows by period then date, number sentences, and add per-document counts.
+
+    Articles whose doc_id is in ``dropped`` leave all three tables, as do paragraphs and sentences of articles not in
+    ``docs``. The rows are taken once, in their final order, and column by column: the tables given are emptied as
+    they go, so a table and its reordered copy never both exist whole (this is where loading a corpus peaks).
+    """
     order = {period.name: index for index, period in enumerate(periods)}
-    docs = docs.assign(period_order=docs["period"].map(order)).sort_values(["period_order", "published", "doc_id"])
-    doc_order = {doc_id: index for index, doc_id in enumerate(docs["doc_id"])}
-    paras = paras.assign(doc_order=paras["doc_id"].map(doc_order)).sort_values(["doc_order", "para_no"])
-    sents = sents.assign(doc_order=sents["doc_id"].map(doc_order)).sort_values(["doc_order", "start"])
-    sents["sent_no"] = sents.groupby("doc_id").cumcount() + 1
-    sents["sent_id"] = sents["doc_id"] + ":s" + sents["sent_no"].map("{:04d}".format)
+    keys = pd.DataFrame({"period_order": docs["period"].map(order).to_numpy(), "published": docs["published"].to_numpy(),
+                         "doc_id": docs["doc_id"].to_numpy()})
+    keys = keys[~keys["doc_id"].isin(dropped)].sort_values(["period_order", "published", "doc_id"])
+    docs = _take_rows(docs, keys.index.to_numpy())
+    doc_order = pd.Series(np.arange(len(docs)), index=docs["doc_id"])
+    para_rank, paras = _take_in_order(paras, doc_order, "para_no")
+    sent_rank, sents = _take_in_order(sents, doc_order, "start")
+    sents["sent_no"] = pd.Series(sent_rank).groupby(sent_rank).cumcount().to_numpy() + 1
+    sents["sent_id"] = sentence_ids(sents["doc_id"], sents["sent_no"])
     docs = docs.assign(
         n_words=docs["n_words"].astype(int),
-        n_paragraphs=docs["doc_id"].map(paras.groupby("doc_id").size()).astype(int),
-        n_sentences=docs["doc_id"].map(sents.groupby("doc_id").size()).astype(int),
+        n_paragraphs=np.bincount(para_rank, minlength=len(docs)),
+        n_sentences=np.bincount(sent_rank, minlength=len(docs)),
     )
     doc_columns = ["doc_id", "file", "title", "outlet", "published", "period", "url", "notes", "encoding",
                    "n_words", "n_paragraphs", "n_sentences", "raw"]
     para_columns = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
     sent_columns = ["sent_id", "doc_id", "para_id", "period", "outlet", "sent_no", "start", "end", "text"]
-    return (docs[doc_columns].reset_index(drop=True), paras[para_columns].reset_index(drop=True),
-            sents[sent_columns].reset_index(drop=True))
+    return docs[doc_columns], paras[para_columns], sents[sent_columns]
+
+
+def _take_in_order(table: pd.DataFrame, doc_order: pd.Series, within: str) -> tuple[np.ndarray, pd.DataFrame]:
+    """The rows of ``table`` whose doc_id ``doc_order`` ranks, sorted by that rank then by ``within`` (stable, as a
+    sort of both columns), and the rank of each (see :func:`_take_rows`: ``table`` is emptied)."""
+    rank = table["doc_id"].map(doc_order).to_numpy()
+    kept = np.flatnonzero(~np.isnan(rank))
+    positions = kept[np.lexsort((table[within].to_numpy()[kept], rank[kept]))]
+    return rank[positions].astype(np.int64), _take_rows(table, positions)
+
+
+def _take_rows(table: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """The rows of ``table`` at ``positions``, in that order, with a default index. Each column is popped from
+    ``table`` as it is taken, so memory holds one column twice at most; ``table`` is left empty unless the positions
+    are all its rows in order, when it is returned as it is (re-indexed). Positions in increasing order (rows dropped,
+    none moved: the usual case) are a filter, which Arrow applies piece by piece to a text column that batches built,
+    where a reordering would first join the pieces into one more copy."""
+    if len(positions) == len(table) and np.array_equal(positions, np.arange(len(table))):
+        return table.reset_index(drop=True)
+    if np.all(positions[1:] > positions[:-1]):
+        keep = np.zeros(len(table), dtype=bool)
+        keep[positions] = True
+        pick = lambda column: column[keep]  # noqa: E731
+    else:
+        pick = lambda column: column.take(positions)  # noqa: E731
+    taken = {}
+    for name in list(table.columns):
+        taken[name] = pick(table.pop(name)).reset_index(drop=True)
+    return pd.DataFrame(taken, copy=False)
+
+
+def sentence_ids(doc_ids: pd.Series, numbers: pd.Series) -> pd.Series:
+    """Sentence ids ``<doc_id>:s<number, four digits or more>``, built by Arrow (no Python string per sentence).
+
+    >>> sentence_ids(pd.Series(["a", "b"]), pd.Series([7, 12345])).tolist()
+    ['a:s0007', 'b:s12345']
+    """
+    digits = pc.utf8_lpad(pc.cast(pa.array(numbers.to_numpy()), pa.large_string()), 4, "0")
+    ids = pc.binary_join_element_wise(pa.array(doc_ids, type=pa.large_string()), digits, pa.scalar(":s", pa.large_string()))
+    return pd.Series(ids, index=doc_ids.index, dtype=doc_ids.dtype)
 
 
 def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, reports_dir: str | Path,
