@@ -21,6 +21,7 @@ from pathlib import Path
 import nbformat
 import psutil
 
+from analysis.report.kernels import import_lines
 from analysis.report.render import render_site
 from analysis.report.runner import build_report, notebook_paths
 from benchmarks.synthetic import synthetic_articles, write_corpus
@@ -96,9 +97,7 @@ def import_only_notebooks(folder: Path) -> Path:
     for source in notebook_paths():
         notebook = nbformat.read(source, as_version=4)
         parameters = next(cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", []))
-        imports = "\n".join(line for cell in notebook.cells if cell.cell_type == "code" for line in cell.source.splitlines()
-                            if line.startswith(("import ", "from ")))
-        notebook.cells = [parameters, nbformat.v4.new_code_cell(imports)]
+        notebook.cells = [parameters, nbformat.v4.new_code_cell("\n".join(import_lines(source)))]
         nbformat.write(notebook, folder / source.name)
     return folder
 

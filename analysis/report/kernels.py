@@ -22,17 +22,22 @@ from jupyter_client.manager import KernelManager
 START_TIMEOUT = 120  # seconds for a kernel to answer and load its imports; a slower start falls back to papermill's own
 
 
+def import_lines(source: Path) -> list[str]:
+    """A notebook's import statements written on one line at the top level of a code cell, in order: what its kernel
+    loads ahead, and what the benchmark's import-only notebooks (the report's floor) run."""
+    notebook = nbformat.read(source, as_version=4)
+    return [line for cell in notebook.cells if cell.cell_type == "code" for line in cell.source.splitlines()
+            if line.startswith(("import ", "from ")) and not line.rstrip().endswith(("(", "\\"))]
+
+
 def preload_code(source: Path) -> str:
-    """The notebook's import lines (as written, at any indentation level of a cell: none) inside a function, so
-    running it loads the modules without defining any name in the notebook's namespace.
+    """The notebook's :func:`import_lines` inside a function, so running it loads the modules without defining any
+    name in the notebook's namespace.
 
     >>> print(preload_code(Path("notebooks/03_extract_figures.ipynb")).splitlines()[0])
     def _preload():
     """
-    notebook = nbformat.read(source, as_version=4)
-    lines = [line for cell in notebook.cells if cell.cell_type == "code" for line in cell.source.splitlines()
-             if line.startswith(("import ", "from ")) and not line.rstrip().endswith(("(", "\\"))]
-    body = textwrap.indent("\n".join(lines) or "pass", "    ")
+    body = textwrap.indent("\n".join(import_lines(source)) or "pass", "    ")
     return f"def _preload():\n{body}\n\n\ntry:\n    _preload()\nfinally:\n    del _preload\n"
 
 
