@@ -4,7 +4,6 @@ import nbformat
 import psutil
 import pytest
 
-from analysis.report import kernels
 from analysis.report.kernels import KernelStarter, preload_code
 from analysis.report.runner import ReportError, build_report
 
@@ -65,10 +64,18 @@ def test_a_kernel_started_ahead_runs_the_notebook_as_a_fresh_one_would(tmp_path,
 
 
 def test_a_kernel_that_cannot_start_ahead_leaves_the_notebook_to_papermill(tmp_path, probe_notebooks, monkeypatch):
-    def refuse(self, *args, **kwargs):
+    def refuse(*args, **kwargs):
         raise RuntimeError("no kernel today")
 
-    monkeypatch.setattr(kernels.KernelManager, "start_kernel", refuse)
+    made = KernelStarter.manager
+
+    def manager(self, source, label=""):  # kernels started ahead fail; the fresh one papermill starts works
+        kernel = made(self, source, label)
+        if not label:
+            kernel.start_kernel = refuse
+        return kernel
+
+    monkeypatch.setattr(KernelStarter, "manager", manager)
     assert KernelStarter().start(probe_notebooks / "01_first.ipynb") is None
     executed = run(tmp_path / "fallback", probe_notebooks)
     assert [printed(path, 0) for path in sorted(executed.glob("*.ipynb"))] == ["False", "False"]

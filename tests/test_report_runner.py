@@ -5,6 +5,7 @@ Fake notebooks keep these fast: a one-cell notebook that writes which run made i
 
 import errno
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 
 from analysis.core.paths import PROJECT_ROOT
@@ -176,14 +178,14 @@ def test_every_failure_ends_with_report_not_updated(monkeypatch, capsys, error, 
 
 def test_sigterm_stops_the_run_cleanly_and_keeps_the_previous_report(tmp_path):
     before = previous_report(tmp_path)
-    notebooks = fake_notebooks(tmp_path / "notebooks", seconds=60)
+    notebooks = fake_notebooks(tmp_path / "notebooks", seconds=60, marker=tmp_path / "started")
     process = subprocess.Popen(runner_command("--reports-dir", tmp_path / "reports", "--figures-dir", tmp_path / "figures",
                                               "--notebooks-dir", notebooks, "-p", "random_seed", "9"),
                                cwd=tmp_path, env=runner_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while not list(tmp_path.glob(".reports.staging-*/reports/notebooks/01_fake.ipynb")) and time.monotonic() < deadline:
-        time.sleep(0.2)  # wait until the notebook is executing
-    time.sleep(1)
+    while not (tmp_path / "started").exists():
+        assert time.monotonic() < deadline and process.poll() is None, "the notebook never started"
+        time.sleep(0.2)  # wait until the notebook is executing its cell
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 143, err
@@ -304,3 +306,105 @@ def test_check_names_a_missing_corpus_or_its_broken_metadata(tmp_path):
     (corpus / "metadata.csv").write_text("file,doc_id\na.txt,a\n", encoding="utf-8")
     with pytest.raises(ReportError, match=rf"{corpus / 'metadata.csv'} lacks column\(s\) title, outlet, published, url, notes"):
         runner.check_arguments(str(corpus), str(tmp_path / "reports"), str(tmp_path / "figures"))
+
+
+# ---- notebooks that run at once ----------------------------------------------------------------
+
+def step_notebook(path: Path, code: str, after: list[str] | None = None) -> None:
+    """A notebook that runs ``code`` with ``tables`` (its staged tables folder) and ``wait_for(name)`` defined."""
+    parameters = nbformat.v4.new_code_cell('reports_dir = ""')
+    parameters.metadata["tags"] = ["parameters"]
+    setup = nbformat.v4.new_code_cell(
+        "import pathlib, time\ntables = pathlib.Path(reports_dir, 'tables')\n"
+        "def wait_for(name):\n    deadline = time.monotonic() + 60\n"
+        "    while not (tables / name).exists():\n        assert time.monotonic() < deadline, f'{name} never came'\n"
+        "        time.sleep(0.1)")
+    notebook = nbformat.v4.new_notebook(cells=[parameters, setup, nbformat.v4.new_code_cell(code)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    if after is not None:
+        notebook.metadata["report"] = {"after": after}
+    nbformat.write(notebook, path)
+
+
+def test_notebooks_whose_order_allows_it_run_at_once_and_each_waits_for_those_it_needs(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    step_notebook(folder / "01_first.ipynb", "time.sleep(1)\n(tables / '01.done').touch()")
+    # 02 can only finish while 03 runs beside it; 03 needs only 01; 04 (no metadata) needs every earlier notebook.
+    step_notebook(folder / "02_second.ipynb", "assert (tables / '01.done').exists()\nwait_for('03.started')\n"
+                                              "(tables / '02.done').touch()")
+    step_notebook(folder / "03_third.ipynb", "assert (tables / '01.done').exists()\n(tables / '03.started').touch()\n"
+                                             "time.sleep(1)\n(tables / '03.done').touch()", after=["01_first"])
+    step_notebook(folder / "04_last.ipynb", "assert all((tables / f'{n}.done').exists() for n in ('01', '02', '03'))\n"
+                                            "(tables / '04.done').touch()")
+    runs: list = []
+    build_report("", tmp_path / "reports", tmp_path / "figures", notebooks_dir=folder, progress=False, runs=runs,
+                 jobs=2)
+    assert sorted(path.name for path in (tmp_path / "reports" / "tables").glob("*.done")) == [
+        "01.done", "02.done", "03.done", "04.done"]
+    assert [run.source.stem for run in runs] == ["01_first", "02_second", "03_third", "04_last", "render"]
+
+
+def test_an_order_naming_a_notebook_that_does_not_come_earlier_is_named_before_anything_runs(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    step_notebook(folder / "01_first.ipynb", "(tables / 'ran').touch()", after=["02_second"])
+    step_notebook(folder / "02_second.ipynb", "pass")
+    with pytest.raises(ReportError, match=r"01_first.ipynb: its metadata report.after names '02_second', which is not "
+                                          r"an earlier notebook"):
+        build_report("", tmp_path / "reports", tmp_path / "figures", notebooks_dir=folder, progress=False)
+    assert not list(tmp_path.rglob("ran"))
+    with pytest.raises(ReportError, match="--jobs must be at least 1"):
+        build_report("", tmp_path / "reports", tmp_path / "figures", notebooks_dir=folder, progress=False, jobs=0)
+
+
+def test_each_notebook_waits_for_the_notebooks_that_compute_the_stage_results_it_reads():
+    """A notebook reading a stage result before its notebook has stored it would compute it again, beside it."""
+    sources = runner.notebook_paths()
+    needs = runner.notebook_needs(sources)
+    explorer = (PROJECT_ROOT / "analysis" / "explorer" / "pages.py").read_text(encoding="utf-8")
+
+    def reads(source: Path) -> set[str]:
+        code = "\n".join(cell.source for cell in nbformat.read(source, as_version=4).cells if cell.cell_type == "code")
+        if "write_explorer(run)" in code:
+            code += explorer
+        return set(re.findall(r"run\.(independent_sources|topics|figures|comparison)\(", code))
+
+    def waits_for(source: Path) -> set[Path]:
+        found, todo = set(), list(needs[source])
+        while todo:
+            earlier = todo.pop()
+            if earlier not in found:
+                found.add(earlier)
+                todo.extend(needs[earlier])
+        return found
+
+    computed_by: dict[str, Path] = {}
+    for source in sources:
+        for stage in sorted(reads(source)):
+            computed_by.setdefault(stage, source)
+            if computed_by[stage] != source:
+                assert computed_by[stage] in waits_for(source), f"{source.name} reads {stage} without waiting for it"
+    assert set(computed_by) == {"independent_sources", "topics", "figures", "comparison"}
+    assert needs[sources[2]] == {sources[0]}, "figures should no longer wait for the topic model"
+
+
+def test_an_interrupted_run_stops_every_notebook_running_at_once(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    step_notebook(folder / "01_first.ipynb", "pass")
+    for stem in ("02_second", "03_third"):
+        step_notebook(folder / f"{stem}.ipynb", f"(tables / '{stem}.started').touch()\ntime.sleep(120)", after=["01_first"])
+    process = subprocess.Popen(runner_command("--reports-dir", tmp_path / "reports", "--figures-dir", tmp_path / "figures",
+                                              "--notebooks-dir", folder, "--jobs", "2"),
+                               cwd=tmp_path, env=runner_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 90
+    while len(list(tmp_path.glob(".reports.staging-*/reports/tables/*.started"))) < 2:
+        assert time.monotonic() < deadline and process.poll() is None, "the two notebooks never ran at once"
+        time.sleep(0.2)
+    kernels = psutil.Process(process.pid).children(recursive=True)
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 143 and "report not updated: stopped by SIGTERM" in err, err
+    psutil.wait_procs(kernels, timeout=10)
+    assert [kernel.cmdline() for kernel in kernels if kernel.is_running() and kernel.status() != psutil.STATUS_ZOMBIE] == []

@@ -10,6 +10,7 @@ import ctypes
 import gc
 import hashlib
 import json
+import os
 import pickle
 import shutil
 from collections.abc import Callable
@@ -105,11 +106,14 @@ def cached(reports_dir: str | Path, name: str, fingerprint: str, parameters: dic
         release_memory()  # the buffers the Parquet files were decoded in: about a third of the tables' size
         return result
     result = compute()
-    temporary = folder.with_name(folder.name + ".tmp")
+    temporary = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")  # notebooks running at once never share one
     shutil.rmtree(temporary, ignore_errors=True)
     temporary.mkdir(parents=True)
     with (temporary / RESULT_FILE).open("wb") as handle:
         _TablePickler(handle, temporary).dump(result)
     shutil.rmtree(folder, ignore_errors=True)
-    temporary.replace(folder)
+    try:
+        temporary.replace(folder)
+    except OSError:  # another kernel stored the same result meanwhile: keep that one
+        shutil.rmtree(temporary, ignore_errors=True)
     return result

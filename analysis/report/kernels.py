@@ -1,11 +1,11 @@
 """Kernels started ahead of their turn: while one notebook runs, the next one's kernel starts and loads its imports.
 
-A kernel takes about a second to start and a notebook's imports about as long again; the report runs six notebooks
-one after another, so starting each kernel while the previous notebook runs (on the machine's other core) takes that
-time off the run. The kernel is the one papermill would start (same kernel, folder, environment and IPC transport);
-the notebook's import lines run inside a function before its first cell, so they define no name, count no execution
-and print nothing, and the notebook's own cells run exactly as they would in a fresh kernel. If a kernel cannot be
-started ahead, the runner lets papermill start one as usual.
+A kernel takes about a second to start and a notebook's imports about as long again; the report runs six notebooks,
+so starting each kernel while earlier notebooks run takes that time off the run. The kernel is the one papermill
+would start (same kernel, folder, environment and IPC transport); the notebook's import lines run inside a function
+before its first cell, so they define no name, count no execution and print nothing, and the notebook's own cells run
+exactly as they would in a fresh kernel. If a kernel cannot be started ahead, the runner gives papermill a manager
+that is not started yet, which papermill starts as usual (and the runner can still stop it).
 """
 
 from __future__ import annotations
@@ -48,9 +48,13 @@ class KernelStarter:
         # IPC sockets are files: a short folder of their own keeps their paths under the operating system's limit.
         self.folder = Path(tempfile.mkdtemp(prefix="report-kernels-"))
 
+    def manager(self, source: Path, label: str = "") -> KernelManager:
+        """A kernel manager for ``source``'s notebook, not started: papermill starts it when given one."""
+        return KernelManager(kernel_name="python3", transport="ipc", ip=str(self.folder / f"{source.stem}{label}"))
+
     def start(self, source: Path) -> KernelManager | None:
         """A started kernel for ``source`` with its imports loaded, or None when that failed (papermill starts one)."""
-        manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(self.folder / source.stem))
+        manager = self.manager(source)
         try:
             manager.start_kernel(cwd=str(source.parent))
             client = manager.client()

@@ -1,4 +1,7 @@
-"""Run every notebook in order with papermill into a staging folder, render HTML, then publish.
+"""Run the notebooks with papermill into a staging folder, render HTML, then publish.
+
+A notebook runs once those it needs have finished: every earlier one, unless its metadata names fewer
+(``"report": {"after": ["01_load_corpus"]}``); up to ``--jobs`` notebooks run at once.
 
 ``python -m analysis.report.runner`` is what ``make report`` calls. One run at a time per output folder (a lock); each run
 stages next to the report and swaps it in only when complete, so a failed or interrupted run leaves the previous
@@ -20,8 +23,7 @@ import socket
 import stat
 import sys
 import time
-from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,6 +46,11 @@ KERNEL_CONFIG = Config({"KernelManager": {"transport": "ipc"}})
 # Kernels started ahead of their notebook: two, so a short notebook does not leave the next one waiting for its kernel
 # (each idle kernel holds about 250 MB).
 KERNELS_AHEAD = 2
+# Notebooks run at once when their order allows (topics beside figures, the front page beside the explorer): the
+# stages are mostly one Python thread each, so a second one uses the machine's other core. Each holds its own copy of
+# the corpus; `--jobs 1` runs them one after another.
+JOBS = 2
+HALT_SECONDS = 10  # an interrupted notebook's kernel gets this long to stop its cell before it is killed
 
 
 class ReportError(RuntimeError):
@@ -264,20 +271,123 @@ def publish(staging: Path, reports_dir: Path, figures_dir: Path) -> None:
             shutil.rmtree(previous, ignore_errors=True)
 
 
+def notebook_needs(sources: list[Path]) -> dict[Path, set[Path]]:
+    """The notebooks each one waits for: those its metadata lists in ``report.after`` (by file stem), else every
+    earlier one. A name that is not an earlier notebook's is an error naming the notebook."""
+    needs: dict[Path, set[Path]] = {}
+    for index, source in enumerate(sources):
+        earlier = {path.stem: path for path in sources[:index]}
+        after = nbformat.read(source, as_version=4).metadata.get("report", {}).get("after")
+        if after is None:
+            needs[source] = set(earlier.values())
+            continue
+        unknown = [name for name in after if name not in earlier] if isinstance(after, list) else [after]
+        if unknown:
+            raise ReportError(f"{source.name}: its metadata report.after names {unknown[0]!r}, which is not an earlier "
+                              f"notebook in {source.parent}. List the file names (without .ipynb) of earlier notebooks "
+                              "it needs, or remove report.after to run it after all of them.")
+        needs[source] = {earlier[name] for name in after}
+    return needs
+
+
+def halt(running: dict) -> None:
+    """Stop the notebooks of ``running`` (future -> (source, kernel)): interrupt each kernel as Ctrl-C in JupyterLab
+    does, so its cell fails and papermill returns; a kernel still busy after HALT_SECONDS is killed."""
+    for _, kernel in running.values():
+        with contextlib.suppress(Exception):  # a kernel that died or never started has nothing to interrupt
+            kernel.interrupt_kernel()
+    _, busy = wait(running, timeout=HALT_SECONDS)
+    for future in busy:
+        with contextlib.suppress(Exception):
+            running[future][1].signal_kernel(signal.SIGKILL)
+    wait(busy, timeout=HALT_SECONDS)
+
+
+def execute_all(sources: list[Path], needs: dict[Path, set[Path]], staged_reports: Path, parameters: dict,
+                progress: bool, jobs: int, runs: list, staging: Path) -> float:
+    """Execute the notebooks into ``staged_reports/notebooks``, each once those it needs have finished, up to ``jobs``
+    at once, rendering each page as its notebook ends; append a :class:`NotebookRun` per notebook to ``runs`` (in
+    notebook order); return when the last notebook ended (``time.perf_counter``).
+
+    Threads around the kernels: one renders the finished notebooks' pages, one starts the next notebooks' kernels
+    ahead of their turn (analysis.report.kernels), one shuts used kernels down. A failed notebook lets those already
+    running finish and starts no other; an interruption stops every running kernel at once.
+    """
+    stems = [source.stem for source in sources]
+    waiting, running, finished, failure = list(sources), {}, [], None
+    starter = KernelStarter()
+    with (ThreadPoolExecutor(max_workers=jobs) as executor, ThreadPoolExecutor(max_workers=1) as renderer,
+          ThreadPoolExecutor(max_workers=1) as kernels, ThreadPoolExecutor(max_workers=1) as stopper):
+        ahead: dict[Path, object] = {}  # kernels starting for the next KERNELS_AHEAD waiting notebooks
+
+        def start_ahead() -> None:
+            for source in waiting[:KERNELS_AHEAD]:
+                if source not in ahead:
+                    ahead[source] = kernels.submit(starter.start, source)
+
+        start_ahead()
+        pages = []
+        try:
+            while waiting or running:
+                ready = [source for source in waiting if needs[source] <= set(finished)] if failure is None else []
+                for source in ready[:jobs - len(running)]:
+                    waiting.remove(source)
+                    print(f"▶ {source.name}", flush=True)
+                    # A kernel that could not start ahead is left to papermill to start, still held here so an
+                    # interruption can stop it.
+                    kernel = (ahead.pop(source, None) or kernels.submit(starter.start, source)).result() \
+                        or starter.manager(source, "-fresh")
+                    start_ahead()
+                    executed = staged_reports / "notebooks" / source.name
+                    running[executor.submit(run_notebook, source, executed, parameters, progress and jobs == 1,
+                                            kernel)] = (source, kernel)
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda one: sources.index(running[one][0])):
+                    source, kernel = running.pop(future)
+                    stopper.submit(stop_kernel, kernel)
+                    try:
+                        run = future.result()
+                    except ReportError as error:
+                        failure = failure or error
+                        continue
+                    finished.append(source)
+                    runs.append(run)
+                    print(f"✔ {source.name}: {run.seconds:.1f} s, {run.warnings} warning output(s)", flush=True)
+                    pages.append(renderer.submit(render_page, run.executed, stems, staged_reports))
+            if failure is not None:
+                raise ReportError(f"{failure}\nThe failed run's files are kept in {staging} until the next run.")
+            ended = time.perf_counter()
+            for page in pages:
+                page.result()
+        finally:
+            halt(running)  # interrupted: the notebooks still running stop before their threads are joined
+            for future in ahead.values():  # the run stopped early: kernels started for later notebooks go too
+                stopper.submit(stop_kernel, future.result())
+            stopper.submit(starter.close)
+    runs[len(runs) - len(finished):] = sorted(runs[len(runs) - len(finished):], key=lambda run: sources.index(run.source))
+    return ended
+
+
 def build_report(corpus_dir: str = "", reports_dir: str | Path | None = None, figures_dir: str | Path | None = None,
                  extra: dict | None = None, notebooks_dir: Path = NOTEBOOKS_DIR, progress: bool = True,
-                 staging: Path | None = None, runs: list | None = None) -> Path:
+                 staging: Path | None = None, runs: list | None = None, jobs: int = JOBS) -> Path:
     """Execute all notebooks, render the site and publish it; return the front page's path.
 
     Holds the output folder's lock from start to publish. Notebooks execute into ``staging`` (by default a folder
     of this run's own next to the report, on the same filesystem); a failed run keeps it for inspection until the
     next run. When ``runs`` is a list, a :class:`NotebookRun` per notebook (and one for rendering) is appended to it.
+    ``jobs``: how many notebooks may run at once (see :func:`notebook_needs`).
     """
+    if jobs < 1:
+        raise ReportError(f"--jobs must be at least 1 (got {jobs}).")
     reports_dir = real_folder(resolve(reports_dir, REPORTS_DIR))
     figures_dir = real_folder(resolve(figures_dir, FIGURES_DIR))
     corpus = resolve(corpus_dir, PROJECT_ROOT / "seeds")
     sources = notebook_paths(notebooks_dir)
     checked = checked_parameters({"corpus_dir": str(corpus), **(extra or {})}, sources)
+    needs = notebook_needs(sources)
     for folder, what in ((reports_dir, "reports folder"), (figures_dir, "figures folder")):
         folder.parent.mkdir(parents=True, exist_ok=True)
         check_writable(folder, what)
@@ -297,41 +407,12 @@ def build_report(corpus_dir: str = "", reports_dir: str | Path | None = None, fi
         write_run_file(staged_reports, parameters)  # notebooks read what they do not declare from here
         runs = [] if runs is None else runs
         os.environ[ENVIRONMENT_SWITCH] = "1"  # kernels inherit it: no progress bars inside the rendered pages
-        stems = [source.stem for source in sources]
-        # Each page is rendered in a second thread while the next notebook runs in its kernel (another process), so
-        # rendering costs the run little more than the last page; the pages are the same as rendered one by one.
-        # A third thread starts the next notebooks' kernels meanwhile (analysis.report.kernels), a fourth shuts the
-        # used ones down.
-        starter = KernelStarter()
-        with (ThreadPoolExecutor(max_workers=1) as renderer, ThreadPoolExecutor(max_workers=1) as kernels,
-              ThreadPoolExecutor(max_workers=1) as stopper):
-            pages, upcoming = [], deque(kernels.submit(starter.start, source) for source in sources[:KERNELS_AHEAD])
-            try:
-                for index, source in enumerate(sources):
-                    print(f"▶ {source.name}", flush=True)
-                    kernel = upcoming.popleft().result()
-                    if index + KERNELS_AHEAD < len(sources):
-                        upcoming.append(kernels.submit(starter.start, sources[index + KERNELS_AHEAD]))
-                    try:
-                        run = run_notebook(source, staged_reports / "notebooks" / source.name, parameters, progress,
-                                           kernel)
-                    except ReportError as error:
-                        raise ReportError(f"{error}\nThe failed run's files are kept in {staging} until the next run.") from None
-                    finally:
-                        stopper.submit(stop_kernel, kernel)
-                    runs.append(run)
-                    print(f"✔ {source.name}: {run.seconds:.1f} s, {run.warnings} warning output(s)", flush=True)
-                    pages.append(renderer.submit(render_page, run.executed, stems, staged_reports))
-                started = time.perf_counter()
-                for page in pages:
-                    page.result()
-            finally:
-                for future in upcoming:  # the run stopped early: kernels started for later notebooks go too
-                    stopper.submit(stop_kernel, future.result())
-                stopper.submit(starter.close)
-        finish_site(stems, staged_reports)
+        # Each page is rendered while the next notebooks run in their kernels (other processes), so rendering costs
+        # the run little more than the last page; the pages are the same as rendered one by one.
+        started = execute_all(sources, needs, staged_reports, parameters, progress, jobs, runs, staging)
+        finish_site([source.stem for source in sources], staged_reports)
         runs.append(NotebookRun(Path("render"), staged_reports, started, time.perf_counter() - started, 0))
-        print(f"✔ rendered {len(pages)} page(s), {runs[-1].seconds:.1f} s after the last notebook", flush=True)
+        print(f"✔ rendered {len(sources)} page(s), {runs[-1].seconds:.1f} s after the last notebook", flush=True)
         shutil.rmtree(staged_reports / "cache", ignore_errors=True)  # stage results shared within this run only
         publish(staging, reports_dir, figures_dir)
         shutil.rmtree(staging, ignore_errors=True)
@@ -387,6 +468,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="extra notebook parameter, passed to every notebook that declares it (JSON values allowed)")
     parser.add_argument("--notebooks-dir", default="", help="folder of the NN_*.ipynb notebooks to run; default notebooks/")
     parser.add_argument("--no-progress", action="store_true", help="hide papermill's per-cell progress bar")
+    parser.add_argument("--jobs", type=int, default=JOBS, help=f"how many notebooks may run at once when their order "
+                        f"allows (default {JOBS}; each holds its own copy of the corpus, so 1 needs the least memory)")
     parser.add_argument("--check", action="store_true", help="only check the corpus folder and output folders, run nothing")
     parser.add_argument("--arguments-from-environment", action="store_true",
                         help=f"read the corpus folder from ${ENVIRONMENT_CORPUS} and further arguments from "
@@ -404,7 +487,9 @@ def main(argv: list[str] | None = None) -> int:
     extra = {name: parse_value(value) for name, value in args.parameter}
     if args.check:
         try:
-            checked_parameters(extra, notebook_paths(resolve(args.notebooks_dir or None, NOTEBOOKS_DIR)))
+            sources = notebook_paths(resolve(args.notebooks_dir or None, NOTEBOOKS_DIR))
+            checked_parameters(extra, sources)
+            notebook_needs(sources)
             print(f"Arguments OK: {check_arguments(args.corpus, args.reports_dir or None, args.figures_dir or None)}")
         except ReportError as error:
             print(f"✘ arguments not usable: {error}", file=sys.stderr)
@@ -413,7 +498,8 @@ def main(argv: list[str] | None = None) -> int:
     previous_handler = signal.signal(signal.SIGTERM, _raise_on_sigterm)
     try:
         front = build_report(args.corpus, args.reports_dir or None, args.figures_dir or None, extra,
-                             notebooks_dir=resolve(args.notebooks_dir or None, NOTEBOOKS_DIR), progress=not args.no_progress)
+                             notebooks_dir=resolve(args.notebooks_dir or None, NOTEBOOKS_DIR), progress=not args.no_progress,
+                             jobs=args.jobs)
     except (ReportError, OSError, KeyboardInterrupt) as error:  # KeyboardInterrupt includes RunInterrupted (SIGTERM)
         reason = "interrupted (Ctrl-C)" if type(error) is KeyboardInterrupt else _describe(error)
         print(f"✘ report not updated: {reason}", file=sys.stderr)
