@@ -187,6 +187,17 @@ def test_documents_table_is_tidy():
     assert isinstance(docs, pd.DataFrame)
 
 
+def test_a_runs_corpus_keeps_each_articles_length_and_not_its_raw_text(mini_corpus, tmp_path):
+    from analysis.corpus.load import load_corpus_for_run
+
+    loaded = load_corpus(mini_corpus)
+    for run_corpus in (load_corpus_for_run(mini_corpus, None, tmp_path), load_corpus_for_run(mini_corpus, None, tmp_path)):
+        assert "raw" not in run_corpus.documents.columns  # neither when loaded nor when read back
+        assert run_corpus.documents["n_chars"].tolist() == loaded.documents["raw"].map(len).tolist()
+        pd.testing.assert_frame_equal(run_corpus.documents, loaded.documents.drop(columns=["raw"]))
+        pd.testing.assert_frame_equal(run_corpus.sentences, loaded.sentences)
+
+
 def test_article_not_in_english_is_kept_and_listed(make_corpus):
     german = ("Der russische Präsident Wladimir Putin ist zu einem Staatsbesuch in China eingetroffen. "
               "Beide Seiten wollen die Zusammenarbeit bei Energie und Handel vertiefen. ") * 5
@@ -370,9 +381,10 @@ def _reference_finish(docs, paras, sents, periods, dropped):
     sents["sent_id"] = sents["doc_id"] + ":s" + sents["sent_no"].map("{:04d}".format)
     docs = docs.assign(n_words=docs["n_words"].astype(int),
                        n_paragraphs=docs["doc_id"].map(paras.groupby("doc_id").size()).astype(int),
-                       n_sentences=docs["doc_id"].map(sents.groupby("doc_id").size()).astype(int))
+                       n_sentences=docs["doc_id"].map(sents.groupby("doc_id").size()).astype(int),
+                       n_chars=docs["raw"].map(len).astype("int64"))
     doc_columns = ["doc_id", "file", "title", "outlet", "published", "period", "url", "notes", "encoding",
-                   "n_words", "n_paragraphs", "n_sentences", "raw"]
+                   "n_words", "n_paragraphs", "n_sentences", "n_chars", "raw"]
     para_columns = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
     sent_columns = ["sent_id", "doc_id", "para_id", "period", "outlet", "sent_no", "start", "end", "text"]
     return (docs[doc_columns].reset_index(drop=True), paras[para_columns].reset_index(drop=True),

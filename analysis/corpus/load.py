@@ -11,7 +11,7 @@ import re
 import stat
 import zlib
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -786,7 +786,8 @@ def _check_coverage(docs: pd.DataFrame, periods: list[Period], directory: Path, 
 
 
 def _finish_tables(docs, paras, sents, periods, dropped=()):
-    """Order rows by period then date, number sentences, and add per-document counts.
+    """Order rows by period then date, number sentences, and add per-document counts (``n_chars``: the length of the
+    raw text, which is all that later stages need of it; see :func:`without_raw_text`).
 
     Articles whose doc_id is in ``dropped`` leave all three tables, as do paragraphs and sentences of articles not in
     ``docs``. The rows are taken once, in their final order, and column by column: the tables given are emptied as
@@ -806,9 +807,10 @@ def _finish_tables(docs, paras, sents, periods, dropped=()):
         n_words=docs["n_words"].astype(int),
         n_paragraphs=np.bincount(para_rank, minlength=len(docs)),
         n_sentences=np.bincount(sent_rank, minlength=len(docs)),
+        n_chars=docs["raw"].str.len(),
     )
     doc_columns = ["doc_id", "file", "title", "outlet", "published", "period", "url", "notes", "encoding",
-                   "n_words", "n_paragraphs", "n_sentences", "raw"]
+                   "n_words", "n_paragraphs", "n_sentences", "n_chars", "raw"]
     para_columns = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
     sent_columns = ["sent_id", "doc_id", "para_id", "period", "outlet", "sent_no", "start", "end", "text"]
     return docs[doc_columns], paras[para_columns], sents[sent_columns]
@@ -860,11 +862,21 @@ def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, rep
 
     Every stage notebook loads the corpus; with thousands of articles loading once per run instead of once per
     notebook saves most of a minute. The stored copy is keyed by the corpus fingerprint (every file's bytes),
-    the periods and the code, so a changed article or rule is never served stale.
+    the periods and the code, so a changed article or rule is never served stale. The run's corpus leaves out the
+    articles' raw text (:func:`without_raw_text`).
     """
     directory = resolve(corpus_dir, SEEDS_DIR)
     key = source_fingerprint(directory)
-    if key is None:
-        return load_corpus(directory, periods, columns)  # raises the loader's own clear error, or writes metadata first
+    if key is None:  # raises the loader's own clear error, or writes metadata first
+        return without_raw_text(load_corpus(directory, periods, columns))
     return cached(reports_dir, "corpus", key, {"periods": periods, "directory": str(directory), "columns": columns},
-                  lambda: load_corpus(directory, periods, columns))
+                  lambda: without_raw_text(load_corpus(directory, periods, columns)))
+
+
+def without_raw_text(corpus: Corpus) -> Corpus:
+    """The corpus as a run's notebooks hold it: the documents without the ``raw`` text of each article.
+
+    Later stages need only its length (``n_chars``); paragraphs and sentences keep their own text and offsets into
+    it. Leaving it out spares a quarter of what every notebook holds and reads back (71 of 294 MB at 20,000 articles).
+    """
+    return replace(corpus, documents=corpus.documents.drop(columns=["raw"], errors="ignore"))
