@@ -628,23 +628,29 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
                           other_form.fingerprint, other_form.texts)
     if not directory.is_dir():
         raise CorpusError(f"Parameter 'corpus_dir': {directory} is not a folder. Point it at a folder of .txt files and metadata.csv.")
-    metadata = read_metadata(directory)
+    return _load_folder(directory, period_list, read_metadata(directory))
+
+
+def _load_folder(directory: Path, period_list: list[Period], metadata: pd.DataFrame,
+                 corpus_fingerprint: str | None = None) -> Corpus:
+    """A folder of .txt articles from its checked metadata, with its fingerprint when the caller has it already."""
     return _load_rows(directory, metadata, folder_warnings(directory, metadata), period_list,
-                      _listed_fingerprint(directory, metadata))
+                      corpus_fingerprint or _listed_fingerprint(directory, metadata))
 
 
 def folder_warnings(directory: Path, metadata: pd.DataFrame) -> list[dict]:
     """Warnings about a .txt folder's files that are not read: articles without a metadata row, other files."""
     warnings: list[dict] = []
-    txt_files = sorted(directory.glob("*.txt"))
+    names = sorted(entry.name for entry in os.scandir(directory))  # one listing, names compared as strings: no Paths
     listed = set(metadata["file"])
-    for path in txt_files:
-        if path.name not in listed:
-            warnings.append({"kind": "no metadata", "file": path.name,
+    for name in names:
+        if name.endswith(".txt") and name not in listed:
+            warnings.append({"kind": "no metadata", "file": name,
                              "message": "has no row in metadata.csv and was skipped. Add a row to include it."})
-    for path in sorted(directory.iterdir()):
-        if path.is_file() and path.suffix != ".txt" and path.name != METADATA_FILE and not path.name.startswith("."):
-            warnings.append({"kind": "ignored file", "file": path.name,
+    for name in names:
+        if (Path(name).suffix != ".txt" and name != METADATA_FILE and not name.startswith(".")
+                and (directory / name).is_file()):
+            warnings.append({"kind": "ignored file", "file": name,
                              "message": "is not a .txt article or metadata.csv and was ignored."})
     return warnings
 
@@ -866,11 +872,24 @@ def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, rep
     articles' raw text (:func:`without_raw_text`).
     """
     directory = resolve(corpus_dir, SEEDS_DIR)
-    key = source_fingerprint(directory)
+    if _is_text_folder(directory):  # the metadata and fingerprint that key the stored copy also serve the loading
+        metadata = read_metadata(directory)
+        key = _listed_fingerprint(directory, metadata)
+        load = lambda: _load_folder(directory, parse_periods(periods), metadata, key)  # noqa: E731
+    else:
+        key = source_fingerprint(directory)
+        load = lambda: load_corpus(directory, periods, columns)  # noqa: E731
     if key is None:  # raises the loader's own clear error, or writes metadata first
-        return without_raw_text(load_corpus(directory, periods, columns))
+        return without_raw_text(load())
     return cached(reports_dir, "corpus", key, {"periods": periods, "directory": str(directory), "columns": columns},
-                  lambda: without_raw_text(load_corpus(directory, periods, columns)))
+                  lambda: without_raw_text(load()))
+
+
+def _is_text_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder of .txt articles with its metadata.csv (not a table file, nor saved web pages)."""
+    from analysis.corpus import html as corpus_html
+
+    return path.is_dir() and (path / METADATA_FILE).is_file() and not corpus_html.is_html_folder(path)
 
 
 def without_raw_text(corpus: Corpus) -> Corpus:
