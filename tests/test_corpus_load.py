@@ -412,3 +412,29 @@ def test_finishing_the_tables_in_one_pass_matches_filter_then_sort(reverse_perio
     assert len(finished[0]) == 60 - n_dropped
     if n_dropped or reverse_periods:
         assert [len(table.columns) for table in tables[1:]] == [0, 0]  # given up column by column as they were taken
+
+
+def test_worker_processes_and_small_batches_load_the_same_tables(make_corpus, monkeypatch):
+    """Furniture lines counted batch by batch in worker processes, then added up, remove what one count over the
+    whole corpus removes: a line in three articles of an outlet, one per batch, is found only by the sum."""
+    import analysis.corpus.load as load
+
+    words = ["trade", "gas", "pipeline", "summit", "sanctions", "yuan", "rouble", "energy", "border", "visit",
+             "treaty", "grain", "arms", "bank", "port"]
+    texts, rows = {}, []
+    for n in range(15):
+        body = " ".join(f"The {words[n]} story {n} says {words[(n + k) % 15]} rose {k} times." for k in range(8))
+        extra = "\n\nSee our three channels" if n % 5 == 0 else ""
+        texts[f"a{n:02d}.txt"] = f"Headline {n}\n\n{body}{extra}\n\nFollow the Courier\n"
+        rows.append((f"a{n:02d}.txt", f"a{n:02d}", "Courier", f"2015-01-{n + 1:02d}"))
+    texts["b.txt"] = "Later story\n\n" + " ".join(f"Another {w} sentence here today." for w in words)
+    rows.append(("b.txt", "b", "Other", "2023-05-01"))
+    folder = make_corpus(texts, rows)
+    alone = load_corpus(folder)
+    monkeypatch.setattr(load, "PARALLEL_MIN_DOCUMENTS", 0)
+    monkeypatch.setattr(load, "BATCH_DOCUMENTS", 5)
+    pooled = load_corpus(folder)
+    repeats = alone.removed[alone.removed["rule"] == "outlet_repeat"]
+    assert sorted(repeats["text"].unique()) == ["Follow the Courier", "See our three channels"]
+    for name in ("documents", "paragraphs", "sentences", "removed", "warnings", "excluded"):
+        pd.testing.assert_frame_equal(getattr(pooled, name), getattr(alone, name))

@@ -5,6 +5,7 @@ Documents, paragraphs and sentences keep character offsets into the raw file tex
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -24,7 +25,7 @@ from scipy import sparse
 
 from analysis.core.cache import cached, release_memory
 from analysis.core.paths import SEEDS_DIR, read_word_list, resolve
-from analysis.corpus.cleaning import REMOVED_COLUMNS, find_boilerplate, heading_marks, repeated_lines
+from analysis.corpus.cleaning import REMOVED_COLUMNS, count_lines, find_boilerplate, heading_marks, recurring_by_outlet
 from analysis.corpus.segment import paragraph_spans, sentence_spans
 
 METADATA_FILE = "metadata.csv"
@@ -471,8 +472,15 @@ def bounded_sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return [span for start, end in _punkt_pieces(text) for span in sentence_spans(text[start:end], offset=offset + start)]
 
 
-def _map_documents(directory: Path, rows: list[dict], periods: list[Period], repeated: dict | None = None):
-    """Process every metadata row in batches, in two processes when the corpus is large; yields each batch's result
+def _worker_pool(n_documents: int):
+    """Two worker processes for a large corpus; None (work in this process) when starting them would cost more."""
+    if n_documents < PARALLEL_MIN_DOCUMENTS or (os.cpu_count() or 1) < 2:
+        return contextlib.nullcontext()
+    return ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1))
+
+
+def _map_documents(pool, directory: Path, rows: list[dict], periods: list[Period], repeated: dict | None = None):
+    """Process every metadata row in batches, in ``pool``'s processes (None: here); yields each batch's result
     (see :func:`_process_batch`) in row order.
 
     ``repeated`` maps an outlet to the lines that recur across its articles (furniture, see cleaning.repeated_lines).
@@ -480,11 +488,20 @@ def _map_documents(directory: Path, rows: list[dict], periods: list[Period], rep
     repeated = repeated or {}
     jobs = [(directory, row, periods, repeated.get(row["outlet"], frozenset())) for row in rows]
     batches = [jobs[start:start + BATCH_DOCUMENTS] for start in range(0, len(jobs), BATCH_DOCUMENTS)]
-    if len(jobs) < PARALLEL_MIN_DOCUMENTS or (os.cpu_count() or 1) < 2:
-        yield from map(_process_batch, batches)
-        return
-    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        yield from pool.map(_process_batch, batches)
+    yield from (pool.map if pool else map)(_process_batch, batches)
+
+
+def _repeated_lines(pool, directory: Path, rows: list[dict]) -> dict[str, frozenset[str]]:
+    """:func:`analysis.corpus.cleaning.repeated_lines` of the rows' articles, counted batch by batch in ``pool``'s
+    processes (None: here) while this process adds the counts up."""
+    batches = [(directory, rows[start:start + BATCH_DOCUMENTS]) for start in range(0, len(rows), BATCH_DOCUMENTS)]
+    return recurring_by_outlet((pool.map if pool else map)(_count_batch_lines, batches))
+
+
+def _count_batch_lines(batch: tuple[Path, list[dict]]) -> tuple:
+    """:func:`analysis.corpus.cleaning.count_lines` of one batch of rows, read from their files or given texts."""
+    directory, rows = batch
+    return count_lines((row["outlet"], row["title"], _raw_text(directory, row)[0]) for row in rows)
 
 
 def _process_batch(jobs: list[tuple]) -> dict:
@@ -662,14 +679,15 @@ def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], pe
     if texts is not None:
         rows = [{**row, "text": texts[row["file"]]} for row in rows]
     documents, paragraphs, sentences, removed, excluded = [], [], [], [], []
-    repeated = repeated_lines((row["outlet"], row["title"], _raw_text(directory, row)[0]) for row in rows)
-    for result in _map_documents(directory, rows, period_list, repeated):
-        warnings.extend(result["warnings"])
-        excluded.extend(result["excluded"])
-        documents.append(result["documents"])
-        paragraphs.append(result["paragraphs"])
-        sentences.append(result["sentences"])
-        removed.extend(result["removed"])
+    with _worker_pool(len(rows)) as pool:  # furniture lines are counted in the same processes that then clean
+        repeated = _repeated_lines(pool, directory, rows)
+        for result in _map_documents(pool, directory, rows, period_list, repeated):
+            warnings.extend(result["warnings"])
+            excluded.extend(result["excluded"])
+            documents.append(result["documents"])
+            paragraphs.append(result["paragraphs"])
+            sentences.append(result["sentences"])
+            removed.extend(result["removed"])
 
     docs = _concat(documents, DOCUMENT_FIELDS)
     paras = _concat(paragraphs, PARAGRAPH_FIELDS)
