@@ -414,6 +414,22 @@ def test_finishing_the_tables_in_one_pass_matches_filter_then_sort(reverse_perio
         assert [len(table.columns) for table in tables[1:]] == [0, 0]  # given up column by column as they were taken
 
 
+def test_duplicate_keys_computed_batch_by_batch_are_those_of_the_whole_corpus():
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.corpus import load
+
+    directory = PROJECT_ROOT / "tests" / "data" / "dev_corpus"
+    periods = parse_periods(None)
+    metadata = load.read_metadata(directory)
+    rows = [row._asdict() for row in metadata.sort_values(["published", "doc_id"]).itertuples(index=False)]
+    batches = [load._process_batch([(directory, row, periods, frozenset()) for row in rows[start:start + 7]], True)
+               for start in range(0, len(rows), 7)]
+    docs, paras, sents = (load._concat([batch[name] for batch in batches], []) for name in ("documents", "paragraphs", "sentences"))
+    assert [digest for batch in batches for digest in batch["digests"]] == load._text_digests(docs["doc_id"], paras)
+    keys = np.concatenate([batch["sentence_keys"] for batch in batches])
+    assert len(keys) == len(sents) > 500 and np.array_equal(keys, load.sentence_keys(sents["text"]))
+
+
 def test_worker_processes_and_small_batches_load_the_same_tables(make_corpus, monkeypatch):
     """Furniture lines counted batch by batch in worker processes, then added up, remove what one count over the
     whole corpus removes: a line in three articles of an outlet, one per batch, is found only by the sum."""

@@ -488,7 +488,7 @@ def _map_documents(pool, directory: Path, rows: list[dict], periods: list[Period
     repeated = repeated or {}
     jobs = [(directory, row, periods, repeated.get(row["outlet"], frozenset())) for row in rows]
     batches = [jobs[start:start + BATCH_DOCUMENTS] for start in range(0, len(jobs), BATCH_DOCUMENTS)]
-    yield from (pool.map if pool else map)(_process_batch, batches)
+    yield from (pool.map if pool else map)(_process_batch, batches, [True] * len(batches))
 
 
 def _repeated_lines(pool, directory: Path, rows: list[dict]) -> dict[str, frozenset[str]]:
@@ -504,9 +504,13 @@ def _count_batch_lines(batch: tuple[Path, list[dict]]) -> tuple:
     return count_lines((row["outlet"], row["title"], _raw_text(directory, row)[0]) for row in rows)
 
 
-def _process_batch(jobs: list[tuple]) -> dict:
+def _process_batch(jobs: list[tuple], duplicate_keys: bool = False) -> dict:
     """:func:`_process_document` for consecutive rows, their documents, paragraphs and sentences returned as tables:
-    compact to send between processes and to keep, so the Python objects of a whole corpus's texts never exist at once."""
+    compact to send between processes and to keep, so the Python objects of a whole corpus's texts never exist at once.
+
+    With ``duplicate_keys``, also what duplicate detection compares, computed here in the worker rather than by the
+    main process once every batch is in: ``digests`` (of each document's text, see :func:`_text_digests`) and
+    ``sentence_keys`` (:func:`sentence_keys`), in the order of the batch's documents and sentences."""
     out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed")}
     for job in jobs:
         for key, items in _process_document(*job).items():
@@ -514,6 +518,9 @@ def _process_batch(jobs: list[tuple]) -> dict:
     out["documents"] = pd.DataFrame.from_records(out["documents"], columns=DOCUMENT_FIELDS)
     out["paragraphs"] = pd.DataFrame.from_records(out["paragraphs"], columns=PARAGRAPH_FIELDS)
     out["sentences"] = pd.DataFrame.from_records(out["sentences"], columns=SENTENCE_FIELDS)
+    if duplicate_keys:
+        out["digests"] = _text_digests(out["documents"]["doc_id"], out["paragraphs"])
+        out["sentence_keys"] = sentence_keys(out["sentences"]["text"])
     return out
 
 
@@ -678,7 +685,7 @@ def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], pe
     rows = [row._asdict() for row in metadata.sort_values(["published", "doc_id"]).itertuples(index=False)]
     if texts is not None:
         rows = [{**row, "text": texts[row["file"]]} for row in rows]
-    documents, paragraphs, sentences, removed, excluded = [], [], [], [], []
+    documents, paragraphs, sentences, removed, excluded, digests, keys = [], [], [], [], [], [], []
     with _worker_pool(len(rows)) as pool:  # furniture lines are counted in the same processes that then clean
         repeated = _repeated_lines(pool, directory, rows)
         for result in _map_documents(pool, directory, rows, period_list, repeated):
@@ -688,12 +695,15 @@ def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], pe
             paragraphs.append(result["paragraphs"])
             sentences.append(result["sentences"])
             removed.extend(result["removed"])
+            digests.extend(result["digests"])
+            keys.append(result["sentence_keys"])
 
     docs = _concat(documents, DOCUMENT_FIELDS)
     paras = _concat(paragraphs, PARAGRAPH_FIELDS)
     sents = _concat(sentences, SENTENCE_FIELDS)
     del documents, paragraphs, sentences  # the batches' tables, now one
-    dropped, duplicate_warnings, duplicate_rows = _find_duplicates(docs, paras, sents)
+    dropped, duplicate_warnings, duplicate_rows = _find_duplicates(docs, paras, sents, digests, np.concatenate(
+        keys or [np.empty(0, dtype=np.int64)]))
     warnings.extend(duplicate_warnings)
     excluded.extend(duplicate_rows)
     _check_coverage(docs.loc[~docs["doc_id"].isin(dropped), ["period"]], period_list, directory, duplicate_rows)
@@ -753,14 +763,17 @@ def _text_digests(doc_ids: pd.Series, paras: pd.DataFrame) -> list[bytes]:
     return [hashers[doc_id].digest() for doc_id in doc_ids]
 
 
-def _find_duplicates(docs, paras, sents) -> tuple[list[str], list[dict], list[dict]]:
+def _find_duplicates(docs, paras, sents, digests: list[bytes] | None = None,
+                     keys: np.ndarray | None = None) -> tuple[list[str], list[dict], list[dict]]:
     """The doc_ids of exact and near-duplicate copies to drop (one copy is kept: the earliest published, then by
-    doc_id), with a warning and an excluded row for each."""
+    doc_id), with a warning and an excluded row for each. ``digests`` and ``keys`` (the documents' text digests and
+    the sentences' keys) are computed here unless the workers did."""
     if docs.empty:
         return [], [], []
     first_seen: dict[bytes, int] = {}  # keyed by a digest of the normalised text: the texts themselves are not kept
     exact: dict[int, int] = {}
-    for index, key in enumerate(_text_digests(docs["doc_id"], paras)):
+    digests = _text_digests(docs["doc_id"], paras) if digests is None else digests
+    for index, key in enumerate(digests):
         if key in first_seen:
             exact[index] = first_seen[key]
         else:
@@ -769,8 +782,8 @@ def _find_duplicates(docs, paras, sents) -> tuple[list[str], list[dict], list[di
     unique_ids = docs["doc_id"].iloc[unique].tolist()
     doc_codes = sents["doc_id"].map({doc_id: k for k, doc_id in enumerate(unique_ids)}).to_numpy()
     kept = ~np.isnan(doc_codes)  # sentences of exact copies are left out (as codes: the text is never copied)
-    matrix = sentence_set_matrix(doc_codes[kept].astype(np.int64), sentence_keys(sents["text"])[kept], len(unique_ids),
-                                 hashed=True)
+    keys = sentence_keys(sents["text"]) if keys is None else keys
+    matrix = sentence_set_matrix(doc_codes[kept].astype(np.int64), keys[kept], len(unique_ids), hashed=True)
     pairs = [(unique[i], unique[j], jaccard) for i, j, jaccard in near_duplicate_pairs(matrix)]
     duplicate_of = resolve_duplicates(exact, pairs)
     involved = sorted(set(duplicate_of) | {original for original, _ in duplicate_of.values()})
