@@ -199,7 +199,8 @@ class Run:
 
     @cached_property
     def corpus(self):
-        """The corpus, loaded once per run (later notebooks read the stored copy)."""
+        """The corpus, loaded once per run (later notebooks read the stored copy), without the articles' raw text:
+        ``documents.n_chars`` gives each one's length."""
         from analysis.corpus.load import load_corpus_for_run
 
         if self.parameters["engine"] == "dask":

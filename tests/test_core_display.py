@@ -11,6 +11,7 @@ from analysis.core.display import (
     figure_value,
     md_text,
     month_year,
+    neutralise_formula,
     point_change,
     rate,
     rate_change,
@@ -78,6 +79,34 @@ def test_csv_cells_that_start_a_formula_are_neutralised(tmp_path):
     written = pd.read_csv(path, keep_default_na=False)
     assert written["number"].tolist() == [-3, -1.5, 2, 4, 5, 7, 8]  # numbers, negative ones too, are data
     assert written["text"].tolist() == ["'-cmd", "'=HYPERLINK(\"http://x\")", "'+1", "'@SUM(A1)", "'\tTab", "plain", "a=b"]
+
+
+def _reference_write(table, path, sort_by):
+    """write_table as it was: the whole table sorted, escaped and written at once."""
+    ordered = table.sort_values(sort_by, kind="mergesort", ignore_index=True)
+    ordered = ordered.assign(**{column: ordered[column].map(neutralise_formula) for column in ordered.columns
+                                if not pd.api.types.is_numeric_dtype(ordered[column])})
+    ordered.to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("write_rows", [1, 3, 7, 1000])
+def test_a_table_written_in_parts_is_the_table_written_whole(tmp_path, monkeypatch, write_rows):
+    """Sorting only the keys and writing rows in parts gives the bytes of sorting and writing the whole table: ties
+    keep their order, missing values sort last, formulas are neutralised, floats keep their format."""
+    monkeypatch.setattr("analysis.core.display.WRITE_ROWS", write_rows)
+    table = pd.DataFrame({
+        "doc_id": pd.Series(["b", "a", "b", None, "a", "c", "a", "=x", "b", "a"], dtype="str"),
+        "number": [3, 1, 2, 5, 1, 0, 2, 9, 2, 1],
+        "value": [0.1, 1 / 3, float("nan"), 2.5e-12, 1e20, -4.0, 7.0, 0.5, 1.25, 3.0],
+        "text": ["x,y", "-1", "line\nbreak", "\"q\"", "@a", "plain", "", None, "é", "+"],
+        "flag": [True, False, True, True, False, False, True, False, True, False],
+    }, index=[9, 3, 4, 4, 0, 1, 2, 8, 7, 6])  # not a default index: positions, not labels, decide
+    for sort_by in (["doc_id", "number"], ["number"], ["value"], None):
+        written = write_table(table, tmp_path, "parts", sort_by).read_bytes()
+        assert written == _reference_write(table, tmp_path / "reference.csv", sort_by or list(table.columns))
+    empty = write_table(table.iloc[:0], tmp_path, "empty", ["doc_id"]).read_bytes()
+    assert empty == b"doc_id,number,value,text,flag\n"
 
 
 def test_number_helpers():

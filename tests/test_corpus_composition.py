@@ -136,3 +136,16 @@ def test_sentence_codes_ignore_case_and_spacing_only(monkeypatch):
     monkeypatch.setattr(composition, "CODE_SLICE", 2)
     texts = pd.Series(["Xi met Putin.", "XI  met\nPutin.", "Xi met Putin!", " xi met putin. ", "Putin met Xi."])
     assert composition.sentence_codes(texts).tolist() == [0, 0, 1, 0, 2]
+
+
+def test_word_counts_are_pythons_whatever_the_script(monkeypatch):
+    """Arrow counts the ASCII texts and Python the rest; every count is that of Python's regular expression."""
+    from analysis.corpus.load import load_corpus
+
+    tricky = ["", "   ", "a", "U.S.-China", "Xi's  'quote' -- dash-", "don't-stop_now 3.5%", "__init__ x_y", "--'--",
+              "Xi’s visit", "café au lait", "Москва и Пекин", "数字 2024 年", "İstanbul", "naïve-ish co-op’s"]
+    texts = pd.Series(tricky * 3 + load_corpus("tests/data/dev_corpus").sentences["text"].tolist(), dtype="str")
+    expected = [len(WORD_PATTERN.findall(text)) for text in texts]
+    for slice_size in (7, 100_000):
+        monkeypatch.setattr(composition, "CODE_SLICE", slice_size)
+        assert composition.count_words(texts).tolist() == expected

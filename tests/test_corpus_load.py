@@ -187,6 +187,17 @@ def test_documents_table_is_tidy():
     assert isinstance(docs, pd.DataFrame)
 
 
+def test_a_runs_corpus_keeps_each_articles_length_and_not_its_raw_text(mini_corpus, tmp_path):
+    from analysis.corpus.load import load_corpus_for_run
+
+    loaded = load_corpus(mini_corpus)
+    for run_corpus in (load_corpus_for_run(mini_corpus, None, tmp_path), load_corpus_for_run(mini_corpus, None, tmp_path)):
+        assert "raw" not in run_corpus.documents.columns  # neither when loaded nor when read back
+        assert run_corpus.documents["n_chars"].tolist() == loaded.documents["raw"].map(len).tolist()
+        pd.testing.assert_frame_equal(run_corpus.documents, loaded.documents.drop(columns=["raw"]))
+        pd.testing.assert_frame_equal(run_corpus.sentences, loaded.sentences)
+
+
 def test_article_not_in_english_is_kept_and_listed(make_corpus):
     german = ("Der russische Präsident Wladimir Putin ist zu einem Staatsbesuch in China eingetroffen. "
               "Beide Seiten wollen die Zusammenarbeit bei Energie und Handel vertiefen. ") * 5
@@ -370,9 +381,10 @@ def _reference_finish(docs, paras, sents, periods, dropped):
     sents["sent_id"] = sents["doc_id"] + ":s" + sents["sent_no"].map("{:04d}".format)
     docs = docs.assign(n_words=docs["n_words"].astype(int),
                        n_paragraphs=docs["doc_id"].map(paras.groupby("doc_id").size()).astype(int),
-                       n_sentences=docs["doc_id"].map(sents.groupby("doc_id").size()).astype(int))
+                       n_sentences=docs["doc_id"].map(sents.groupby("doc_id").size()).astype(int),
+                       n_chars=docs["raw"].map(len).astype("int64"))
     doc_columns = ["doc_id", "file", "title", "outlet", "published", "period", "url", "notes", "encoding",
-                   "n_words", "n_paragraphs", "n_sentences", "raw"]
+                   "n_words", "n_paragraphs", "n_sentences", "n_chars", "raw"]
     para_columns = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
     sent_columns = ["sent_id", "doc_id", "para_id", "period", "outlet", "sent_no", "start", "end", "text"]
     return (docs[doc_columns].reset_index(drop=True), paras[para_columns].reset_index(drop=True),
@@ -400,3 +412,45 @@ def test_finishing_the_tables_in_one_pass_matches_filter_then_sort(reverse_perio
     assert len(finished[0]) == 60 - n_dropped
     if n_dropped or reverse_periods:
         assert [len(table.columns) for table in tables[1:]] == [0, 0]  # given up column by column as they were taken
+
+
+def test_duplicate_keys_computed_batch_by_batch_are_those_of_the_whole_corpus():
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.corpus import load
+
+    directory = PROJECT_ROOT / "tests" / "data" / "dev_corpus"
+    periods = parse_periods(None)
+    metadata = load.read_metadata(directory)
+    rows = [row._asdict() for row in metadata.sort_values(["published", "doc_id"]).itertuples(index=False)]
+    batches = [load._process_batch([(directory, row, periods, frozenset()) for row in rows[start:start + 7]], True)
+               for start in range(0, len(rows), 7)]
+    docs, paras, sents = (load._concat([batch[name] for batch in batches], []) for name in ("documents", "paragraphs", "sentences"))
+    assert [digest for batch in batches for digest in batch["digests"]] == load._text_digests(docs["doc_id"], paras)
+    keys = np.concatenate([batch["sentence_keys"] for batch in batches])
+    assert len(keys) == len(sents) > 500 and np.array_equal(keys, load.sentence_keys(sents["text"]))
+
+
+def test_worker_processes_and_small_batches_load_the_same_tables(make_corpus, monkeypatch):
+    """Furniture lines counted batch by batch in worker processes, then added up, remove what one count over the
+    whole corpus removes: a line in three articles of an outlet, one per batch, is found only by the sum."""
+    import analysis.corpus.load as load
+
+    words = ["trade", "gas", "pipeline", "summit", "sanctions", "yuan", "rouble", "energy", "border", "visit",
+             "treaty", "grain", "arms", "bank", "port"]
+    texts, rows = {}, []
+    for n in range(15):
+        body = " ".join(f"The {words[n]} story {n} says {words[(n + k) % 15]} rose {k} times." for k in range(8))
+        extra = "\n\nSee our three channels" if n % 5 == 0 else ""
+        texts[f"a{n:02d}.txt"] = f"Headline {n}\n\n{body}{extra}\n\nFollow the Courier\n"
+        rows.append((f"a{n:02d}.txt", f"a{n:02d}", "Courier", f"2015-01-{n + 1:02d}"))
+    texts["b.txt"] = "Later story\n\n" + " ".join(f"Another {w} sentence here today." for w in words)
+    rows.append(("b.txt", "b", "Other", "2023-05-01"))
+    folder = make_corpus(texts, rows)
+    alone = load_corpus(folder)
+    monkeypatch.setattr(load, "PARALLEL_MIN_DOCUMENTS", 0)
+    monkeypatch.setattr(load, "BATCH_DOCUMENTS", 5)
+    pooled = load_corpus(folder)
+    repeats = alone.removed[alone.removed["rule"] == "outlet_repeat"]
+    assert sorted(repeats["text"].unique()) == ["Follow the Courier", "See our three channels"]
+    for name in ("documents", "paragraphs", "sentences", "removed", "warnings", "excluded"):
+        pd.testing.assert_frame_equal(getattr(pooled, name), getattr(alone, name))

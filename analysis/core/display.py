@@ -16,6 +16,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 DEFAULT_MAX_ROWS = 25
+WRITE_ROWS = 100_000  # rows of a table sorted into place and written at once by write_table
 REPORTED_PACKAGES = ["pandas", "numpy", "scikit-learn", "nltk", "matplotlib", "papermill"]
 
 
@@ -83,15 +84,20 @@ def write_table(table: pd.DataFrame, tables_dir: str | Path, name: str, sort_by:
     """Write ``table`` as ``tables_dir/name.csv``, sorted (by ``sort_by`` or all columns) for byte-identical reruns.
 
     Text cells that a spreadsheet would run as a formula are prefixed with ' (see :func:`neutralise_formula`);
-    sorting happens before, so the order is that of the original values.
+    sorting happens before, so the order is that of the original values. Only the sort columns are sorted; the rows
+    are then taken and written ``WRITE_ROWS`` at a time, so a large table (the sentences) is never copied whole.
     """
     path = Path(tables_dir) / f"{name}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    ordered = table.sort_values(sort_by or list(table.columns), kind="mergesort", ignore_index=True)
-    text_columns = [column for column in ordered.columns if not pd.api.types.is_numeric_dtype(ordered[column])
-                    and _may_hold_formula(ordered[column])]
-    safe = ordered.assign(**{column: ordered[column].map(neutralise_formula) for column in text_columns})
-    safe.to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
+    keys = list(sort_by or table.columns)
+    positions = table[keys].set_axis(pd.RangeIndex(len(table))).sort_values(keys, kind="mergesort").index.to_numpy()
+    text_columns = [column for column in table.columns if not pd.api.types.is_numeric_dtype(table[column])
+                    and _may_hold_formula(table[column])]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        for start in range(0, max(len(table), 1), WRITE_ROWS):
+            rows = table.take(positions[start:start + WRITE_ROWS])
+            rows = rows.assign(**{column: rows[column].map(neutralise_formula) for column in text_columns})
+            rows.to_csv(handle, index=False, header=start == 0, float_format="%.10g", lineterminator="\n")
     return path
 
 

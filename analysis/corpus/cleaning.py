@@ -381,6 +381,13 @@ def repeated_lines(articles) -> dict[str, frozenset[str]]:
     >>> sorted(repeated_lines(articles)["Site"])
     ['support independent reporting']
     """
+    return recurring_by_outlet([count_lines(articles)])
+
+
+def count_lines(articles) -> tuple[dict, dict, Counter]:
+    """The counts behind :func:`repeated_lines` for some of a corpus's articles (``(outlet, title, raw)``): per outlet,
+    in how many articles each candidate line occurs, the lines that end a sentence, and the number of articles.
+    Counts of separate groups of articles add up (:func:`recurring_by_outlet`), so worker processes can count."""
     counts: dict[str, Counter] = defaultdict(Counter)
     sentences: dict[str, set] = defaultdict(set)
     documents: Counter = Counter()
@@ -390,6 +397,20 @@ def repeated_lines(articles) -> dict[str, frozenset[str]]:
             counts[outlet][key] += 1
             if is_sentence:
                 sentences[outlet].add(key)
+    return dict(counts), dict(sentences), documents
+
+
+def recurring_by_outlet(parts) -> dict[str, frozenset[str]]:
+    """:func:`repeated_lines` from the :func:`count_lines` of each group of articles, in any order."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    sentences: dict[str, set] = defaultdict(set)
+    documents: Counter = Counter()
+    for part_counts, part_sentences, part_documents in parts:
+        for outlet, counter in part_counts.items():
+            counts[outlet].update(counter)
+        for outlet, keys in part_sentences.items():
+            sentences[outlet] |= keys
+        documents.update(part_documents)
     result = {}
     for outlet, counter in counts.items():
         lines = recurring_lines(counter, sentences[outlet], documents[outlet])

@@ -78,7 +78,7 @@ def independent_units(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.Da
     # A passage is a sentence and the next one of its article, as the pair of their normalised texts' codes (two
     # sentences get one code exactly when their normalised texts are equal): the passages' texts are never built.
     codes = pd.Series(sentence_codes(texts), index=doc_ids.index)
-    words = texts.str.count(WORD_PATTERN.pattern)
+    words = pd.Series(count_words(texts), index=doc_ids.index)
     following = codes.groupby(doc_ids, sort=False).shift(-1)
     passage_words = words + words.groupby(doc_ids, sort=False).shift(-1)
     passages = pd.DataFrame({"doc": doc_ids.map(position).to_numpy(), "first": codes.to_numpy(),
@@ -99,6 +99,25 @@ def independent_units(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.Da
     shares = np.zeros(len(docs), dtype=bool)
     shares[passages["doc"].to_numpy()[crosses_outlets]] = True
     return docs.assign(unit=first, shares_sentences=shares)
+
+
+def count_words(texts: pd.Series) -> np.ndarray:
+    """How many words (``WORD_PATTERN`` matches, as ``str.count`` finds them) each text has.
+
+    Arrow counts the texts that are all ASCII, where its regular expressions (RE2) and Python's agree (``\\w`` is
+    ``[A-Za-z0-9_]`` for both), several times faster; Python counts the others, whose letters beyond ASCII only
+    Python's ``\\w`` knows.
+
+    >>> count_words(pd.Series(["Xi's U.S.-China visit", "Déjà vu, café"])).tolist()
+    [5, 3]
+    """
+    counts = np.empty(len(texts), dtype=np.int64)
+    for start in range(0, len(texts), CODE_SLICE):
+        piece = pa.array(texts.iloc[start:start + CODE_SLICE], type=pa.large_string())
+        counts[start:start + len(piece)] = pc.count_substring_regex(piece, WORD_PATTERN.pattern).to_numpy(zero_copy_only=False)
+        beyond = np.flatnonzero(~pc.string_is_ascii(piece).to_numpy(zero_copy_only=False))
+        counts[start + beyond] = [len(WORD_PATTERN.findall(text)) for text in piece.take(pa.array(beyond)).to_pylist()]
+    return counts
 
 
 def sentence_codes(texts: pd.Series) -> np.ndarray:

@@ -5,13 +5,14 @@ Documents, paragraphs and sentences keep character offsets into the raw file tex
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import stat
 import zlib
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +25,7 @@ from scipy import sparse
 
 from analysis.core.cache import cached, release_memory
 from analysis.core.paths import SEEDS_DIR, read_word_list, resolve
-from analysis.corpus.cleaning import REMOVED_COLUMNS, find_boilerplate, heading_marks, repeated_lines
+from analysis.corpus.cleaning import REMOVED_COLUMNS, count_lines, find_boilerplate, heading_marks, recurring_by_outlet
 from analysis.corpus.segment import paragraph_spans, sentence_spans
 
 METADATA_FILE = "metadata.csv"
@@ -471,8 +472,15 @@ def bounded_sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return [span for start, end in _punkt_pieces(text) for span in sentence_spans(text[start:end], offset=offset + start)]
 
 
-def _map_documents(directory: Path, rows: list[dict], periods: list[Period], repeated: dict | None = None):
-    """Process every metadata row in batches, in two processes when the corpus is large; yields each batch's result
+def _worker_pool(n_documents: int):
+    """Two worker processes for a large corpus; None (work in this process) when starting them would cost more."""
+    if n_documents < PARALLEL_MIN_DOCUMENTS or (os.cpu_count() or 1) < 2:
+        return contextlib.nullcontext()
+    return ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1))
+
+
+def _map_documents(pool, directory: Path, rows: list[dict], periods: list[Period], repeated: dict | None = None):
+    """Process every metadata row in batches, in ``pool``'s processes (None: here); yields each batch's result
     (see :func:`_process_batch`) in row order.
 
     ``repeated`` maps an outlet to the lines that recur across its articles (furniture, see cleaning.repeated_lines).
@@ -480,16 +488,29 @@ def _map_documents(directory: Path, rows: list[dict], periods: list[Period], rep
     repeated = repeated or {}
     jobs = [(directory, row, periods, repeated.get(row["outlet"], frozenset())) for row in rows]
     batches = [jobs[start:start + BATCH_DOCUMENTS] for start in range(0, len(jobs), BATCH_DOCUMENTS)]
-    if len(jobs) < PARALLEL_MIN_DOCUMENTS or (os.cpu_count() or 1) < 2:
-        yield from map(_process_batch, batches)
-        return
-    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        yield from pool.map(_process_batch, batches)
+    yield from (pool.map if pool else map)(_process_batch, batches, [True] * len(batches))
 
 
-def _process_batch(jobs: list[tuple]) -> dict:
+def _repeated_lines(pool, directory: Path, rows: list[dict]) -> dict[str, frozenset[str]]:
+    """:func:`analysis.corpus.cleaning.repeated_lines` of the rows' articles, counted batch by batch in ``pool``'s
+    processes (None: here) while this process adds the counts up."""
+    batches = [(directory, rows[start:start + BATCH_DOCUMENTS]) for start in range(0, len(rows), BATCH_DOCUMENTS)]
+    return recurring_by_outlet((pool.map if pool else map)(_count_batch_lines, batches))
+
+
+def _count_batch_lines(batch: tuple[Path, list[dict]]) -> tuple:
+    """:func:`analysis.corpus.cleaning.count_lines` of one batch of rows, read from their files or given texts."""
+    directory, rows = batch
+    return count_lines((row["outlet"], row["title"], _raw_text(directory, row)[0]) for row in rows)
+
+
+def _process_batch(jobs: list[tuple], duplicate_keys: bool = False) -> dict:
     """:func:`_process_document` for consecutive rows, their documents, paragraphs and sentences returned as tables:
-    compact to send between processes and to keep, so the Python objects of a whole corpus's texts never exist at once."""
+    compact to send between processes and to keep, so the Python objects of a whole corpus's texts never exist at once.
+
+    With ``duplicate_keys``, also what duplicate detection compares, computed here in the worker rather than by the
+    main process once every batch is in: ``digests`` (of each document's text, see :func:`_text_digests`) and
+    ``sentence_keys`` (:func:`sentence_keys`), in the order of the batch's documents and sentences."""
     out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed")}
     for job in jobs:
         for key, items in _process_document(*job).items():
@@ -497,6 +518,9 @@ def _process_batch(jobs: list[tuple]) -> dict:
     out["documents"] = pd.DataFrame.from_records(out["documents"], columns=DOCUMENT_FIELDS)
     out["paragraphs"] = pd.DataFrame.from_records(out["paragraphs"], columns=PARAGRAPH_FIELDS)
     out["sentences"] = pd.DataFrame.from_records(out["sentences"], columns=SENTENCE_FIELDS)
+    if duplicate_keys:
+        out["digests"] = _text_digests(out["documents"]["doc_id"], out["paragraphs"])
+        out["sentence_keys"] = sentence_keys(out["sentences"]["text"])
     return out
 
 
@@ -628,23 +652,29 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
                           other_form.fingerprint, other_form.texts)
     if not directory.is_dir():
         raise CorpusError(f"Parameter 'corpus_dir': {directory} is not a folder. Point it at a folder of .txt files and metadata.csv.")
-    metadata = read_metadata(directory)
+    return _load_folder(directory, period_list, read_metadata(directory))
+
+
+def _load_folder(directory: Path, period_list: list[Period], metadata: pd.DataFrame,
+                 corpus_fingerprint: str | None = None) -> Corpus:
+    """A folder of .txt articles from its checked metadata, with its fingerprint when the caller has it already."""
     return _load_rows(directory, metadata, folder_warnings(directory, metadata), period_list,
-                      _listed_fingerprint(directory, metadata))
+                      corpus_fingerprint or _listed_fingerprint(directory, metadata))
 
 
 def folder_warnings(directory: Path, metadata: pd.DataFrame) -> list[dict]:
     """Warnings about a .txt folder's files that are not read: articles without a metadata row, other files."""
     warnings: list[dict] = []
-    txt_files = sorted(directory.glob("*.txt"))
+    names = sorted(entry.name for entry in os.scandir(directory))  # one listing, names compared as strings: no Paths
     listed = set(metadata["file"])
-    for path in txt_files:
-        if path.name not in listed:
-            warnings.append({"kind": "no metadata", "file": path.name,
+    for name in names:
+        if name.endswith(".txt") and name not in listed:
+            warnings.append({"kind": "no metadata", "file": name,
                              "message": "has no row in metadata.csv and was skipped. Add a row to include it."})
-    for path in sorted(directory.iterdir()):
-        if path.is_file() and path.suffix != ".txt" and path.name != METADATA_FILE and not path.name.startswith("."):
-            warnings.append({"kind": "ignored file", "file": path.name,
+    for name in names:
+        if (Path(name).suffix != ".txt" and name != METADATA_FILE and not name.startswith(".")
+                and (directory / name).is_file()):
+            warnings.append({"kind": "ignored file", "file": name,
                              "message": "is not a .txt article or metadata.csv and was ignored."})
     return warnings
 
@@ -655,21 +685,25 @@ def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], pe
     rows = [row._asdict() for row in metadata.sort_values(["published", "doc_id"]).itertuples(index=False)]
     if texts is not None:
         rows = [{**row, "text": texts[row["file"]]} for row in rows]
-    documents, paragraphs, sentences, removed, excluded = [], [], [], [], []
-    repeated = repeated_lines((row["outlet"], row["title"], _raw_text(directory, row)[0]) for row in rows)
-    for result in _map_documents(directory, rows, period_list, repeated):
-        warnings.extend(result["warnings"])
-        excluded.extend(result["excluded"])
-        documents.append(result["documents"])
-        paragraphs.append(result["paragraphs"])
-        sentences.append(result["sentences"])
-        removed.extend(result["removed"])
+    documents, paragraphs, sentences, removed, excluded, digests, keys = [], [], [], [], [], [], []
+    with _worker_pool(len(rows)) as pool:  # furniture lines are counted in the same processes that then clean
+        repeated = _repeated_lines(pool, directory, rows)
+        for result in _map_documents(pool, directory, rows, period_list, repeated):
+            warnings.extend(result["warnings"])
+            excluded.extend(result["excluded"])
+            documents.append(result["documents"])
+            paragraphs.append(result["paragraphs"])
+            sentences.append(result["sentences"])
+            removed.extend(result["removed"])
+            digests.extend(result["digests"])
+            keys.append(result["sentence_keys"])
 
     docs = _concat(documents, DOCUMENT_FIELDS)
     paras = _concat(paragraphs, PARAGRAPH_FIELDS)
     sents = _concat(sentences, SENTENCE_FIELDS)
     del documents, paragraphs, sentences  # the batches' tables, now one
-    dropped, duplicate_warnings, duplicate_rows = _find_duplicates(docs, paras, sents)
+    dropped, duplicate_warnings, duplicate_rows = _find_duplicates(docs, paras, sents, digests, np.concatenate(
+        keys or [np.empty(0, dtype=np.int64)]))
     warnings.extend(duplicate_warnings)
     excluded.extend(duplicate_rows)
     _check_coverage(docs.loc[~docs["doc_id"].isin(dropped), ["period"]], period_list, directory, duplicate_rows)
@@ -729,14 +763,17 @@ def _text_digests(doc_ids: pd.Series, paras: pd.DataFrame) -> list[bytes]:
     return [hashers[doc_id].digest() for doc_id in doc_ids]
 
 
-def _find_duplicates(docs, paras, sents) -> tuple[list[str], list[dict], list[dict]]:
+def _find_duplicates(docs, paras, sents, digests: list[bytes] | None = None,
+                     keys: np.ndarray | None = None) -> tuple[list[str], list[dict], list[dict]]:
     """The doc_ids of exact and near-duplicate copies to drop (one copy is kept: the earliest published, then by
-    doc_id), with a warning and an excluded row for each."""
+    doc_id), with a warning and an excluded row for each. ``digests`` and ``keys`` (the documents' text digests and
+    the sentences' keys) are computed here unless the workers did."""
     if docs.empty:
         return [], [], []
     first_seen: dict[bytes, int] = {}  # keyed by a digest of the normalised text: the texts themselves are not kept
     exact: dict[int, int] = {}
-    for index, key in enumerate(_text_digests(docs["doc_id"], paras)):
+    digests = _text_digests(docs["doc_id"], paras) if digests is None else digests
+    for index, key in enumerate(digests):
         if key in first_seen:
             exact[index] = first_seen[key]
         else:
@@ -745,8 +782,8 @@ def _find_duplicates(docs, paras, sents) -> tuple[list[str], list[dict], list[di
     unique_ids = docs["doc_id"].iloc[unique].tolist()
     doc_codes = sents["doc_id"].map({doc_id: k for k, doc_id in enumerate(unique_ids)}).to_numpy()
     kept = ~np.isnan(doc_codes)  # sentences of exact copies are left out (as codes: the text is never copied)
-    matrix = sentence_set_matrix(doc_codes[kept].astype(np.int64), sentence_keys(sents["text"])[kept], len(unique_ids),
-                                 hashed=True)
+    keys = sentence_keys(sents["text"]) if keys is None else keys
+    matrix = sentence_set_matrix(doc_codes[kept].astype(np.int64), keys[kept], len(unique_ids), hashed=True)
     pairs = [(unique[i], unique[j], jaccard) for i, j, jaccard in near_duplicate_pairs(matrix)]
     duplicate_of = resolve_duplicates(exact, pairs)
     involved = sorted(set(duplicate_of) | {original for original, _ in duplicate_of.values()})
@@ -786,7 +823,8 @@ def _check_coverage(docs: pd.DataFrame, periods: list[Period], directory: Path, 
 
 
 def _finish_tables(docs, paras, sents, periods, dropped=()):
-    """Order rows by period then date, number sentences, and add per-document counts.
+    """Order rows by period then date, number sentences, and add per-document counts (``n_chars``: the length of the
+    raw text, which is all that later stages need of it; see :func:`without_raw_text`).
 
     Articles whose doc_id is in ``dropped`` leave all three tables, as do paragraphs and sentences of articles not in
     ``docs``. The rows are taken once, in their final order, and column by column: the tables given are emptied as
@@ -806,9 +844,10 @@ def _finish_tables(docs, paras, sents, periods, dropped=()):
         n_words=docs["n_words"].astype(int),
         n_paragraphs=np.bincount(para_rank, minlength=len(docs)),
         n_sentences=np.bincount(sent_rank, minlength=len(docs)),
+        n_chars=docs["raw"].str.len(),
     )
     doc_columns = ["doc_id", "file", "title", "outlet", "published", "period", "url", "notes", "encoding",
-                   "n_words", "n_paragraphs", "n_sentences", "raw"]
+                   "n_words", "n_paragraphs", "n_sentences", "n_chars", "raw"]
     para_columns = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
     sent_columns = ["sent_id", "doc_id", "para_id", "period", "outlet", "sent_no", "start", "end", "text"]
     return docs[doc_columns], paras[para_columns], sents[sent_columns]
@@ -860,11 +899,34 @@ def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, rep
 
     Every stage notebook loads the corpus; with thousands of articles loading once per run instead of once per
     notebook saves most of a minute. The stored copy is keyed by the corpus fingerprint (every file's bytes),
-    the periods and the code, so a changed article or rule is never served stale.
+    the periods and the code, so a changed article or rule is never served stale. The run's corpus leaves out the
+    articles' raw text (:func:`without_raw_text`).
     """
     directory = resolve(corpus_dir, SEEDS_DIR)
-    key = source_fingerprint(directory)
-    if key is None:
-        return load_corpus(directory, periods, columns)  # raises the loader's own clear error, or writes metadata first
+    if _is_text_folder(directory):  # the metadata and fingerprint that key the stored copy also serve the loading
+        metadata = read_metadata(directory)
+        key = _listed_fingerprint(directory, metadata)
+        load = lambda: _load_folder(directory, parse_periods(periods), metadata, key)  # noqa: E731
+    else:
+        key = source_fingerprint(directory)
+        load = lambda: load_corpus(directory, periods, columns)  # noqa: E731
+    if key is None:  # raises the loader's own clear error, or writes metadata first
+        return without_raw_text(load())
     return cached(reports_dir, "corpus", key, {"periods": periods, "directory": str(directory), "columns": columns},
-                  lambda: load_corpus(directory, periods, columns))
+                  lambda: without_raw_text(load()))
+
+
+def _is_text_folder(path: Path) -> bool:
+    """Whether ``path`` is a folder of .txt articles with its metadata.csv (not a table file, nor saved web pages)."""
+    from analysis.corpus import html as corpus_html
+
+    return path.is_dir() and (path / METADATA_FILE).is_file() and not corpus_html.is_html_folder(path)
+
+
+def without_raw_text(corpus: Corpus) -> Corpus:
+    """The corpus as a run's notebooks hold it: the documents without the ``raw`` text of each article.
+
+    Later stages need only its length (``n_chars``); paragraphs and sentences keep their own text and offsets into
+    it. Leaving it out spares a quarter of what every notebook holds and reads back (71 of 294 MB at 20,000 articles).
+    """
+    return replace(corpus, documents=corpus.documents.drop(columns=["raw"], errors="ignore"))

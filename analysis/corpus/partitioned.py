@@ -349,7 +349,7 @@ def load_partitioned_for_run(corpus_dir: str | Path | None, periods: dict | None
     from analysis.core.cache import CACHE_FOLDER, cached
     from analysis.core.engine import dask_client
     from analysis.core.paths import SEEDS_DIR, resolve
-    from analysis.corpus.load import source_fingerprint
+    from analysis.corpus.load import source_fingerprint, without_raw_text
 
     directory = resolve(corpus_dir, SEEDS_DIR)
     key = file_fingerprint(sorted(directory.glob("*.parquet"))) if is_parquet_folder(directory) else source_fingerprint(directory)
@@ -358,7 +358,7 @@ def load_partitioned_for_run(corpus_dir: str | Path | None, periods: dict | None
     def compute() -> Corpus:
         try:
             with dask_client(scheduler) as client:
-                return load_partitioned(client, directory, periods, work, columns=columns).to_corpus()
+                return without_raw_text(load_partitioned(client, directory, periods, work, columns=columns).to_corpus())
         finally:
             shutil.rmtree(work, ignore_errors=True)
 

@@ -412,8 +412,8 @@ def _unit_texts(corpus, unit_ids: list[str], unit: str) -> dict:
     """unit_id -> (start, end, text) for paragraphs or whole articles."""
     if unit == "document":  # only the chosen articles' texts are joined
         chosen = corpus.documents[corpus.documents["doc_id"].isin(unit_ids)]
-        return {doc_id: (0, len(raw), text) for doc_id, raw, text in
-                zip(chosen["doc_id"].tolist(), chosen["raw"].tolist(), document_text_stream(corpus, chosen))}
+        return {doc_id: (0, int(n_chars), text) for doc_id, n_chars, text in
+                zip(chosen["doc_id"].tolist(), chosen["n_chars"].tolist(), document_text_stream(corpus, chosen))}
     chosen = corpus.paragraphs[corpus.paragraphs["para_id"].isin(unit_ids)]  # not a re-indexed copy of every paragraph
     return {para_id: (int(start), int(end), str(text)) for para_id, start, end, text in
             zip(*_lists(chosen, "para_id", "start", "end", "text"))}

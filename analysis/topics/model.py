@@ -199,7 +199,7 @@ def _topic_units(corpus, unit: str, *, article_text: bool = True):
         return kept.assign(weight=word_counts(kept["text"]).astype(float)), excluded, unit, reason, kept, texts
     documents = corpus.documents.set_index("doc_id")
     table = _join_paragraphs(kept, text=article_text)
-    table = table.assign(unit_id=table["doc_id"], start=0, end=table["doc_id"].map(documents["raw"].str.len()), weight=1.0)
+    table = table.assign(unit_id=table["doc_id"], start=0, end=table["doc_id"].map(documents["n_chars"]), weight=1.0)
     columns = [column for column in PASSAGE_COLUMNS + ["weight"] if column in table.columns]
     return table[columns], excluded, unit, reason, kept, texts
 
