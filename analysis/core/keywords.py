@@ -12,7 +12,7 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
-from analysis.core.parallel import map_batches
+from analysis.core.parallel import Batches, map_batches
 from analysis.core.paths import data_file, read_data_table
 
 MATCH_KINDS = ("prefix", "word")
@@ -53,10 +53,11 @@ def alternation(words, part=re.escape, flags: str = "") -> str:
     return f"(?{flags}:" + "|".join(part(word) for word in longest_first(words)) + ")"
 
 
-def trie(words, flexible_spaces: bool = True) -> str:
+def trie(words, flexible_spaces: bool = True, after_first: str = "") -> str:
     """An alternation of ``words`` factored by shared prefixes ("t(?:wo|hree|en)"), so the regex engine rejects a
     non-matching word after a character or two; longest match first. With ``flexible_spaces`` a space in a word
-    also matches hyphens and line breaks ("no limits" finds "no-limits")."""
+    also matches hyphens and line breaks ("no limits" finds "no-limits"). ``after_first`` is written after each
+    word's first character (:data:`STARTS_A_WORD`, for example)."""
     root: dict = {}
     for word in words:
         node = root
@@ -64,15 +65,26 @@ def trie(words, flexible_spaces: bool = True) -> str:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def emit(node: dict) -> str:
-        branches = [(r"[\s-]+" if char == " " and flexible_spaces else re.escape(char)) + emit(child)
+    def emit(node: dict, first: bool = False) -> str:
+        branches = [(r"[\s-]+" if char == " " and flexible_spaces else re.escape(char))
+                    + (after_first if first else "") + emit(child)
                     for char, child in sorted(node.items()) if char]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return f"(?:{body})?" if "" in node else body
 
-    return "(?:" + emit(root) + ")"
+    return "(?:" + emit(root, first=True) + ")"
+
+
+# A term starts where no letter, digit or underscore comes before it. Written before the term, (?<!\w) is tried at
+# every position of the text. Written after the term's first character as (?<!\w[\s\S]) (the character before that
+# one is not a word character, or there is none), it says the same, and the pattern then starts with the terms'
+# first characters, so the regex engine skips ahead to the next of them instead of trying every position: for the
+# exact-case terms, whose first characters (capitals) are rare, a scan takes a half to a fifth of the time; for
+# case-insensitive terms, whose first letters are everywhere, the check is cheaper first (it rejects the middle of
+# a word before any letter is compared). tests/test_core_keywords.py checks that both find the same.
+STARTS_A_WORD = r"(?<!\w[\s\S])"
 
 
 def _normal(text: str, case: str) -> str:
@@ -101,8 +113,11 @@ def keyword_index(table: pd.DataFrame, group_column: str) -> KeywordIndex:
             key = (case, _normal(row.term, case))
             lookup[key] = lookup.get(key, ()) + ((getattr(row, group_column), row.match),)
         words = sorted({_normal(term, case) for term in rows["term"]})
-        flags = re.IGNORECASE if case == "any" else 0
-        patterns.append((case, re.compile(rf"(?<!\w)(?P<term>{trie(words)})(?P<tail>\w*)", flags)))
+        if case == "any":
+            term = r"(?<!\w)(?P<term>" + trie(words) + ")"
+        else:
+            term = "(?P<term>" + trie(words, after_first=STARTS_A_WORD) + ")"
+        patterns.append((case, re.compile(term + r"(?P<tail>\w*)", re.IGNORECASE if case == "any" else 0)))
     return KeywordIndex(tuple(patterns), lookup, tuple(dict.fromkeys(table[group_column])))
 
 
@@ -124,9 +139,8 @@ def find_keywords(texts: pd.Series, index: KeywordIndex) -> pd.DataFrame:
     contains, so no match crosses from one text into the next, and a text's first word starts after a non-word
     character as at the start of a string); each spelling of a term is normalised and looked up once per batch.
     """
-    values = texts.tolist()
-    batches = [values[begin:begin + SCAN_BATCH] for begin in range(0, len(values), SCAN_BATCH)]
-    found = map_batches(_scan_batch, batches, index, n_items=len(values))
+    batches = Batches(texts, SCAN_BATCH)  # each batch's Python strings made when it is scanned
+    found = map_batches(_scan_batch, batches, index, n_items=len(texts))
     rows = np.concatenate([rows + number * SCAN_BATCH for number, (rows, _, _) in enumerate(found)]
                           or [np.zeros(0, dtype=np.int64)])
     table = pd.DataFrame({"row": rows.astype(np.int64), "group": list(chain.from_iterable(part[1] for part in found)),

@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import sparse
 
 from analysis.core.keywords import alternation
-from analysis.core.parallel import map_batches
+from analysis.core.parallel import Batches, map_batches
 from analysis.core.paths import read_word_list
 
 STOPWORDS_FILE = "stopwords.txt"
@@ -212,26 +212,10 @@ class TextRows(Sequence):
             yield from self[begin:begin + COUNT_BATCH]
 
 
-class _Batches(Sequence):
-    """Consecutive slices of ``size`` texts, each made when it is read (a Series is sliced by position)."""
-
-    def __init__(self, texts, size: int) -> None:
-        self.texts, self.size = texts, size
-
-    def __len__(self) -> int:
-        return -(-len(self.texts) // self.size)
-
-    def __getitem__(self, index: int):
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        begin = index * self.size
-        return (self.texts.iloc if isinstance(self.texts, pd.Series) else self.texts)[begin:begin + self.size]
-
-
 def _batch_results(texts, phrases: tuple[str, ...]):
     """:func:`_count_batch` of each batch of texts, in order, ``COUNT_GROUP`` batches at a time, so only one group's
     tokens are held as Python strings (all of them, fragmenting memory, when every result was kept to the end)."""
-    batches = _Batches(texts, COUNT_BATCH)
+    batches = Batches(texts, COUNT_BATCH)
     for first in range(0, len(batches), COUNT_GROUP):
         group = [batches[index] for index in range(first, min(first + COUNT_GROUP, len(batches)))]
         yield from map_batches(_count_batch, group, phrases, n_items=len(texts))
