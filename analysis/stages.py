@@ -37,8 +37,8 @@ def comparison_results(corpus, reports_dir: str | Path, *, random_seed: int, pri
                   "n_resamples": n_resamples, "periods": periods}
 
     def compute() -> ComparisonResults:
-        found = framing.frame_matches(corpus.sentences)  # one scan of the text per dictionary
-        mentions = actors.count_mentions(corpus.paragraphs["text"])
+        found = framing.frame_keyword_matches(corpus.sentences)  # one scan of the text per dictionary
+        mentions = actors.document_counts(corpus.paragraphs)
         return ComparisonResults(
             vocabulary=vocabulary_comparison(corpus.document_texts(), corpus.sentences, periods,
                                              prior_scale=prior_scale, alpha=fdr, top_n=top_n),
@@ -46,8 +46,8 @@ def comparison_results(corpus, reports_dir: str | Path, *, random_seed: int, pri
                                             n_resamples=n_resamples, found=found),
             frame_words=framing.frame_words(corpus.sentences, found=found),
             actors=actors.actor_comparison(corpus.paragraphs, corpus.documents, periods, random_state=random_seed,
-                                           n_resamples=n_resamples, counts=mentions),
-            actor_mentions=actors.mention_counts(corpus.paragraphs, counts=mentions),
+                                           n_resamples=n_resamples, per_document=mentions),
+            actor_mentions=actors.mention_counts(corpus.paragraphs, per_document=mentions),
         )
 
     return cached(reports_dir, "comparison", corpus.fingerprint, parameters, compute)

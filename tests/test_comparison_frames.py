@@ -28,3 +28,19 @@ def test_frame_comparison_shares_and_words():
     assert diff["difference"] == pytest.approx(2 / 3)
     words = framing.frame_words(sents)
     assert words[words["frame"] == "energy"][["period", "word", "matches"]].values.tolist() == [["P", "gas", 1], ["Q", "gas", 1]]
+
+
+def test_matches_as_numbers_give_the_tables_of_matches_as_text():
+    """The stage keeps the frame matches as numbers: the sentence flags, the words per frame and the comparison are
+    those of the text form, on the development corpus."""
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.corpus.load import load_corpus
+
+    sentences = load_corpus(PROJECT_ROOT / "tests/data/dev_corpus").sentences
+    as_text, as_numbers = framing.frame_matches(sentences), framing.frame_keyword_matches(sentences)
+    assert len(as_text) == len(as_numbers.rows) > 500
+    pd.testing.assert_frame_equal(framing.sentence_frames(sentences, found=as_numbers),
+                                  framing.sentence_frames(sentences, found=as_text))
+    words = framing.frame_words(sentences, found=as_numbers)
+    pd.testing.assert_frame_equal(words, framing.frame_words(sentences, found=as_text))
+    assert words["matches"].sum() == len(as_text)
