@@ -164,3 +164,23 @@ def test_bad_counts_prior_and_top_n_name_what_to_fix():
     documents = pd.DataFrame({"doc_id": ["a", "b"], "period": ["P", "Q"], "text": ["gas deal", "war talks"]})
     with pytest.raises(ValueError, match=r"Parameter 'top_n' must be at least 1 \(got 0\)"):
         vocabulary_comparison(documents, pd.DataFrame(), ["P", "Q"], top_n=0)
+
+
+def test_articles_joined_a_batch_at_a_time_give_the_same_comparison(monkeypatch):
+    """The stage reads each article's text as its paragraphs joined a batch at a time (JoinedTexts), not the
+    corpus's document_texts table: the same texts, and every table of the comparison the same, on the dev corpus."""
+    from analysis.core import preprocess
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.corpus.load import load_corpus
+
+    corpus = load_corpus(PROJECT_ROOT / "tests/data/dev_corpus")
+    whole = corpus.document_texts()
+    monkeypatch.setattr(preprocess, "COUNT_BATCH", 7)  # several batches
+    texts = preprocess.JoinedTexts(corpus.paragraphs["text"], corpus.paragraphs["doc_id"], whole["doc_id"])
+    assert list(texts) == whole["text"].tolist() and texts[3:11] == whole["text"].tolist()[3:11]
+    periods = corpus.period_names[:2]
+    joined = vocabulary_comparison(whole.drop(columns="text"), corpus.sentences, periods, texts=texts)
+    plain = vocabulary_comparison(whole, corpus.sentences, periods)
+    for part in ("table", "top", "robustness", "leave_one_out", "kwic"):
+        pd.testing.assert_frame_equal(getattr(joined, part), getattr(plain, part), check_exact=True)
+    assert joined.words == plain.words and len(joined.table) > 1000
