@@ -96,6 +96,25 @@ def frame_comparison(sentences: pd.DataFrame, periods: list[str], *, random_stat
                      found: pd.DataFrame | None = None) -> PeriodComparison:
     """Share of sentences carrying each frame per period, its 95% interval (documents resampled), the change
     between the first two periods and whether it survives leaving out any one document."""
-    table = sentence_frames(sentences, frames, found=found)
+    table = document_frames(sentences, frames, found=found)
     return compare_periods(table, frame_names(frames), periods[0], periods[1], random_state=random_state,
-                           n_resamples=n_resamples)
+                           n_resamples=n_resamples, summed="sentences")
+
+
+def document_frames(sentences: pd.DataFrame, frames: pd.DataFrame | None = None, *,
+                    found=None) -> pd.DataFrame:
+    """Per document (doc_id, period, sentences, then one column per frame): how many of its sentences carry each
+    frame. What the bootstrap resamples, without a row per sentence; :func:`sentence_frames` summed per document.
+    """
+    frames = load_frames() if frames is None else frames
+    found = frame_matches(sentences, frames) if found is None else found
+    names = frame_names(frames)
+    rows, codes = _rows_and_frames(found, names)
+    carried = np.unique(rows * len(names) + codes)  # each (sentence, frame) once
+    doc_codes, doc_ids = pd.factorize(sentences["doc_id"], sort=True)
+    counts = np.bincount(doc_codes[carried // len(names)] * len(names) + carried % len(names),
+                         minlength=len(doc_ids) * len(names)).reshape(len(doc_ids), len(names))
+    first = np.unique(doc_codes, return_index=True)[1]  # each document's first sentence gives its period
+    table = pd.DataFrame({"doc_id": doc_ids, "period": sentences["period"].iloc[first].to_numpy(),
+                          "sentences": np.bincount(doc_codes, minlength=len(doc_ids))})
+    return pd.concat([table, pd.DataFrame(counts, columns=names)], axis=1)
