@@ -15,6 +15,7 @@ from analysis.comparison import frames as framing
 from analysis.comparison.vocabulary import VocabularyComparison, vocabulary_comparison
 from analysis.core.bootstrap import PeriodComparison
 from analysis.core.cache import cached
+from analysis.core.preprocess import JoinedTexts
 from analysis.topics.model import K_MAX, TopicResult, fit_topic_stage
 
 
@@ -37,17 +38,20 @@ def comparison_results(corpus, reports_dir: str | Path, *, random_seed: int, pri
                   "n_resamples": n_resamples, "periods": periods}
 
     def compute() -> ComparisonResults:
-        found = framing.frame_matches(corpus.sentences)  # one scan of the text per dictionary
-        mentions = actors.count_mentions(corpus.paragraphs["text"])
+        found = framing.frame_keyword_matches(corpus.sentences)  # one scan of the text per dictionary
+        mentions = actors.document_counts(corpus.paragraphs)
+        documents = corpus.documents[["doc_id", "period", "outlet"]].reset_index(drop=True)
+        # each article's text (corpus.document_texts) joined a batch at a time as it is counted
+        texts = JoinedTexts(corpus.paragraphs["text"], corpus.paragraphs["doc_id"], documents["doc_id"])
         return ComparisonResults(
-            vocabulary=vocabulary_comparison(corpus.document_texts(), corpus.sentences, periods,
-                                             prior_scale=prior_scale, alpha=fdr, top_n=top_n),
+            vocabulary=vocabulary_comparison(documents, corpus.sentences, periods, prior_scale=prior_scale, alpha=fdr,
+                                             top_n=top_n, texts=texts),
             frames=framing.frame_comparison(corpus.sentences, periods, random_state=random_seed,
                                             n_resamples=n_resamples, found=found),
             frame_words=framing.frame_words(corpus.sentences, found=found),
             actors=actors.actor_comparison(corpus.paragraphs, corpus.documents, periods, random_state=random_seed,
-                                           n_resamples=n_resamples, counts=mentions),
-            actor_mentions=actors.mention_counts(corpus.paragraphs, counts=mentions),
+                                           n_resamples=n_resamples, per_document=mentions),
+            actor_mentions=actors.mention_counts(corpus.paragraphs, per_document=mentions),
         )
 
     return cached(reports_dir, "comparison", corpus.fingerprint, parameters, compute)

@@ -33,3 +33,31 @@ def test_a_dateline_is_not_a_mention():
     assert counts["Taiwan"].tolist() == [0, 0, 1]
     assert counts["Xi Jinping"].tolist() == [1, 1, 0]
     assert counts["China"].tolist() == [1, 0, 0]  # "Chinese" counts; the dateline "Beijing (AsiaNews)" does not
+
+
+def test_per_document_counts_give_the_tables_of_per_paragraph_counts():
+    """The stage counts mentions per document (no row per paragraph): the rates, the per-period mentions and the
+    comparison are those computed from per-paragraph counts, on the development corpus and a corpus with datelines."""
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.corpus.load import load_corpus
+
+    corpus = load_corpus(PROJECT_ROOT / "tests/data/dev_corpus")
+    dated = pd.DataFrame({"doc_id": ["b", "b", "a", "c"], "period": ["Q", "Q", "P", "P"],
+                          "text": ["TAIPEI, Taiwan (AP) — Xi met Putin in Taiwan.", "Taiwan, Japan.", "US and us", "Iran"]})
+    for paragraphs, documents in [(corpus.paragraphs, corpus.documents),
+                                  (dated, pd.DataFrame({"doc_id": ["a", "b", "c", "d"], "period": ["P", "Q", "P", "Q"],
+                                                        "outlet": ["X", "Y", "Z", "W"], "n_words": [10, 20, 30, 40]}))]:
+        counts = actors.count_mentions(paragraphs["text"])
+        per_document = actors.document_counts(paragraphs)
+        pd.testing.assert_frame_equal(per_document, counts.groupby(paragraphs["doc_id"]).sum())
+        assert per_document.to_numpy().sum() > 3
+        pd.testing.assert_frame_equal(actors.document_mentions(paragraphs, documents, per_document=per_document),
+                                      actors.document_mentions(paragraphs, documents, counts=counts))
+        pd.testing.assert_frame_equal(actors.mention_counts(paragraphs, per_document=per_document),
+                                      actors.mention_counts(paragraphs, counts=counts))
+        periods = sorted(set(documents["period"]))[:2]
+        new = actors.actor_comparison(paragraphs, documents, periods, random_state=4, n_resamples=300, per_document=per_document)
+        old = actors.actor_comparison(paragraphs, documents, periods, random_state=4, n_resamples=300, counts=counts)
+        for part in ("estimates", "differences", "leave_one_out"):
+            pd.testing.assert_frame_equal(getattr(new, part), getattr(old, part), check_exact=True)
+    assert per_document.loc["b", "Taiwan"] == 2 and per_document.loc["b", "Xi Jinping"] == 1  # not the dateline

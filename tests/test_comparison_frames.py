@@ -28,3 +28,40 @@ def test_frame_comparison_shares_and_words():
     assert diff["difference"] == pytest.approx(2 / 3)
     words = framing.frame_words(sents)
     assert words[words["frame"] == "energy"][["period", "word", "matches"]].values.tolist() == [["P", "gas", 1], ["Q", "gas", 1]]
+
+
+def test_matches_as_numbers_give_the_tables_of_matches_as_text():
+    """The stage keeps the frame matches as numbers: the sentence flags, the words per frame and the comparison are
+    those of the text form, on the development corpus."""
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.corpus.load import load_corpus
+
+    sentences = load_corpus(PROJECT_ROOT / "tests/data/dev_corpus").sentences
+    as_text, as_numbers = framing.frame_matches(sentences), framing.frame_keyword_matches(sentences)
+    assert len(as_text) == len(as_numbers.rows) > 500
+    pd.testing.assert_frame_equal(framing.sentence_frames(sentences, found=as_numbers),
+                                  framing.sentence_frames(sentences, found=as_text))
+    words = framing.frame_words(sentences, found=as_numbers)
+    pd.testing.assert_frame_equal(words, framing.frame_words(sentences, found=as_text))
+    assert words["matches"].sum() == len(as_text)
+
+
+def test_frames_resampled_per_document_give_the_sentence_level_tables():
+    """The stage resamples a row per article (sentences carrying each frame, summed): every table is identical to
+    the one resampled from a row per sentence, on the development corpus."""
+    from analysis.core.bootstrap import compare_periods
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.corpus.load import load_corpus
+
+    corpus = load_corpus(PROJECT_ROOT / "tests/data/dev_corpus")
+    periods = corpus.period_names[:2]
+    found = framing.frame_keyword_matches(corpus.sentences)
+    per_document = framing.document_frames(corpus.sentences, found=found)
+    flags = framing.sentence_frames(corpus.sentences, found=found)
+    assert per_document["sentences"].sum() == len(corpus.sentences)
+    assert per_document[framing.frame_names()].sum().tolist() == flags[framing.frame_names()].sum().tolist()
+    for n_resamples in (50, 2000):
+        new = framing.frame_comparison(corpus.sentences, periods, random_state=7, n_resamples=n_resamples, found=found)
+        old = compare_periods(flags, framing.frame_names(), periods[0], periods[1], random_state=7, n_resamples=n_resamples)
+        for part in ("estimates", "differences", "leave_one_out"):
+            pd.testing.assert_frame_equal(getattr(new, part), getattr(old, part), check_exact=True)

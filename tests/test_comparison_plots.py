@@ -40,3 +40,20 @@ def test_leave_one_out_chart_draws_a_reversible_change_hollow():
     ticks, full = ax.collections[0::2], ax.collections[1::2]
     assert [len(collection.get_offsets()) for collection in ticks] == [2, 1]  # a run that cannot be computed is not drawn
     assert [tuple(collection.get_facecolor()[0]) for collection in full] == [(0.2, 0.2, 0.2, 1.0), (1.0, 1.0, 1.0, 1.0)]
+
+
+def test_leave_one_out_ticks_on_top_of_one_another_are_drawn_once():
+    """Thousands of articles: a tick within 1/TICK_RESOLUTION of the range of one already drawn is not drawn again;
+    every drawn tick is an actual run, and every run is that close to a drawn one."""
+    import numpy as np
+
+    from analysis.comparison.plots import TICK_RESOLUTION
+
+    rng = np.random.default_rng(0)
+    runs = np.concatenate([rng.normal(0.1, 0.03, 50_000), [-0.2, 0.4, 0.1, 0.1]])
+    summary = pd.DataFrame({"measure": ["energy"], "difference": [0.1], "sign_survives": [False]})
+    loo = pd.DataFrame({"measure": "energy", "left_out": [f"d{i}" for i in range(len(runs))], "difference": runs})
+    drawn = plot_leave_one_out(summary, loo, title="t", source=SOURCE, xlabel="x").axes[0].collections[0].get_offsets()[:, 0]
+    step = (runs.max() - runs.min()) / TICK_RESOLUTION
+    assert 500 < len(drawn) <= TICK_RESOLUTION + 1 and set(drawn) <= set(runs) and {runs.min(), runs.max()} <= set(drawn)
+    assert np.abs(runs[:, None] - np.sort(drawn)[None, :]).min(axis=1).max() < step

@@ -164,3 +164,68 @@ def test_bad_counts_prior_and_top_n_name_what_to_fix():
     documents = pd.DataFrame({"doc_id": ["a", "b"], "period": ["P", "Q"], "text": ["gas deal", "war talks"]})
     with pytest.raises(ValueError, match=r"Parameter 'top_n' must be at least 1 \(got 0\)"):
         vocabulary_comparison(documents, pd.DataFrame(), ["P", "Q"], top_n=0)
+
+
+def test_articles_joined_a_batch_at_a_time_give_the_same_comparison(monkeypatch):
+    """The stage reads each article's text as its paragraphs joined a batch at a time (JoinedTexts), not the
+    corpus's document_texts table: the same texts, and every table of the comparison the same, on the dev corpus."""
+    from analysis.core import preprocess
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.corpus.load import load_corpus
+
+    corpus = load_corpus(PROJECT_ROOT / "tests/data/dev_corpus")
+    whole = corpus.document_texts()
+    monkeypatch.setattr(preprocess, "COUNT_BATCH", 7)  # several batches
+    texts = preprocess.JoinedTexts(corpus.paragraphs["text"], corpus.paragraphs["doc_id"], whole["doc_id"])
+    assert list(texts) == whole["text"].tolist() and texts[3:11] == whole["text"].tolist()[3:11]
+    periods = corpus.period_names[:2]
+    joined = vocabulary_comparison(whole.drop(columns="text"), corpus.sentences, periods, texts=texts)
+    plain = vocabulary_comparison(whole, corpus.sentences, periods)
+    for part in ("table", "top", "robustness", "leave_one_out", "kwic"):
+        pd.testing.assert_frame_equal(getattr(joined, part), getattr(plain, part), check_exact=True)
+    assert joined.words == plain.words and len(joined.table) > 1000
+
+
+def _contexts_reference(sentences, pattern, per_period, width=70):
+    """The plain rule: every sentence of a period in sent_id order until per_period documents are found."""
+    rows = []
+    for period, part in sentences.sort_values("sent_id", kind="mergesort").groupby("period", sort=True):
+        first_per_doc, repeats, seen = [], [], set()
+        for row in part.itertuples(index=False):
+            match = pattern.search(row.text)
+            if match is None:
+                continue
+            (repeats if row.doc_id in seen else first_per_doc).append((row, match))
+            seen.add(row.doc_id)
+            if len(first_per_doc) >= per_period:
+                break
+        for row, match in (first_per_doc + repeats)[:per_period]:
+            left, right = row.text[:match.start()], row.text[match.end():]
+            rows.append({"period": period, "doc_id": row.doc_id, "outlet": row.outlet, "sent_id": row.sent_id,
+                         "left": ("…" + left[-width:]) if len(left) > width else left, "keyword": match.group(0),
+                         "right": (right[:width] + "…") if len(right) > width else right})
+    columns = ["period", "doc_id", "outlet", "sent_id", "left", "keyword", "right"]
+    return pd.DataFrame(rows, columns=columns).sort_values(["period", "sent_id"], ignore_index=True)
+
+
+def test_contexts_read_in_chunks_are_those_of_the_plain_rule(monkeypatch):
+    """Sentences are read a chunk at a time for all terms together: the lines are the plain rule's, for frequent and
+    rare terms, one to three per period, on the development corpus shuffled (so sent_id order is not row order)."""
+    from analysis.comparison import vocabulary
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.core.preprocess import term_regex
+    from analysis.corpus.load import load_corpus
+
+    sentences = load_corpus(PROJECT_ROOT / "tests/data/dev_corpus").sentences.sample(frac=1, random_state=5)
+    monkeypatch.setattr(vocabulary, "KWIC_CHUNK", 37)
+    terms = ["china", "gas", "power of siberia", "sanctions", "yamal", "xi jinping", "not a word here"]
+    top = pd.DataFrame({"term": terms, "favours": ["a"] * len(terms)})
+    for per_period in (1, 2, 3):
+        lines = vocabulary.terms_in_context(sentences, top, per_period=per_period)
+        for term in terms:
+            expected = _contexts_reference(sentences, term_regex(term), per_period)
+            found = lines[lines["term"] == term].drop(columns=["term", "favours"]).reset_index(drop=True)
+            assert len(found) == len(expected)
+            if len(expected):
+                pd.testing.assert_frame_equal(found, expected, check_dtype=False)  # a term without lines makes object columns
+    assert len(vocabulary.terms_in_context(sentences, top, per_period=2)) > 20

@@ -111,3 +111,42 @@ def test_scanning_lower_case_text_finds_what_ignorecase_finds(monkeypatch):
     plain = keywords.find_keywords(series, index)
     assert len(folded) > 100 and set(folded["row"]) >= {len(texts) - 4, len(texts) - 1}
     pd.testing.assert_frame_equal(folded, plain)
+
+
+def _reference_index(index: keywords.KeywordIndex) -> keywords.KeywordIndex:
+    """The same index with the plain patterns: (?<!\\w) written before every term, for both cases."""
+    plain = []
+    for case, pattern in index.patterns:
+        words = sorted({term for (kind, term) in index.lookup if kind == case})
+        plain.append((case, re.compile(rf"(?<!\w)(?P<term>{keywords.trie(words)})(?P<tail>\w*)", pattern.flags)))
+    return keywords.KeywordIndex(tuple(plain), index.lookup, index.groups)
+
+
+ADVERSARIAL = [
+    "US", "USA US-led U.S.-China U.S.EU", "aUS _US 9US éUS ÉUS USé", "(US) [US] 'US' “US” US, US. US; US",
+    "U.S.U.S. U.S.A. the U.S.", "\nUS\tUS\u00a0US\u2003US", "NATONATO NATO's NATO-led aNATO",
+    "Xi JinpingXi Xi\nJinping Xi-Jinping Xi  Jinping XiJinping", "Putin’s Putins Putin_ Putin9 _Putin",
+    "Beijing-Moscow Moscow/Beijing Moscow\u0301 M\u0301oscow", "EU-Russia EU's EUR EU2 eu EU",
+    "Sanctions SANCTIONS sanction-hit unsanctioned gas-fired gaslight Gas GAS",
+    "Ukraine’s Ukrainian-born pro-Ukrainian war-in-Ukraine", "", " ", "US", "\u0130stanbul \u0131stanbul Kremlin\u212a",
+]
+
+
+@pytest.mark.parametrize("load, column", [(framing.load_frames, "frame"), (actors.load_actors, "actor")])
+def test_the_fast_patterns_find_exactly_what_the_plain_ones_find(load, column):
+    """Exact-case terms are scanned with the word-start check after their first character (the engine then jumps
+    between capitals): on adversarial texts (terms glued to letters, digits, underscores, accents, punctuation, each
+    other) and on every line of the development corpus, every match is the plain pattern's."""
+    from analysis.core.paths import PROJECT_ROOT
+
+    index = keywords.keyword_index(load(), column)
+    assert any(STARTS in pattern.pattern for STARTS in [keywords.STARTS_A_WORD] for _, pattern in index.patterns)
+    terms = [term for (_, term) in index.lookup]
+    glued = [f"{a}{b}" for a, b in zip(terms, terms[1:])] + [f"x{term}" for term in terms] + [f"{term}_" for term in terms]
+    lines = [line for path in sorted((PROJECT_ROOT / "tests/data/dev_corpus").glob("*.txt"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = pd.Series(ADVERSARIAL + terms + [" ".join(terms)] + glued + lines)
+    fast = keywords.find_keywords(texts, index)
+    plain = keywords.find_keywords(texts, _reference_index(index))
+    assert len(fast) > 1000
+    pd.testing.assert_frame_equal(fast, plain)

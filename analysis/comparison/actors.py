@@ -6,11 +6,13 @@ Names, adjectives and metonyms per actor live in ``analysis/data/actors.csv``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from analysis.core.bootstrap import DEFAULT_RESAMPLES, PeriodComparison, compare_periods
-from analysis.core.keywords import group_counts, keyword_index, read_keyword_file
+from analysis.core.keywords import group_counts, keyword_index, keyword_matches, read_keyword_file
 
 ACTORS_FILE = "actors.csv"
 
@@ -44,6 +46,24 @@ def strip_datelines(texts: pd.Series) -> pd.Series:
     return texts.str.replace(DATELINE, lambda match: " " * len(match.group(0)), regex=True)
 
 
+def _blank(match: re.Match) -> str:
+    return " " * len(match.group(0))
+
+
+class _BlankedDatelines(Sequence):
+    """A text column with opening datelines blanked as :func:`strip_datelines` blanks them, made a slice at a time
+    when the keyword scan reads it, so no second copy of a large corpus's text is held."""
+
+    def __init__(self, texts: pd.Series) -> None:
+        self.texts, self.index = texts, texts.index
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, rows: slice) -> list[str]:
+        return [DATELINE.sub(_blank, text) for text in self.texts.iloc[rows].tolist()]
+
+
 def count_mentions(texts: pd.Series, actors: pd.DataFrame | None = None) -> pd.DataFrame:
     """Mentions of each actor in each text (same index as ``texts``, one column per actor); opening datelines are
     not mentions (see :func:`strip_datelines`).
@@ -54,18 +74,36 @@ def count_mentions(texts: pd.Series, actors: pd.DataFrame | None = None) -> pd.D
     1           1               0              0
     """
     actors = load_actors() if actors is None else actors
-    return group_counts(strip_datelines(texts), keyword_index(actors, "actor"))
+    return group_counts(_BlankedDatelines(texts), keyword_index(actors, "actor"))
+
+
+def document_counts(paragraphs: pd.DataFrame, actors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Mentions of each actor per document, from its paragraphs (:func:`count_mentions`' rule): index ``doc_id``
+    (sorted), one column per actor. The sums :func:`document_mentions` and :func:`mention_counts` need, without a
+    row per paragraph (two million rows at 100,000 articles).
+    """
+    actors = load_actors() if actors is None else actors
+    index = keyword_index(actors, "actor")
+    found = keyword_matches(_BlankedDatelines(paragraphs["text"]), index)
+    codes, doc_ids = pd.factorize(paragraphs["doc_id"], sort=True)
+    width = len(index.groups)
+    flat = np.bincount(codes[found.rows] * width + found.groups, minlength=len(doc_ids) * width)
+    return pd.DataFrame(flat.reshape(len(doc_ids), width), index=pd.Index(doc_ids, name="doc_id"),
+                        columns=list(index.groups))
 
 
 def document_mentions(paragraphs: pd.DataFrame, documents: pd.DataFrame, actors: pd.DataFrame | None = None, *,
-                      counts: pd.DataFrame | None = None) -> pd.DataFrame:
+                      counts: pd.DataFrame | None = None, per_document: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per document: doc_id, period, outlet, words, and per actor its mentions per 1,000 words (columns named by actor).
 
     Counts come from the cleaned paragraphs; ``words`` is the document's cleaned word count (``n_words``), which
     also weights documents when per-period rates are pooled. ``counts`` (from :func:`count_mentions` on the
-    paragraphs) saves a second scan of the text.
+    paragraphs) or ``per_document`` (from :func:`document_counts`) saves a second scan of the text.
     """
-    counts = (count_mentions(paragraphs["text"], actors) if counts is None else counts).groupby(paragraphs["doc_id"]).sum()
+    if per_document is not None:
+        counts = per_document
+    else:
+        counts = (count_mentions(paragraphs["text"], actors) if counts is None else counts).groupby(paragraphs["doc_id"]).sum()
     docs = documents.set_index("doc_id")[["period", "outlet", "n_words"]].rename(columns={"n_words": "words"})
     counts = counts.reindex(docs.index, fill_value=0)
     rates = counts.mul(1000).div(docs["words"].clip(lower=1), axis=0)
@@ -73,10 +111,15 @@ def document_mentions(paragraphs: pd.DataFrame, documents: pd.DataFrame, actors:
 
 
 def mention_counts(paragraphs: pd.DataFrame, actors: pd.DataFrame | None = None, *,
-                   counts: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Raw mention counts per actor and period (actor, group, period, mentions), for tables beside the rates."""
+                   counts: pd.DataFrame | None = None, per_document: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Raw mention counts per actor and period (actor, group, period, mentions), for tables beside the rates.
+    ``counts`` (per paragraph) or ``per_document`` (from :func:`document_counts`) saves a second scan of the text."""
     actors = load_actors() if actors is None else actors
-    counts = (count_mentions(paragraphs["text"], actors) if counts is None else counts).groupby(paragraphs["period"]).sum()
+    if per_document is not None:
+        periods = paragraphs.groupby("doc_id", sort=True)["period"].first()  # each document's, from its paragraphs
+        counts = per_document.groupby(periods.reindex(per_document.index).to_numpy()).sum()
+    else:
+        counts = (count_mentions(paragraphs["text"], actors) if counts is None else counts).groupby(paragraphs["period"]).sum()
     table = counts.stack().rename("mentions").reset_index().rename(columns={"level_1": "actor"})
     table.columns = ["period", "actor", "mentions"]
     table["group"] = table["actor"].map(actor_groups(actors))
@@ -85,10 +128,10 @@ def mention_counts(paragraphs: pd.DataFrame, actors: pd.DataFrame | None = None,
 
 def actor_comparison(paragraphs: pd.DataFrame, documents: pd.DataFrame, periods: list[str], *, random_state: int,
                      n_resamples: int = DEFAULT_RESAMPLES, actors: pd.DataFrame | None = None,
-                     counts: pd.DataFrame | None = None) -> PeriodComparison:
+                     counts: pd.DataFrame | None = None, per_document: pd.DataFrame | None = None) -> PeriodComparison:
     """Mentions per 1,000 words of each actor per period (documents weighted by their words, so the estimate is
     the period's pooled rate), 95% intervals resampling documents, the change and its leave-one-out check."""
-    table = document_mentions(paragraphs, documents, actors, counts=counts)
+    table = document_mentions(paragraphs, documents, actors, counts=counts, per_document=per_document)
     names = list(actor_groups(actors))
     return compare_periods(table, names, periods[0], periods[1], random_state=random_state,
                            n_resamples=n_resamples, weight_column="words")

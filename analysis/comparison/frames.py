@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.core.bootstrap import DEFAULT_RESAMPLES, PeriodComparison, compare_periods
-from analysis.core.keywords import find_keywords, keyword_index, read_keyword_file
+from analysis.core.keywords import KeywordMatches, find_keywords, keyword_index, keyword_matches, read_keyword_file
 
 FRAMES_FILE = "frames.csv"
 
@@ -31,6 +31,21 @@ def frame_matches(sentences: pd.DataFrame, frames: pd.DataFrame | None = None) -
     return find_keywords(sentences["text"], keyword_index(frames, "frame"))
 
 
+def frame_keyword_matches(sentences: pd.DataFrame, frames: pd.DataFrame | None = None) -> KeywordMatches:
+    """The matches :func:`frame_matches` lists, as numbers (:class:`analysis.core.keywords.KeywordMatches`): what the
+    stage keeps of a large corpus's scan (no string per match); the functions below take either form."""
+    frames = load_frames() if frames is None else frames
+    return keyword_matches(sentences["text"], keyword_index(frames, "frame"))
+
+
+def _rows_and_frames(found, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each match's sentence position and frame number (in ``names``), from either form of the matches."""
+    if isinstance(found, KeywordMatches):  # group numbers follow the dictionary's order, as ``names`` does
+        return found.rows, found.groups
+    codes = pd.Categorical(found["group"], categories=names).codes.astype(np.int64)
+    return found["row"].to_numpy(dtype=np.int64), codes
+
+
 def sentence_frames(sentences: pd.DataFrame, frames: pd.DataFrame | None = None, *,
                     found: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per sentence (sent_id, doc_id, period, outlet) with a 0/1 column per frame.
@@ -43,9 +58,9 @@ def sentence_frames(sentences: pd.DataFrame, frames: pd.DataFrame | None = None,
     frames = load_frames() if frames is None else frames
     found = frame_matches(sentences, frames) if found is None else found
     names = frame_names(frames)
-    codes = pd.Categorical(found["group"], categories=names).codes.astype(np.int64)
+    rows, codes = _rows_and_frames(found, names)
     hits = np.zeros((len(sentences), len(names)), dtype=int)
-    hits[found["row"].to_numpy(dtype=np.int64), codes] = 1
+    hits[rows, codes] = 1
     table = sentences[["sent_id", "doc_id", "period", "outlet"]].reset_index(drop=True)
     return pd.concat([table, pd.DataFrame(hits, columns=names)], axis=1)
 
@@ -58,10 +73,18 @@ def frame_words(sentences: pd.DataFrame, frames: pd.DataFrame | None = None, *,
     """
     found = frame_matches(sentences, frames) if found is None else found
     columns = ["frame", "period", "word", "matches"]
-    if found.empty:
+    if isinstance(found, KeywordMatches):
+        if not len(found.rows):
+            return pd.DataFrame(columns=columns)
+        codes, spellings = found.matched, found.spellings
+        group_names = np.asarray(frame_names(frames), dtype=object)
+        found = pd.DataFrame({"row": found.rows, "group": group_names[found.groups].tolist()})
+    elif found.empty:
         return pd.DataFrame(columns=columns)
-    codes, spellings = pd.factorize(found["matched"])  # each distinct spelling lower-cased once
-    words = pd.Series(spellings).str.lower().str.replace(r"\s+", " ", regex=True).to_numpy()
+    else:
+        codes, spellings = pd.factorize(found["matched"])
+    # each distinct spelling lower-cased once
+    words = pd.Series(spellings, dtype=object).str.lower().str.replace(r"\s+", " ", regex=True).to_numpy()
     found = found.assign(period=sentences["period"].to_numpy()[found["row"]], word=words[codes], frame=found["group"])
     table = found.groupby(["frame", "period", "word"]).size().rename("matches").reset_index()
     return table[columns].sort_values(["frame", "period", "matches", "word"], ascending=[True, True, False, True],
@@ -73,6 +96,25 @@ def frame_comparison(sentences: pd.DataFrame, periods: list[str], *, random_stat
                      found: pd.DataFrame | None = None) -> PeriodComparison:
     """Share of sentences carrying each frame per period, its 95% interval (documents resampled), the change
     between the first two periods and whether it survives leaving out any one document."""
-    table = sentence_frames(sentences, frames, found=found)
+    table = document_frames(sentences, frames, found=found)
     return compare_periods(table, frame_names(frames), periods[0], periods[1], random_state=random_state,
-                           n_resamples=n_resamples)
+                           n_resamples=n_resamples, summed="sentences")
+
+
+def document_frames(sentences: pd.DataFrame, frames: pd.DataFrame | None = None, *,
+                    found=None) -> pd.DataFrame:
+    """Per document (doc_id, period, sentences, then one column per frame): how many of its sentences carry each
+    frame. What the bootstrap resamples, without a row per sentence; :func:`sentence_frames` summed per document.
+    """
+    frames = load_frames() if frames is None else frames
+    found = frame_matches(sentences, frames) if found is None else found
+    names = frame_names(frames)
+    rows, codes = _rows_and_frames(found, names)
+    carried = np.unique(rows * len(names) + codes)  # each (sentence, frame) once
+    doc_codes, doc_ids = pd.factorize(sentences["doc_id"], sort=True)
+    counts = np.bincount(doc_codes[carried // len(names)] * len(names) + carried % len(names),
+                         minlength=len(doc_ids) * len(names)).reshape(len(doc_ids), len(names))
+    first = np.unique(doc_codes, return_index=True)[1]  # each document's first sentence gives its period
+    table = pd.DataFrame({"doc_id": doc_ids, "period": sentences["period"].iloc[first].to_numpy(),
+                          "sentences": np.bincount(doc_codes, minlength=len(doc_ids))})
+    return pd.concat([table, pd.DataFrame(counts, columns=names)], axis=1)

@@ -185,33 +185,58 @@ def article_counts(matrix, terms, doc_periods, labels: tuple[str, str]) -> pd.Da
 KWIC_COLUMNS = ["period", "doc_id", "outlet", "sent_id", "left", "keyword", "right"]
 
 
-def _period_texts(sentences: pd.DataFrame, order_by: str) -> list[tuple[str, list, list, list, list]]:
-    """Per period, in ``order_by`` order: (period, texts, doc_ids, outlets, sent_ids) as plain lists to scan."""
-    ordered = sentences.sort_values(order_by, kind="mergesort")
-    return [(period, part["text"].tolist(), part["doc_id"].tolist(), part["outlet"].tolist(), part["sent_id"].tolist())
-            for period, part in ordered.groupby("period", sort=True)]
+KWIC_CHUNK = 20_000  # sentences turned into Python strings at a time while looking for a term's contexts
 
 
-def _context_rows(parts, pattern: re.Pattern, per_period: int, width: int) -> pd.DataFrame:
-    rows = []
-    for period, texts, doc_ids, outlets, sent_ids in parts:
-        first_per_doc, repeats = [], []
-        seen = set()
-        for index, text in enumerate(texts):
-            match = pattern.search(text)
-            if match is None:
-                continue
-            (repeats if doc_ids[index] in seen else first_per_doc).append((index, match))
-            seen.add(doc_ids[index])
-            if len(first_per_doc) >= per_period:
+def _period_positions(sentences: pd.DataFrame, order_by: str) -> list[tuple[str, np.ndarray]]:
+    """Per period (sorted), the positions of its sentences in ``order_by`` order (stable): only the sort key is copied."""
+    ordered = sentences[order_by].reset_index(drop=True).sort_values(kind="mergesort").index.to_numpy()
+    codes, periods = pd.factorize(sentences["period"], sort=True)
+    codes = codes[ordered]
+    return [(period, ordered[codes == number]) for number, period in enumerate(periods)]
+
+
+def _context_rows(sentences: pd.DataFrame, patterns: list[re.Pattern], per_period: int, width: int,
+                  order_by: str) -> list[pd.DataFrame]:
+    """Each pattern's keyword-in-context rows (see :func:`keyword_in_context`). The sentences are read KWIC_CHUNK at a
+    time, in order, for all patterns together; a pattern stops reading a period once it has ``per_period`` sentences
+    from different documents, and a period stops being read once every pattern has."""
+    found: list[list[dict]] = [[] for _ in patterns]
+    for period, positions in _period_positions(sentences, order_by):
+        states = [([], [], set()) for _ in patterns]  # per pattern: first match per document, repeats, documents seen
+        reading = list(range(len(patterns)))
+        for begin in range(0, len(positions), KWIC_CHUNK):
+            if not reading:
                 break
-        for index, match in (first_per_doc + repeats)[:per_period]:
-            text = texts[index]
-            left, right = text[:match.start()], text[match.end():]
-            rows.append({"period": period, "doc_id": doc_ids[index], "outlet": outlets[index], "sent_id": sent_ids[index],
-                         "left": ("…" + left[-width:]) if len(left) > width else left, "keyword": match.group(0),
-                         "right": (right[:width] + "…") if len(right) > width else right})
-    return pd.DataFrame(rows, columns=KWIC_COLUMNS).sort_values(["period", "sent_id"], ignore_index=True)
+            chunk = positions[begin:begin + KWIC_CHUNK]
+            texts, doc_ids = sentences["text"].iloc[chunk].tolist(), sentences["doc_id"].iloc[chunk].tolist()
+            still = []
+            for number in reading:
+                first_per_doc, repeats, seen = states[number]
+                for index, text in enumerate(texts):
+                    match = patterns[number].search(text)
+                    if match is None:
+                        continue
+                    if doc_ids[index] not in seen:
+                        first_per_doc.append((chunk[index], match, text))
+                    elif len(repeats) < per_period:  # later repeats are never shown
+                        repeats.append((chunk[index], match, text))
+                    seen.add(doc_ids[index])
+                    if len(first_per_doc) >= per_period:
+                        break
+                else:
+                    still.append(number)
+            reading = still
+        for number, (first_per_doc, repeats, _) in enumerate(states):
+            for position, match, text in (first_per_doc + repeats)[:per_period]:
+                row = sentences.iloc[position]
+                left, right = text[:match.start()], text[match.end():]
+                found[number].append({"period": period, "doc_id": row["doc_id"], "outlet": row["outlet"],
+                                      "sent_id": row["sent_id"], "left": ("…" + left[-width:]) if len(left) > width else left,
+                                      "keyword": match.group(0),
+                                      "right": (right[:width] + "…") if len(right) > width else right})
+    return [pd.DataFrame(rows, columns=KWIC_COLUMNS).sort_values(["period", "sent_id"], ignore_index=True)
+            for rows in found]
 
 
 def keyword_in_context(sentences: pd.DataFrame, pattern: re.Pattern, *, per_period: int = 2, width: int = 70,
@@ -222,18 +247,17 @@ def keyword_in_context(sentences: pd.DataFrame, pattern: re.Pattern, *, per_peri
     preferred (one per document before a second from the same one), in ``order_by`` order. The scan of a period
     stops as soon as it has ``per_period`` sentences from different documents, so frequent terms cost little.
     """
-    return _context_rows(_period_texts(sentences, order_by), pattern, per_period, width)
+    return _context_rows(sentences, [pattern], per_period, width, order_by)[0]
 
 
 def terms_in_context(sentences: pd.DataFrame, top: pd.DataFrame, *, per_period: int = 2) -> pd.DataFrame:
     """Keyword-in-context lines for every term of ``top`` (columns term, favours), from both periods; the
-    sentences are sorted once for all terms."""
+    sentences are read once for all terms, a chunk at a time."""
     columns = ["term", "favours", "period", "doc_id", "outlet", "sent_id", "left", "keyword", "right"]
     if top.empty:
         return pd.DataFrame(columns=columns)
-    parts = _period_texts(sentences, "sent_id")
-    found = [_context_rows(parts, term_regex(row.term), per_period, 70).assign(term=row.term, favours=row.favours)
-             for row in top.itertuples(index=False)]
+    rows = _context_rows(sentences, [term_regex(term) for term in top["term"]], per_period, 70, "sent_id")
+    found = [part.assign(term=row.term, favours=row.favours) for part, row in zip(rows, top.itertuples(index=False))]
     return pd.concat(found, ignore_index=True)[columns]
 
 
@@ -261,16 +285,19 @@ def vocabulary_table(counts_a: pd.Series, counts_b: pd.Series, occurs: pd.DataFr
 
 def vocabulary_comparison(documents: pd.DataFrame, sentences: pd.DataFrame, periods: list[str], *,
                           prior_scale: float = DEFAULT_PRIOR_SCALE, alpha: float = DEFAULT_ALPHA, top_n: int = 10,
-                          kwic_per_period: int = 2) -> VocabularyComparison:
+                          kwic_per_period: int = 2, texts=None) -> VocabularyComparison:
     """Distinctive vocabulary of the first two periods from each document's cleaned text (``documents``: doc_id,
     period, text), with leave-one-document-out z for the top terms and keyword-in-context lines from ``sentences``.
+    ``texts``, when given, replaces ``documents["text"]``: the same texts in the same order, read a slice at a time
+    (:class:`analysis.core.preprocess.JoinedTexts` of the paragraphs), so a large corpus's articles are never joined
+    all at once.
 
     Terms come from the shared preprocessing (analysis.core.preprocess: stopwords removed, phrases kept as one term).
     """
     if top_n < 1:
         raise ValueError(f"Parameter 'top_n' must be at least 1 (got {top_n}).")
     labels = (periods[0], periods[1])
-    matrix, terms = document_term_matrix(documents["text"].tolist(), weighting="count")
+    matrix, terms = document_term_matrix(documents["text"].tolist() if texts is None else texts, weighting="count")
     doc_periods = documents["period"].to_numpy()
     counts_a = period_term_counts(matrix, terms, doc_periods, labels[0])
     counts_b = period_term_counts(matrix, terms, doc_periods, labels[1])

@@ -36,6 +36,18 @@ def _as_float(count: int) -> float:
     return float(count) if count < 10**300 else math.inf
 
 
+def _weights(part: pd.DataFrame, weight_column: str | None, summed: str | None) -> np.ndarray:
+    """Each row's weight: ``weight_column``, else the number of units the row sums (``summed``), else 1."""
+    column = weight_column or summed
+    return part[column].to_numpy(float) if column else np.ones(len(part))
+
+
+def _weighted(part: pd.DataFrame, measure: str, weights: np.ndarray, summed: str | None) -> np.ndarray:
+    """Each row's value times its weight; a row that sums its units (``summed``) holds that sum already."""
+    values = part[measure].to_numpy(float)
+    return values if summed else weights * values
+
+
 @dataclass
 class _Resamples:
     """One period's resampled means: ``means[measure]`` (one per resample), the resamples' probabilities, and
@@ -89,17 +101,17 @@ def _random_blocks(n_docs: int, n_resamples: int, rng):
 
 
 def _resample_period(part: pd.DataFrame, value_columns: list[str], *, n_resamples: int, rng, doc_column: str,
-                     weight_column: str | None) -> _Resamples:
+                     weight_column: str | None, summed: str | None = None) -> _Resamples:
     """Resampled means of one period's units: per-document sums once, then one matrix product per block of resamples.
 
     When the articles allow no more distinct resamples than were asked for, every one is enumerated with its
     probability; otherwise ``n_resamples`` are drawn with replacement.
     """
-    weights = part[weight_column].to_numpy(float) if weight_column else np.ones(len(part))
+    weights = _weights(part, weight_column, summed)
     doc_codes, doc_index = pd.factorize(part[doc_column], sort=True)
     n_docs = len(doc_index)
     weight_sums = np.bincount(doc_codes, weights=weights, minlength=n_docs)
-    sums = np.column_stack([np.bincount(doc_codes, weights=weights * part[measure].to_numpy(float), minlength=n_docs)
+    sums = np.column_stack([np.bincount(doc_codes, weights=_weighted(part, measure, weights, summed), minlength=n_docs)
                             for measure in value_columns]) if value_columns else np.zeros((n_docs, 0))
     exact = distinct_resamples(n_docs) <= n_resamples
     if exact:
@@ -119,7 +131,7 @@ def _resample_period(part: pd.DataFrame, value_columns: list[str], *, n_resample
 
 
 def _resample_periods(units, value_columns, periods, *, rng, n_resamples, doc_column, period_column,
-                      weight_column) -> dict[str, _Resamples]:
+                      weight_column, summed=None) -> dict[str, _Resamples]:
     """Every period's resamples, drawn once from one seeded generator (periods in order)."""
     out = {}
     for period in periods:
@@ -127,7 +139,7 @@ def _resample_periods(units, value_columns, periods, *, rng, n_resamples, doc_co
         if part.empty:
             raise ValueError(f"Period {period!r} has no units to resample; check the periods parameter and the corpus.")
         out[period] = _resample_period(part, value_columns, n_resamples=n_resamples, rng=rng, doc_column=doc_column,
-                                       weight_column=weight_column)
+                                       weight_column=weight_column, summed=summed)
     return out
 
 
@@ -143,7 +155,8 @@ def _quantiles(values: np.ndarray, weights: np.ndarray, exact: bool, level: floa
     return tuple(float(values[order][min(end, len(order) - 1)]) for end in ends)
 
 
-def _mean_rows(units, value_columns, periods, resamples, point, doc_column, period_column, level) -> pd.DataFrame:
+def _mean_rows(units, value_columns, periods, resamples, point, doc_column, period_column, level,
+               summed=None) -> pd.DataFrame:
     rows = []
     for period in periods:
         for measure in value_columns:
@@ -152,7 +165,8 @@ def _mean_rows(units, value_columns, periods, resamples, point, doc_column, peri
             rows.append({
                 "measure": measure, "period": period, "estimate": point[(measure, period)], "ci_low": low, "ci_high": high,
                 "n_docs": int(units.loc[units[period_column] == period, doc_column].nunique()),
-                "n_units": int((units[period_column] == period).sum()),
+                "n_units": int(units.loc[units[period_column] == period, summed].sum() if summed
+                               else (units[period_column] == period).sum()),
                 "distinct_resamples": _as_float(drawn.distinct), "exact": drawn.exact,
             })
     return pd.DataFrame(rows)
@@ -250,15 +264,18 @@ def bootstrap_period_difference(
     return _difference_rows(value_columns, period_a, period_b, resamples, point, n_resamples, rng, level)
 
 
-def _point_estimates(units, value_columns, periods, doc_column, period_column, weight_column):
+def _point_estimates(units, value_columns, periods, doc_column, period_column, weight_column, summed=None):
     result = {}
     for period in _period_order(periods, units[period_column]):
         part = units[units[period_column] == period]
         if part.empty:
             raise ValueError(f"Period {period!r} has no units to average; check the periods parameter and the corpus.")
-        weights = part[weight_column].to_numpy(float) if weight_column else np.ones(len(part))
+        weights = _weights(part, weight_column, summed)
         for measure in value_columns:
-            result[(measure, period)] = float(np.average(part[measure].to_numpy(float), weights=weights))
+            if summed:  # sums of whole numbers (sentences carrying a frame): the same as averaging the units
+                result[(measure, period)] = float(part[measure].to_numpy(float).sum() / weights.sum())
+            else:
+                result[(measure, period)] = float(np.average(part[measure].to_numpy(float), weights=weights))
     return result
 
 
@@ -295,6 +312,7 @@ def leave_one_document_out(
     doc_column: str = "doc_id",
     period_column: str = "period",
     weight_column: str | None = None,
+    summed: str | None = None,
 ) -> pd.DataFrame:
     """Each measure's per-period means and difference ``b − a`` with each document left out in turn.
 
@@ -303,7 +321,7 @@ def leave_one_document_out(
     of per-document sums, then each document's sums are subtracted from its period's.
     """
     part = units[units[period_column].isin([period_a, period_b])]
-    weights = part[weight_column].to_numpy(float) if weight_column else np.ones(len(part))
+    weights = _weights(part, weight_column, summed)
     doc_codes, doc_index = pd.factorize(part[doc_column], sort=True)
     doc_period = part.groupby(doc_column, sort=True)[period_column].first().reindex(doc_index).to_numpy()
     in_a = doc_period == period_a
@@ -313,7 +331,7 @@ def leave_one_document_out(
     denominator_b = total_b - np.where(in_a, 0, weight_sums)
     frames = []
     for measure in value_columns:
-        sums = np.bincount(doc_codes, weights=weights * part[measure].to_numpy(float), minlength=len(doc_index))
+        sums = np.bincount(doc_codes, weights=_weighted(part, measure, weights, summed), minlength=len(doc_index))
         numerator_a = sums[in_a].sum() - np.where(in_a, sums, 0)
         numerator_b = sums[~in_a].sum() - np.where(in_a, 0, sums)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -350,17 +368,22 @@ class PeriodComparison:
 
 def compare_periods(units: pd.DataFrame, measures: list[str], period_a: str, period_b: str, *, random_state: int,
                     n_resamples: int = DEFAULT_RESAMPLES, weight_column: str | None = None,
-                    level: float = 0.95) -> PeriodComparison:
+                    level: float = 0.95, summed: str | None = None) -> PeriodComparison:
     """Bootstrap each measure's per-period mean and difference ``b − a`` (documents resampled, one draw for both),
     then leave each document out in turn; the difference table says whether its interval excludes zero and which
-    single article, if any, reverses the change (see :func:`analysis.core.robustness.leave_one_out_summary`)."""
+    single article, if any, reverses the change (see :func:`analysis.core.robustness.leave_one_out_summary`).
+
+    ``summed`` names a column counting the units each row stands for: ``units`` then has a row per document whose
+    measure columns are sums over its units (and ``weight_column``, if any, their weights' sum), so a corpus of
+    millions of sentences is resampled from a table of its articles. With whole-number values and weights (the
+    sentences carrying a frame) every result is identical to the one from a row per unit."""
     periods = [period_a, period_b]
     rng = np.random.default_rng(random_state)
     resamples = _resample_periods(units, measures, periods, rng=rng, n_resamples=n_resamples, doc_column="doc_id",
-                                  period_column="period", weight_column=weight_column)
-    point = _point_estimates(units, measures, periods, "doc_id", "period", weight_column)
-    estimates = _mean_rows(units, measures, periods, resamples, point, "doc_id", "period", level)
+                                  period_column="period", weight_column=weight_column, summed=summed)
+    point = _point_estimates(units, measures, periods, "doc_id", "period", weight_column, summed)
+    estimates = _mean_rows(units, measures, periods, resamples, point, "doc_id", "period", level, summed)
     differences = _difference_rows(measures, period_a, period_b, resamples, point, n_resamples, rng, level)
-    loo = leave_one_document_out(units, measures, period_a, period_b, weight_column=weight_column)
+    loo = leave_one_document_out(units, measures, period_a, period_b, weight_column=weight_column, summed=summed)
     summary = leave_one_out_summary(differences[["measure", "difference"]], loo)
     return PeriodComparison(estimates, differences.merge(summary, on="measure", how="left"), loo)

@@ -9,8 +9,10 @@ from __future__ import annotations
 import atexit
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+
+import pandas as pd
 
 DEFAULT_WORKERS = 1  # measured on the project's shared 2-core machine: two workers were slower there (see README)
 PARALLEL_MIN_ITEMS = 20_000  # below this many texts, starting worker processes costs more than it saves
@@ -63,3 +65,21 @@ def map_batches(function: Callable, batches: list, *arguments, n_items: int) -> 
         return [function(batch, *arguments) for batch in batches]
     executor = _workers_pool(worker_count())
     return list(executor.map(function, batches, *[[argument] * len(batches) for argument in arguments]))
+
+
+class Batches(Sequence):
+    """Consecutive slices of ``size`` texts (a list, a pandas Series or any sliceable sequence), each made when it is
+    read, so a large column's Python strings exist one batch at a time (a Series is sliced by position)."""
+
+    def __init__(self, texts, size: int) -> None:
+        self.texts, self.size = texts, size
+
+    def __len__(self) -> int:
+        return -(-len(self.texts) // self.size)
+
+    def __getitem__(self, index: int):
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        begin = index * self.size
+        part = (self.texts.iloc if isinstance(self.texts, pd.Series) else self.texts)[begin:begin + self.size]
+        return part.tolist() if isinstance(part, pd.Series) else part

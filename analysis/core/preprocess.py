@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import sparse
 
 from analysis.core.keywords import alternation
-from analysis.core.parallel import map_batches
+from analysis.core.parallel import Batches, map_batches
 from analysis.core.paths import read_word_list
 
 STOPWORDS_FILE = "stopwords.txt"
@@ -166,7 +166,7 @@ def document_term_matrix(texts, *, stem: bool = False, min_df: int = 1, weightin
     """
     if weighting not in WEIGHTINGS:
         raise ValueError(f"Unknown weighting {weighting!r}; use one of {WEIGHTINGS}.")
-    texts = texts if isinstance(texts, (pd.Series, TextRows)) else list(texts)  # Python strings one batch at a time
+    texts = texts if isinstance(texts, (pd.Series, TextRows, JoinedTexts)) else list(texts)  # strings a batch at a time
     phrases = corpus_phrases(texts) if phrases is None else tuple(phrases)
     matrix, words = _count_tokens(texts, phrases)
     if stem:
@@ -212,26 +212,49 @@ class TextRows(Sequence):
             yield from self[begin:begin + COUNT_BATCH]
 
 
-class _Batches(Sequence):
-    """Consecutive slices of ``size`` texts, each made when it is read (a Series is sliced by position)."""
+class JoinedTexts(Sequence):
+    """The rows of a text column grouped by key and joined, one text per key of ``order`` (rows in column order,
+    joined by ``separator``; "" for a key without rows), read a slice at a time: a corpus's articles as its
+    paragraphs joined by blank lines (``analysis.corpus.load.Corpus.document_texts``), without a copy of every
+    article's text.
 
-    def __init__(self, texts, size: int) -> None:
-        self.texts, self.size = texts, size
+    >>> texts = JoinedTexts(pd.Series(["a1", "b1", "a2"]), ["a", "b", "a"], ["b", "a", "c"])
+    >>> len(texts), texts[0:3], texts[1]
+    (3, ['b1', 'a1\\n\\na2', ''], 'a1\\n\\na2')
+    """
+
+    def __init__(self, column: pd.Series, keys, order, separator: str = "\n\n") -> None:
+        codes = pd.Index(order).get_indexer(pd.Index(keys))  # each row's place in ``order``; -1: not listed
+        listed = np.flatnonzero(codes >= 0)
+        self.column, self.separator, self.size = column, separator, len(order)
+        self.rows = listed[np.argsort(codes[listed], kind="stable")]  # grouped by key, column order within
+        self.bounds = np.concatenate([[0], np.cumsum(np.bincount(codes[listed], minlength=len(order)))])
 
     def __len__(self) -> int:
-        return -(-len(self.texts) // self.size)
+        return self.size
 
-    def __getitem__(self, index: int):
-        if not 0 <= index < len(self):
-            raise IndexError(index)
-        begin = index * self.size
-        return (self.texts.iloc if isinstance(self.texts, pd.Series) else self.texts)[begin:begin + self.size]
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            if not 0 <= index < self.size:
+                raise IndexError(index)
+            return self[index:index + 1][0]
+        begin, end, step = index.indices(self.size)
+        if step != 1:
+            raise ValueError("JoinedTexts reads consecutive slices only.")
+        end = max(begin, end)
+        texts = self.column.iloc[self.rows[self.bounds[begin]:self.bounds[end]]].tolist()
+        cuts = self.bounds[begin:end + 1] - self.bounds[begin]
+        return [self.separator.join(texts[cuts[number]:cuts[number + 1]]) for number in range(end - begin)]
+
+    def __iter__(self):
+        for begin in range(0, len(self), COUNT_BATCH):
+            yield from self[begin:begin + COUNT_BATCH]
 
 
 def _batch_results(texts, phrases: tuple[str, ...]):
     """:func:`_count_batch` of each batch of texts, in order, ``COUNT_GROUP`` batches at a time, so only one group's
     tokens are held as Python strings (all of them, fragmenting memory, when every result was kept to the end)."""
-    batches = _Batches(texts, COUNT_BATCH)
+    batches = Batches(texts, COUNT_BATCH)
     for first in range(0, len(batches), COUNT_GROUP):
         group = [batches[index] for index in range(first, min(first + COUNT_GROUP, len(batches)))]
         yield from map_batches(_count_batch, group, phrases, n_items=len(texts))
