@@ -14,6 +14,7 @@ from collections import namedtuple
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -279,11 +280,43 @@ class FigureResult:
     periods: list
 
 
+SENTENCE_BATCH = 100_000  # sentences (whole articles) read at once by figure_rows: bounds the Python objects held
+
+
+def sentence_batches(sentences: pd.DataFrame, size: int = SENTENCE_BATCH) -> list[slice]:
+    """Consecutive slices of ``sentences`` of about ``size`` rows, cut only between articles (one slice when an
+    article's sentences are not all together)."""
+    doc_ids = sentences["doc_id"].to_numpy()
+    n = len(doc_ids)
+    if n <= size:
+        return [slice(0, n)]
+    starts = np.flatnonzero(doc_ids[1:] != doc_ids[:-1]) + 1  # where a new article begins
+    if len(starts) + 1 != pd.unique(doc_ids).size:
+        return [slice(0, n)]
+    cuts, last = [0], 0
+    for start in starts:
+        if start - last >= size:
+            cuts.append(int(start))
+            last = int(start)
+    return [slice(a, b) for a, b in zip(cuts, cuts[1:] + [n])]
+
+
 def figure_rows(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> pd.DataFrame:
     """Every figure of the corpus (``sentences`` and ``documents`` tables) with what it measures and its year: the
-    per-article part of :func:`figure_stage`, which the Dask engine runs partition by partition."""
-    figures = add_scope(corpus_figures(corpus, money_warning_above), corpus.sentences)
-    return add_shown(reference_years(figures.assign(measure=figures["what"])))
+    per-article part of :func:`figure_stage`, which the Dask engine runs partition by partition.
+
+    The sentences are read ``SENTENCE_BATCH`` at a time (whole articles), so the Python objects of one batch's
+    figures exist at once, not the whole corpus's; the table is the same as from one batch (a test checks).
+    """
+    memo: dict = {}
+    parts = []
+    for part in sentence_batches(corpus.sentences, SENTENCE_BATCH):
+        batch = SimpleNamespace(sentences=corpus.sentences.iloc[part], documents=corpus.documents)
+        figures = add_scope(corpus_figures(batch, money_warning_above, memo=memo), batch.sentences)
+        parts.append(add_shown(reference_years(figures.assign(measure=figures["what"]))))
+    if len(parts) == 1:
+        return parts[0]
+    return pd.concat([part for part in parts if len(part)] or parts[:1], ignore_index=True)
 
 
 def figure_stage(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> FigureResult:
