@@ -225,8 +225,24 @@ def shown_value(kind: str, value: float, unit: str, date: str = "") -> str:
 
 def add_shown(figures: pd.DataFrame) -> pd.DataFrame:
     """``figures`` with a ``shown`` column: each value formatted for people."""
-    shown = [shown_value(k, v, u, d) for k, v, u, d in zip(figures["kind"], figures["value"], figures["unit"], figures["date"])]
+    memo: dict = {}
+    shown = []
+    for key in zip(figures["kind"].tolist(), figures["value"].tolist(), figures["unit"].tolist(), figures["date"].tolist()):
+        key = (*key, math.copysign(1.0, key[1]))  # the sign too: 0.0 and -0.0 are one dict key but print differently
+        text = memo.get(key)
+        if text is None:  # a repeated claim is formatted once
+            text = memo[key] = shown_value(*key[:4])
+        shown.append(text)
     return figures.assign(shown=shown)
+
+
+def _joined_sets(groups: np.ndarray, values: list, n_groups: int) -> list[str]:
+    """Per group number (0 to ``n_groups`` - 1; -1 is no group), its distinct values sorted and joined by '; '."""
+    members: list[set] = [set() for _ in range(n_groups)]
+    for group, value in zip(groups.tolist(), values):
+        if group >= 0:
+            members[group].add(value)
+    return ["; ".join(sorted(found)) for found in members]
 
 
 def group_claims(figures: pd.DataFrame) -> pd.DataFrame:
@@ -237,15 +253,19 @@ def group_claims(figures: pd.DataFrame) -> pd.DataFrame:
     """
     _require(figures, ["measure", "kind", "value", "unit", "doc_id", "period", "sentence"], "group_claims")
     columns = ["claim", "measure", "kind", "value", "unit", "shown", "mentions", "articles", "periods", "doc_ids", "example"]
-    usable = figures[figures["kind"].isin(CLAIM_KINDS)]
+    usable = figures.loc[figures["kind"].isin(CLAIM_KINDS), ["measure", "kind", "value", "unit", "doc_id", "period", "sentence"]]
     if usable.empty:
         return pd.DataFrame(columns=columns)
-    usable = usable.assign(value_key=usable["value"].map(lambda v: float(f"{v:.9g}")))
-    claims = (usable.groupby(["measure", "kind", "value_key", "unit"], sort=True)
-              .agg(value=("value", "first"), mentions=("surface", "size"), articles=("doc_id", "nunique"),
-                   periods=("period", lambda p: "; ".join(sorted(set(p)))),
-                   doc_ids=("doc_id", lambda d: "; ".join(sorted(set(d)))), example=("sentence", "first"))
+    codes, values = pd.factorize(usable["value"], use_na_sentinel=False)  # each distinct value rounded once
+    rounded = np.array([float(f"{v:.9g}") for v in values], dtype=np.float64)
+    usable = usable.assign(value_key=rounded[codes] if len(codes) else np.zeros(0))
+    grouped = usable.groupby(["measure", "kind", "value_key", "unit"], sort=True)
+    claims = (grouped.agg(value=("value", "first"), mentions=("kind", "size"), articles=("doc_id", "nunique"),
+                          example=("sentence", "first"))
               .reset_index().drop(columns="value_key"))
+    groups = grouped.ngroup().to_numpy()
+    claims["periods"] = _joined_sets(groups, usable["period"].tolist(), len(claims))
+    claims["doc_ids"] = _joined_sets(groups, usable["doc_id"].tolist(), len(claims))
     claims["shown"] = [shown_value(k, v, u) for k, v, u in zip(claims["kind"], claims["value"], claims["unit"])]
     claims = claims.sort_values(["articles", "mentions", "measure", "kind", "value", "unit"],
                                 ascending=[False, False, True, True, True, True], ignore_index=True)
@@ -255,15 +275,17 @@ def group_claims(figures: pd.DataFrame) -> pd.DataFrame:
 
 def claim_counts(figures: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
     """Per period and measure: mentions (figure rows), distinct claims, and claims repeated in two or more articles."""
-    usable = figures[figures["kind"].isin(CLAIM_KINDS)]
+    usable = figures.loc[figures["kind"].isin(CLAIM_KINDS), ["period", "measure", "kind", "value", "unit", "doc_id"]]
+    mentions = usable.groupby(["period", "measure"]).size()
+    articles = usable.groupby(["period", "measure", "kind", "value", "unit"])["doc_id"].nunique()
+    claims = articles.groupby(level=["period", "measure"]).size()
+    repeated = (articles >= 2).groupby(level=["period", "measure"]).sum()
     rows = []
     for period in periods:
-        mine = usable[usable["period"] == period]
-        for measure in sorted(set(usable["measure"])):
-            part = mine[mine["measure"] == measure]
-            keys = part.groupby(["kind", "value", "unit"])["doc_id"].nunique()
-            rows.append({"period": period, "measure": measure, "mentions": len(part), "claims": len(keys),
-                         "repeated_claims": int((keys >= 2).sum())})
+        for measure in sorted(set(usable["measure"].tolist())):
+            key = (period, measure)
+            rows.append({"period": period, "measure": measure, "mentions": int(mentions.get(key, 0)),
+                         "claims": int(claims.get(key, 0)), "repeated_claims": int(repeated.get(key, 0))})
     return pd.DataFrame(rows, columns=["period", "measure", "mentions", "claims", "repeated_claims"])
 
 

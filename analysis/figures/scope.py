@@ -73,15 +73,19 @@ class ScopeWords:
     patterns: dict
 
 
+WORD_START = r"(?<![\w-])"  # a term starts a word: no letter, digit or hyphen before it
+
+
 def _term(term: str) -> str:
-    """Regex for one term: case-insensitive, a space matches spaces or hyphens, a final * any word ending."""
+    """Regex for one term after :data:`WORD_START`: case-insensitive, a space matches spaces or hyphens, a final * any
+    word ending."""
     prefix = term.endswith("*")
     parts = term.rstrip("*").split()
     body = r"[\s\-]+".join(re.escape(part) for part in parts)
     exact = term.rstrip("*").isupper() and len(term.rstrip("*")) <= 4  # "US", "EU", "H1": codes are case-sensitive
     body = body if exact else f"(?i:{body})"
     ending = r"[\w-]*" if prefix else ""
-    return rf"(?<![\w-]){body}{ending}(?!\w)"
+    return rf"{body}{ending}(?!\w)"
 
 
 @lru_cache(maxsize=1)
@@ -98,7 +102,9 @@ def scope_words() -> ScopeWords:
         terms[row.role].append(row.term.strip())
     patterns = {}
     for role, words in terms.items():
-        patterns[role] = re.compile(alternation(words, part=_term)) if words else re.compile(r"(?!x)x")
+        # The word-start test stands once before the alternation, not in every term: the same matches, and the engine
+        # rejects a position inside a word at once instead of trying each term there (about 8 times faster).
+        patterns[role] = re.compile(WORD_START + alternation(words, part=_term)) if words else re.compile(r"(?!x)x")
     return ScopeWords(patterns)
 
 
@@ -313,14 +319,12 @@ def figure_contexts(figures: pd.DataFrame, sentences: pd.DataFrame) -> list[str]
     ids = pd.Index(sentences["sent_id"])
     where = ids.get_indexer(figures["sent_id"]) if ids.is_unique else \
         figures["sent_id"].map(dict(zip(ids, range(len(ids))))).fillna(-1).astype(np.int64).to_numpy()
-    contexts = {}
-    for position in dict.fromkeys(where.tolist()):
-        if position < 0 or codes[position] < 0:  # no such sentence, or no article id: no context
-            contexts[position] = ""
-            continue
-        before = texts.iat[previous[position]] if previous[position] >= 0 else ""
-        contexts[position] = before.replace("\n", " ") + "\n" + texts.iat[headline[position]].replace("\n", " ")
-    return [contexts[position] for position in where.tolist()]
+    wanted = np.unique(where[where >= 0])
+    wanted = wanted[codes[wanted] >= 0]  # a sentence without an article id has no context
+    before = texts.take(np.maximum(previous[wanted], 0)).tolist()
+    contexts = {position: ("" if previous[position] < 0 else text.replace("\n", " ")) + "\n" + first.replace("\n", " ")
+                for position, text, first in zip(wanted.tolist(), before, texts.take(headline[wanted]).tolist())}
+    return [contexts.get(position, "") for position in where.tolist()]
 
 
 MEMO_DECISIONS = 200_000  # decisions remembered in one call of add_scope (wire copy repeats sentences)
