@@ -25,6 +25,7 @@ REPORTED_PACKAGES = ["pandas", "numpy", "scikit-learn", "nltk", "matplotlib", "p
 MARKDOWN_SPECIAL = re.compile(r"""([\\`*_{}\[\]()#+\-.!|~:@$])""")
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_PART_CHUNKS = 10  # pandas CSV chunks per part written by write_table (about a million cells)
 
 
 def escape(text: object) -> str:
@@ -87,11 +88,18 @@ def write_table(table: pd.DataFrame, tables_dir: str | Path, name: str, sort_by:
     """
     path = Path(tables_dir) / f"{name}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    ordered = table.sort_values(sort_by or list(table.columns), kind="mergesort", ignore_index=True)
-    text_columns = [column for column in ordered.columns if not pd.api.types.is_numeric_dtype(ordered[column])
-                    and _may_hold_formula(ordered[column])]
-    safe = ordered.assign(**{column: ordered[column].map(neutralise_formula) for column in text_columns})
-    safe.to_csv(path, index=False, float_format="%.10g", lineterminator="\n")
+    keys = table[sort_by or list(table.columns)].reset_index(drop=True)  # the order, from the sort columns alone
+    order = keys.sort_values(list(keys.columns), kind="mergesort").index.to_numpy()
+    text_columns = [column for column in table.columns if not pd.api.types.is_numeric_dtype(table[column])
+                    and _may_hold_formula(table[column])]
+    # Written a part at a time, so a large table is never copied whole; a part is a whole number of pandas' own
+    # CSV chunks (100,000 cells), so every chunk is formatted exactly as in one call.
+    part_rows = CSV_PART_CHUNKS * max(1, 100_000 // max(1, len(table.columns)))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        for first in range(0, max(len(order), 1), part_rows):
+            part = table.take(order[first:first + part_rows]).reset_index(drop=True)
+            safe = part.assign(**{column: part[column].map(neutralise_formula) for column in text_columns})
+            safe.to_csv(handle, index=False, header=first == 0, float_format="%.10g", lineterminator="\n")
     return path
 
 
