@@ -774,6 +774,9 @@ def corpus_figures(corpus, money_warning_above: float = MONEY_WARNING_ABOVE, mem
     }, columns=CORPUS_COLUMNS)
     del texts
     table = table.astype({"sentence_start": "int64", "start": "int64", "end": "int64", "value": "float64"})
-    # corpus.sentences is already in period, document and position order; keep that order explicitly.
-    order = np.lexsort((table["start"].to_numpy(), rows)) if len(rows) else np.arange(0)
-    return table.iloc[order].reset_index(drop=True)
+    # corpus.sentences is already in period, document and position order; keep that order explicitly (a sentence's
+    # figures nearly always come in order, and then the table is not copied to reorder it).
+    starts = table["start"].to_numpy()
+    if not np.any((rows[1:] == rows[:-1]) & (starts[1:] < starts[:-1])):
+        return table
+    return table.iloc[np.lexsort((starts, rows))].reset_index(drop=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import namedtuple
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -124,11 +123,14 @@ YEAR_BREAK = re.compile(r"""
         |compared|against|versus|than)\b                                #   (or the base of a comparison: "compared with 2023")
 """, re.VERBOSE | re.IGNORECASE)                                         #   Xi launched in 2013" dates the road, not the figure
 RELATIVE_SPAN = re.compile(r"""
-      \b(?P<which>last|this|next|previous|past|current)[ \u00a0]+(?P<unit>year|month)\b   # "last year", "this month"
-    | \b(?P<now>now|currently|today|at[ \u00a0]+present|so[ \u00a0]+far)\b   # "now it is over 80%": the time of publication
+    \b(?=[lntpcas])                                      # a word starting as one of these does (a quick test first)
+    (?:(?P<which>last|this|next|previous|past|current)[ \u00a0]+(?P<unit>year|month)\b   # "last year", "this month"
+      | (?P<now>now|currently|today|at[ \u00a0]+present|so[ \u00a0]+far)\b   # "now it is over 80%": the time of publication
+    )
 """, re.IGNORECASE | re.VERBOSE)
 LAST_BEFORE = re.compile(r"\blast\s+$", re.IGNORECASE)  # "last October": the month before publication
 YEAR_SOURCES = ("clause", "relative to publication", "publication year")
+MEMO_CLAUSES = 100_000  # clauses whose relative time words reference_years remembers at once
 
 
 def _month(published: str) -> int | None:
@@ -163,34 +165,38 @@ def reference_years(figures: pd.DataFrame) -> pd.DataFrame:
     for sent_id, start, end, value in zip(written["sent_id"], written["start"], written["end"], written["value"]):
         years_by_sentence.setdefault(sent_id, []).append((int(start), int(end), int(value)))
     years, sources = [], []
-    published = figures["published"].astype(str).to_numpy()
-    Row = namedtuple("Row", ["sent_id", "start", "end", "kind", "value", "date", "sentence", "sentence_start"])
-    columns = [figures[c].tolist() for c in Row._fields]  # plain lists: iterating Arrow-backed columns is slow
-    for index, row in enumerate(map(Row._make, zip(*columns))):
-        if row.kind == "date":
-            if not math.isnan(row.value):
-                years.append(int(row.value))
+    published = figures["published"].astype(str).tolist()
+    article_year = article_year.tolist()
+    relative_words: dict[tuple[str, int, int], list[tuple[int, int, str, bool, str]]] = {}  # one clause's, read once
+    columns = [figures[c].tolist() for c in ["sent_id", "start", "end", "kind", "value", "date", "sentence", "sentence_start"]]
+    for index, (sent_id, f_start, f_end, kind, value, date, sentence, offset) in enumerate(zip(*columns)):
+        if kind == "date":
+            if not math.isnan(value):
+                years.append(int(value))
                 sources.append("clause")
-            elif LAST_BEFORE.search(row.sentence[:row.start - row.sentence_start]) and str(row.date).startswith("--"):
-                month, published_month = int(str(row.date)[2:4]), _month(published[index])
+            elif LAST_BEFORE.search(sentence[:f_start - offset]) and str(date).startswith("--"):
+                month, published_month = int(str(date)[2:4]), _month(published[index])
                 years.append(int(article_year[index]) - (1 if published_month is None or month >= published_month else 0))
                 sources.append("relative to publication")
             else:
                 years.append(int(article_year[index]))
                 sources.append("publication year")
             continue
-        offset = row.sentence_start
-        left, right = _year_clause(row.sentence, row.start - offset, row.end - offset)
+        left, right = _year_clause(sentence, f_start - offset, f_end - offset)
+        key = (sentence, left, right)
+        if key not in relative_words:  # the figures of one clause read the same words
+            if len(relative_words) >= MEMO_CLAUSES:
+                relative_words.clear()
+            relative_words[key] = [(m.start(), m.end(), (m.group("which") or "this").lower(), bool(m.group("now")),
+                                    (m.group("unit") or "").lower()) for m in RELATIVE_SPAN.finditer(sentence, left, right)]
         left, right = left + offset, right + offset
-        f_start, f_end = row.start, row.end
-        candidates = [(max(s - f_end, f_start - e, 0), 0, year) for s, e, year in years_by_sentence.get(row.sent_id, [])
+        candidates = [(max(s - f_end, f_start - e, 0), 0, year) for s, e, year in years_by_sentence.get(sent_id, [])
                       if s >= left and e <= right]
-        for match in RELATIVE_SPAN.finditer(row.sentence, left - offset, right - offset):
-            s, e = match.start() + offset, match.end() + offset
-            if match.group("now") and e > row.start:
+        for s, e, which, now, unit in relative_words[key]:
+            s, e = s + offset, e + offset
+            if now and e > f_start:
                 continue  # "now" dates what follows it ("now it is 80%"), not a figure before it
-            which = (match.group("which") or "this").lower()
-            if match.group("now") or match.group("unit").lower() == "year":
+            if now or unit == "year":
                 year = article_year[index] + RELATIVE_OFFSET[which]
             else:  # "last month" in January is December of the year before
                 month = _month(published[index])

@@ -135,6 +135,7 @@ def _found(role: str, text: str) -> tuple[re.Match, ...]:
 CURRENCY_AFTER = re.compile(r"[ \u00a0]*(?:\$|(?i:dollars?)\b)")  # "US$", "U.S. dollars": a currency, not a party
 
 
+@lru_cache(maxsize=65536)
 def who_of(text: str) -> tuple[str, str]:
     """Who a stretch of text is about: china_russia, china, russia, third_party (with another country) or neither,
     and the words that decided it."""
