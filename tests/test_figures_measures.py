@@ -171,3 +171,88 @@ def test_a_broken_measure_rule_file_names_the_row(monkeypatch, table, message):
             fm.measure_rules()
     finally:
         fm.measure_rules.cache_clear()
+
+
+def _dev_corpus():
+    from analysis.core.paths import PROJECT_ROOT
+
+    return load_corpus(PROJECT_ROOT / "tests/data/dev_corpus", None)
+
+
+def test_figures_read_in_batches_of_articles_equal_one_batch(monkeypatch):
+    corpus = _dev_corpus()
+    whole = fm.figure_rows(corpus)
+    monkeypatch.setattr(fm, "SENTENCE_BATCH", 50)
+    assert len(fm.sentence_batches(corpus.sentences, fm.SENTENCE_BATCH)) > 5
+    batched = fm.figure_rows(corpus)
+    pd.testing.assert_frame_equal(batched, whole, check_exact=True)
+    assert list(batched.dtypes) == list(whole.dtypes) and len(whole) > 500
+
+
+def test_sentence_batches_cut_between_articles_only():
+    sentences = pd.DataFrame({"doc_id": ["a"] * 5 + ["b"] * 2 + ["c"] * 6 + ["d"]})
+    batches = fm.sentence_batches(sentences, 4)
+    assert [(part.start, part.stop) for part in batches] == [(0, 5), (5, 13), (13, 14)]
+    assert fm.sentence_batches(sentences, 100) == [slice(0, 14)]
+    scattered = pd.DataFrame({"doc_id": ["a", "a", "b", "b", "a", "c"]})  # an article in two places: never cut
+    assert fm.sentence_batches(scattered, 2) == [slice(0, 6)]
+
+
+def _claims_by_lambdas(figures: pd.DataFrame) -> pd.DataFrame:
+    """group_claims as first written: a Python function per group (the reference for the one-pass version)."""
+    columns = ["claim", "measure", "kind", "value", "unit", "shown", "mentions", "articles", "periods", "doc_ids", "example"]
+    usable = figures[figures["kind"].isin(fm.CLAIM_KINDS)]
+    usable = usable.assign(value_key=usable["value"].map(lambda v: float(f"{v:.9g}")))
+    claims = (usable.groupby(["measure", "kind", "value_key", "unit"], sort=True)
+              .agg(value=("value", "first"), mentions=("surface", "size"), articles=("doc_id", "nunique"),
+                   periods=("period", lambda p: "; ".join(sorted(set(p)))),
+                   doc_ids=("doc_id", lambda d: "; ".join(sorted(set(d)))), example=("sentence", "first"))
+              .reset_index().drop(columns="value_key"))
+    claims["shown"] = [fm.shown_value(k, v, u) for k, v, u in zip(claims["kind"], claims["value"], claims["unit"])]
+    claims = claims.sort_values(["articles", "mentions", "measure", "kind", "value", "unit"],
+                                ascending=[False, False, True, True, True, True], ignore_index=True)
+    claims.insert(0, "claim", range(1, len(claims) + 1))
+    return claims[columns]
+
+
+def _claim_counts_by_loops(figures: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+    """claim_counts as first written: one selection per period and measure."""
+    usable = figures[figures["kind"].isin(fm.CLAIM_KINDS)]
+    rows = []
+    for period in periods:
+        mine = usable[usable["period"] == period]
+        for measure in sorted(set(usable["measure"])):
+            part = mine[mine["measure"] == measure]
+            keys = part.groupby(["kind", "value", "unit"])["doc_id"].nunique()
+            rows.append({"period": period, "measure": measure, "mentions": len(part), "claims": len(keys),
+                         "repeated_claims": int((keys >= 2).sum())})
+    return pd.DataFrame(rows, columns=["period", "measure", "mentions", "claims", "repeated_claims"])
+
+
+def test_claims_grouped_in_one_pass_equal_the_per_group_reference():
+    corpus = _dev_corpus()
+    figures = fm.figure_rows(corpus)
+    # the same claim in two articles of both periods, so that joined periods and articles are exercised
+    copy = figures[figures["kind"] == "money"].head(3).assign(doc_id="zz-copy", period=corpus.period_names[1])
+    figures = pd.concat([figures, copy], ignore_index=True)
+    claims = fm.group_claims(figures)
+    pd.testing.assert_frame_equal(claims, _claims_by_lambdas(figures), check_exact=True)
+    assert (claims["periods"].str.contains("; ")).any()
+    pd.testing.assert_frame_equal(fm.claim_counts(figures, corpus.period_names),
+                                  _claim_counts_by_loops(figures, corpus.period_names), check_exact=True)
+
+
+def test_relative_time_words_match_as_the_pattern_without_its_quick_test():
+    import re
+
+    from analysis.core.paths import PROJECT_ROOT
+
+    plain = re.compile(r"""
+          \b(?P<which>last|this|next|previous|past|current)[ \u00a0]+(?P<unit>year|month)\b
+        | \b(?P<now>now|currently|today|at[ \u00a0]+present|so[ \u00a0]+far)\b
+    """, re.IGNORECASE | re.VERBOSE)
+    texts = [path.read_text(encoding="utf-8") for path in sorted((PROJECT_ROOT / "tests/data/dev_corpus").glob("*.txt"))]
+    texts.append("Last Year, this  month, so far, AT PRESENT, Now, today; pastyear, nowhere, lastly year, ſo far")
+    found = [[(m.span(), m.groupdict()) for m in fm.RELATIVE_SPAN.finditer(text)] for text in texts]
+    assert found == [[(m.span(), m.groupdict()) for m in plain.finditer(text)] for text in texts]
+    assert sum(map(len, found)) > 20

@@ -139,3 +139,69 @@ def test_a_broken_scope_word_file_names_the_row(monkeypatch, table, message):
             fs.scope_words()
     finally:
         fs.scope_words.cache_clear()
+
+
+def _dev_corpus():
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.corpus.load import load_corpus
+
+    return load_corpus(PROJECT_ROOT / "tests/data/dev_corpus", None)
+
+
+def _contexts_by_groupby(figures: pd.DataFrame, sentences: pd.DataFrame) -> list[str]:
+    """The contexts as add_scope first built them: for every sentence of the corpus, then looked up per figure."""
+    before = sentences.groupby("doc_id", sort=False)["text"].shift(1).fillna("")
+    headline = sentences.groupby("doc_id", sort=False)["text"].transform("first")
+    joined = (before.str.replace("\n", " ") + "\n" + headline.str.replace("\n", " ")).tolist()
+    return figures["sent_id"].map(dict(zip(sentences["sent_id"], joined))).fillna("").tolist()
+
+
+def test_contexts_are_built_only_for_figures_and_equal_the_whole_corpus_construction():
+    from analysis.figures.extract import corpus_figures
+
+    corpus = _dev_corpus()
+    figures = corpus_figures(corpus)
+    sentences = corpus.sentences
+    assert fs.figure_contexts(figures, sentences) == _contexts_by_groupby(figures, sentences)
+    # an article's sentences scattered through the table, and a figure whose sentence is missing
+    shuffled = sentences.sample(frac=1, random_state=3).reset_index(drop=True)
+    odd = figures.assign(sent_id=figures["sent_id"].where(figures.index % 7 != 0, "missing"))
+    assert fs.figure_contexts(odd, shuffled) == _contexts_by_groupby(odd, shuffled)
+    assert any(context.startswith("\n") for context in fs.figure_contexts(figures, sentences))  # a first sentence
+
+
+def test_add_scope_decides_each_figure_as_decide_does_with_its_context():
+    """The stage remembers a figure's decision without its context and reads the context only when the sentence names
+    nobody: the same decisions as calling decide on every figure (appositions aside, which copy the figure before)."""
+    from analysis.figures.extract import corpus_figures
+
+    corpus = _dev_corpus()
+    figures = corpus_figures(corpus)
+    table = fs.add_scope(figures, corpus.sentences)
+    contexts = _contexts_by_groupby(figures, corpus.sentences)
+    checked = 0
+    for row, context in zip(table.itertuples(), contexts):
+        if row.what_words.startswith("same as the figure before"):
+            continue
+        s, e = row.start - row.sentence_start, row.end - row.sentence_start
+        expected = fs.decide(row.sentence, s, e, row.kind, row.unit, row.per, row.qualifier, context)
+        assert {column: getattr(row, column) for column in fs.SCOPE_COLUMNS} == expected
+        checked += 1
+    assert checked > 500 and (table["who_words"].str.startswith("previous sentence:")).any()
+
+
+def test_scope_words_match_as_with_a_word_start_test_in_every_term():
+    """The patterns test for a word start once before all terms; written per term they find the same matches."""
+    import re
+
+    from analysis.core.keywords import alternation
+    from analysis.core.paths import read_data_table
+
+    texts = _dev_corpus().sentences["text"].tolist()
+    table = read_data_table(fs.SCOPE_FILE)
+    for role in fs.ROLES:
+        words = [term.strip() for term, r in zip(table["term"], table["role"]) if r == role]
+        per_term = re.compile(alternation(words, part=lambda term: fs.WORD_START + fs._term(term)))
+        pattern = fs.scope_words().patterns[role]
+        assert [[m.span() for m in pattern.finditer(t)] for t in texts] == \
+            [[m.span() for m in per_term.finditer(t)] for t in texts], role

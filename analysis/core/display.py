@@ -16,7 +16,6 @@ import pandas as pd
 from IPython.display import HTML, Markdown
 
 DEFAULT_MAX_ROWS = 25
-WRITE_ROWS = 100_000  # rows of a table sorted into place and written at once by write_table
 REPORTED_PACKAGES = ["pandas", "numpy", "scikit-learn", "nltk", "matplotlib", "papermill"]
 
 
@@ -26,6 +25,7 @@ REPORTED_PACKAGES = ["pandas", "numpy", "scikit-learn", "nltk", "matplotlib", "p
 MARKDOWN_SPECIAL = re.compile(r"""([\\`*_{}\[\]()#+\-.!|~:@$])""")
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_PART_CHUNKS = 10  # pandas CSV chunks per part written by write_table (about a million cells)
 
 
 def escape(text: object) -> str:
@@ -85,19 +85,22 @@ def write_table(table: pd.DataFrame, tables_dir: str | Path, name: str, sort_by:
 
     Text cells that a spreadsheet would run as a formula are prefixed with ' (see :func:`neutralise_formula`);
     sorting happens before, so the order is that of the original values. Only the sort columns are sorted; the rows
-    are then taken and written ``WRITE_ROWS`` at a time, so a large table (the sentences) is never copied whole.
+    are then taken and written a part at a time, so a large table (the sentences) is never copied whole.
     """
     path = Path(tables_dir) / f"{name}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    keys = list(sort_by or table.columns)
-    positions = table[keys].set_axis(pd.RangeIndex(len(table))).sort_values(keys, kind="mergesort").index.to_numpy()
+    keys = table[sort_by or list(table.columns)].reset_index(drop=True)  # the order, from the sort columns alone
+    order = keys.sort_values(list(keys.columns), kind="mergesort").index.to_numpy()
     text_columns = [column for column in table.columns if not pd.api.types.is_numeric_dtype(table[column])
                     and _may_hold_formula(table[column])]
+    # Written a part at a time, so a large table is never copied whole; a part is a whole number of pandas' own
+    # CSV chunks (100,000 cells), so every chunk is formatted exactly as in one call.
+    part_rows = CSV_PART_CHUNKS * max(1, 100_000 // max(1, len(table.columns)))
     with path.open("w", encoding="utf-8", newline="") as handle:
-        for start in range(0, max(len(table), 1), WRITE_ROWS):
-            rows = table.take(positions[start:start + WRITE_ROWS])
-            rows = rows.assign(**{column: rows[column].map(neutralise_formula) for column in text_columns})
-            rows.to_csv(handle, index=False, header=start == 0, float_format="%.10g", lineterminator="\n")
+        for first in range(0, max(len(order), 1), part_rows):
+            part = table.take(order[first:first + part_rows]).reset_index(drop=True)
+            safe = part.assign(**{column: part[column].map(neutralise_formula) for column in text_columns})
+            safe.to_csv(handle, index=False, header=first == 0, float_format="%.10g", lineterminator="\n")
     return path
 
 

@@ -33,6 +33,7 @@ COUNT_WARNING_ABOVE = 1e10  # more of anything than people on Earth
 YEAR_RANGE = (1800, 2100)  # a bare four-digit number in this range, with no unit and no plural noun after it, is a year
 MAX_MODIFIERS = 2  # words allowed between a number and the noun it counts ("11 inter-governmental agreements")
 QUALIFIER_WINDOW = 30  # characters before a figure searched for a qualifying phrase ("just over")
+MEMO_TEXTS = 200_000  # distinct sentence texts whose figures are remembered (wire copy repeats sentences)
 
 
 class FigureDataError(ValueError):
@@ -725,23 +726,23 @@ def extract_figures(text: str, money_warning_above: float = MONEY_WARNING_ABOVE)
                          for name, column in zip(FIGURE_COLUMNS, columns)}, columns=FIGURE_COLUMNS)
 
 
-def corpus_figures(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> pd.DataFrame:
+def corpus_figures(corpus, money_warning_above: float = MONEY_WARNING_ABOVE, memo: dict | None = None) -> pd.DataFrame:
     """Every figure in the corpus's cleaned sentences, with doc, outlet, period and offsets into the document's raw text.
 
     ``start``/``end`` index the article as decoded by :mod:`analysis.corpus.load` (``raw[start:end] == surface``). Rows are
-    sorted by period (in parameter order), document (corpus order) and position.
+    sorted by period (in parameter order), document (corpus order) and position. ``memo`` (sentence text -> its
+    figures) lets the batches of one corpus (:func:`analysis.figures.measures.figure_rows`) scan a repeated text once.
     """
     sentences = corpus.sentences
-    published = corpus.documents.set_index("doc_id")["published"]
+    memo = {} if memo is None else memo
     columns = {name: [] for name in CORPUS_COLUMNS}
     texts = sentences["text"].tolist()
     starts = sentences["start"].to_numpy()
-    memo: dict[str, list] = {}
     for index, text in enumerate(texts):
         found = memo.get(text)
         if found is None:
             found = _scan(text, money_warning_above)
-            if len(memo) < 200_000:
+            if len(memo) < MEMO_TEXTS:
                 memo[text] = found  # wire copy and repeated paragraphs are scanned once
         if not found:
             continue
@@ -759,17 +760,23 @@ def corpus_figures(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> 
             columns["qualifier"].append(qualifier)
             columns["warning"].append(warning)
     rows = np.asarray(columns["sent_id"], dtype=np.int64)
+    doc_ids = sentences["doc_id"].to_numpy()[rows] if len(rows) else []
+    published = corpus.documents.set_index("doc_id")["published"]
     table = pd.DataFrame({
-        "doc_id": sentences["doc_id"].to_numpy()[rows] if len(rows) else [],
+        "doc_id": doc_ids,
         "outlet": sentences["outlet"].to_numpy()[rows] if len(rows) else [],
         "period": sentences["period"].to_numpy()[rows] if len(rows) else [],
-        "published": sentences["doc_id"].map(published).to_numpy()[rows] if len(rows) else [],
+        "published": pd.Series(doc_ids, dtype=sentences["doc_id"].dtype).map(published).to_numpy() if len(rows) else [],
         "sent_id": sentences["sent_id"].to_numpy()[rows] if len(rows) else [],
         "sentence_start": starts[rows] if len(rows) else [],
         **{name: columns[name] for name in CORPUS_COLUMNS[6:-1]},
-        "sentence": np.asarray(texts, dtype=object)[rows] if len(rows) else [],
+        "sentence": np.asarray([texts[index] for index in rows], dtype=object) if len(rows) else [],
     }, columns=CORPUS_COLUMNS)
+    del texts
     table = table.astype({"sentence_start": "int64", "start": "int64", "end": "int64", "value": "float64"})
-    # corpus.sentences is already in period, document and position order; keep that order explicitly.
-    order = np.lexsort((table["start"].to_numpy(), rows)) if len(rows) else np.arange(0)
-    return table.iloc[order].reset_index(drop=True)
+    # corpus.sentences is already in period, document and position order; keep that order explicitly (a sentence's
+    # figures nearly always come in order, and then the table is not copied to reorder it).
+    starts = table["start"].to_numpy()
+    if not np.any((rows[1:] == rows[:-1]) & (starts[1:] < starts[:-1])):
+        return table
+    return table.iloc[np.lexsort((starts, rows))].reset_index(drop=True)

@@ -56,7 +56,8 @@ def indicator_table(figures: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise ValueError(f"indicator_table: the figures table lacks column(s) {', '.join(missing)}; pass the output of "
                          "analysis.figures.measures.figure_stage(...).figures.")
-    chosen = figures[figures["indicator"].isin(list(INDICATORS))]
+    kept = [c for c in figures.columns if c in INDICATOR_COLUMNS or c in needed or c in ("start", "per")]
+    chosen = figures.loc[figures["indicator"].isin(list(INDICATORS)), kept]  # only the columns it needs are copied
     chosen = chosen[[INDICATORS[label].kind == kind for label, kind in zip(chosen["indicator"], chosen["kind"])]]
     if chosen.empty:
         return pd.DataFrame(columns=INDICATOR_COLUMNS)

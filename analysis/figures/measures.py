@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections import namedtuple
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -123,11 +123,14 @@ YEAR_BREAK = re.compile(r"""
         |compared|against|versus|than)\b                                #   (or the base of a comparison: "compared with 2023")
 """, re.VERBOSE | re.IGNORECASE)                                         #   Xi launched in 2013" dates the road, not the figure
 RELATIVE_SPAN = re.compile(r"""
-      \b(?P<which>last|this|next|previous|past|current)[ \u00a0]+(?P<unit>year|month)\b   # "last year", "this month"
-    | \b(?P<now>now|currently|today|at[ \u00a0]+present|so[ \u00a0]+far)\b   # "now it is over 80%": the time of publication
+    \b(?=[lntpcas])                                      # a word starting as one of these does (a quick test first)
+    (?:(?P<which>last|this|next|previous|past|current)[ \u00a0]+(?P<unit>year|month)\b   # "last year", "this month"
+      | (?P<now>now|currently|today|at[ \u00a0]+present|so[ \u00a0]+far)\b   # "now it is over 80%": the time of publication
+    )
 """, re.IGNORECASE | re.VERBOSE)
 LAST_BEFORE = re.compile(r"\blast\s+$", re.IGNORECASE)  # "last October": the month before publication
 YEAR_SOURCES = ("clause", "relative to publication", "publication year")
+MEMO_CLAUSES = 100_000  # clauses whose relative time words reference_years remembers at once
 
 
 def _month(published: str) -> int | None:
@@ -162,34 +165,38 @@ def reference_years(figures: pd.DataFrame) -> pd.DataFrame:
     for sent_id, start, end, value in zip(written["sent_id"], written["start"], written["end"], written["value"]):
         years_by_sentence.setdefault(sent_id, []).append((int(start), int(end), int(value)))
     years, sources = [], []
-    published = figures["published"].astype(str).to_numpy()
-    Row = namedtuple("Row", ["sent_id", "start", "end", "kind", "value", "date", "sentence", "sentence_start"])
-    columns = [figures[c].tolist() for c in Row._fields]  # plain lists: iterating Arrow-backed columns is slow
-    for index, row in enumerate(map(Row._make, zip(*columns))):
-        if row.kind == "date":
-            if not math.isnan(row.value):
-                years.append(int(row.value))
+    published = figures["published"].astype(str).tolist()
+    article_year = article_year.tolist()
+    relative_words: dict[tuple[str, int, int], list[tuple[int, int, str, bool, str]]] = {}  # one clause's, read once
+    columns = [figures[c].tolist() for c in ["sent_id", "start", "end", "kind", "value", "date", "sentence", "sentence_start"]]
+    for index, (sent_id, f_start, f_end, kind, value, date, sentence, offset) in enumerate(zip(*columns)):
+        if kind == "date":
+            if not math.isnan(value):
+                years.append(int(value))
                 sources.append("clause")
-            elif LAST_BEFORE.search(row.sentence[:row.start - row.sentence_start]) and str(row.date).startswith("--"):
-                month, published_month = int(str(row.date)[2:4]), _month(published[index])
+            elif LAST_BEFORE.search(sentence[:f_start - offset]) and str(date).startswith("--"):
+                month, published_month = int(str(date)[2:4]), _month(published[index])
                 years.append(int(article_year[index]) - (1 if published_month is None or month >= published_month else 0))
                 sources.append("relative to publication")
             else:
                 years.append(int(article_year[index]))
                 sources.append("publication year")
             continue
-        offset = row.sentence_start
-        left, right = _year_clause(row.sentence, row.start - offset, row.end - offset)
+        left, right = _year_clause(sentence, f_start - offset, f_end - offset)
+        key = (sentence, left, right)
+        if key not in relative_words:  # the figures of one clause read the same words
+            if len(relative_words) >= MEMO_CLAUSES:
+                relative_words.clear()
+            relative_words[key] = [(m.start(), m.end(), (m.group("which") or "this").lower(), bool(m.group("now")),
+                                    (m.group("unit") or "").lower()) for m in RELATIVE_SPAN.finditer(sentence, left, right)]
         left, right = left + offset, right + offset
-        f_start, f_end = row.start, row.end
-        candidates = [(max(s - f_end, f_start - e, 0), 0, year) for s, e, year in years_by_sentence.get(row.sent_id, [])
+        candidates = [(max(s - f_end, f_start - e, 0), 0, year) for s, e, year in years_by_sentence.get(sent_id, [])
                       if s >= left and e <= right]
-        for match in RELATIVE_SPAN.finditer(row.sentence, left - offset, right - offset):
-            s, e = match.start() + offset, match.end() + offset
-            if match.group("now") and e > row.start:
+        for s, e, which, now, unit in relative_words[key]:
+            s, e = s + offset, e + offset
+            if now and e > f_start:
                 continue  # "now" dates what follows it ("now it is 80%"), not a figure before it
-            which = (match.group("which") or "this").lower()
-            if match.group("now") or match.group("unit").lower() == "year":
+            if now or unit == "year":
                 year = article_year[index] + RELATIVE_OFFSET[which]
             else:  # "last month" in January is December of the year before
                 month = _month(published[index])
@@ -224,8 +231,24 @@ def shown_value(kind: str, value: float, unit: str, date: str = "") -> str:
 
 def add_shown(figures: pd.DataFrame) -> pd.DataFrame:
     """``figures`` with a ``shown`` column: each value formatted for people."""
-    shown = [shown_value(k, v, u, d) for k, v, u, d in zip(figures["kind"], figures["value"], figures["unit"], figures["date"])]
+    memo: dict = {}
+    shown = []
+    for key in zip(figures["kind"].tolist(), figures["value"].tolist(), figures["unit"].tolist(), figures["date"].tolist()):
+        key = (*key, math.copysign(1.0, key[1]))  # the sign too: 0.0 and -0.0 are one dict key but print differently
+        text = memo.get(key)
+        if text is None:  # a repeated claim is formatted once
+            text = memo[key] = shown_value(*key[:4])
+        shown.append(text)
     return figures.assign(shown=shown)
+
+
+def _joined_sets(groups: np.ndarray, values: list, n_groups: int) -> list[str]:
+    """Per group number (0 to ``n_groups`` - 1; -1 is no group), its distinct values sorted and joined by '; '."""
+    members: list[set] = [set() for _ in range(n_groups)]
+    for group, value in zip(groups.tolist(), values):
+        if group >= 0:
+            members[group].add(value)
+    return ["; ".join(sorted(found)) for found in members]
 
 
 def group_claims(figures: pd.DataFrame) -> pd.DataFrame:
@@ -236,15 +259,19 @@ def group_claims(figures: pd.DataFrame) -> pd.DataFrame:
     """
     _require(figures, ["measure", "kind", "value", "unit", "doc_id", "period", "sentence"], "group_claims")
     columns = ["claim", "measure", "kind", "value", "unit", "shown", "mentions", "articles", "periods", "doc_ids", "example"]
-    usable = figures[figures["kind"].isin(CLAIM_KINDS)]
+    usable = figures.loc[figures["kind"].isin(CLAIM_KINDS), ["measure", "kind", "value", "unit", "doc_id", "period", "sentence"]]
     if usable.empty:
         return pd.DataFrame(columns=columns)
-    usable = usable.assign(value_key=usable["value"].map(lambda v: float(f"{v:.9g}")))
-    claims = (usable.groupby(["measure", "kind", "value_key", "unit"], sort=True)
-              .agg(value=("value", "first"), mentions=("surface", "size"), articles=("doc_id", "nunique"),
-                   periods=("period", lambda p: "; ".join(sorted(set(p)))),
-                   doc_ids=("doc_id", lambda d: "; ".join(sorted(set(d)))), example=("sentence", "first"))
+    codes, values = pd.factorize(usable["value"], use_na_sentinel=False)  # each distinct value rounded once
+    rounded = np.array([float(f"{v:.9g}") for v in values], dtype=np.float64)
+    usable = usable.assign(value_key=rounded[codes] if len(codes) else np.zeros(0))
+    grouped = usable.groupby(["measure", "kind", "value_key", "unit"], sort=True)
+    claims = (grouped.agg(value=("value", "first"), mentions=("kind", "size"), articles=("doc_id", "nunique"),
+                          example=("sentence", "first"))
               .reset_index().drop(columns="value_key"))
+    groups = grouped.ngroup().to_numpy()
+    claims["periods"] = _joined_sets(groups, usable["period"].tolist(), len(claims))
+    claims["doc_ids"] = _joined_sets(groups, usable["doc_id"].tolist(), len(claims))
     claims["shown"] = [shown_value(k, v, u) for k, v, u in zip(claims["kind"], claims["value"], claims["unit"])]
     claims = claims.sort_values(["articles", "mentions", "measure", "kind", "value", "unit"],
                                 ascending=[False, False, True, True, True, True], ignore_index=True)
@@ -254,15 +281,17 @@ def group_claims(figures: pd.DataFrame) -> pd.DataFrame:
 
 def claim_counts(figures: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
     """Per period and measure: mentions (figure rows), distinct claims, and claims repeated in two or more articles."""
-    usable = figures[figures["kind"].isin(CLAIM_KINDS)]
+    usable = figures.loc[figures["kind"].isin(CLAIM_KINDS), ["period", "measure", "kind", "value", "unit", "doc_id"]]
+    mentions = usable.groupby(["period", "measure"]).size()
+    articles = usable.groupby(["period", "measure", "kind", "value", "unit"])["doc_id"].nunique()
+    claims = articles.groupby(level=["period", "measure"]).size()
+    repeated = (articles >= 2).groupby(level=["period", "measure"]).sum()
     rows = []
     for period in periods:
-        mine = usable[usable["period"] == period]
-        for measure in sorted(set(usable["measure"])):
-            part = mine[mine["measure"] == measure]
-            keys = part.groupby(["kind", "value", "unit"])["doc_id"].nunique()
-            rows.append({"period": period, "measure": measure, "mentions": len(part), "claims": len(keys),
-                         "repeated_claims": int((keys >= 2).sum())})
+        for measure in sorted(set(usable["measure"].tolist())):
+            key = (period, measure)
+            rows.append({"period": period, "measure": measure, "mentions": int(mentions.get(key, 0)),
+                         "claims": int(claims.get(key, 0)), "repeated_claims": int(repeated.get(key, 0))})
     return pd.DataFrame(rows, columns=["period", "measure", "mentions", "claims", "repeated_claims"])
 
 
@@ -279,11 +308,43 @@ class FigureResult:
     periods: list
 
 
+SENTENCE_BATCH = 100_000  # sentences (whole articles) read at once by figure_rows: bounds the Python objects held
+
+
+def sentence_batches(sentences: pd.DataFrame, size: int = SENTENCE_BATCH) -> list[slice]:
+    """Consecutive slices of ``sentences`` of about ``size`` rows, cut only between articles (one slice when an
+    article's sentences are not all together)."""
+    doc_ids = sentences["doc_id"].to_numpy()
+    n = len(doc_ids)
+    if n <= size:
+        return [slice(0, n)]
+    starts = np.flatnonzero(doc_ids[1:] != doc_ids[:-1]) + 1  # where a new article begins
+    if len(starts) + 1 != pd.unique(doc_ids).size:
+        return [slice(0, n)]
+    cuts, last = [0], 0
+    for start in starts:
+        if start - last >= size:
+            cuts.append(int(start))
+            last = int(start)
+    return [slice(a, b) for a, b in zip(cuts, cuts[1:] + [n])]
+
+
 def figure_rows(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> pd.DataFrame:
     """Every figure of the corpus (``sentences`` and ``documents`` tables) with what it measures and its year: the
-    per-article part of :func:`figure_stage`, which the Dask engine runs partition by partition."""
-    figures = add_scope(corpus_figures(corpus, money_warning_above), corpus.sentences)
-    return add_shown(reference_years(figures.assign(measure=figures["what"])))
+    per-article part of :func:`figure_stage`, which the Dask engine runs partition by partition.
+
+    The sentences are read ``SENTENCE_BATCH`` at a time (whole articles), so the Python objects of one batch's
+    figures exist at once, not the whole corpus's; the table is the same as from one batch (a test checks).
+    """
+    memo: dict = {}
+    parts = []
+    for part in sentence_batches(corpus.sentences, SENTENCE_BATCH):
+        batch = SimpleNamespace(sentences=corpus.sentences.iloc[part], documents=corpus.documents)
+        figures = add_scope(corpus_figures(batch, money_warning_above, memo=memo), batch.sentences)
+        parts.append(add_shown(reference_years(figures.assign(measure=figures["what"]))))
+    if len(parts) == 1:
+        return parts[0]
+    return pd.concat([part for part in parts if len(part)] or parts[:1], ignore_index=True)
 
 
 def figure_stage(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> FigureResult:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from analysis.core.keywords import alternation
@@ -72,15 +73,19 @@ class ScopeWords:
     patterns: dict
 
 
+WORD_START = r"(?<![\w-])"  # a term starts a word: no letter, digit or hyphen before it
+
+
 def _term(term: str) -> str:
-    """Regex for one term: case-insensitive, a space matches spaces or hyphens, a final * any word ending."""
+    """Regex for one term after :data:`WORD_START`: case-insensitive, a space matches spaces or hyphens, a final * any
+    word ending."""
     prefix = term.endswith("*")
     parts = term.rstrip("*").split()
     body = r"[\s\-]+".join(re.escape(part) for part in parts)
     exact = term.rstrip("*").isupper() and len(term.rstrip("*")) <= 4  # "US", "EU", "H1": codes are case-sensitive
     body = body if exact else f"(?i:{body})"
     ending = r"[\w-]*" if prefix else ""
-    return rf"(?<![\w-]){body}{ending}(?!\w)"
+    return rf"{body}{ending}(?!\w)"
 
 
 @lru_cache(maxsize=1)
@@ -97,7 +102,9 @@ def scope_words() -> ScopeWords:
         terms[row.role].append(row.term.strip())
     patterns = {}
     for role, words in terms.items():
-        patterns[role] = re.compile(alternation(words, part=_term)) if words else re.compile(r"(?!x)x")
+        # The word-start test stands once before the alternation, not in every term: the same matches, and the engine
+        # rejects a position inside a word at once instead of trying each term there (about 8 times faster).
+        patterns[role] = re.compile(WORD_START + alternation(words, part=_term)) if words else re.compile(r"(?!x)x")
     return ScopeWords(patterns)
 
 
@@ -128,6 +135,7 @@ def _found(role: str, text: str) -> tuple[re.Match, ...]:
 CURRENCY_AFTER = re.compile(r"[ \u00a0]*(?:\$|(?i:dollars?)\b)")  # "US$", "U.S. dollars": a currency, not a party
 
 
+@lru_cache(maxsize=65536)
 def who_of(text: str) -> tuple[str, str]:
     """Who a stretch of text is about: china_russia, china, russia, third_party (with another country) or neither,
     and the words that decided it."""
@@ -194,21 +202,42 @@ def decide(sentence: str, start: int, end: int, kind: str, unit: str, per: str, 
     >>> d["who"], d["what"], d["indicator"]
     ('china_russia', 'total trade', 'china_russia_trade')
     """
-    left, right = clause_bounds(sentence, start, end)
-    clause = sentence[left:right]
-    s, e = start - left, end - left
-    who, who_words = who_of(clause)
-    if who in ("china", "russia", "neither"):  # the clause names one side or none: the sentence may name both
-        wider, wider_words = who_of(sentence)
-        if wider == "china_russia" or who == "neither":
-            who, who_words = wider, wider_words
-        anaphor = ANAPHOR.search(clause)
+    own, anaphor = _decide_in_sentence(sentence, start, end, kind, unit, per, qualifier)
+    return _with_context(own, anaphor, context, kind)
+
+
+def _with_context(own: dict, anaphor: str, context: str, kind: str) -> dict:
+    """A decision from :func:`_decide_in_sentence` completed by the context (when the sentence names nobody) and the
+    indicator. ``anaphor`` is the clause's reference back ("the country"), or ''."""
+    who, who_words = own["who"], own["who_words"]
+    if who == "neither":  # the sentence names nobody: the previous sentence, then the headline
         for where, text in zip(("previous sentence", "headline"), context.split("\n", 1) if context else []):
             if who == "neither":
                 who, who_words = who_of(text)
                 if who_words and where == "previous sentence" and anaphor:
-                    where = f"{anaphor.group()} = previous sentence"  # "the country exported ...": a reference back
+                    where = f"{anaphor} = previous sentence"  # "the country exported ...": a reference back
                 who_words = f"{where}: {who_words}" if who_words else ""
+    return {**own, "who": who, "who_words": who_words,
+            "indicator": indicator_of(who, own["what"], kind,
+                                      from_context=who_words.startswith(("previous sentence:", "headline:")))}
+
+
+def _decide_in_sentence(sentence: str, start: int, end: int, kind: str, unit: str, per: str,
+                        qualifier: str) -> tuple[dict, str]:
+    """The part of :func:`decide` that reads only the figure's sentence: the decision without its indicator (who
+    may still be "neither"), and the clause's reference back ("the country") when who is "neither", else ''."""
+    left, right = clause_bounds(sentence, start, end)
+    clause = sentence[left:right]
+    s, e = start - left, end - left
+    who, who_words = who_of(clause)
+    anaphor = ""
+    if who in ("china", "russia", "neither"):  # the clause names one side or none: the sentence may name both
+        wider, wider_words = who_of(sentence)
+        if wider == "china_russia" or who == "neither":
+            who, who_words = wider, wider_words
+        if who == "neither":
+            found = ANAPHOR.search(clause)
+            anaphor = found.group() if found else ""
     what, what_words = "other", ""
     if qualifier == "exchange_rate":
         what, what_words = "exchange rate", per
@@ -256,8 +285,7 @@ def decide(sentence: str, start: int, end: int, kind: str, unit: str, per: str, 
     span_words = "; ".join(filter(None, [span_words, status_words]))
     currency = unit if kind == "money" else ""
     return {"who": who, "who_words": who_words, "what": what, "what_words": what_words, "span": span, "status": status,
-            "span_words": span_words, "currency": currency,
-            "indicator": indicator_of(who, what, kind, from_context=who_words.startswith(("previous sentence:", "headline:")))}
+            "span_words": span_words, "currency": currency}, anaphor
 
 
 def indicator_of(who: str, what: str, kind: str, from_context: bool = False) -> str:
@@ -275,6 +303,34 @@ def indicator_of(who: str, what: str, kind: str, from_context: bool = False) -> 
             "gas volume": "gas_volume", "deal value": "deal_value"}.get(what, "other")
 
 
+def figure_contexts(figures: pd.DataFrame, sentences: pd.DataFrame) -> list[str]:
+    """For each figure, the context :func:`decide` reads: the previous sentence of its article and the article's
+    first sentence (its headline), line breaks made spaces, joined by a newline; '' when its sentence is not in
+    ``sentences``. Built only for the sentences that hold figures."""
+    if not len(figures):
+        return []
+    texts = sentences["text"]
+    codes, _ = pd.factorize(sentences["doc_id"])
+    order = np.argsort(codes, kind="stable")  # each article's sentences together, in table order
+    first_in_article = np.r_[True, codes[order][1:] != codes[order][:-1]] if len(order) else np.zeros(0, dtype=bool)
+    previous = np.full(len(codes), -1)
+    previous[order[1:]] = np.where(first_in_article[1:], -1, order[:-1])
+    headline = np.empty(len(codes), dtype=np.int64)
+    headline[order] = order[np.maximum.accumulate(np.where(first_in_article, np.arange(len(order)), 0))]
+    ids = pd.Index(sentences["sent_id"])
+    where = ids.get_indexer(figures["sent_id"]) if ids.is_unique else \
+        figures["sent_id"].map(dict(zip(ids, range(len(ids))))).fillna(-1).astype(np.int64).to_numpy()
+    wanted = np.unique(where[where >= 0])
+    wanted = wanted[codes[wanted] >= 0]  # a sentence without an article id has no context
+    before = texts.take(np.maximum(previous[wanted], 0)).tolist()
+    contexts = {position: ("" if previous[position] < 0 else text.replace("\n", " ")) + "\n" + first.replace("\n", " ")
+                for position, text, first in zip(wanted.tolist(), before, texts.take(headline[wanted]).tolist())}
+    return [contexts.get(position, "") for position in where.tolist()]
+
+
+MEMO_DECISIONS = 200_000  # decisions remembered in one call of add_scope (wire copy repeats sentences)
+
+
 def add_scope(figures: pd.DataFrame, sentences: pd.DataFrame | None = None) -> pd.DataFrame:
     """``figures`` with the columns of ``SCOPE_COLUMNS``, decided per figure from its clause (see :func:`decide`).
 
@@ -290,26 +346,29 @@ def add_scope(figures: pd.DataFrame, sentences: pd.DataFrame | None = None) -> p
                          "analysis.figures.extract.corpus_figures or extract_figures.")
     per = figures["per"] if "per" in figures.columns else pd.Series("", index=figures.index)
     docs = figures["doc_id"] if "doc_id" in figures.columns else pd.Series("", index=figures.index)
-    context = pd.Series("", index=figures.index)
+    context = [""] * len(figures)
     if sentences is not None and "sent_id" in figures.columns and len(sentences):
-        before = sentences.groupby("doc_id", sort=False)["text"].shift(1).fillna("")
-        headline = sentences.groupby("doc_id", sort=False)["text"].transform("first")
-        joined = (before.str.replace("\n", " ") + "\n" + headline.str.replace("\n", " ")).tolist()
-        context = figures["sent_id"].map(dict(zip(sentences["sent_id"], joined))).fillna("")
+        context = figure_contexts(figures, sentences)
     decisions, previous, memo = [], None, {}
     columns = [figures[c].tolist() for c in needed]  # plain lists: iterating Arrow-backed columns is slow
     for sentence, s_start, start, end, kind, unit, qualifier, p, doc, ctx in zip(*columns, per.tolist(), docs.tolist(),
-                                                                                context.tolist()):
+                                                                                context):
         s, e = start - s_start, end - s_start
         if previous is not None and previous[0] == (doc, s_start) and previous[2] == kind \
                 and APPOSITION.match(sentence[previous[1]:s]):
             decision = dict(previous[3], what_words=f"same as the figure before ({previous[3]['what_words']})",
                             currency=unit if kind == "money" else "")
         else:
-            key = (sentence, s, e, kind, unit, p or "", qualifier, ctx)
-            decision = memo.get(key)
-            if decision is None:  # wire copy repeats sentences: decide each once
-                decision = memo[key] = decide(sentence, s, e, kind, unit, p or "", qualifier, ctx)
+            key = (sentence, s, e, kind, unit, p or "", qualifier)
+            known = memo.get(key)
+            if known is None:  # wire copy repeats sentences: decide each once (the context only when it is read)
+                if len(memo) >= MEMO_DECISIONS:
+                    memo.clear()
+                own, anaphor = _decide_in_sentence(sentence, s, e, kind, unit, p or "", qualifier)
+                known = memo[key] = (own, anaphor, None if own["who"] == "neither" else _with_context(own, anaphor, "", kind))
+            own, anaphor, decision = known
+            if decision is None:
+                decision = _with_context(own, anaphor, ctx, kind)
         decisions.append(decision)
         previous = ((doc, s_start), e, kind, decision)
     table = pd.DataFrame(decisions, columns=SCOPE_COLUMNS, index=figures.index)
