@@ -408,3 +408,17 @@ def test_an_interrupted_run_stops_every_notebook_running_at_once(tmp_path):
     assert process.returncode == 143 and "report not updated: stopped by SIGTERM" in err, err
     psutil.wait_procs(kernels, timeout=10)
     assert [kernel.cmdline() for kernel in kernels if kernel.is_running() and kernel.status() != psutil.STATUS_ZOMBIE] == []
+
+
+def test_notebooks_run_at_once_leave_the_runner_in_its_own_folder(tmp_path, monkeypatch):
+    """papermill changes the process's folder while it runs a notebook in ``cwd``; two at once would each restore the
+    other's, leaving the runner in the notebooks' folder."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    step_notebook(folder / "01_first.ipynb", "pass")
+    for stem in ("02_second", "03_third"):
+        step_notebook(folder / f"{stem}.ipynb", f"import os\nassert os.getcwd() == {str(folder)!r}\ntime.sleep(1)",
+                      after=["01_first"])
+    monkeypatch.chdir(tmp_path)
+    build_report("", tmp_path / "reports", tmp_path / "figures", notebooks_dir=folder, progress=False, jobs=2)
+    assert Path.cwd() == tmp_path

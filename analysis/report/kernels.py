@@ -4,8 +4,8 @@ A kernel takes about a second to start and a notebook's imports about as long ag
 so starting each kernel while earlier notebooks run takes that time off the run. The kernel is the one papermill
 would start (same kernel, folder, environment and IPC transport); the notebook's import lines run inside a function
 before its first cell, so they define no name, count no execution and print nothing, and the notebook's own cells run
-exactly as they would in a fresh kernel. If a kernel cannot be started ahead, the runner gives papermill a manager
-that is not started yet, which papermill starts as usual (and the runner can still stop it).
+exactly as they would in a fresh kernel. If a kernel cannot be started ahead, the notebook gets a plain fresh kernel,
+started in its folder as papermill would start it.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ def preload_code(source: Path) -> str:
     """The notebook's :func:`import_lines` inside a function, so running it loads the modules without defining any
     name in the notebook's namespace.
 
-    >>> print(preload_code(Path("notebooks/03_extract_figures.ipynb")).splitlines()[0])
+    >>> from analysis.core.paths import NOTEBOOKS_DIR
+    >>> print(preload_code(NOTEBOOKS_DIR / "03_extract_figures.ipynb").splitlines()[0])
     def _preload():
     """
     body = textwrap.indent("\n".join(import_lines(source)) or "pass", "    ")
@@ -49,8 +50,14 @@ class KernelStarter:
         self.folder = Path(tempfile.mkdtemp(prefix="report-kernels-"))
 
     def manager(self, source: Path, label: str = "") -> KernelManager:
-        """A kernel manager for ``source``'s notebook, not started: papermill starts it when given one."""
+        """A kernel manager for ``source``'s notebook, not started yet."""
         return KernelManager(kernel_name="python3", transport="ipc", ip=str(self.folder / f"{source.stem}{label}"))
+
+    def start_plain(self, source: Path) -> KernelManager:
+        """A started kernel for ``source`` without its imports loaded: the fallback when :meth:`start` failed."""
+        manager = self.manager(source, "-fresh")
+        manager.start_kernel(cwd=str(source.parent))
+        return manager
 
     def start(self, source: Path) -> KernelManager | None:
         """A started kernel for ``source`` with its imports loaded, or None when that failed (papermill starts one)."""

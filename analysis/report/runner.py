@@ -181,7 +181,9 @@ def run_notebook(source: Path, executed: Path, parameters: dict, progress: bool 
         # The executed copy is written once, when the notebook ends or stops at a failing cell, not before and after
         # every cell: those writes (each one validating the whole notebook, images included) were a sixth of the seed run.
         papermill.execute_notebook(str(source), str(executed), parameters=wanted, progress_bar=progress,
-                                   cwd=str(source.parent), kernel_name="python3", config=KERNEL_CONFIG,
+                                   # A given kernel was started in the notebook's folder; papermill's own cwd
+                                   # would change this whole process's folder, which notebooks run at once share.
+                                   cwd=None if kernel else str(source.parent), kernel_name="python3", config=KERNEL_CONFIG,
                                    request_save_on_cell_execute=False, **({"km": kernel} if kernel else {}))
     except PapermillExecutionError as error:
         raise ReportError(
@@ -333,10 +335,8 @@ def execute_all(sources: list[Path], needs: dict[Path, set[Path]], staged_report
                 for source in ready[:jobs - len(running)]:
                     waiting.remove(source)
                     print(f"▶ {source.name}", flush=True)
-                    # A kernel that could not start ahead is left to papermill to start, still held here so an
-                    # interruption can stop it.
                     kernel = (ahead.pop(source, None) or kernels.submit(starter.start, source)).result() \
-                        or starter.manager(source, "-fresh")
+                        or starter.start_plain(source)  # held here, so an interruption can stop it
                     start_ahead()
                     executed = staged_reports / "notebooks" / source.name
                     running[executor.submit(run_notebook, source, executed, parameters, progress and jobs == 1,
