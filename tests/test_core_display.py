@@ -154,3 +154,19 @@ def test_a_large_table_written_in_parts_has_the_bytes_of_one_write(tmp_path, mon
     ordered.to_csv(tmp_path / "whole.csv", index=False, float_format="%.10g", lineterminator="\n")
     assert path.read_bytes() == (tmp_path / "whole.csv").read_bytes()
     assert len(pd.read_csv(path)) == n
+
+
+def test_floats_are_written_as_pandas_formats_them(tmp_path):
+    """write_table formats float64 columns itself (pandas calls a function per number); every kind of float, and
+    the float columns it leaves to pandas (float32, nullable), come out as ``to_csv(float_format="%.10g")`` writes them."""
+    import numpy as np
+
+    values = [np.nan, np.inf, -np.inf, -0.0, 0.0, 5e-324, 1e-20, 1e20, 123456789012.0, 0.1 + 0.2, 1.0, -2.5]
+    table = pd.DataFrame({"row": range(len(values)), "value": values, "missing": [np.nan] * len(values),
+                          "single": np.array(values, dtype=np.float32),
+                          "nullable": pd.array([1.5, None] * (len(values) // 2), dtype="Float64")})
+    for columns in (list(table.columns), ["missing"]):  # a one-column table writes an empty cell as ""
+        written = write_table(table[columns], tmp_path, "floats", columns[:1]).read_bytes()
+        table[columns].sort_values(columns[:1], kind="mergesort").to_csv(
+            tmp_path / "pandas.csv", index=False, float_format="%.10g", lineterminator="\n")
+        assert written == (tmp_path / "pandas.csv").read_bytes()

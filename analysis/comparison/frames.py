@@ -110,7 +110,11 @@ def document_frames(sentences: pd.DataFrame, frames: pd.DataFrame | None = None,
     found = frame_matches(sentences, frames) if found is None else found
     names = frame_names(frames)
     rows, codes = _rows_and_frames(found, names)
-    carried = np.unique(rows * len(names) + codes)  # each (sentence, frame) once
+    # each (sentence, frame) once, in order: marked in a table of flags (np.unique of a million numbers hashes and
+    # sorts them: at 20,000 articles 0.7 s, the flags a few milliseconds)
+    flags = np.zeros(len(sentences) * len(names), dtype=bool)
+    flags[rows * len(names) + codes] = True
+    carried = np.flatnonzero(flags)
     doc_codes, doc_ids = pd.factorize(sentences["doc_id"], sort=True)
     counts = np.bincount(doc_codes[carried // len(names)] * len(names) + carried % len(names),
                          minlength=len(doc_ids) * len(names)).reshape(len(doc_ids), len(names))

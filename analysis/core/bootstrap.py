@@ -113,7 +113,8 @@ def _resample_period(part: pd.DataFrame, value_columns: list[str], *, n_resample
     weight_sums = np.bincount(doc_codes, weights=weights, minlength=n_docs)
     sums = np.column_stack([np.bincount(doc_codes, weights=_weighted(part, measure, weights, summed), minlength=n_docs)
                             for measure in value_columns]) if value_columns else np.zeros((n_docs, 0))
-    exact = distinct_resamples(n_docs) <= n_resamples
+    distinct = distinct_resamples(n_docs)  # once: C(2n − 1, n) for 50,000 articles takes a tenth of a second
+    exact = distinct <= n_resamples
     if exact:
         counts, probabilities = _enumerated(n_docs)
         blocks = [counts]
@@ -127,7 +128,7 @@ def _resample_period(part: pd.DataFrame, value_columns: list[str], *, n_resample
     for index, measure in enumerate(value_columns):
         with np.errstate(invalid="ignore", divide="ignore"):
             means[measure] = np.where(denominators > 0, totals[:, index] / denominators, np.nan)
-    return _Resamples(means, probabilities, exact, distinct_resamples(n_docs))
+    return _Resamples(means, probabilities, exact, distinct)
 
 
 def _resample_periods(units, value_columns, periods, *, rng, n_resamples, doc_column, period_column,

@@ -12,6 +12,7 @@ import platform
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML, Markdown
 
@@ -25,6 +26,7 @@ REPORTED_PACKAGES = ["pandas", "numpy", "scikit-learn", "nltk", "matplotlib", "p
 MARKDOWN_SPECIAL = re.compile(r"""([\\`*_{}\[\]()#+\-.!|~:@$])""")
 # A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CSV_FLOAT_FORMAT = "%.10g"  # numbers in the CSV tables: ten significant digits
 CSV_PART_CHUNKS = 10  # pandas CSV chunks per part written by write_table (about a million cells)
 
 
@@ -80,6 +82,14 @@ def _may_hold_formula(column: pd.Series) -> bool:
     return True
 
 
+def _csv_floats(values: np.ndarray) -> np.ndarray:
+    """Floats as ``to_csv(float_format="%.10g")`` writes them (NaN as an empty cell), formatted in one pass: pandas
+    calls a Python function and a missing-value check per number, most of the time of writing a large table."""
+    text = np.array(list(map(CSV_FLOAT_FORMAT.__mod__, values.tolist())), dtype=object)
+    text[np.isnan(values)] = ""
+    return text
+
+
 def write_table(table: pd.DataFrame, tables_dir: str | Path, name: str, sort_by: list[str] | None = None) -> Path:
     """Write ``table`` as ``tables_dir/name.csv``, sorted (by ``sort_by`` or all columns) for byte-identical reruns.
 
@@ -93,6 +103,7 @@ def write_table(table: pd.DataFrame, tables_dir: str | Path, name: str, sort_by:
     order = keys.sort_values(list(keys.columns), kind="mergesort").index.to_numpy()
     text_columns = [column for column in table.columns if not pd.api.types.is_numeric_dtype(table[column])
                     and _may_hold_formula(table[column])]
+    float_columns = [column for column in table.columns if table[column].dtype == np.float64] if table.columns.is_unique else []
     # Written a part at a time, so a large table is never copied whole; a part is a whole number of pandas' own
     # CSV chunks (100,000 cells), so every chunk is formatted exactly as in one call.
     part_rows = CSV_PART_CHUNKS * max(1, 100_000 // max(1, len(table.columns)))
@@ -100,7 +111,9 @@ def write_table(table: pd.DataFrame, tables_dir: str | Path, name: str, sort_by:
         for first in range(0, max(len(order), 1), part_rows):
             part = table.take(order[first:first + part_rows]).reset_index(drop=True)
             safe = part.assign(**{column: part[column].map(neutralise_formula) for column in text_columns})
-            safe.to_csv(handle, index=False, header=first == 0, float_format="%.10g", lineterminator="\n")
+            for column in float_columns:
+                safe[column] = _csv_floats(part[column].to_numpy())
+            safe.to_csv(handle, index=False, header=first == 0, float_format=CSV_FLOAT_FORMAT, lineterminator="\n")
     return path
 
 

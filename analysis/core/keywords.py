@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 import pandas as pd
@@ -121,6 +122,7 @@ def keyword_index(table: pd.DataFrame, group_column: str) -> KeywordIndex:
 
 
 SCAN_BATCH = 20_000  # texts scanned as one string
+_REGS = attrgetter("regs")  # a match's spans at once: the whole match, then the term and tail groups
 
 
 def find_keywords(texts: pd.Series, index: KeywordIndex) -> pd.DataFrame:
@@ -201,21 +203,22 @@ def _scan_batch(batch: list[str], index: KeywordIndex) -> tuple[np.ndarray, np.n
     positions, groups, matched = [], [], []
     spellings: dict[str, int] = {}
     for case, pattern in index.patterns:
-        meanings: dict[str, tuple] = {}  # matched term -> ((group number, kind), ...), normalised once per spelling
+        # matched text and where its term ends -> ((group number, spelling number), ...): worked out once
+        meanings: dict[tuple[str, int], tuple] = {}
         scanned, pattern = _case_folded(joined, pattern)
-        for match in pattern.finditer(scanned):
-            term = joined[match.start("term"):match.end("term")]  # as written, whichever string was scanned
-            tail = joined[match.start("tail"):match.end("tail")]
-            entries = meanings.get(term)
+        for (start, end), (_, term_end), _ in map(_REGS, pattern.finditer(scanned)):
+            spelling = joined[start:end]  # as written, whichever string was scanned
+            entries = meanings.get((spelling, term_end - start))
             if entries is None:
-                entries = meanings[term] = tuple((group_number[group], kind) for group, kind
-                                                 in index.lookup.get((case, _normal(term, case)), ()))
-            for group, kind in entries:
-                if kind == "word" and tail:
-                    continue
-                positions.append(match.start())
+                term, tail = spelling[:term_end - start], spelling[term_end - start:]
+                entries = meanings[(spelling, term_end - start)] = tuple(
+                    (group_number[group], spellings.setdefault(spelling, len(spellings)))
+                    for group, kind in index.lookup.get((case, _normal(term, case)), ())
+                    if not (kind == "word" and tail))
+            for group, spelling_number in entries:
+                positions.append(start)
                 groups.append(group)
-                matched.append(spellings.setdefault(term + tail, len(spellings)))
+                matched.append(spelling_number)
     rows = np.searchsorted(starts, np.array(positions, dtype=np.int64), side="right") - 1
     return (rows.astype(np.int64), np.array(groups, dtype=np.int64), np.array(matched, dtype=np.int64),
             list(spellings))
