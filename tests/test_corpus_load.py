@@ -261,6 +261,23 @@ def test_language_check_counts_letters_as_str_isalpha_does():
     assert _language_warning(text).startswith(f"only {latin:.0%} of its {len(letters):,} letters are in the Latin alphabet")
 
 
+def test_word_counts_and_language_check_agree_on_ascii_and_other_text(make_corpus):
+    """ASCII articles take a shorter path (one word list for both); other text keeps the general one."""
+    from analysis.corpus.load import WORD_PATTERN, _language_warning
+
+    turkish = "İstanbul'da Erdoğan ile görüştü.\n\nThe İSTANBUL talks went on. " + "Xi and Putin met again. " * 3
+    folder = make_corpus({"a.txt": EARLY + "\n\nIt-was 'quoted' O'Brien's co-op.", "b.txt": turkish},
+                         [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024")])
+    corpus = load_corpus(folder)
+    words = corpus.paragraphs["text"].map(lambda text: len(WORD_PATTERN.findall(text)))
+    assert corpus.documents.set_index("doc_id")["n_words"].to_dict() == words.groupby(corpus.paragraphs["doc_id"]).sum().to_dict()
+    english = "The ministers met in Moscow and they talked of gas. " * 10
+    other = "Les ministres se sont rencontrés à Moscou, et parlèrent longuement du gaz naturel. " * 10
+    for text in (english, other, other.encode("ascii", "ignore").decode()):
+        assert _language_warning(text, WORD_PATTERN.findall(text.lower())) == _language_warning(text)
+    assert _language_warning(english) is None and _language_warning(other).startswith("only 0% of its 130 words")
+
+
 def test_word_counts_are_those_of_the_kept_paragraphs_and_stay_out_of_excluded_rows(make_corpus):
     from analysis.corpus.load import WORD_PATTERN
 

@@ -152,7 +152,7 @@ def is_dateline(text: str) -> bool:
     >>> is_dateline("Posted: Feb 07, 2014 3:14 AM"), is_dateline("The deal was signed on May 7, 2015.")
     (True, False)
     """
-    if len(text.split()) > DATELINE_MAX_WORDS or not DATE.search(text):
+    if len(text.split(None, DATELINE_MAX_WORDS)) > DATELINE_MAX_WORDS or not DATE.search(text):  # words counted to 17
         return False
     return not ends_sentence(text) or len(words_of(text)) <= 4  # 'Jan. 5, 2015.' yes; a short sentence with a date, no
 
@@ -177,9 +177,8 @@ def is_word_list_line(text: str) -> bool:
 
 def is_fragment(text: str) -> bool:
     """A short lower-case line without sentence punctuation: a tag, button or image label ('vladimir putin', 'a')."""
-    stripped = BULLETS.sub("", text)
-    words = stripped.split()
-    return (bool(words) and len(words) <= FRAGMENT_MAX_WORDS and stripped[0].islower()
+    stripped = BULLETS.sub("", text)  # starts with no space: not empty means at least one word
+    return (bool(stripped) and stripped[0].islower() and len(stripped.split(None, FRAGMENT_MAX_WORDS)) <= FRAGMENT_MAX_WORDS
             and not ends_sentence(stripped))
 
 
@@ -190,9 +189,11 @@ def has_no_letters(text: str) -> bool:
 
 def is_title_case_headline(text: str) -> bool:
     """A Title Case line without sentence punctuation, as other stories' headlines are set inside an article."""
+    if ends_sentence(text):  # tested first: most lines are sentences, whose words need not be listed
+        return False
     words = words_of(text)
     low, high = OTHER_HEADLINE_WORDS
-    if ends_sentence(text) or not low <= len(words) <= high:
+    if not low <= len(words) <= high:
         return False
     content = [word for word in words if word.lower() not in furniture_words()[0] and len(word) > 3]
     if len(content) < 4:
@@ -247,18 +248,18 @@ def find_boilerplate(raw: str, rules=None, *, title: str = "", outlet: str = "",
     def open_lines():
         return [index for index in non_blank if index not in decided and index not in protected]
 
+    line_rules = [(rule.name, rule.pattern.search if rule.scope == "tail" else rule.pattern.fullmatch, rule.scope == "tail")
+                  for rule in rules if rule.scope in ("line", "tail")]  # in file order: the first that matches decides
     for index in open_lines():
-        for rule in rules:
-            if rule.scope == "line" and rule.pattern.fullmatch(texts[index]):
-                decided[index] = rule.name
-                break
-            if rule.scope == "tail" and (match := rule.pattern.search(texts[index])):
-                begins = match.start() + len(match.group()) - len(match.group().lstrip())  # not the space before it
-                if begins == 0:
-                    decided[index] = rule.name
-                else:
-                    cut[index] = (begins, rule.name)
-                break
+        for name, test, tail in line_rules:
+            if not (match := test(texts[index])):
+                continue
+            begins = match.start() + len(match.group()) - len(match.group().lstrip()) if tail else 0  # not the space before it
+            if begins == 0:
+                decided[index] = name
+            else:
+                cut[index] = (begins, name)
+            break
     _apply_line_evidence(texts, open_lines(), datelines, decided, outlet, repeated)
     if headline is not None:
         for index in open_lines():
@@ -456,9 +457,10 @@ def heading_marks(texts: list[str], title: str = "") -> tuple[list[bool], list[b
     headline, dateline = [], []
     for text in texts:
         is_date = is_dateline(text)
-        words = words_of(text)
-        short_unpunctuated = 0 < len(words) <= HEADING_MAX_WORDS and not ends_sentence(text)
-        short_question = 0 < len(words) <= QUESTION_HEADING_MAX_WORDS and text.rstrip().endswith("?")
+        ends, question = ends_sentence(text), text.rstrip().endswith("?")
+        n_words = len(words_of(text)) if question or not ends else 0  # a sentence not asking is neither: no need to count
+        short_unpunctuated = 0 < n_words <= HEADING_MAX_WORDS and not ends
+        short_question = 0 < n_words <= QUESTION_HEADING_MAX_WORDS and question
         headline.append(not is_date and (matches_title(text, title) or short_unpunctuated or short_question))
         dateline.append(is_date)
     return headline, dateline
