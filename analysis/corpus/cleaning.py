@@ -115,6 +115,74 @@ def default_rules() -> tuple[Rule, ...]:
     return tuple(load_rules())
 
 
+def _scoped_pattern(rule: Rule) -> str | None:
+    """A line rule's pattern as a group that can stand in an alternation with others and match the same lines, or None
+    when it cannot (capturing groups, whose numbers would shift, or flags other than a leading ``(?i)``)."""
+    pattern = rule.pattern
+    if rule.scope != "line" or pattern.groups:
+        return None
+    if pattern.flags == re.UNICODE:
+        scoped = f"(?:{pattern.pattern})"
+    elif pattern.flags == re.UNICODE | re.IGNORECASE and pattern.pattern.startswith("(?i)"):
+        scoped = f"(?i:{pattern.pattern[4:]})"
+    else:
+        return None
+    try:
+        alone = re.compile(scoped)
+    except re.error:  # a global flag further in, say: left alone
+        return None
+    return scoped if alone.flags == re.UNICODE and not alone.groups else None
+
+
+def rule_tests(rules) -> list[tuple[re.Pattern | None, list[Rule]]]:
+    """The line and tail rules in file order, runs of line rules grouped under one pattern that fullmatches a line when
+    any rule of the run does: one test instead of one per rule for the many lines no rule removes (a fullmatch of an
+    alternation is a fullmatch of one of its parts). Which rule removed a line is still found rule by rule, the first
+    in file order. A group with None tests its rules one by one (tail rules, and patterns that cannot be joined)."""
+    tests: list[tuple[re.Pattern | None, list[Rule]]] = []
+    run: list[tuple[Rule, str]] = []
+
+    def close_run():
+        if len(run) > 1:
+            tests.append((re.compile("|".join(scoped for _, scoped in run)), [rule for rule, _ in run]))
+        elif run:
+            tests.append((None, [run[0][0]]))
+        run.clear()
+
+    for rule in rules:
+        if rule.scope not in ("line", "tail"):
+            continue
+        scoped = _scoped_pattern(rule)
+        if scoped is None:
+            close_run()
+            tests.append((None, [rule]))
+        else:
+            run.append((rule, scoped))
+    close_run()
+    return tests
+
+
+@lru_cache(maxsize=1)
+def default_rule_tests() -> list[tuple[re.Pattern | None, list[Rule]]]:
+    """:func:`rule_tests` of the project's rules, built once."""
+    return rule_tests(default_rules())
+
+
+def first_rule(text: str, tests) -> tuple[str, int] | None:
+    """The first line or tail rule (in file order) that removes the stripped line ``text``, as (rule name, offset
+    where the removed part starts: 0 for the whole line), or None; ``tests`` come from :func:`rule_tests`."""
+    for joined, group in tests:
+        if joined is not None and not joined.fullmatch(text):
+            continue
+        for rule in group:
+            if rule.scope == "tail":
+                if match := rule.pattern.search(text):
+                    return rule.name, match.start() + len(match.group()) - len(match.group().lstrip())  # not the space
+            elif rule.pattern.fullmatch(text):
+                return rule.name, 0
+    return None
+
+
 @lru_cache(maxsize=1)
 def furniture_words() -> tuple[frozenset[str], frozenset[str]]:
     """(connectors, furniture words) from ``analysis/data/furniture_words.csv``."""
@@ -235,6 +303,7 @@ def find_boilerplate(raw: str, rules=None, *, title: str = "", outlet: str = "",
     >>> [(r["rule"], r["text"]) for r in removed]
     [('navigation', '1. Skip to content'), ('byline', 'By Staff Writer')]
     """
+    tests = rule_tests(rules) if rules else default_rule_tests()
     rules = rules or default_rules()
     lines = line_spans(raw)
     texts = [raw[start:end].strip() for start, end in lines]
@@ -248,18 +317,13 @@ def find_boilerplate(raw: str, rules=None, *, title: str = "", outlet: str = "",
     def open_lines():
         return [index for index in non_blank if index not in decided and index not in protected]
 
-    line_rules = [(rule.name, rule.pattern.search if rule.scope == "tail" else rule.pattern.fullmatch, rule.scope == "tail")
-                  for rule in rules if rule.scope in ("line", "tail")]  # in file order: the first that matches decides
     for index in open_lines():
-        for name, test, tail in line_rules:
-            if not (match := test(texts[index])):
-                continue
-            begins = match.start() + len(match.group()) - len(match.group().lstrip()) if tail else 0  # not the space before it
+        if found := first_rule(texts[index], tests):
+            name, begins = found
             if begins == 0:
                 decided[index] = name
             else:
                 cut[index] = (begins, name)
-            break
     _apply_line_evidence(texts, open_lines(), datelines, decided, outlet, repeated)
     if headline is not None:
         for index in open_lines():
