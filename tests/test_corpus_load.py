@@ -1,5 +1,7 @@
 """Loading and validating a corpus: metadata, periods, and every bad-input case named in issue 2."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -261,9 +263,14 @@ def test_language_check_counts_letters_as_str_isalpha_does():
     assert _language_warning(text).startswith(f"only {latin:.0%} of its {len(letters):,} letters are in the Latin alphabet")
 
 
-def test_word_counts_and_language_check_agree_on_ascii_and_other_text(make_corpus):
-    """ASCII articles take a shorter path (one word list for both); other text keeps the general one."""
+def test_word_counts_and_language_check_agree_however_lower_casing_changes_the_text(make_corpus):
+    """Where lower-casing maps every character to one, one word list serves both; elsewhere ('İ') the general path."""
     from analysis.corpus.load import WORD_PATTERN, _language_warning
+
+    for char in map(chr, range(0x110000)):  # what the shared list rests on: no such lowering changes a word's extent
+        lower = char.lower()
+        if lower != char and len(lower) == 1:
+            assert (bool(re.fullmatch(r"\w", char)), char in "-'’") == (bool(re.fullmatch(r"\w", lower)), lower in "-'’"), char
 
     turkish = "İstanbul'da Erdoğan ile görüştü.\n\nThe İSTANBUL talks went on. " + "Xi and Putin met again. " * 3
     folder = make_corpus({"a.txt": EARLY + "\n\nIt-was 'quoted' O'Brien's co-op.", "b.txt": turkish},

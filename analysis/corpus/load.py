@@ -423,22 +423,22 @@ def _english_words() -> frozenset[str]:
     return frozenset(read_word_list("english_function_words.txt"))
 
 
-# The letters (str.isalpha) up to LATIN_LAST_CODE_POINT, for str.translate to delete: counting them that way is three
-# times faster than testing each character in Python. Characters above it are few in English text and tested one by one.
-LATIN_LETTERS = {code: None for code in range(LATIN_LAST_CODE_POINT + 1) if chr(code).isalpha()}
-BEYOND_LATIN = re.compile(f"[^\\x00-\\u{LATIN_LAST_CODE_POINT:04x}]")
-ASCII_LETTERS = bytes(code for code in range(128) if chr(code).isalpha())  # the letters of an ASCII text: A-Z, a-z
+# ASCII letters (A-Z, a-z: str.isalpha below 128), for bytes.translate to delete from a text's UTF-8 bytes, where each is
+# one byte and no other character's bytes contain one: counted so, ten times faster than testing each character in
+# Python. The characters beyond ASCII are few in English text and tested one by one.
+ASCII_LETTERS = bytes(code for code in range(128) if chr(code).isalpha())
+BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _language_warning(text: str, words: list[str] | None = None) -> str | None:
     """A warning when a text is mostly in a non-Latin script, or has 50+ words but few English function words.
 
     ``words`` are the text's lower-cased words (``WORD_PATTERN`` matches) when the caller has them already."""
-    if text.isascii():  # all its letters are Latin; counted on bytes, ten times faster than str.translate
-        n_latin = n_letters = len(text) - len(text.encode("ascii").translate(None, ASCII_LETTERS))
-    else:
-        n_latin = len(text) - len(text.translate(LATIN_LETTERS))
-        n_letters = n_latin + sum(char.isalpha() for char in BEYOND_LATIN.findall(text))
+    data = text.encode("utf-8", "surrogatepass")
+    n_ascii = len(data) - len(data.translate(None, ASCII_LETTERS))
+    others = [char for char in BEYOND_ASCII.findall(text) if char.isalpha()]
+    n_latin = n_ascii + sum(ord(char) <= LATIN_LAST_CODE_POINT for char in others)
+    n_letters = n_ascii + len(others)
     if n_letters >= LATIN_MIN_LETTERS:
         latin = n_latin / n_letters
         if latin < LATIN_MIN_SHARE:
@@ -581,9 +581,11 @@ def _process_document(directory: Path, row: dict, periods: list[Period], repeate
                                 "message": "has no text left after boilerplate cleaning and was excluded. Check it is an article."})
         return out
     text = " ".join(raw[s:e] for s, e in paras)
-    # Words never span the joining space, and lower-casing ASCII text changes no character class: the words of the
-    # lower-cased text serve both the language check and the word count. (Not so beyond ASCII: 'İ' lowers to two.)
-    words = WORD_PATTERN.findall(text.lower()) if text.isascii() else None
+    # Words never span the joining space, and lower-casing that maps each character to one changes no character's
+    # class (a test checks every code point): the words of the lower-cased text then serve both the language check and
+    # the word count. Where a character lowers to two ('İ'), the paragraphs' words are counted as they are.
+    lowered = text.lower()
+    words = WORD_PATTERN.findall(lowered) if len(lowered) == len(text) else None
     language_problem = _language_warning(text, words)
     if language_problem:
         out["warnings"].append({"kind": "not English?", "file": file, "message": language_problem})
