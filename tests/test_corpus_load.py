@@ -478,3 +478,18 @@ def test_worker_processes_and_small_batches_load_the_same_tables(make_corpus, mo
     assert sorted(repeats["text"].unique()) == ["Follow the Courier", "See our three channels"]
     for name in ("documents", "paragraphs", "sentences", "removed", "warnings", "excluded"):
         pd.testing.assert_frame_equal(getattr(pooled, name), getattr(alone, name))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_row_groups_are_the_groups_of_numpy_unique(seed):
+    from analysis.corpus.load import row_groups
+
+    rng = np.random.default_rng(seed)
+    pool = rng.integers(0, 2**31 + 500, size=(40, 7))  # signature values, sentinels above the prime included
+    rows = np.vstack([pool[rng.integers(0, 40, size=500)], rng.integers(0, 3, size=(200, 7))])
+    groups = row_groups(rows)
+    _, expected = np.unique(rows, axis=0, return_inverse=True)
+    expected = expected.ravel()
+    assert len(set(groups.tolist())) == len(set(expected.tolist())) < len(rows)
+    assert all(len(set(expected[groups == group])) == 1 for group in set(groups.tolist()))
+    assert row_groups(np.empty((0, 7), dtype=np.int64)).tolist() == []

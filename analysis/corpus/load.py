@@ -365,6 +365,24 @@ def pair_overlaps(sets, sizes: np.ndarray, first: np.ndarray, second: np.ndarray
     return overlaps
 
 
+def row_groups(rows: np.ndarray) -> np.ndarray:
+    """A group number for each row of a 2-D integer array, the same for two rows exactly when they are equal (the
+    groups of ``np.unique(rows, axis=0, return_inverse=True)``, numbered in the rows' sorted order, found by one
+    ``lexsort`` instead of ``np.unique``'s sort of the rows as byte strings, several times slower).
+
+    >>> row_groups(np.array([[3, 1], [2, 9], [3, 1], [2, 8]])).tolist()
+    [2, 1, 2, 0]
+    """
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort(rows.T[::-1])  # by the first column, then the second, ...
+    ordered = rows[order]
+    starts = np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)]
+    groups = np.empty(len(rows), dtype=np.int64)
+    groups[order] = np.cumsum(starts) - 1
+    return groups
+
+
 def _bucket_pairs(bucket: np.ndarray):
     """Every pair ``(i, j)``, ``i < j``, of rows with the same bucket id, yielded as two arrays of at most
     ``PAIR_SLICE`` pairs: rows alone in their bucket are dropped, and the members of a bucket (sorted) are paired
@@ -401,8 +419,8 @@ def near_duplicate_pairs(shingles, threshold: float = NEAR_DUPLICATE_JACCARD) ->
     sizes = np.asarray(shingles.sum(axis=1)).ravel()
     found = []
     for band in range(LSH_BANDS):
-        _, bucket = np.unique(signatures[:, band * LSH_ROWS:(band + 1) * LSH_ROWS], axis=0, return_inverse=True)
-        for first, second in _bucket_pairs(bucket.ravel()):
+        bucket = row_groups(signatures[:, band * LSH_ROWS:(band + 1) * LSH_ROWS])
+        for first, second in _bucket_pairs(bucket):
             seen = np.zeros(len(first), dtype=bool)
             for earlier in range(band):
                 columns = slice(earlier * LSH_ROWS, (earlier + 1) * LSH_ROWS)
