@@ -150,6 +150,24 @@ def test_exact_and_near_duplicates_kept_once(make_corpus):
     assert "kept a.txt only" in corpus.warnings["message"].iloc[0]
 
 
+def test_a_runs_corpus_is_the_loaded_one_without_raw_text_though_the_text_is_never_sent_back(make_corpus, tmp_path):
+    """A run's loading leaves each article's raw text in its worker and carries only its length: the tables are those
+    of a full load with the text dropped, duplicates' excluded rows included."""
+    from analysis.corpus.load import load_corpus_for_run, without_raw_text
+
+    long_text = " ".join(f"Sentence number {i} about China and Russia and their gas trade." for i in range(40))
+    folder = make_corpus({"a.txt": long_text, "b.txt": "Xi’s visit.\n\n" + LATE, "copy.txt": long_text, "c.txt": "   "},
+                         [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024"), ("copy.txt", "copy", "X", "2015-06"),
+                          ("c.txt", "c", "Y", "2024-02")])
+    full = load_corpus(folder)
+    expected, run = without_raw_text(full), load_corpus_for_run(folder, None, tmp_path / "reports")
+    assert "raw" in full.documents.columns and "raw" not in run.documents.columns
+    assert run.documents["n_chars"].tolist() == full.documents["raw"].str.len().tolist()
+    for name in ("documents", "paragraphs", "sentences", "removed", "warnings", "excluded"):
+        pd.testing.assert_frame_equal(getattr(run, name), getattr(expected, name), check_exact=True)
+    assert run.excluded["reason"].tolist() == ["empty file", "exact duplicate of a"]
+
+
 def test_non_utf8_bytes_fall_back_to_cp1252(make_corpus):
     folder = make_corpus({"a.txt": "Xi’s visit to Moscow was long and warm; the talks covered gas.".encode("cp1252"),
                           "b.txt": LATE},

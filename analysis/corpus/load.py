@@ -40,6 +40,7 @@ WARNING_COLUMNS = ["kind", "file", "message"]
 # An article's row as a worker collects it (a dict), and a paragraph's and a sentence's (tuples), before a batch
 # becomes tables.
 DOCUMENT_FIELDS = [*METADATA_COLUMNS, "encoding", "raw", "period", "n_words"]
+LENGTH_FIELDS = [*METADATA_COLUMNS, "encoding", "n_chars", "period", "n_words"]  # a run's: the raw text's length only
 PARAGRAPH_FIELDS = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
 SENTENCE_FIELDS = ["doc_id", "para_id", "period", "outlet", "start", "end", "text"]
 PARALLEL_MIN_DOCUMENTS = 400  # below this, one process is faster than starting a pool
@@ -503,7 +504,8 @@ def _worker_pool(n_documents: int):
     return ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1))
 
 
-def _map_documents(pool, directory: Path, rows: list[dict], periods: list[Period], repeated: dict | None = None):
+def _map_documents(pool, directory: Path, rows: list[dict], periods: list[Period], repeated: dict | None = None,
+                   keep_raw: bool = True):
     """Process every metadata row in batches, in ``pool``'s processes (None: here); yields each batch's result
     (see :func:`_process_batch`) in row order.
 
@@ -512,7 +514,7 @@ def _map_documents(pool, directory: Path, rows: list[dict], periods: list[Period
     repeated = repeated or {}
     jobs = [(directory, row, periods, repeated.get(row["outlet"], frozenset())) for row in rows]
     batches = [jobs[start:start + BATCH_DOCUMENTS] for start in range(0, len(jobs), BATCH_DOCUMENTS)]
-    yield from (pool.map if pool else map)(_process_batch, batches, [True] * len(batches))
+    yield from (pool.map if pool else map)(_process_batch, batches, [True] * len(batches), [keep_raw] * len(batches))
 
 
 def _repeated_lines(pool, directory: Path, rows: list[dict]) -> dict[str, frozenset[str]]:
@@ -528,18 +530,24 @@ def _count_batch_lines(batch: tuple[Path, list[dict]]) -> tuple:
     return count_lines((row["outlet"], row["title"], _raw_text(directory, row)[0]) for row in rows)
 
 
-def _process_batch(jobs: list[tuple], duplicate_keys: bool = False) -> dict:
+def _process_batch(jobs: list[tuple], duplicate_keys: bool = False, keep_raw: bool = True) -> dict:
     """:func:`_process_document` for consecutive rows, their documents, paragraphs and sentences returned as tables:
     compact to send between processes and to keep, so the Python objects of a whole corpus's texts never exist at once.
 
     With ``duplicate_keys``, also what duplicate detection compares, computed here in the worker rather than by the
     main process once every batch is in: ``digests`` (of each document's text, see :func:`_text_digests`) and
-    ``sentence_keys`` (:func:`sentence_keys`), in the order of the batch's documents and sentences."""
+    ``sentence_keys`` (:func:`sentence_keys`), in the order of the batch's documents and sentences.
+
+    Without ``keep_raw``, the documents carry the length of each article's raw text (``n_chars``) instead of the
+    text, which a run's corpus leaves out (:func:`without_raw_text`): it is then never sent back nor copied."""
     out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed")}
     for job in jobs:
         for key, items in _process_document(*job).items():
             out[key].extend(items)
-    out["documents"] = pd.DataFrame.from_records(out["documents"], columns=DOCUMENT_FIELDS)
+    if not keep_raw:
+        for record in out["documents"]:
+            record["n_chars"] = len(record.pop("raw"))
+    out["documents"] = pd.DataFrame.from_records(out["documents"], columns=DOCUMENT_FIELDS if keep_raw else LENGTH_FIELDS)
     out["paragraphs"] = pd.DataFrame.from_records(out["paragraphs"], columns=PARAGRAPH_FIELDS)
     out["sentences"] = pd.DataFrame.from_records(out["sentences"], columns=SENTENCE_FIELDS)
     if duplicate_keys:
@@ -686,10 +694,11 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
 
 
 def _load_folder(directory: Path, period_list: list[Period], metadata: pd.DataFrame,
-                 corpus_fingerprint: str | None = None) -> Corpus:
-    """A folder of .txt articles from its checked metadata, with its fingerprint when the caller has it already."""
+                 corpus_fingerprint: str | None = None, keep_raw: bool = True) -> Corpus:
+    """A folder of .txt articles from its checked metadata, with its fingerprint when the caller has it already
+    (without ``keep_raw``, the documents carry only the raw text's length: see :func:`_process_batch`)."""
     return _load_rows(directory, metadata, folder_warnings(directory, metadata), period_list,
-                      corpus_fingerprint or _listed_fingerprint(directory, metadata))
+                      corpus_fingerprint or _listed_fingerprint(directory, metadata), keep_raw=keep_raw)
 
 
 def folder_warnings(directory: Path, metadata: pd.DataFrame) -> list[dict]:
@@ -710,7 +719,7 @@ def folder_warnings(directory: Path, metadata: pd.DataFrame) -> list[dict]:
 
 
 def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], period_list: list[Period],
-               corpus_fingerprint: str, texts: dict[str, str] | None = None) -> Corpus:
+               corpus_fingerprint: str, texts: dict[str, str] | None = None, keep_raw: bool = True) -> Corpus:
     """Clean, segment and de-duplicate the articles of validated metadata rows (texts given, or read from files)."""
     rows = [row._asdict() for row in metadata.sort_values(["published", "doc_id"]).itertuples(index=False)]
     if texts is not None:
@@ -718,7 +727,7 @@ def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], pe
     documents, paragraphs, sentences, removed, excluded, digests, keys = [], [], [], [], [], [], []
     with _worker_pool(len(rows)) as pool:  # furniture lines are counted in the same processes that then clean
         repeated = _repeated_lines(pool, directory, rows)
-        for result in _map_documents(pool, directory, rows, period_list, repeated):
+        for result in _map_documents(pool, directory, rows, period_list, repeated, keep_raw):
             warnings.extend(result["warnings"])
             excluded.extend(result["excluded"])
             documents.append(result["documents"])
@@ -728,7 +737,7 @@ def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], pe
             digests.extend(result["digests"])
             keys.append(result["sentence_keys"])
 
-    docs = _concat(documents, DOCUMENT_FIELDS)
+    docs = _concat(documents, DOCUMENT_FIELDS if keep_raw else LENGTH_FIELDS)
     paras = _concat(paragraphs, PARAGRAPH_FIELDS)
     sents = _concat(sentences, SENTENCE_FIELDS)
     del documents, paragraphs, sentences  # the batches' tables, now one
@@ -767,12 +776,12 @@ def resolve_duplicates(exact: dict[int, int], pairs) -> dict[int, tuple[int, flo
 
 def duplicate_record(doc: dict, kept: dict, jaccard: float, exact_copy: bool) -> tuple[dict, dict]:
     """The warning and the excluded row for ``doc``, dropped as a copy of ``kept`` (metadata rows as dicts; the word
-    count, taken for kept articles, is left out)."""
+    count and the text's length, taken for kept articles, are left out)."""
     kind = "exact duplicate" if exact_copy else "near duplicate"
     warning = {"kind": kind, "file": doc["file"],
                "message": f"repeats {kept['file']} ({jaccard:.0%} of their distinct sentences shared); kept {kept['file']} only. "
                           "Remove one copy from the corpus if this is not intended."}
-    row = {key: value for key, value in doc.items() if key != "n_words"}
+    row = {key: value for key, value in doc.items() if key not in ("n_words", "n_chars")}
     return warning, {**row, "reason": f"{kind} of {kept['doc_id']}"}
 
 
@@ -854,7 +863,8 @@ def _check_coverage(docs: pd.DataFrame, periods: list[Period], directory: Path, 
 
 def _finish_tables(docs, paras, sents, periods, dropped=()):
     """Order rows by period then date, number sentences, and add per-document counts (``n_chars``: the length of the
-    raw text, which is all that later stages need of it; see :func:`without_raw_text`).
+    raw text, which is all that later stages need of it; see :func:`without_raw_text`; taken from ``docs`` when they
+    carry it instead of the text).
 
     Articles whose doc_id is in ``dropped`` leave all three tables, as do paragraphs and sentences of articles not in
     ``docs``. The rows are taken once, in their final order, and column by column: the tables given are emptied as
@@ -874,10 +884,10 @@ def _finish_tables(docs, paras, sents, periods, dropped=()):
         n_words=docs["n_words"].astype(int),
         n_paragraphs=np.bincount(para_rank, minlength=len(docs)),
         n_sentences=np.bincount(sent_rank, minlength=len(docs)),
-        n_chars=docs["raw"].str.len(),
+        n_chars=docs["raw"].str.len() if "raw" in docs else docs["n_chars"].astype(int),
     )
     doc_columns = ["doc_id", "file", "title", "outlet", "published", "period", "url", "notes", "encoding",
-                   "n_words", "n_paragraphs", "n_sentences", "n_chars", "raw"]
+                   "n_words", "n_paragraphs", "n_sentences", "n_chars", *(["raw"] if "raw" in docs else [])]
     para_columns = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
     sent_columns = ["sent_id", "doc_id", "para_id", "period", "outlet", "sent_no", "start", "end", "text"]
     return docs[doc_columns], paras[para_columns], sents[sent_columns]
@@ -936,7 +946,7 @@ def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, rep
     if _is_text_folder(directory):  # the metadata and fingerprint that key the stored copy also serve the loading
         metadata = read_metadata(directory)
         key = _listed_fingerprint(directory, metadata)
-        load = lambda: _load_folder(directory, parse_periods(periods), metadata, key)  # noqa: E731
+        load = lambda: _load_folder(directory, parse_periods(periods), metadata, key, keep_raw=False)  # noqa: E731
     else:
         key = source_fingerprint(directory)
         load = lambda: load_corpus(directory, periods, columns)  # noqa: E731
