@@ -18,6 +18,30 @@ def test_result_is_computed_once_then_loaded(tmp_path):
     assert len(calls) == 1
 
 
+def test_a_result_another_process_is_computing_is_waited_for_not_computed_again(tmp_path):
+    """Two notebooks of a run asking for one stage result at once: the second reads the first's."""
+    import subprocess
+    import sys
+    import time
+
+    started = tmp_path / "started"
+    first = subprocess.Popen([sys.executable, "-c", (
+        "import pathlib, sys, time\n"
+        "from analysis.core.cache import cached\n"
+        "def compute():\n"
+        f"    pathlib.Path({str(started)!r}).touch()\n"
+        "    time.sleep(3)\n"
+        "    return {'by': 'first'}\n"
+        f"cached({str(tmp_path)!r}, 'stage', 'abc', {{'k': 3}}, compute)\n")])
+    deadline = time.monotonic() + 60
+    while not started.exists() and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert started.exists(), "the first process never began computing"
+    result = cached(tmp_path, "stage", "abc", {"k": 3}, lambda: {"by": "second"})
+    assert first.wait(timeout=60) == 0
+    assert result == {"by": "first"}
+
+
 def test_key_changes_with_corpus_and_parameters():
     base = cache_key("stage", "abc", {"k": 3})
     assert base != cache_key("stage", "abd", {"k": 3})
@@ -50,7 +74,7 @@ def test_tables_are_stored_as_arrow_files_and_come_back_identical(tmp_path):
     odd = pd.DataFrame({"lists": [[1], [2, 3]]})  # not a plain table: kept in the pickle
     result = {"table": table, "odd": odd, "count": 3}
     cached(tmp_path, "stage", "abc", {}, lambda: result)
-    folder = next((tmp_path / "cache").glob("stage-*"))
+    folder = next((tmp_path / "cache").glob("stage-*/result.pkl")).parent
     assert sorted(path.name for path in folder.iterdir()) == ["result.pkl", "table-000.arrow"]
     pd.testing.assert_frame_equal(feather.read_table(folder / "table-000.arrow").to_pandas(), table)  # any Arrow reader
     again = cached(tmp_path, "stage", "abc", {}, lambda: 1 / 0)

@@ -358,17 +358,13 @@ def test_an_order_naming_a_notebook_that_does_not_come_earlier_is_named_before_a
         build_report("", tmp_path / "reports", tmp_path / "figures", notebooks_dir=folder, progress=False, jobs=0)
 
 
-def test_each_notebook_waits_for_the_notebooks_that_compute_the_stage_results_it_reads():
-    """A notebook reading a stage result before its notebook has stored it would compute it again, beside it."""
+def test_each_notebook_waits_for_the_notebooks_that_write_the_tables_it_links():
+    """Stage results need no waiting (a notebook asking for one being computed waits for it in core/cache), but the
+    explorer links only the tables that exist when it runs, so it must run after the notebooks that write them."""
+    from analysis.explorer.pages import TABLES
+
     sources = runner.notebook_paths()
     needs = runner.notebook_needs(sources)
-    explorer = (PROJECT_ROOT / "analysis" / "explorer" / "pages.py").read_text(encoding="utf-8")
-
-    def reads(source: Path) -> set[str]:
-        code = "\n".join(cell.source for cell in nbformat.read(source, as_version=4).cells if cell.cell_type == "code")
-        if "write_explorer(run)" in code:
-            code += explorer
-        return set(re.findall(r"run\.(independent_sources|topics|figures|comparison)\(", code))
 
     def waits_for(source: Path) -> set[Path]:
         found, todo = set(), list(needs[source])
@@ -379,14 +375,17 @@ def test_each_notebook_waits_for_the_notebooks_that_compute_the_stage_results_it
                 todo.extend(needs[earlier])
         return found
 
-    computed_by: dict[str, Path] = {}
-    for source in sources:
-        for stage in sorted(reads(source)):
-            computed_by.setdefault(stage, source)
-            if computed_by[stage] != source:
-                assert computed_by[stage] in waits_for(source), f"{source.name} reads {stage} without waiting for it"
-    assert set(computed_by) == {"independent_sources", "topics", "figures", "comparison"}
-    assert needs[sources[2]] == {sources[0]}, "figures should no longer wait for the topic model"
+    def code(source: Path) -> str:
+        return "\n".join(cell.source for cell in nbformat.read(source, as_version=4).cells if cell.cell_type == "code")
+
+    explorers = [source for source in sources if "write_explorer(run)" in code(source)]
+    assert len(explorers) == 1
+    for name in TABLES.values():
+        writers = [source for source in sources if re.search(rf"write_table\([^)]*\"{re.escape(Path(name).stem)}\"", code(source))]
+        assert writers, f"no notebook writes {name}"
+        assert set(writers) <= waits_for(explorers[0]), f"the explorer links {name} without waiting for its notebook"
+    assert needs[sources[2]] == {sources[0]}, "figures should not wait for the topic model"
+    assert needs[sources[3]] == {sources[0]}, "the comparison should not wait for topics and figures: it computes its own stage first"
 
 
 def test_an_interrupted_run_stops_every_notebook_running_at_once(tmp_path):

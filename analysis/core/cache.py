@@ -2,6 +2,7 @@
 
 A result is stored under the run's reports folder, keyed by corpus fingerprint, parameters and the code's own hash:
 its tables as Arrow files (Feather), and the small rest of the object (dataclasses, dicts, numbers) as a pickle beside them.
+Notebooks running at once that ask for the same result compute it once: the second waits for the first's.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from filelock import FileLock
 
 from analysis.core.paths import PACKAGE_DIR
 
@@ -98,26 +100,37 @@ class _TableUnpickler(pickle.Unpickler):
         return pd.read_feather(self.folder / name)
 
 
-def cached(reports_dir: str | Path, name: str, fingerprint: str, parameters: dict, compute: Callable[[], object]):
-    """Return the stored result for (name, corpus, parameters, code), computing and storing it when absent.
+def _load(folder: Path):
+    with (folder / RESULT_FILE).open("rb") as handle:
+        result = _TableUnpickler(handle, folder).load()
+    release_memory()  # the buffers the Arrow files were read and decompressed in
+    return result
 
-    The result is a folder ``cache/<key>/``: one Arrow file per table and ``result.pkl`` for the rest.
-    """
-    folder = Path(reports_dir) / CACHE_FOLDER / cache_key(name, fingerprint, parameters)
-    if (folder / RESULT_FILE).exists():
-        with (folder / RESULT_FILE).open("rb") as handle:
-            result = _TableUnpickler(handle, folder).load()
-        release_memory()  # the buffers the Arrow files were read and decompressed in
-        return result
-    result = compute()
-    temporary = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")  # notebooks running at once never share one
+
+def _store(folder: Path, result) -> None:
+    temporary = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")  # a store cut short never looks finished
     shutil.rmtree(temporary, ignore_errors=True)
     temporary.mkdir(parents=True)
     with (temporary / RESULT_FILE).open("wb") as handle:
         _TablePickler(handle, temporary).dump(result)
     shutil.rmtree(folder, ignore_errors=True)
-    try:
-        temporary.replace(folder)
-    except OSError:  # another kernel stored the same result meanwhile: keep that one
-        shutil.rmtree(temporary, ignore_errors=True)
+    temporary.replace(folder)
+
+
+def cached(reports_dir: str | Path, name: str, fingerprint: str, parameters: dict, compute: Callable[[], object]):
+    """Return the stored result for (name, corpus, parameters, code), computing and storing it when absent.
+
+    The result is a folder ``cache/<key>/``: one Arrow file per table and ``result.pkl`` for the rest. A process
+    computes it holding the lock file ``cache/<key>.lock`` (an operating-system lock, released if the process dies),
+    so another notebook of the run asking for it meanwhile waits and then reads it instead of computing it again.
+    """
+    folder = Path(reports_dir) / CACHE_FOLDER / cache_key(name, fingerprint, parameters)
+    if (folder / RESULT_FILE).exists():
+        return _load(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(folder.with_name(f"{folder.name}.lock")):
+        if (folder / RESULT_FILE).exists():  # stored by the process that held the lock before
+            return _load(folder)
+        result = compute()
+        _store(folder, result)
     return result
