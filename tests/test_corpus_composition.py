@@ -139,11 +139,13 @@ def test_sentence_codes_ignore_case_and_spacing_only(monkeypatch):
 
 
 def test_word_counts_are_pythons_whatever_the_script(monkeypatch):
-    """Arrow counts the ASCII texts and Python the rest; every count is that of Python's regular expression."""
+    """Arrow counts the texts without word characters beyond ASCII (curly quotes and dashes are none) and Python the
+    rest; every count is that of Python's regular expression."""
     from analysis.corpus.load import load_corpus
 
     tricky = ["", "   ", "a", "U.S.-China", "Xi's  'quote' -- dash-", "don't-stop_now 3.5%", "__init__ x_y", "--'--",
-              "Xi’s visit", "café au lait", "Москва и Пекин", "数字 2024 年", "İstanbul", "naïve-ish co-op’s"]
+              "Xi’s visit", "café au lait", "Москва и Пекин", "数字 2024 年", "İstanbul", "naïve-ish co-op’s",
+              "“Xi’s — visit…”", "x² and ٣ rows", "a\u00a0b’c’", "’’ –", "Putin’s “deal”: 10 km²", "ſo it’s"]
     texts = pd.Series(tricky * 3 + load_corpus("tests/data/dev_corpus").sentences["text"].tolist(), dtype="str")
     expected = [len(WORD_PATTERN.findall(text)) for text in texts]
     for slice_size in (7, 100_000):

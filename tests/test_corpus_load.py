@@ -1,5 +1,7 @@
 """Loading and validating a corpus: metadata, periods, and every bad-input case named in issue 2."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -148,6 +150,24 @@ def test_exact_and_near_duplicates_kept_once(make_corpus):
     assert "kept a.txt only" in corpus.warnings["message"].iloc[0]
 
 
+def test_a_runs_corpus_is_the_loaded_one_without_raw_text_though_the_text_is_never_sent_back(make_corpus, tmp_path):
+    """A run's loading leaves each article's raw text in its worker and carries only its length: the tables are those
+    of a full load with the text dropped, duplicates' excluded rows included."""
+    from analysis.corpus.load import load_corpus_for_run, without_raw_text
+
+    long_text = " ".join(f"Sentence number {i} about China and Russia and their gas trade." for i in range(40))
+    folder = make_corpus({"a.txt": long_text, "b.txt": "Xi’s visit.\n\n" + LATE, "copy.txt": long_text, "c.txt": "   "},
+                         [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024"), ("copy.txt", "copy", "X", "2015-06"),
+                          ("c.txt", "c", "Y", "2024-02")])
+    full = load_corpus(folder)
+    expected, run = without_raw_text(full), load_corpus_for_run(folder, None, tmp_path / "reports")
+    assert "raw" in full.documents.columns and "raw" not in run.documents.columns
+    assert run.documents["n_chars"].tolist() == full.documents["raw"].str.len().tolist()
+    for name in ("documents", "paragraphs", "sentences", "removed", "warnings", "excluded"):
+        pd.testing.assert_frame_equal(getattr(run, name), getattr(expected, name), check_exact=True)
+    assert run.excluded["reason"].tolist() == ["empty file", "exact duplicate of a"]
+
+
 def test_non_utf8_bytes_fall_back_to_cp1252(make_corpus):
     folder = make_corpus({"a.txt": "Xi’s visit to Moscow was long and warm; the talks covered gas.".encode("cp1252"),
                           "b.txt": LATE},
@@ -259,6 +279,28 @@ def test_language_check_counts_letters_as_str_isalpha_does():
     letters = [char for char in text if char.isalpha()]  # the definition the faster count must keep
     latin = sum(ord(char) <= 0x024F for char in letters) / len(letters)
     assert _language_warning(text).startswith(f"only {latin:.0%} of its {len(letters):,} letters are in the Latin alphabet")
+
+
+def test_word_counts_and_language_check_agree_however_lower_casing_changes_the_text(make_corpus):
+    """Where lower-casing maps every character to one, one word list serves both; elsewhere ('İ') the general path."""
+    from analysis.corpus.load import WORD_PATTERN, _language_warning
+
+    for char in map(chr, range(0x110000)):  # what the shared list rests on: no such lowering changes a word's extent
+        lower = char.lower()
+        if lower != char and len(lower) == 1:
+            assert (bool(re.fullmatch(r"\w", char)), char in "-'’") == (bool(re.fullmatch(r"\w", lower)), lower in "-'’"), char
+
+    turkish = "İstanbul'da Erdoğan ile görüştü.\n\nThe İSTANBUL talks went on. " + "Xi and Putin met again. " * 3
+    folder = make_corpus({"a.txt": EARLY + "\n\nIt-was 'quoted' O'Brien's co-op.", "b.txt": turkish},
+                         [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024")])
+    corpus = load_corpus(folder)
+    words = corpus.paragraphs["text"].map(lambda text: len(WORD_PATTERN.findall(text)))
+    assert corpus.documents.set_index("doc_id")["n_words"].to_dict() == words.groupby(corpus.paragraphs["doc_id"]).sum().to_dict()
+    english = "The ministers met in Moscow and they talked of gas. " * 10
+    other = "Les ministres se sont rencontrés à Moscou, et parlèrent longuement du gaz naturel. " * 10
+    for text in (english, other, other.encode("ascii", "ignore").decode()):
+        assert _language_warning(text, WORD_PATTERN.findall(text.lower())) == _language_warning(text)
+    assert _language_warning(english) is None and _language_warning(other).startswith("only 0% of its 130 words")
 
 
 def test_word_counts_are_those_of_the_kept_paragraphs_and_stay_out_of_excluded_rows(make_corpus):
@@ -454,3 +496,18 @@ def test_worker_processes_and_small_batches_load_the_same_tables(make_corpus, mo
     assert sorted(repeats["text"].unique()) == ["Follow the Courier", "See our three channels"]
     for name in ("documents", "paragraphs", "sentences", "removed", "warnings", "excluded"):
         pd.testing.assert_frame_equal(getattr(pooled, name), getattr(alone, name))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_row_groups_are_the_groups_of_numpy_unique(seed):
+    from analysis.corpus.load import row_groups
+
+    rng = np.random.default_rng(seed)
+    pool = rng.integers(0, 2**31 + 500, size=(40, 7))  # signature values, sentinels above the prime included
+    rows = np.vstack([pool[rng.integers(0, 40, size=500)], rng.integers(0, 3, size=(200, 7))])
+    groups = row_groups(rows)
+    _, expected = np.unique(rows, axis=0, return_inverse=True)
+    expected = expected.ravel()
+    assert len(set(groups.tolist())) == len(set(expected.tolist())) < len(rows)
+    assert all(len(set(expected[groups == group])) == 1 for group in set(groups.tolist()))
+    assert row_groups(np.empty((0, 7), dtype=np.int64)).tolist() == []

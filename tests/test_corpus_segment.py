@@ -1,5 +1,7 @@
 """Paragraph and sentence segmentation keeps offsets and does not split after abbreviations or inside dates."""
 
+from pathlib import Path
+
 from analysis.corpus.load import load_corpus
 from analysis.corpus.segment import line_spans, paragraph_spans, sentence_spans
 
@@ -62,3 +64,33 @@ def test_the_rupee_abbreviation_does_not_end_a_sentence():
     text = "The deal is worth Rs. 400 crore, officials said. It was signed on Monday."
     assert [text[start:end] for start, end in sentence_spans(text)] == [
         "The deal is worth Rs. 400 crore, officials said.", "It was signed on Monday."]
+
+
+def test_break_test_decides_as_punkts_own_on_every_candidate_break():
+    """The shorter test of a candidate break gives Punkt's own answer: on every candidate break of the dev corpus and the
+    seeds, and on contexts built from abbreviations, initials, numbers, ellipses and punctuation before words of each
+    case, on one line or across lines."""
+    import itertools
+
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    from analysis.core.paths import SEEDS_DIR
+    from analysis.corpus.segment import break_test, sentence_tokenizer
+
+    tokenizer = sentence_tokenizer()
+    contexts = {context for folder in (SEEDS_DIR, Path(__file__).parent / "data" / "dev_corpus")
+                for path in sorted(folder.glob("*.txt"))
+                for _, context in tokenizer._match_potential_end_contexts(path.read_text(encoding="utf-8"))}
+    words = ["Mr.", "U.S.", "J.", "j.", "É.", "2014.", "1.5.", "-3.", ",5.", "a..", "...", ".", "?", "!", "e.g.", "No.",
+             "co-op.", "ex-Gov.", "##number##.", "Putin.", "putin.", "(Reuters).", '"Yes."', "Inc.,", "3rd.", "A.B.", "it’s."]
+    following = ["The", "the", ",", ";", ".", "?", "(", '"', "“", "2015", "...", "É", "é", "—", "$5"]
+    contexts |= {word + space + after for word, after, space in itertools.product(words, following, [" ", "\n", "\n\n "])}
+    contexts |= {f"{first} {word} {after}" for first, word, after in itertools.product(words[:8], words, following[:4])}
+    assert len(contexts) > 2500
+    ours = [tokenizer.text_contains_sentbreak(context) for context in sorted(contexts)]
+    assert ours == [PunktSentenceTokenizer.text_contains_sentbreak(tokenizer, context) for context in sorted(contexts)]
+    assert 0.2 < sum(ours) / len(ours) < 0.8  # both answers are common
+    trained = PunktParameters()  # a model with collocations keeps Punkt's own test, which uses them
+    trained.collocations = {("s", "bach")}
+    other = PunktSentenceTokenizer(trained)
+    assert break_test(other) == other.text_contains_sentbreak

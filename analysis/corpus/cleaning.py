@@ -115,6 +115,74 @@ def default_rules() -> tuple[Rule, ...]:
     return tuple(load_rules())
 
 
+def _scoped_pattern(rule: Rule) -> str | None:
+    """A line rule's pattern as a group that can stand in an alternation with others and match the same lines, or None
+    when it cannot (capturing groups, whose numbers would shift, or flags other than a leading ``(?i)``)."""
+    pattern = rule.pattern
+    if rule.scope != "line" or pattern.groups:
+        return None
+    if pattern.flags == re.UNICODE:
+        scoped = f"(?:{pattern.pattern})"
+    elif pattern.flags == re.UNICODE | re.IGNORECASE and pattern.pattern.startswith("(?i)"):
+        scoped = f"(?i:{pattern.pattern[4:]})"
+    else:
+        return None
+    try:
+        alone = re.compile(scoped)
+    except re.error:  # a global flag further in, say: left alone
+        return None
+    return scoped if alone.flags == re.UNICODE and not alone.groups else None
+
+
+def rule_tests(rules) -> list[tuple[re.Pattern | None, list[Rule]]]:
+    """The line and tail rules in file order, runs of line rules grouped under one pattern that fullmatches a line when
+    any rule of the run does: one test instead of one per rule for the many lines no rule removes (a fullmatch of an
+    alternation is a fullmatch of one of its parts). Which rule removed a line is still found rule by rule, the first
+    in file order. A group with None tests its rules one by one (tail rules, and patterns that cannot be joined)."""
+    tests: list[tuple[re.Pattern | None, list[Rule]]] = []
+    run: list[tuple[Rule, str]] = []
+
+    def close_run():
+        if len(run) > 1:
+            tests.append((re.compile("|".join(scoped for _, scoped in run)), [rule for rule, _ in run]))
+        elif run:
+            tests.append((None, [run[0][0]]))
+        run.clear()
+
+    for rule in rules:
+        if rule.scope not in ("line", "tail"):
+            continue
+        scoped = _scoped_pattern(rule)
+        if scoped is None:
+            close_run()
+            tests.append((None, [rule]))
+        else:
+            run.append((rule, scoped))
+    close_run()
+    return tests
+
+
+@lru_cache(maxsize=1)
+def default_rule_tests() -> list[tuple[re.Pattern | None, list[Rule]]]:
+    """:func:`rule_tests` of the project's rules, built once."""
+    return rule_tests(default_rules())
+
+
+def first_rule(text: str, tests) -> tuple[str, int] | None:
+    """The first line or tail rule (in file order) that removes the stripped line ``text``, as (rule name, offset
+    where the removed part starts: 0 for the whole line), or None; ``tests`` come from :func:`rule_tests`."""
+    for joined, group in tests:
+        if joined is not None and not joined.fullmatch(text):
+            continue
+        for rule in group:
+            if rule.scope == "tail":
+                if match := rule.pattern.search(text):
+                    return rule.name, match.start() + len(match.group()) - len(match.group().lstrip())  # not the space
+            elif rule.pattern.fullmatch(text):
+                return rule.name, 0
+    return None
+
+
 @lru_cache(maxsize=1)
 def furniture_words() -> tuple[frozenset[str], frozenset[str]]:
     """(connectors, furniture words) from ``analysis/data/furniture_words.csv``."""
@@ -152,7 +220,7 @@ def is_dateline(text: str) -> bool:
     >>> is_dateline("Posted: Feb 07, 2014 3:14 AM"), is_dateline("The deal was signed on May 7, 2015.")
     (True, False)
     """
-    if len(text.split()) > DATELINE_MAX_WORDS or not DATE.search(text):
+    if len(text.split(None, DATELINE_MAX_WORDS)) > DATELINE_MAX_WORDS or not DATE.search(text):  # words counted to 17
         return False
     return not ends_sentence(text) or len(words_of(text)) <= 4  # 'Jan. 5, 2015.' yes; a short sentence with a date, no
 
@@ -177,9 +245,8 @@ def is_word_list_line(text: str) -> bool:
 
 def is_fragment(text: str) -> bool:
     """A short lower-case line without sentence punctuation: a tag, button or image label ('vladimir putin', 'a')."""
-    stripped = BULLETS.sub("", text)
-    words = stripped.split()
-    return (bool(words) and len(words) <= FRAGMENT_MAX_WORDS and stripped[0].islower()
+    stripped = BULLETS.sub("", text)  # starts with no space: not empty means at least one word
+    return (bool(stripped) and stripped[0].islower() and len(stripped.split(None, FRAGMENT_MAX_WORDS)) <= FRAGMENT_MAX_WORDS
             and not ends_sentence(stripped))
 
 
@@ -190,9 +257,11 @@ def has_no_letters(text: str) -> bool:
 
 def is_title_case_headline(text: str) -> bool:
     """A Title Case line without sentence punctuation, as other stories' headlines are set inside an article."""
+    if ends_sentence(text):  # tested first: most lines are sentences, whose words need not be listed
+        return False
     words = words_of(text)
     low, high = OTHER_HEADLINE_WORDS
-    if ends_sentence(text) or not low <= len(words) <= high:
+    if not low <= len(words) <= high:
         return False
     content = [word for word in words if word.lower() not in furniture_words()[0] and len(word) > 3]
     if len(content) < 4:
@@ -234,6 +303,7 @@ def find_boilerplate(raw: str, rules=None, *, title: str = "", outlet: str = "",
     >>> [(r["rule"], r["text"]) for r in removed]
     [('navigation', '1. Skip to content'), ('byline', 'By Staff Writer')]
     """
+    tests = rule_tests(rules) if rules else default_rule_tests()
     rules = rules or default_rules()
     lines = line_spans(raw)
     texts = [raw[start:end].strip() for start, end in lines]
@@ -248,17 +318,12 @@ def find_boilerplate(raw: str, rules=None, *, title: str = "", outlet: str = "",
         return [index for index in non_blank if index not in decided and index not in protected]
 
     for index in open_lines():
-        for rule in rules:
-            if rule.scope == "line" and rule.pattern.fullmatch(texts[index]):
-                decided[index] = rule.name
-                break
-            if rule.scope == "tail" and (match := rule.pattern.search(texts[index])):
-                begins = match.start() + len(match.group()) - len(match.group().lstrip())  # not the space before it
-                if begins == 0:
-                    decided[index] = rule.name
-                else:
-                    cut[index] = (begins, rule.name)
-                break
+        if found := first_rule(texts[index], tests):
+            name, begins = found
+            if begins == 0:
+                decided[index] = name
+            else:
+                cut[index] = (begins, name)
     _apply_line_evidence(texts, open_lines(), datelines, decided, outlet, repeated)
     if headline is not None:
         for index in open_lines():
@@ -456,9 +521,10 @@ def heading_marks(texts: list[str], title: str = "") -> tuple[list[bool], list[b
     headline, dateline = [], []
     for text in texts:
         is_date = is_dateline(text)
-        words = words_of(text)
-        short_unpunctuated = 0 < len(words) <= HEADING_MAX_WORDS and not ends_sentence(text)
-        short_question = 0 < len(words) <= QUESTION_HEADING_MAX_WORDS and text.rstrip().endswith("?")
+        ends, question = ends_sentence(text), text.rstrip().endswith("?")
+        n_words = len(words_of(text)) if question or not ends else 0  # a sentence not asking is neither: no need to count
+        short_unpunctuated = 0 < n_words <= HEADING_MAX_WORDS and not ends
+        short_question = 0 < n_words <= QUESTION_HEADING_MAX_WORDS and question
         headline.append(not is_date and (matches_title(text, title) or short_unpunctuated or short_question))
         dateline.append(is_date)
     return headline, dateline

@@ -5,6 +5,8 @@ Used by the corpus notebook and beside every comparison, so a change of sources 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -18,6 +20,7 @@ from analysis.core.plots import finish_figure, new_figure, period_style, source_
 from analysis.corpus.load import WORD_PATTERN
 
 CODE_SLICE = 100_000  # sentences normalised at once by sentence_codes
+WORD_BEYOND_ASCII = re.compile(r"[^\W\x00-\x7f]")  # a character beyond ASCII that Python's \w matches and RE2's does not
 MIN_PASSAGE_WORDS = 16  # two articles sharing two consecutive sentences this long together rest on one source text
 
 
@@ -104,9 +107,9 @@ def independent_units(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.Da
 def count_words(texts: pd.Series) -> np.ndarray:
     """How many words (``WORD_PATTERN`` matches, as ``str.count`` finds them) each text has.
 
-    Arrow counts the texts that are all ASCII, where its regular expressions (RE2) and Python's agree (``\\w`` is
-    ``[A-Za-z0-9_]`` for both), several times faster; Python counts the others, whose letters beyond ASCII only
-    Python's ``\\w`` knows.
+    Arrow counts, several times faster, the texts where its regular expressions (RE2) and Python's agree: those
+    without a word character beyond ASCII (``\\w`` is ``[A-Za-z0-9_]`` for RE2; curly quotes and dashes are no word
+    characters for either). Python counts the others, whose letters beyond ASCII only Python's ``\\w`` knows.
 
     >>> count_words(pd.Series(["Xi's U.S.-China visit", "Déjà vu, café"])).tolist()
     [5, 3]
@@ -116,7 +119,10 @@ def count_words(texts: pd.Series) -> np.ndarray:
         piece = pa.array(texts.iloc[start:start + CODE_SLICE], type=pa.large_string())
         counts[start:start + len(piece)] = pc.count_substring_regex(piece, WORD_PATTERN.pattern).to_numpy(zero_copy_only=False)
         beyond = np.flatnonzero(~pc.string_is_ascii(piece).to_numpy(zero_copy_only=False))
-        counts[start + beyond] = [len(WORD_PATTERN.findall(text)) for text in piece.take(pa.array(beyond)).to_pylist()]
+        letters = [(position, text) for position, text in zip(beyond, piece.take(pa.array(beyond)).to_pylist())
+                   if WORD_BEYOND_ASCII.search(text)]
+        counts[start + np.array([position for position, _ in letters], dtype=np.int64)] = [
+            len(WORD_PATTERN.findall(text)) for _, text in letters]
     return counts
 
 

@@ -40,6 +40,7 @@ WARNING_COLUMNS = ["kind", "file", "message"]
 # An article's row as a worker collects it (a dict), and a paragraph's and a sentence's (tuples), before a batch
 # becomes tables.
 DOCUMENT_FIELDS = [*METADATA_COLUMNS, "encoding", "raw", "period", "n_words"]
+LENGTH_FIELDS = [*METADATA_COLUMNS, "encoding", "n_chars", "period", "n_words"]  # a run's: the raw text's length only
 PARAGRAPH_FIELDS = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
 SENTENCE_FIELDS = ["doc_id", "para_id", "period", "outlet", "start", "end", "text"]
 PARALLEL_MIN_DOCUMENTS = 400  # below this, one process is faster than starting a pool
@@ -365,6 +366,24 @@ def pair_overlaps(sets, sizes: np.ndarray, first: np.ndarray, second: np.ndarray
     return overlaps
 
 
+def row_groups(rows: np.ndarray) -> np.ndarray:
+    """A group number for each row of a 2-D integer array, the same for two rows exactly when they are equal (the
+    groups of ``np.unique(rows, axis=0, return_inverse=True)``, numbered in the rows' sorted order, found by one
+    ``lexsort`` instead of ``np.unique``'s sort of the rows as byte strings, several times slower).
+
+    >>> row_groups(np.array([[3, 1], [2, 9], [3, 1], [2, 8]])).tolist()
+    [2, 1, 2, 0]
+    """
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort(rows.T[::-1])  # by the first column, then the second, ...
+    ordered = rows[order]
+    starts = np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)]
+    groups = np.empty(len(rows), dtype=np.int64)
+    groups[order] = np.cumsum(starts) - 1
+    return groups
+
+
 def _bucket_pairs(bucket: np.ndarray):
     """Every pair ``(i, j)``, ``i < j``, of rows with the same bucket id, yielded as two arrays of at most
     ``PAIR_SLICE`` pairs: rows alone in their bucket are dropped, and the members of a bucket (sorted) are paired
@@ -401,8 +420,8 @@ def near_duplicate_pairs(shingles, threshold: float = NEAR_DUPLICATE_JACCARD) ->
     sizes = np.asarray(shingles.sum(axis=1)).ravel()
     found = []
     for band in range(LSH_BANDS):
-        _, bucket = np.unique(signatures[:, band * LSH_ROWS:(band + 1) * LSH_ROWS], axis=0, return_inverse=True)
-        for first, second in _bucket_pairs(bucket.ravel()):
+        bucket = row_groups(signatures[:, band * LSH_ROWS:(band + 1) * LSH_ROWS])
+        for first, second in _bucket_pairs(bucket):
             seen = np.zeros(len(first), dtype=bool)
             for earlier in range(band):
                 columns = slice(earlier * LSH_ROWS, (earlier + 1) * LSH_ROWS)
@@ -423,22 +442,28 @@ def _english_words() -> frozenset[str]:
     return frozenset(read_word_list("english_function_words.txt"))
 
 
-# The letters (str.isalpha) up to LATIN_LAST_CODE_POINT, for str.translate to delete: counting them that way is three
-# times faster than testing each character in Python. Characters above it are few in English text and tested one by one.
-LATIN_LETTERS = {code: None for code in range(LATIN_LAST_CODE_POINT + 1) if chr(code).isalpha()}
-BEYOND_LATIN = re.compile(f"[^\\x00-\\u{LATIN_LAST_CODE_POINT:04x}]")
+# ASCII letters (A-Z, a-z: str.isalpha below 128), for bytes.translate to delete from a text's UTF-8 bytes, where each is
+# one byte and no other character's bytes contain one: counted so, ten times faster than testing each character in
+# Python. The characters beyond ASCII are few in English text and tested one by one.
+ASCII_LETTERS = bytes(code for code in range(128) if chr(code).isalpha())
+BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-def _language_warning(text: str) -> str | None:
-    """A warning when a text is mostly in a non-Latin script, or has 50+ words but few English function words."""
-    n_latin = len(text) - len(text.translate(LATIN_LETTERS))
-    n_letters = n_latin + sum(char.isalpha() for char in BEYOND_LATIN.findall(text))
+def _language_warning(text: str, words: list[str] | None = None) -> str | None:
+    """A warning when a text is mostly in a non-Latin script, or has 50+ words but few English function words.
+
+    ``words`` are the text's lower-cased words (``WORD_PATTERN`` matches) when the caller has them already."""
+    data = text.encode("utf-8", "surrogatepass")
+    n_ascii = len(data) - len(data.translate(None, ASCII_LETTERS))
+    others = [char for char in BEYOND_ASCII.findall(text) if char.isalpha()]
+    n_latin = n_ascii + sum(ord(char) <= LATIN_LAST_CODE_POINT for char in others)
+    n_letters = n_ascii + len(others)
     if n_letters >= LATIN_MIN_LETTERS:
         latin = n_latin / n_letters
         if latin < LATIN_MIN_SHARE:
             return (f"only {latin:.0%} of its {n_letters:,} letters are in the Latin alphabet; it is probably not in English. "
                     "It was kept: remove it from the corpus if it is not English-language coverage.")
-    words = WORD_PATTERN.findall(text.lower())
+    words = WORD_PATTERN.findall(text.lower()) if words is None else words
     if len(words) < ENGLISH_MIN_WORDS:
         return None
     share = sum(map(_english_words().__contains__, words)) / len(words)
@@ -479,7 +504,8 @@ def _worker_pool(n_documents: int):
     return ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1))
 
 
-def _map_documents(pool, directory: Path, rows: list[dict], periods: list[Period], repeated: dict | None = None):
+def _map_documents(pool, directory: Path, rows: list[dict], periods: list[Period], repeated: dict | None = None,
+                   keep_raw: bool = True):
     """Process every metadata row in batches, in ``pool``'s processes (None: here); yields each batch's result
     (see :func:`_process_batch`) in row order.
 
@@ -488,7 +514,7 @@ def _map_documents(pool, directory: Path, rows: list[dict], periods: list[Period
     repeated = repeated or {}
     jobs = [(directory, row, periods, repeated.get(row["outlet"], frozenset())) for row in rows]
     batches = [jobs[start:start + BATCH_DOCUMENTS] for start in range(0, len(jobs), BATCH_DOCUMENTS)]
-    yield from (pool.map if pool else map)(_process_batch, batches, [True] * len(batches))
+    yield from (pool.map if pool else map)(_process_batch, batches, [True] * len(batches), [keep_raw] * len(batches))
 
 
 def _repeated_lines(pool, directory: Path, rows: list[dict]) -> dict[str, frozenset[str]]:
@@ -504,18 +530,24 @@ def _count_batch_lines(batch: tuple[Path, list[dict]]) -> tuple:
     return count_lines((row["outlet"], row["title"], _raw_text(directory, row)[0]) for row in rows)
 
 
-def _process_batch(jobs: list[tuple], duplicate_keys: bool = False) -> dict:
+def _process_batch(jobs: list[tuple], duplicate_keys: bool = False, keep_raw: bool = True) -> dict:
     """:func:`_process_document` for consecutive rows, their documents, paragraphs and sentences returned as tables:
     compact to send between processes and to keep, so the Python objects of a whole corpus's texts never exist at once.
 
     With ``duplicate_keys``, also what duplicate detection compares, computed here in the worker rather than by the
     main process once every batch is in: ``digests`` (of each document's text, see :func:`_text_digests`) and
-    ``sentence_keys`` (:func:`sentence_keys`), in the order of the batch's documents and sentences."""
+    ``sentence_keys`` (:func:`sentence_keys`), in the order of the batch's documents and sentences.
+
+    Without ``keep_raw``, the documents carry the length of each article's raw text (``n_chars``) instead of the
+    text, which a run's corpus leaves out (:func:`without_raw_text`): it is then never sent back nor copied."""
     out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed")}
     for job in jobs:
         for key, items in _process_document(*job).items():
             out[key].extend(items)
-    out["documents"] = pd.DataFrame.from_records(out["documents"], columns=DOCUMENT_FIELDS)
+    if not keep_raw:
+        for record in out["documents"]:
+            record["n_chars"] = len(record.pop("raw"))
+    out["documents"] = pd.DataFrame.from_records(out["documents"], columns=DOCUMENT_FIELDS if keep_raw else LENGTH_FIELDS)
     out["paragraphs"] = pd.DataFrame.from_records(out["paragraphs"], columns=PARAGRAPH_FIELDS)
     out["sentences"] = pd.DataFrame.from_records(out["sentences"], columns=SENTENCE_FIELDS)
     if duplicate_keys:
@@ -574,10 +606,16 @@ def _process_document(directory: Path, row: dict, periods: list[Period], repeate
         out["warnings"].append({"kind": "empty file", "file": file,
                                 "message": "has no text left after boilerplate cleaning and was excluded. Check it is an article."})
         return out
-    language_problem = _language_warning(" ".join(raw[s:e] for s, e in paras))
+    text = " ".join(raw[s:e] for s, e in paras)
+    # Words never span the joining space, and lower-casing that maps each character to one changes no character's
+    # class (a test checks every code point): the words of the lower-cased text then serve both the language check and
+    # the word count. Where a character lowers to two ('İ'), the paragraphs' words are counted as they are.
+    lowered = text.lower()
+    words = WORD_PATTERN.findall(lowered) if len(lowered) == len(text) else None
+    language_problem = _language_warning(text, words)
     if language_problem:
         out["warnings"].append({"kind": "not English?", "file": file, "message": language_problem})
-    n_words = sum(len(WORD_PATTERN.findall(raw[s:e])) for s, e in paras)
+    n_words = len(words) if words is not None else sum(len(WORD_PATTERN.findall(raw[s:e])) for s, e in paras)
     out["documents"].append({**record, "period": period, "n_words": n_words})  # counted once, here in the worker
     if n_words < MIN_ARTICLE_WORDS and not language_problem:  # words are not counted across scripts without spaces
         out["warnings"].append({"kind": "very short", "file": file,
@@ -656,10 +694,11 @@ def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = Non
 
 
 def _load_folder(directory: Path, period_list: list[Period], metadata: pd.DataFrame,
-                 corpus_fingerprint: str | None = None) -> Corpus:
-    """A folder of .txt articles from its checked metadata, with its fingerprint when the caller has it already."""
+                 corpus_fingerprint: str | None = None, keep_raw: bool = True) -> Corpus:
+    """A folder of .txt articles from its checked metadata, with its fingerprint when the caller has it already
+    (without ``keep_raw``, the documents carry only the raw text's length: see :func:`_process_batch`)."""
     return _load_rows(directory, metadata, folder_warnings(directory, metadata), period_list,
-                      corpus_fingerprint or _listed_fingerprint(directory, metadata))
+                      corpus_fingerprint or _listed_fingerprint(directory, metadata), keep_raw=keep_raw)
 
 
 def folder_warnings(directory: Path, metadata: pd.DataFrame) -> list[dict]:
@@ -680,7 +719,7 @@ def folder_warnings(directory: Path, metadata: pd.DataFrame) -> list[dict]:
 
 
 def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], period_list: list[Period],
-               corpus_fingerprint: str, texts: dict[str, str] | None = None) -> Corpus:
+               corpus_fingerprint: str, texts: dict[str, str] | None = None, keep_raw: bool = True) -> Corpus:
     """Clean, segment and de-duplicate the articles of validated metadata rows (texts given, or read from files)."""
     rows = [row._asdict() for row in metadata.sort_values(["published", "doc_id"]).itertuples(index=False)]
     if texts is not None:
@@ -688,7 +727,7 @@ def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], pe
     documents, paragraphs, sentences, removed, excluded, digests, keys = [], [], [], [], [], [], []
     with _worker_pool(len(rows)) as pool:  # furniture lines are counted in the same processes that then clean
         repeated = _repeated_lines(pool, directory, rows)
-        for result in _map_documents(pool, directory, rows, period_list, repeated):
+        for result in _map_documents(pool, directory, rows, period_list, repeated, keep_raw):
             warnings.extend(result["warnings"])
             excluded.extend(result["excluded"])
             documents.append(result["documents"])
@@ -698,7 +737,7 @@ def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], pe
             digests.extend(result["digests"])
             keys.append(result["sentence_keys"])
 
-    docs = _concat(documents, DOCUMENT_FIELDS)
+    docs = _concat(documents, DOCUMENT_FIELDS if keep_raw else LENGTH_FIELDS)
     paras = _concat(paragraphs, PARAGRAPH_FIELDS)
     sents = _concat(sentences, SENTENCE_FIELDS)
     del documents, paragraphs, sentences  # the batches' tables, now one
@@ -737,12 +776,12 @@ def resolve_duplicates(exact: dict[int, int], pairs) -> dict[int, tuple[int, flo
 
 def duplicate_record(doc: dict, kept: dict, jaccard: float, exact_copy: bool) -> tuple[dict, dict]:
     """The warning and the excluded row for ``doc``, dropped as a copy of ``kept`` (metadata rows as dicts; the word
-    count, taken for kept articles, is left out)."""
+    count and the text's length, taken for kept articles, are left out)."""
     kind = "exact duplicate" if exact_copy else "near duplicate"
     warning = {"kind": kind, "file": doc["file"],
                "message": f"repeats {kept['file']} ({jaccard:.0%} of their distinct sentences shared); kept {kept['file']} only. "
                           "Remove one copy from the corpus if this is not intended."}
-    row = {key: value for key, value in doc.items() if key != "n_words"}
+    row = {key: value for key, value in doc.items() if key not in ("n_words", "n_chars")}
     return warning, {**row, "reason": f"{kind} of {kept['doc_id']}"}
 
 
@@ -824,7 +863,8 @@ def _check_coverage(docs: pd.DataFrame, periods: list[Period], directory: Path, 
 
 def _finish_tables(docs, paras, sents, periods, dropped=()):
     """Order rows by period then date, number sentences, and add per-document counts (``n_chars``: the length of the
-    raw text, which is all that later stages need of it; see :func:`without_raw_text`).
+    raw text, which is all that later stages need of it; see :func:`without_raw_text`; taken from ``docs`` when they
+    carry it instead of the text).
 
     Articles whose doc_id is in ``dropped`` leave all three tables, as do paragraphs and sentences of articles not in
     ``docs``. The rows are taken once, in their final order, and column by column: the tables given are emptied as
@@ -844,10 +884,10 @@ def _finish_tables(docs, paras, sents, periods, dropped=()):
         n_words=docs["n_words"].astype(int),
         n_paragraphs=np.bincount(para_rank, minlength=len(docs)),
         n_sentences=np.bincount(sent_rank, minlength=len(docs)),
-        n_chars=docs["raw"].str.len(),
+        n_chars=docs["raw"].str.len() if "raw" in docs else docs["n_chars"].astype(int),
     )
     doc_columns = ["doc_id", "file", "title", "outlet", "published", "period", "url", "notes", "encoding",
-                   "n_words", "n_paragraphs", "n_sentences", "n_chars", "raw"]
+                   "n_words", "n_paragraphs", "n_sentences", "n_chars", *(["raw"] if "raw" in docs else [])]
     para_columns = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
     sent_columns = ["sent_id", "doc_id", "para_id", "period", "outlet", "sent_no", "start", "end", "text"]
     return docs[doc_columns], paras[para_columns], sents[sent_columns]
@@ -906,7 +946,7 @@ def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, rep
     if _is_text_folder(directory):  # the metadata and fingerprint that key the stored copy also serve the loading
         metadata = read_metadata(directory)
         key = _listed_fingerprint(directory, metadata)
-        load = lambda: _load_folder(directory, parse_periods(periods), metadata, key)  # noqa: E731
+        load = lambda: _load_folder(directory, parse_periods(periods), metadata, key, keep_raw=False)  # noqa: E731
     else:
         key = source_fingerprint(directory)
         load = lambda: load_corpus(directory, periods, columns)  # noqa: E731

@@ -23,7 +23,49 @@ def sentence_tokenizer():
 
     params = PunktParameters()
     params.abbrev_types = set(read_word_list("abbreviations.txt"))
-    return PunktSentenceTokenizer(params)
+    tokenizer = PunktSentenceTokenizer(params)
+    tokenizer.text_contains_sentbreak = break_test(tokenizer)  # Punkt's own test, made for trained models, is slower
+    return tokenizer
+
+
+def break_test(tokenizer):
+    """Punkt's ``text_contains_sentbreak`` for a tokenizer that knows abbreviations only (no collocations, frequent
+    sentence starters or orthographic contexts, as :func:`sentence_tokenizer`'s): the same decision from the same
+    tokens, regular expressions and rules, without building an annotated token object per word.
+
+    Punkt asks it of each candidate break's context ('Moscow. The'): whether a token other than the last ends a
+    sentence. A token ends one when it is '.', '?' or '!', or ends with one period (not two) and is no abbreviation,
+    unless it is an initial ('J.') or a number ('2014.') followed by punctuation or a lower-case word, or an initial
+    followed by a capital (NLTK's first and second annotation passes with empty tables; a test compares both).
+    """
+    params, language = tokenizer._params, tokenizer._lang_vars
+    if params.collocations or params.sent_starters or any(params.ortho_context.values()):
+        return tokenizer.text_contains_sentbreak  # a trained model: its heuristics need the full annotation
+    token = tokenizer._Token
+    abbreviations, ends, punctuation = params.abbrev_types, language.sent_end_chars, tokenizer.PUNCTUATION
+    numeric, initial, word_tokenize = token._RE_NUMERIC, token._RE_INITIAL, language.word_tokenize
+
+    def ends_sentence(word: str, following: str) -> bool:
+        if word in ends:
+            return True
+        if not word.endswith(".") or word.endswith(".."):  # an ellipsis ('...') ends with two periods too
+            return False
+        stem = word[:-1].lower()
+        if stem in abbreviations or stem.split("-")[-1] in abbreviations:
+            return False
+        kind = numeric.sub("##number##", word.lower())  # PunktToken's type, less a final period
+        kind = kind[:-1] if len(kind) > 1 and kind[-1] == "." else kind
+        is_initial = len(word) == 2 and initial.match(word)  # one letter and its period
+        if is_initial or kind == "##number##":
+            if following in punctuation or following[0].islower() or (is_initial and following[0].isupper()):
+                return False
+        return True
+
+    def contains_sentbreak(text: str) -> bool:
+        words = [word for line in text.split("\n") if line.strip() for word in word_tokenize(line)]
+        return any(ends_sentence(word, following) for word, following in zip(words, words[1:]))
+
+    return contains_sentbreak
 
 
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
