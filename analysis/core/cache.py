@@ -1,7 +1,7 @@
 """Share one stage's results with later notebooks of the same run without computing them twice.
 
 A result is stored under the run's reports folder, keyed by corpus fingerprint, parameters and the code's own hash:
-its tables as Arrow files (Feather), and the small rest of the object (dataclasses, dicts, numbers) as a pickle beside them.
+its tables as Parquet files, and the small rest of the object (dataclasses, dicts, numbers) as a pickle beside them.
 Notebooks running at once that ask for the same result compute it once: the second waits for the first's.
 """
 
@@ -26,7 +26,7 @@ from filelock import FileLock
 from analysis.core.paths import PACKAGE_DIR
 
 CACHE_FOLDER = "cache"
-RESULT_FILE = "result.pkl"  # the object with every table stored as an Arrow file replaced by the file's name
+RESULT_FILE = "result.pkl"  # the object with every Parquet-stored table replaced by its file name
 
 
 @lru_cache(maxsize=1)
@@ -58,8 +58,8 @@ def cache_key(name: str, fingerprint: str, parameters: dict) -> str:
     return f"{name}-{hashlib.sha256(payload.encode()).hexdigest()[:16]}"
 
 
-def arrow_safe(table) -> bool:
-    """Whether a table comes back from an Arrow file exactly as it went in: a plain DataFrame with a default index, text
+def parquet_safe(table) -> bool:
+    """Whether a table comes back from Parquet exactly as it went in: a plain DataFrame with a default index, text
     column names and columns of numbers, booleans or text (pandas' string dtype). Anything else stays in the pickle."""
     return (type(table) is pd.DataFrame and isinstance(table.index, pd.RangeIndex) and table.index.start == 0
             and table.index.step == 1 and table.index.name is None and table.columns.is_unique
@@ -69,11 +69,7 @@ def arrow_safe(table) -> bool:
 
 
 class _TablePickler(pickle.Pickler):
-    """Pickles an object but writes each Arrow-safe table into ``folder`` and keeps only its file name.
-
-    Arrow's own file format (Feather, LZ4-compressed) holds the columns as pandas holds them: reading them back is a
-    decompression, about ten times faster than decoding Parquet (0.1 against 0.8 s for a 20,000-article corpus,
-    which every later notebook reads)."""
+    """Pickles an object but writes each Parquet-safe table into ``folder`` and keeps only its file name."""
 
     def __init__(self, handle, folder: Path):
         super().__init__(handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -81,29 +77,29 @@ class _TablePickler(pickle.Pickler):
         self.written = 0
 
     def persistent_id(self, obj):
-        if not arrow_safe(obj):
+        if not parquet_safe(obj):
             return None
-        name = f"table-{self.written:03d}.arrow"
-        obj.to_feather(self.folder / name)
+        name = f"table-{self.written:03d}.parquet"
+        obj.to_parquet(self.folder / name, index=False)
         self.written += 1
         return name
 
 
 class _TableUnpickler(pickle.Unpickler):
-    """Reads what :class:`_TablePickler` wrote, loading each table from its Arrow file."""
+    """Reads what :class:`_TablePickler` wrote, loading each table from its Parquet file."""
 
     def __init__(self, handle, folder: Path):
         super().__init__(handle)
         self.folder = folder
 
     def persistent_load(self, name):
-        return pd.read_feather(self.folder / name)
+        return pd.read_parquet(self.folder / name)
 
 
 def _load(folder: Path):
     with (folder / RESULT_FILE).open("rb") as handle:
         result = _TableUnpickler(handle, folder).load()
-    release_memory()  # the buffers the Arrow files were read and decompressed in
+    release_memory()  # the buffers the Parquet files were decoded in: about a third of the tables' size
     return result
 
 
@@ -120,7 +116,7 @@ def _store(folder: Path, result) -> None:
 def cached(reports_dir: str | Path, name: str, fingerprint: str, parameters: dict, compute: Callable[[], object]):
     """Return the stored result for (name, corpus, parameters, code), computing and storing it when absent.
 
-    The result is a folder ``cache/<key>/``: one Arrow file per table and ``result.pkl`` for the rest. A process
+    The result is a folder ``cache/<key>/``: one Parquet file per table and ``result.pkl`` for the rest. A process
     computes it holding the lock file ``cache/<key>.lock`` (an operating-system lock, released if the process dies),
     so another notebook of the run asking for it meanwhile waits and then reads it instead of computing it again.
     """
