@@ -10,6 +10,7 @@ from explorer_fixtures import PARAGRAPHS_EARLY, PARAGRAPHS_LATE, write_plain_cor
 from analysis.comparison import actors
 from analysis.comparison import frames as framing
 from analysis.comparison.vocabulary import vocabulary_comparison
+from analysis.core import keywords
 from analysis.corpus.load import load_corpus
 from analysis.explorer import tables as explorer
 
@@ -203,7 +204,7 @@ def test_batched_keyword_spans_match_a_scan_of_each_text(monkeypatch):
     from analysis.core.keywords import keyword_index
 
     corpus = load_corpus()  # the seed articles
-    monkeypatch.setattr(explorer, "SCAN_BATCH", 7)  # batches end inside the corpus
+    monkeypatch.setattr(keywords, "SCAN_BATCH", 7)  # batches end inside the corpus
     texts = pd.concat([corpus.sentences["text"], pd.Series(["", "US-Chinese ties; ıs İstanbul SANCTIONS", "Xi"])],
                       ignore_index=True)
     offsets = list(range(0, 10 * len(texts), 10))

@@ -148,12 +148,15 @@ def find_keywords(texts: pd.Series, index: KeywordIndex) -> pd.DataFrame:
 class KeywordMatches:
     """Every match of a scan as numbers, without a Python string per match: the text's position (``rows``), the
     group's number in ``KeywordIndex.groups`` (``groups``) and the spelling's number in ``spellings`` (``matched``);
-    a text's matches in pattern order, then by position."""
+    a text's matches in pattern order, then by position. ``starts`` and ``ends`` are where each match (term and
+    tail) begins and ends in its text (the explorer highlights them)."""
 
     rows: np.ndarray
     groups: np.ndarray
     matched: np.ndarray
     spellings: np.ndarray  # each distinct matched spelling once
+    starts: np.ndarray
+    ends: np.ndarray
 
 
 def keyword_matches(texts, index: KeywordIndex) -> KeywordMatches:
@@ -161,15 +164,17 @@ def keyword_matches(texts, index: KeywordIndex) -> KeywordMatches:
     sequence that slices into lists of strings; each batch's Python strings are made when it is scanned."""
     found = map_batches(_scan_batch, Batches(texts, SCAN_BATCH), index, n_items=len(texts))
     spellings: dict[str, int] = {}
-    rows, groups, matched = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    for number, (batch_rows, batch_groups, batch_matched, batch_spellings) in enumerate(found):
+    rows, groups, matched, starts, ends = ([np.zeros(0, dtype=np.int64)] for _ in range(5))
+    for number, (batch_rows, batch_groups, batch_matched, batch_spellings, batch_starts, batch_ends) in enumerate(found):
         numbers = np.fromiter((spellings.setdefault(word, len(spellings)) for word in batch_spellings),
                               dtype=np.int64, count=len(batch_spellings))
         rows.append(batch_rows + number * SCAN_BATCH)
         groups.append(batch_groups)
         matched.append(numbers[batch_matched])
+        starts.append(batch_starts)
+        ends.append(batch_ends)
     return KeywordMatches(np.concatenate(rows), np.concatenate(groups), np.concatenate(matched),
-                          np.array(list(spellings), dtype=object))
+                          np.array(list(spellings), dtype=object), np.concatenate(starts), np.concatenate(ends))
 
 
 # With IGNORECASE, the regex engine also lets "i" match the dotless "ı" and "s" the long "ſ", which lower() keeps.
@@ -191,14 +196,15 @@ def _case_folded(text: str, pattern: re.Pattern) -> tuple[str, re.Pattern]:
     return lowered, re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
-def _scan_batch(batch: list[str], index: KeywordIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+def _scan_batch(batch: list[str], index: KeywordIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str],
+                                                                 np.ndarray, np.ndarray]:
     """One batch's matches (patterns in order, then position): text positions in the batch, group numbers, spelling
-    numbers, and the spellings."""
+    numbers, the spellings, and where each match starts and ends in its text."""
     joined = "\0" + "\0".join(batch)
     lengths = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
     starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) + 1  # where each text begins in ``joined``
     group_number = {group: number for number, group in enumerate(index.groups)}
-    positions, groups, matched = [], [], []
+    positions, ending, groups, matched = [], [], [], []
     spellings: dict[str, int] = {}
     for case, pattern in index.patterns:
         meanings: dict[str, tuple] = {}  # matched term -> ((group number, kind), ...), normalised once per spelling
@@ -214,11 +220,13 @@ def _scan_batch(batch: list[str], index: KeywordIndex) -> tuple[np.ndarray, np.n
                 if kind == "word" and tail:
                     continue
                 positions.append(match.start())
+                ending.append(match.end())
                 groups.append(group)
                 matched.append(spellings.setdefault(term + tail, len(spellings)))
-    rows = np.searchsorted(starts, np.array(positions, dtype=np.int64), side="right") - 1
+    positions = np.array(positions, dtype=np.int64)
+    rows = np.searchsorted(starts, positions, side="right") - 1
     return (rows.astype(np.int64), np.array(groups, dtype=np.int64), np.array(matched, dtype=np.int64),
-            list(spellings))
+            list(spellings), positions - starts[rows], np.array(ending, dtype=np.int64) - starts[rows])
 
 
 def group_counts(texts: pd.Series, index: KeywordIndex) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from scipy.stats import rankdata
 
 from analysis.comparison import actors
 from analysis.comparison import frames as framing
-from analysis.core.keywords import SCAN_BATCH, _case_folded, _normal, keyword_index
+from analysis.core.keywords import keyword_index, keyword_matches
 from analysis.core.preprocess import corpus_phrases, document_term_matrix
 
 MAX_CONTEXTS_PER_PERIOD = 100  # sentences listed per term and period (one per article first); the page states the total
@@ -211,52 +211,21 @@ def dictionary_groups(terms: pd.Series) -> pd.Series:
 
 def keyword_spans(texts: pd.Series, offsets, index) -> pd.DataFrame:
     """Every match of a keyword index (analysis.core.keywords) in ``texts``, as (row, group, start, end) with ``offsets``
-    added, so positions index the article's raw text; the same matching rule as analysis.core.keywords.find_keywords.
-
-    Texts are scanned SCAN_BATCH at a time as one string, as find_keywords scans them (a NUL before each text, so no
-    match crosses into the next; lower-cased for a case-insensitive ASCII pattern where that finds the same), and
-    the matches of each text come in the order a scan of that text alone gives: pattern by pattern, then by position.
+    added, so positions index the article's raw text: the matches of analysis.core.keywords.keyword_matches (the scan
+    the comparison stage counts), each text's in the order a scan of that text alone gives (pattern by pattern, then
+    by position).
 
     >>> index = keyword_index(pd.DataFrame({"g": ["A", "B"], "term": ["gas", "US"], "match": ["word", "word"],
     ...                                     "case": ["any", "exact"]}), "g")
     >>> keyword_spans(pd.Series(["US gas", "gasoline", "Gas"]), [100, 200, 300], index).values.tolist()
     [[0, 'A', 103, 106], [0, 'B', 100, 102], [2, 'A', 300, 303]]
     """
-    values = texts.tolist()
-    offsets = np.asarray(offsets, dtype=np.int64)
-    rows, groups, starts, ends = [], [], [], []
-    for begin in range(0, len(values), SCAN_BATCH):
-        batch = values[begin:begin + SCAN_BATCH]
-        joined = "\0" + "\0".join(batch)
-        lengths = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
-        text_starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) + 1  # where each text begins in ``joined``
-        positions, ending, found = [], [], []
-        for case, pattern in index.patterns:
-            entries: dict[str, tuple] = {}  # matched words -> what the index lists for them, looked up once
-            scanned, pattern = _case_folded(joined, pattern)
-            for match in pattern.finditer(scanned):
-                term = joined[match.start("term"):match.end("term")]  # as written, whichever string was scanned
-                if term not in entries:
-                    entries[term] = index.lookup.get((case, _normal(term, case)), ())
-                for group, kind in entries[term]:
-                    if kind == "word" and match.end("tail") > match.start("tail"):
-                        continue
-                    positions.append(match.start())
-                    ending.append(match.end())
-                    found.append(group)
-        positions, ending = np.array(positions, dtype=np.int64), np.array(ending, dtype=np.int64)
-        row = np.searchsorted(text_starts, positions, side="right") - 1
-        order = np.argsort(row, kind="stable")  # each text's matches pattern by pattern, as scanning it alone gives
-        row = row[order]
-        shift = offsets[begin + row] - text_starts[row]
-        rows.append(begin + row)
-        starts.append(positions[order] + shift)
-        ends.append(ending[order] + shift)
-        groups.extend(found[i] for i in order.tolist())
-    empty = np.zeros(0, dtype=np.int64)
-    return pd.DataFrame({"row": np.concatenate(rows) if rows else empty, "group": groups,
-                         "start": np.concatenate(starts) if starts else empty,
-                         "end": np.concatenate(ends) if ends else empty})
+    found = keyword_matches(texts, index)
+    order = np.argsort(found.rows, kind="stable")  # a batch's matches come pattern by pattern: each text's together
+    rows = found.rows[order]
+    shift = np.asarray(offsets, dtype=np.int64)[rows]
+    return pd.DataFrame({"row": rows, "group": np.asarray(index.groups, dtype=object)[found.groups[order]].tolist(),
+                         "start": found.starts[order] + shift, "end": found.ends[order] + shift})
 
 
 def frame_marks(sentences: pd.DataFrame) -> pd.DataFrame:
