@@ -239,3 +239,24 @@ def test_overlaps_resolve_as_the_greedy_rule_on_random_marks():
                               "end": start + rng.integers(0, 8, n),  # zero-length marks too
                               "kind": rng.choice(["figure", "actor", "frame"], n), "label": [f"m{i}" for i in range(n)]})
         assert explorer.resolve_overlaps(marks).equals(reference_overlaps(marks))
+
+
+def test_highlights_from_the_comparison_stage_spans_are_the_scanned_ones(tmp_path):
+    from analysis.stages import comparison_results
+
+    corpus = load_corpus()  # the seed articles
+    stage = comparison_results(corpus, tmp_path, random_seed=1, prior_scale=0.5, fdr=0.05, top_n=5, n_resamples=20)
+    assert len(stage.frame_spans) and len(stage.actor_spans)
+    figures = pd.DataFrame(columns=["doc_id", "start", "end", "kind"])
+    shares = pd.DataFrame(columns=["doc_id"])
+    stored = list(explorer.corpus_parts(corpus, figures, shares, size=3, frame_spans=stage.frame_spans,
+                                        actor_spans=stage.actor_spans))
+    scanned = list(explorer.corpus_parts(corpus, figures, shares, size=3))
+    assert len(stored) == len(scanned) > 1 and scanned[0].frame_spans is None
+    for with_spans, without in zip(stored, scanned):
+        assert with_spans.frame_spans["row"].max() < len(with_spans.sentences)
+        pd.testing.assert_frame_equal(explorer.frame_marks(with_spans.sentences, with_spans.frame_spans),
+                                      explorer.frame_marks(without.sentences))
+        pd.testing.assert_frame_equal(explorer.actor_marks(with_spans.paragraphs, with_spans.actor_spans),
+                                      explorer.actor_marks(without.paragraphs))
+        pd.testing.assert_frame_equal(explorer.part_marks(with_spans), explorer.part_marks(without))

@@ -228,18 +228,36 @@ def keyword_spans(texts: pd.Series, offsets, index) -> pd.DataFrame:
                          "start": found.starts[order] + shift, "end": found.ends[order] + shift})
 
 
-def frame_marks(sentences: pd.DataFrame) -> pd.DataFrame:
-    """Frame-dictionary words in the sentences, as marks (doc_id, start, end, kind, label) into the raw text."""
-    found = keyword_spans(sentences["text"], sentences["start"].to_numpy(), keyword_index(framing.load_frames(), "frame"))
+def stored_spans(spans: pd.DataFrame, offsets, index) -> pd.DataFrame:
+    """What :func:`keyword_spans` returns, from spans a scan already found (analysis.core.keywords.match_spans, rows
+    numbered in the table at hand, as :func:`corpus_parts` gives them): group names and ``offsets`` added."""
+    rows = spans["row"].to_numpy(dtype=np.int64)
+    shift = np.asarray(offsets, dtype=np.int64)[rows]
+    return pd.DataFrame({"row": rows, "group": np.asarray(index.groups, dtype=object)[spans["group"].to_numpy()].tolist(),
+                         "start": spans["start"].to_numpy(dtype=np.int64) + shift,
+                         "end": spans["end"].to_numpy(dtype=np.int64) + shift})
+
+
+def frame_marks(sentences: pd.DataFrame, spans: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Frame-dictionary words in the sentences, as marks (doc_id, start, end, kind, label) into the raw text; from
+    ``spans`` (the comparison stage's matches in these sentences, see :func:`corpus_parts`) when given, else scanned."""
+    index = keyword_index(framing.load_frames(), "frame")
+    found = (keyword_spans(sentences["text"], sentences["start"].to_numpy(), index) if spans is None
+             else stored_spans(spans, sentences["start"].to_numpy(), index))
     return pd.DataFrame({"doc_id": sentences["doc_id"].to_numpy()[found["row"].to_numpy(dtype=np.int64)],
                          "start": found["start"], "end": found["end"], "kind": "frame",
                          "label": "frame: " + found["group"].astype(str)})
 
 
-def actor_marks(paragraphs: pd.DataFrame) -> pd.DataFrame:
-    """Actor mentions in the paragraphs, as counted by analysis.comparison.actors (opening datelines are not mentions)."""
-    texts = actors.strip_datelines(paragraphs["text"].reset_index(drop=True))
-    found = keyword_spans(texts, paragraphs["start"].to_numpy(), keyword_index(actors.load_actors(), "actor"))
+def actor_marks(paragraphs: pd.DataFrame, spans: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Actor mentions in the paragraphs, as counted by analysis.comparison.actors (opening datelines are not mentions);
+    from ``spans`` (the comparison stage's matches in these paragraphs) when given, else scanned."""
+    index = keyword_index(actors.load_actors(), "actor")
+    if spans is None:
+        texts = actors.strip_datelines(paragraphs["text"].reset_index(drop=True))
+        found = keyword_spans(texts, paragraphs["start"].to_numpy(), index)
+    else:
+        found = stored_spans(spans, paragraphs["start"].to_numpy(), index)
     return pd.DataFrame({"doc_id": paragraphs["doc_id"].to_numpy()[found["row"].to_numpy(dtype=np.int64)],
                          "start": found["start"], "end": found["end"], "kind": "actor",
                          "label": "actor: " + found["group"].astype(str)})
@@ -466,28 +484,55 @@ class CorpusPart:
     removed: pd.DataFrame
     figures: pd.DataFrame
     topic_shares: pd.DataFrame
+    frame_spans: pd.DataFrame | None = None  # the comparison stage's frame words in ``sentences`` (rows renumbered)
+    actor_spans: pd.DataFrame | None = None  # and its actor mentions in ``paragraphs``
 
 
-def corpus_parts(corpus, figures: pd.DataFrame, topic_shares: pd.DataFrame, size: int | None = None):
+def spans_of_rows(spans: pd.DataFrame, bounds: np.ndarray, rows: np.ndarray) -> pd.DataFrame:
+    """The spans (sorted by ``row``; ``bounds``: where each table row's spans begin, one more entry than the table has
+    rows) of the table rows ``rows``, in the order of ``rows``, each renumbered to its place in ``rows``.
+
+    >>> spans = pd.DataFrame({"row": [0, 2, 2], "group": [1, 0, 1], "start": [0, 5, 1], "end": [3, 9, 4]})
+    >>> spans_of_rows(spans, np.array([0, 1, 1, 3]), np.array([2, 0])).values.tolist()
+    [[0, 0, 5, 9], [0, 1, 1, 4], [1, 1, 0, 3]]
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    first, counts = bounds[rows], bounds[rows + 1] - bounds[rows]
+    taken = np.repeat(first - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+    return pd.DataFrame({"row": np.repeat(np.arange(len(rows)), counts),
+                         **{name: spans[name].to_numpy()[taken] for name in ("group", "start", "end")}})
+
+
+def corpus_parts(corpus, figures: pd.DataFrame, topic_shares: pd.DataFrame, size: int | None = None, *,
+                 frame_spans: pd.DataFrame | None = None, actor_spans: pd.DataFrame | None = None):
     """The corpus ``size`` (default ARTICLE_PART) articles at a time, in article order, each with the rows of its
-    articles from every table (each table's rows in their own order; rows of unlisted articles are left out)."""
+    articles from every table (each table's rows in their own order; rows of unlisted articles are left out).
+
+    ``frame_spans`` and ``actor_spans`` (analysis.stages.ComparisonResults: the matches in rows of corpus.sentences
+    and corpus.paragraphs) are split the same way, so the highlights come from the comparison stage's scan."""
     size = size or ARTICLE_PART
     numbers = article_numbers(corpus.documents)
     tables = {"paragraphs": corpus.paragraphs, "sentences": corpus.sentences, "removed": corpus.removed,
               "figures": figures, "topic_shares": topic_shares}
     sorted_rows = {name: rows_by_article(table, numbers) if "doc_id" in table.columns else None
                    for name, table in tables.items()}
+    stored = {name: (spans, np.searchsorted(spans["row"].to_numpy(), np.arange(len(tables[table]) + 1)))
+              for name, table, spans in (("frame_spans", "sentences", frame_spans),
+                                         ("actor_spans", "paragraphs", actor_spans)) if spans is not None}
     for first in range(0, len(corpus.documents), size):
-        parts = {name: table.iloc[:0] if sorted_rows[name] is None else
-                 take_rows(table, sorted_rows[name][0][article_positions(sorted_rows[name][1], first, first + size)])
+        rows = {name: None if sorted_rows[name] is None else
+                sorted_rows[name][0][article_positions(sorted_rows[name][1], first, first + size)] for name in tables}
+        parts = {name: table.iloc[:0] if rows[name] is None else take_rows(table, rows[name])
                  for name, table in tables.items()}
-        yield CorpusPart(first, corpus.documents.iloc[first:first + size], **parts)
+        spans = {name: spans_of_rows(table, bounds, rows["sentences" if name == "frame_spans" else "paragraphs"])
+                 for name, (table, bounds) in stored.items()}
+        yield CorpusPart(first, corpus.documents.iloc[first:first + size], **parts, **spans)
 
 
 def part_marks(part: CorpusPart) -> pd.DataFrame:
     """Every highlight of a part's articles (figures, actor mentions, frame words), overlaps resolved."""
-    return resolve_overlaps(pd.concat([figure_marks(part.figures), actor_marks(part.paragraphs),
-                                       frame_marks(part.sentences)], ignore_index=True))
+    return resolve_overlaps(pd.concat([figure_marks(part.figures), actor_marks(part.paragraphs, part.actor_spans),
+                                       frame_marks(part.sentences, part.frame_spans)], ignore_index=True))
 
 
 def _lists(table: pd.DataFrame, *columns: str) -> list[list]:
