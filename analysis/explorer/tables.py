@@ -233,9 +233,29 @@ def stored_spans(spans: pd.DataFrame, offsets, index) -> pd.DataFrame:
     numbered in the table at hand, as :func:`corpus_parts` gives them): group names and ``offsets`` added."""
     rows = spans["row"].to_numpy(dtype=np.int64)
     shift = np.asarray(offsets, dtype=np.int64)[rows]
-    return pd.DataFrame({"row": rows, "group": np.asarray(index.groups, dtype=object)[spans["group"].to_numpy()].tolist(),
+    return pd.DataFrame({"row": rows, "group": pd.Series(np.asarray(index.groups, dtype=object)[spans["group"].to_numpy()],
+                                                         dtype=object),
                          "start": spans["start"].to_numpy(dtype=np.int64) + shift,
                          "end": spans["end"].to_numpy(dtype=np.int64) + shift})
+
+
+MARK_COLUMNS = ["doc_id", "start", "end", "kind", "label"]
+
+
+def _marks_table(doc_ids: np.ndarray, starts, ends, kind: str, labels: np.ndarray) -> pd.DataFrame:
+    """Marks with their text columns as Python objects, not Arrow strings: the article views read them back as Python
+    strings, and two million of them would be converted there and back."""
+    return pd.DataFrame({"doc_id": pd.Series(doc_ids, dtype=object), "start": np.asarray(starts, dtype=np.int64),
+                         "end": np.asarray(ends, dtype=np.int64), "kind": pd.Series(np.full(len(doc_ids), kind, dtype=object)),
+                         "label": pd.Series(labels, dtype=object)}, columns=MARK_COLUMNS)
+
+
+def _keyword_marks(table: pd.DataFrame, found: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Keyword matches (:func:`keyword_spans`' columns) in the rows of ``table`` as marks labelled 'kind: group'."""
+    codes, groups = pd.factorize(found["group"].to_numpy(dtype=object))
+    labels = np.asarray([f"{kind}: {group}" for group in groups], dtype=object)[codes]  # each label made once
+    return _marks_table(table["doc_id"].to_numpy(dtype=object)[found["row"].to_numpy(dtype=np.int64)],
+                        found["start"], found["end"], kind, labels)
 
 
 def frame_marks(sentences: pd.DataFrame, spans: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -244,9 +264,7 @@ def frame_marks(sentences: pd.DataFrame, spans: pd.DataFrame | None = None) -> p
     index = keyword_index(framing.load_frames(), "frame")
     found = (keyword_spans(sentences["text"], sentences["start"].to_numpy(), index) if spans is None
              else stored_spans(spans, sentences["start"].to_numpy(), index))
-    return pd.DataFrame({"doc_id": sentences["doc_id"].to_numpy()[found["row"].to_numpy(dtype=np.int64)],
-                         "start": found["start"], "end": found["end"], "kind": "frame",
-                         "label": "frame: " + found["group"].astype(str)})
+    return _keyword_marks(sentences, found, "frame")
 
 
 def actor_marks(paragraphs: pd.DataFrame, spans: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -258,9 +276,7 @@ def actor_marks(paragraphs: pd.DataFrame, spans: pd.DataFrame | None = None) -> 
         found = keyword_spans(texts, paragraphs["start"].to_numpy(), index)
     else:
         found = stored_spans(spans, paragraphs["start"].to_numpy(), index)
-    return pd.DataFrame({"doc_id": paragraphs["doc_id"].to_numpy()[found["row"].to_numpy(dtype=np.int64)],
-                         "start": found["start"], "end": found["end"], "kind": "actor",
-                         "label": "actor: " + found["group"].astype(str)})
+    return _keyword_marks(paragraphs, found, "actor")
 
 
 def _value(value) -> str:
@@ -273,15 +289,14 @@ def figure_marks(figures: pd.DataFrame) -> pd.DataFrame:
     """Figures as marks: label says kind, what it measures, its value as shown, the indicator and any warning
     (optional columns are read when the figure stage provides them)."""
     if figures.empty:
-        return pd.DataFrame(columns=["doc_id", "start", "end", "kind", "label"])
+        return pd.DataFrame(columns=MARK_COLUMNS)
     prefixes = {"measure": "measures ", "shown": "value ", "indicator": "indicator ", "warning": "warning: "}
     values = {name: [_value(value) for value in figures[name].tolist()] if name in figures.columns else [""] * len(figures)
               for name in ["kind", *prefixes]}  # column by column: a row-by-row walk is ten times slower
     labels = [" · ".join([f"figure: {kind}", *(prefix + value for prefix, value in zip(prefixes.values(), rest) if value)])
               for kind, *rest in zip(*values.values())]
-    return pd.DataFrame({"doc_id": figures["doc_id"].to_numpy(), "start": figures["start"].to_numpy(dtype=np.int64),
-                         "end": figures["end"].to_numpy(dtype=np.int64), "kind": "figure", "label": labels},
-                        columns=["doc_id", "start", "end", "kind", "label"])
+    return _marks_table(figures["doc_id"].to_numpy(dtype=object), figures["start"].to_numpy(dtype=np.int64),
+                        figures["end"].to_numpy(dtype=np.int64), "figure", np.asarray(labels, dtype=object))
 
 
 def resolve_overlaps(marks: pd.DataFrame) -> pd.DataFrame:
@@ -447,7 +462,7 @@ def article_records(corpus, marks: pd.DataFrame, topic_shares: pd.DataFrame, lab
     codes, doc_ids = pd.factorize(marks["doc_id"])
     order = np.argsort(codes, kind="stable")  # each article's marks together, in their order
     spans = list(zip(*(marks[name].to_numpy(dtype=np.int64)[order].tolist() for name in ("start", "end")),
-                     *(marks[name].astype(str).to_numpy()[order].tolist() for name in ("kind", "label"))))
+                     *(list(map(str, marks[name].to_numpy(dtype=object)[order].tolist())) for name in ("kind", "label"))))
     bounds = np.searchsorted(codes[order], np.arange(len(doc_ids) + 1)).tolist()
     marks_by_doc = {doc_id: spans[low:high] for doc_id, low, high in zip(doc_ids, bounds, bounds[1:])}  # JSON arrays
     topics = [t for t in sorted(labels) if f"topic_{t}" in topic_shares.columns]
