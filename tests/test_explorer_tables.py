@@ -260,3 +260,17 @@ def test_highlights_from_the_comparison_stage_spans_are_the_scanned_ones(tmp_pat
         pd.testing.assert_frame_equal(explorer.actor_marks(with_spans.paragraphs, with_spans.actor_spans),
                                       explorer.actor_marks(without.paragraphs))
         pd.testing.assert_frame_equal(explorer.part_marks(with_spans), explorer.part_marks(without))
+
+
+def test_terms_counted_with_the_comparison_stage_phrases_are_the_ones_found_again(tmp_path):
+    from analysis.core.preprocess import corpus_phrases
+    from analysis.stages import comparison_results
+
+    corpus = load_corpus()  # the seed articles
+    stage = comparison_results(corpus, tmp_path, random_seed=1, prior_scale=0.5, fdr=0.05, top_n=5, n_resamples=20)
+    assert stage.phrases == corpus_phrases(explorer.document_text_stream(corpus))
+    periods = corpus.period_names[:2]
+    given = explorer.term_explorer(corpus, stage.vocabulary.table, periods, phrases=stage.phrases)
+    found = explorer.term_explorer(corpus, stage.vocabulary.table, periods)
+    pd.testing.assert_frame_equal(given.terms, found.terms)
+    pd.testing.assert_frame_equal(given.contexts, found.contexts)

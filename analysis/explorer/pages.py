@@ -132,12 +132,13 @@ def _tables(tables_dir: Path | None, folder: Path) -> dict:
 
 def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame, folder: str | Path, *,
                 fdr: float = 0.05, tables_dir: str | Path | None = None, frame_spans: pd.DataFrame | None = None,
-                actor_spans: pd.DataFrame | None = None) -> ExplorerPages:
+                actor_spans: pd.DataFrame | None = None, phrases: tuple[str, ...] | None = None) -> ExplorerPages:
     """Write the explorer into ``folder``: terms.html, topics.html, index.html (articles), article.html and the data
     shards under terms/ and articles/ (both replaced on every run, so no stale article survives).
 
     ``frame_spans`` and ``actor_spans``: the comparison stage's matches (analysis.stages.ComparisonResults), which
-    the article views highlight; without them the text is scanned here."""
+    the article views highlight; without them the text is scanned here. ``phrases``: those the vocabulary was
+    counted with (found again from the text when not given)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for sub in ("terms", "articles"):
@@ -151,7 +152,7 @@ def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame,
     listing = [[str(r.doc_id), str(r.title), str(r.outlet), str(r.published), periods.index(r.period) if r.period in periods else -1]
                for r in corpus.documents.itertuples(index=False)]
     (folder / "articles.js").write_text(shard_js("articles", listing), encoding="utf-8")
-    terms = _write_terms(folder, corpus, vocabulary, {**common, "fdr": fdr})
+    terms = _write_terms(folder, corpus, vocabulary, {**common, "fdr": fdr}, phrases)
     n_topics = _write_topics(folder, corpus, topics, common)
     (folder / "index.html").write_text(page_html(
         "index", "Articles", "Every article of the corpus as the pipeline read it. Filter by title, outlet or date; "
@@ -170,10 +171,11 @@ TERM_COLUMNS = ["term", "count_a", "count_b", "x", "y", "z", "p_adjusted", "docs
                 "dictionary"]
 
 
-def _write_terms(folder: Path, corpus, vocabulary: pd.DataFrame, common: dict) -> explorer.TermExplorer:
+def _write_terms(folder: Path, corpus, vocabulary: pd.DataFrame, common: dict,
+                 phrases: tuple[str, ...] | None = None) -> explorer.TermExplorer:
     """terms.html with every term inline, and the sentences of consecutive terms in shards under terms/."""
     periods = common["periods"]
-    terms = explorer.term_explorer(corpus, vocabulary, periods)
+    terms = explorer.term_explorer(corpus, vocabulary, periods, phrases=phrases)
     table = terms.terms.reset_index(drop=True)
     rows = [[str(r["term"]), int(r["count_a"]), int(r["count_b"]), round(float(r["x"]), 4), round(float(r["y"]), 4),
              round(float(r["z"]), 3), float(f"{r['p_adjusted']:.3g}"), int(r["docs_a"]), int(r["docs_b"]),
@@ -331,4 +333,4 @@ def write_explorer(run, folder: str | Path | None = None) -> ExplorerPages:
     return write_pages(run.corpus, comparison.vocabulary.table, run.topics(), run.figures().figures,
                        folder or run.paths.reports / "explore", fdr=run.comparison_parameters.fdr,
                        tables_dir=run.paths.tables, frame_spans=comparison.frame_spans,
-                       actor_spans=comparison.actor_spans)
+                       actor_spans=comparison.actor_spans, phrases=comparison.phrases)

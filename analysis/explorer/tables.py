@@ -129,15 +129,16 @@ def term_presence(texts: list[str], phrases: tuple[str, ...], index: pd.Index) -
     return rows[found >= 0], found[found >= 0]
 
 
-def term_explorer(corpus, table: pd.DataFrame, periods: list[str], *,
-                  max_per_period: int = MAX_CONTEXTS_PER_PERIOD) -> TermExplorer:
+def term_explorer(corpus, table: pd.DataFrame, periods: list[str], *, max_per_period: int = MAX_CONTEXTS_PER_PERIOD,
+                  phrases: tuple[str, ...] | None = None) -> TermExplorer:
     """Every term of the vocabulary comparison (``table``: term, count_a, count_b, z, p_adjusted) placed by its rank
     in each period, with how many articles and sentences use it and up to ``max_per_period`` of those sentences per
     period: first one sentence from each article (in corpus order), then further sentences of the same articles.
 
     Sentences are tokenised TERM_BATCH at a time (whole articles, in corpus order); each batch leaves only counts and
     its candidate sentences (at most ``max_per_period`` firsts and as many repeats per term and period), so no
-    corpus-wide sentences × terms matrix is ever built.
+    corpus-wide sentences × terms matrix is ever built. ``phrases``: those the vocabulary comparison counted with
+    (analysis.stages.ComparisonResults.phrases); by default found again from the documents' text.
     """
     sentences = corpus.sentences
     order, codes = rows_by_article(sentences, article_numbers(corpus.documents))
@@ -145,7 +146,9 @@ def term_explorer(corpus, table: pd.DataFrame, periods: list[str], *,
                      [0, 1], -1)  # a third period is not compared
     terms = table[["term", "count_a", "count_b", "z", "p_adjusted"]].sort_values("term", ignore_index=True)
     index = pd.Index(terms["term"])
-    phrases = corpus_phrases(document_text_stream(corpus))  # the comparison's phrases, from the documents' text
+    if phrases is None:  # the comparison's phrases, from the documents' text
+        phrases = corpus_phrases(document_text_stream(corpus))
+    phrases = tuple(phrases)
     n_keys = 2 * len(terms)  # one key per term and period: term position × 2 + side
     n_sentences, n_docs = np.zeros(n_keys, dtype=np.int64), np.zeros(n_keys, dtype=np.int64)
     seen = {True: np.zeros(n_keys, dtype=np.int64), False: np.zeros(n_keys, dtype=np.int64)}  # firsts, repeats so far
