@@ -174,7 +174,8 @@ def keyword_matches(texts, index: KeywordIndex) -> KeywordMatches:
         starts.append(batch_starts)
         ends.append(batch_ends)
     return KeywordMatches(np.concatenate(rows), np.concatenate(groups), np.concatenate(matched),
-                          np.array(list(spellings), dtype=object), np.concatenate(starts), np.concatenate(ends))
+                          np.array(list(spellings), dtype=object), np.concatenate(starts, dtype=np.int32),
+                          np.concatenate(ends, dtype=np.int32))  # places in one text: 32 bits, millions of matches
 
 
 def match_spans(found: KeywordMatches) -> pd.DataFrame:
@@ -189,7 +190,7 @@ def match_spans(found: KeywordMatches) -> pd.DataFrame:
     [[0, 0, 3, 6], [0, 1, 0, 2], [2, 0, 0, 3]]
     """
     order = np.argsort(found.rows, kind="stable")  # a batch's matches come pattern by pattern: each text's together
-    return pd.DataFrame({name: values[order].astype(np.int32) for name, values in
+    return pd.DataFrame({name: values[order].astype(np.int32, copy=False) for name, values in
                          (("row", found.rows), ("group", found.groups), ("start", found.starts), ("end", found.ends))})
 
 

@@ -330,7 +330,10 @@ def links_sentence(lead: str, links: list[tuple[str, str]], more: tuple[str, str
 def write_explorer(run, folder: str | Path | None = None) -> ExplorerPages:
     """The explorer for a run (analysis.run.Run), from the stages' stored results, into ``reports/explore``."""
     comparison = run.comparison()
-    return write_pages(run.corpus, comparison.vocabulary.table, run.topics(), run.figures().figures,
+    # only what the pages use is kept: the rest of the stage's result (per-document tables) is freed before writing
+    vocabulary, frame_spans, actor_spans, phrases = (comparison.vocabulary.table, comparison.frame_spans,
+                                                     comparison.actor_spans, comparison.phrases)
+    del comparison
+    return write_pages(run.corpus, vocabulary, run.topics(), run.figures().figures,
                        folder or run.paths.reports / "explore", fdr=run.comparison_parameters.fdr,
-                       tables_dir=run.paths.tables, frame_spans=comparison.frame_spans,
-                       actor_spans=comparison.actor_spans, phrases=comparison.phrases)
+                       tables_dir=run.paths.tables, frame_spans=frame_spans, actor_spans=actor_spans, phrases=phrases)
