@@ -15,7 +15,8 @@ from analysis.comparison import frames as framing
 from analysis.comparison.vocabulary import VocabularyComparison, vocabulary_comparison
 from analysis.core.bootstrap import PeriodComparison
 from analysis.core.cache import cached
-from analysis.core.preprocess import JoinedTexts
+from analysis.core.keywords import match_spans
+from analysis.core.preprocess import JoinedTexts, corpus_phrases
 from analysis.topics.model import K_MAX, TopicResult, fit_topic_stage
 
 
@@ -28,6 +29,11 @@ class ComparisonResults:
     frame_words: pd.DataFrame
     actors: PeriodComparison
     actor_mentions: pd.DataFrame
+    # where each frame word and actor mention sits (analysis.core.keywords.match_spans: rows of corpus.sentences and
+    # corpus.paragraphs), so the explorer highlights the matches counted here instead of scanning the text again
+    frame_spans: pd.DataFrame | None = None
+    actor_spans: pd.DataFrame | None = None
+    phrases: tuple[str, ...] | None = None  # the phrases the vocabulary was counted with (the explorer counts with them)
 
 
 def comparison_results(corpus, reports_dir: str | Path, *, random_seed: int, prior_scale: float, fdr: float,
@@ -39,19 +45,24 @@ def comparison_results(corpus, reports_dir: str | Path, *, random_seed: int, pri
 
     def compute() -> ComparisonResults:
         found = framing.frame_keyword_matches(corpus.sentences)  # one scan of the text per dictionary
-        mentions = actors.document_counts(corpus.paragraphs)
+        mentions_found = actors.paragraph_matches(corpus.paragraphs)
+        mentions = actors.document_counts(corpus.paragraphs, found=mentions_found)
         documents = corpus.documents[["doc_id", "period", "outlet"]].reset_index(drop=True)
         # each article's text (corpus.document_texts) joined a batch at a time as it is counted
         texts = JoinedTexts(corpus.paragraphs["text"], corpus.paragraphs["doc_id"], documents["doc_id"])
+        phrases = corpus_phrases(texts)  # curated phrases and the corpus's collocations, kept for the explorer
         return ComparisonResults(
             vocabulary=vocabulary_comparison(documents, corpus.sentences, periods, prior_scale=prior_scale, alpha=fdr,
-                                             top_n=top_n, texts=texts),
+                                             top_n=top_n, texts=texts, phrases=phrases),
             frames=framing.frame_comparison(corpus.sentences, periods, random_state=random_seed,
                                             n_resamples=n_resamples, found=found),
             frame_words=framing.frame_words(corpus.sentences, found=found),
             actors=actors.actor_comparison(corpus.paragraphs, corpus.documents, periods, random_state=random_seed,
                                            n_resamples=n_resamples, per_document=mentions),
             actor_mentions=actors.mention_counts(corpus.paragraphs, per_document=mentions),
+            frame_spans=match_spans(found),
+            actor_spans=match_spans(mentions_found),
+            phrases=phrases,
         )
 
     return cached(reports_dir, "comparison", corpus.fingerprint, parameters, compute)

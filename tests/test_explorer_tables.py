@@ -10,6 +10,7 @@ from explorer_fixtures import PARAGRAPHS_EARLY, PARAGRAPHS_LATE, write_plain_cor
 from analysis.comparison import actors
 from analysis.comparison import frames as framing
 from analysis.comparison.vocabulary import vocabulary_comparison
+from analysis.core import keywords
 from analysis.corpus.load import load_corpus
 from analysis.explorer import tables as explorer
 
@@ -203,7 +204,7 @@ def test_batched_keyword_spans_match_a_scan_of_each_text(monkeypatch):
     from analysis.core.keywords import keyword_index
 
     corpus = load_corpus()  # the seed articles
-    monkeypatch.setattr(explorer, "SCAN_BATCH", 7)  # batches end inside the corpus
+    monkeypatch.setattr(keywords, "SCAN_BATCH", 7)  # batches end inside the corpus
     texts = pd.concat([corpus.sentences["text"], pd.Series(["", "US-Chinese ties; ıs İstanbul SANCTIONS", "Xi"])],
                       ignore_index=True)
     offsets = list(range(0, 10 * len(texts), 10))
@@ -238,3 +239,38 @@ def test_overlaps_resolve_as_the_greedy_rule_on_random_marks():
                               "end": start + rng.integers(0, 8, n),  # zero-length marks too
                               "kind": rng.choice(["figure", "actor", "frame"], n), "label": [f"m{i}" for i in range(n)]})
         assert explorer.resolve_overlaps(marks).equals(reference_overlaps(marks))
+
+
+def test_highlights_from_the_comparison_stage_spans_are_the_scanned_ones(tmp_path):
+    from analysis.stages import comparison_results
+
+    corpus = load_corpus()  # the seed articles
+    stage = comparison_results(corpus, tmp_path, random_seed=1, prior_scale=0.5, fdr=0.05, top_n=5, n_resamples=20)
+    assert len(stage.frame_spans) and len(stage.actor_spans)
+    figures = pd.DataFrame(columns=["doc_id", "start", "end", "kind"])
+    shares = pd.DataFrame(columns=["doc_id"])
+    stored = list(explorer.corpus_parts(corpus, figures, shares, size=3, frame_spans=stage.frame_spans,
+                                        actor_spans=stage.actor_spans))
+    scanned = list(explorer.corpus_parts(corpus, figures, shares, size=3))
+    assert len(stored) == len(scanned) > 1 and scanned[0].frame_spans is None
+    for with_spans, without in zip(stored, scanned):
+        assert with_spans.frame_spans["row"].max() < len(with_spans.sentences)
+        pd.testing.assert_frame_equal(explorer.frame_marks(with_spans.sentences, with_spans.frame_spans),
+                                      explorer.frame_marks(without.sentences))
+        pd.testing.assert_frame_equal(explorer.actor_marks(with_spans.paragraphs, with_spans.actor_spans),
+                                      explorer.actor_marks(without.paragraphs))
+        pd.testing.assert_frame_equal(explorer.part_marks(with_spans), explorer.part_marks(without))
+
+
+def test_terms_counted_with_the_comparison_stage_phrases_are_the_ones_found_again(tmp_path):
+    from analysis.core.preprocess import corpus_phrases
+    from analysis.stages import comparison_results
+
+    corpus = load_corpus()  # the seed articles
+    stage = comparison_results(corpus, tmp_path, random_seed=1, prior_scale=0.5, fdr=0.05, top_n=5, n_resamples=20)
+    assert stage.phrases == corpus_phrases(explorer.document_text_stream(corpus))
+    periods = corpus.period_names[:2]
+    given = explorer.term_explorer(corpus, stage.vocabulary.table, periods, phrases=stage.phrases)
+    found = explorer.term_explorer(corpus, stage.vocabulary.table, periods)
+    pd.testing.assert_frame_equal(given.terms, found.terms)
+    pd.testing.assert_frame_equal(given.contexts, found.contexts)

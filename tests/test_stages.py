@@ -23,3 +23,4 @@ def test_the_comparison_stage_is_stored_and_read_back_for_the_same_parameters(mi
     monkeypatch.setattr(stages, "vocabulary_comparison", lambda *args, **kwargs: 1 / 0)  # a recomputation would fail
     again = stages.comparison_results(corpus, tmp_path, **parameters)
     assert again.vocabulary.table.equals(first.vocabulary.table) and again.actors.differences.equals(first.actors.differences)
+    assert again.frame_spans.equals(first.frame_spans) and again.actor_spans.equals(first.actor_spans)

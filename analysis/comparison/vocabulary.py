@@ -285,19 +285,22 @@ def vocabulary_table(counts_a: pd.Series, counts_b: pd.Series, occurs: pd.DataFr
 
 def vocabulary_comparison(documents: pd.DataFrame, sentences: pd.DataFrame, periods: list[str], *,
                           prior_scale: float = DEFAULT_PRIOR_SCALE, alpha: float = DEFAULT_ALPHA, top_n: int = 10,
-                          kwic_per_period: int = 2, texts=None) -> VocabularyComparison:
+                          kwic_per_period: int = 2, texts=None, phrases: tuple[str, ...] | None = None
+                          ) -> VocabularyComparison:
     """Distinctive vocabulary of the first two periods from each document's cleaned text (``documents``: doc_id,
     period, text), with leave-one-document-out z for the top terms and keyword-in-context lines from ``sentences``.
     ``texts``, when given, replaces ``documents["text"]``: the same texts in the same order, read a slice at a time
     (:class:`analysis.core.preprocess.JoinedTexts` of the paragraphs), so a large corpus's articles are never joined
     all at once.
 
-    Terms come from the shared preprocessing (analysis.core.preprocess: stopwords removed, phrases kept as one term).
+    Terms come from the shared preprocessing (analysis.core.preprocess: stopwords removed, phrases kept as one term);
+    ``phrases`` defaults to :func:`analysis.core.preprocess.corpus_phrases` of the texts.
     """
     if top_n < 1:
         raise ValueError(f"Parameter 'top_n' must be at least 1 (got {top_n}).")
     labels = (periods[0], periods[1])
-    matrix, terms = document_term_matrix(documents["text"].tolist() if texts is None else texts, weighting="count")
+    matrix, terms = document_term_matrix(documents["text"].tolist() if texts is None else texts, weighting="count",
+                                         phrases=phrases)
     doc_periods = documents["period"].to_numpy()
     counts_a = period_term_counts(matrix, terms, doc_periods, labels[0])
     counts_b = period_term_counts(matrix, terms, doc_periods, labels[1])

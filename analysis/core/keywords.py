@@ -150,12 +150,15 @@ def find_keywords(texts: pd.Series, index: KeywordIndex) -> pd.DataFrame:
 class KeywordMatches:
     """Every match of a scan as numbers, without a Python string per match: the text's position (``rows``), the
     group's number in ``KeywordIndex.groups`` (``groups``) and the spelling's number in ``spellings`` (``matched``);
-    a text's matches in pattern order, then by position."""
+    a text's matches in pattern order, then by position. ``starts`` and ``ends`` are where each match (term and
+    tail) begins and ends in its text (the explorer highlights them)."""
 
     rows: np.ndarray
     groups: np.ndarray
     matched: np.ndarray
     spellings: np.ndarray  # each distinct matched spelling once
+    starts: np.ndarray
+    ends: np.ndarray
 
 
 def keyword_matches(texts, index: KeywordIndex) -> KeywordMatches:
@@ -163,15 +166,34 @@ def keyword_matches(texts, index: KeywordIndex) -> KeywordMatches:
     sequence that slices into lists of strings; each batch's Python strings are made when it is scanned."""
     found = map_batches(_scan_batch, Batches(texts, SCAN_BATCH), index, n_items=len(texts))
     spellings: dict[str, int] = {}
-    rows, groups, matched = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-    for number, (batch_rows, batch_groups, batch_matched, batch_spellings) in enumerate(found):
+    rows, groups, matched, starts, ends = ([np.zeros(0, dtype=np.int64)] for _ in range(5))
+    for number, (batch_rows, batch_groups, batch_matched, batch_spellings, batch_starts, batch_ends) in enumerate(found):
         numbers = np.fromiter((spellings.setdefault(word, len(spellings)) for word in batch_spellings),
                               dtype=np.int64, count=len(batch_spellings))
         rows.append(batch_rows + number * SCAN_BATCH)
         groups.append(batch_groups)
         matched.append(numbers[batch_matched])
+        starts.append(batch_starts)
+        ends.append(batch_ends)
     return KeywordMatches(np.concatenate(rows), np.concatenate(groups), np.concatenate(matched),
-                          np.array(list(spellings), dtype=object))
+                          np.array(list(spellings), dtype=object), np.concatenate(starts, dtype=np.int32),
+                          np.concatenate(ends, dtype=np.int32))  # places in one text: 32 bits, millions of matches
+
+
+def match_spans(found: KeywordMatches) -> pd.DataFrame:
+    """Where each match sits: ``row`` (text position), ``group`` (number in ``KeywordIndex.groups``), ``start`` and
+    ``end`` (in its text), each text's matches together in the order a scan of that text alone gives (pattern by
+    pattern, then by position). The comparison stage keeps this table so the explorer highlights what it counted
+    without scanning the text again; 32-bit columns, as a large corpus has millions of matches.
+
+    >>> index = keyword_index(pd.DataFrame({"g": ["A", "B"], "term": ["gas", "US"], "match": ["word", "word"],
+    ...                                     "case": ["any", "exact"]}), "g")
+    >>> match_spans(keyword_matches(pd.Series(["US gas", "gasoline", "Gas"]), index)).values.tolist()
+    [[0, 0, 3, 6], [0, 1, 0, 2], [2, 0, 0, 3]]
+    """
+    order = np.argsort(found.rows, kind="stable")  # a batch's matches come pattern by pattern: each text's together
+    return pd.DataFrame({name: values[order].astype(np.int32, copy=False) for name, values in
+                         (("row", found.rows), ("group", found.groups), ("start", found.starts), ("end", found.ends))})
 
 
 # With IGNORECASE, the regex engine also lets "i" match the dotless "ı" and "s" the long "ſ", which lower() keeps.
@@ -193,14 +215,15 @@ def _case_folded(text: str, pattern: re.Pattern) -> tuple[str, re.Pattern]:
     return lowered, re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
-def _scan_batch(batch: list[str], index: KeywordIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+def _scan_batch(batch: list[str], index: KeywordIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str],
+                                                                 np.ndarray, np.ndarray]:
     """One batch's matches (patterns in order, then position): text positions in the batch, group numbers, spelling
-    numbers, and the spellings."""
+    numbers, the spellings, and where each match starts and ends in its text."""
     joined = "\0" + "\0".join(batch)
     lengths = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
     starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) + 1  # where each text begins in ``joined``
     group_number = {group: number for number, group in enumerate(index.groups)}
-    positions, groups, matched = [], [], []
+    positions, ending, groups, matched = [], [], [], []
     spellings: dict[str, int] = {}
     for case, pattern in index.patterns:
         # matched text and where its term ends -> ((group number, spelling number), ...): worked out once
@@ -217,11 +240,13 @@ def _scan_batch(batch: list[str], index: KeywordIndex) -> tuple[np.ndarray, np.n
                     if not (kind == "word" and tail))
             for group, spelling_number in entries:
                 positions.append(start)
+                ending.append(end)
                 groups.append(group)
                 matched.append(spelling_number)
-    rows = np.searchsorted(starts, np.array(positions, dtype=np.int64), side="right") - 1
+    positions = np.array(positions, dtype=np.int64)
+    rows = np.searchsorted(starts, positions, side="right") - 1
     return (rows.astype(np.int64), np.array(groups, dtype=np.int64), np.array(matched, dtype=np.int64),
-            list(spellings))
+            list(spellings), positions - starts[rows], np.array(ending, dtype=np.int64) - starts[rows])
 
 
 def group_counts(texts: pd.Series, index: KeywordIndex) -> pd.DataFrame:

@@ -131,9 +131,14 @@ def _tables(tables_dir: Path | None, folder: Path) -> dict:
 
 
 def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame, folder: str | Path, *,
-                fdr: float = 0.05, tables_dir: str | Path | None = None) -> ExplorerPages:
+                fdr: float = 0.05, tables_dir: str | Path | None = None, frame_spans: pd.DataFrame | None = None,
+                actor_spans: pd.DataFrame | None = None, phrases: tuple[str, ...] | None = None) -> ExplorerPages:
     """Write the explorer into ``folder``: terms.html, topics.html, index.html (articles), article.html and the data
-    shards under terms/ and articles/ (both replaced on every run, so no stale article survives)."""
+    shards under terms/ and articles/ (both replaced on every run, so no stale article survives).
+
+    ``frame_spans`` and ``actor_spans``: the comparison stage's matches (analysis.stages.ComparisonResults), which
+    the article views highlight; without them the text is scanned here. ``phrases``: those the vocabulary was
+    counted with (found again from the text when not given)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for sub in ("terms", "articles"):
@@ -147,13 +152,13 @@ def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame,
     listing = [[str(r.doc_id), str(r.title), str(r.outlet), str(r.published), periods.index(r.period) if r.period in periods else -1]
                for r in corpus.documents.itertuples(index=False)]
     (folder / "articles.js").write_text(shard_js("articles", listing), encoding="utf-8")
-    terms = _write_terms(folder, corpus, vocabulary, {**common, "fdr": fdr})
+    terms = _write_terms(folder, corpus, vocabulary, {**common, "fdr": fdr}, phrases)
     n_topics = _write_topics(folder, corpus, topics, common)
     (folder / "index.html").write_text(page_html(
         "index", "Articles", "Every article of the corpus as the pipeline read it. Filter by title, outlet or date; "
         "open one to see its cleaned text with figures, frame words and actor mentions highlighted.",
         common, ["common.js", "articles.js", "index.js"]), encoding="utf-8")
-    article_shards = _write_article_views(folder, corpus, topics, figures)
+    article_shards = _write_article_views(folder, corpus, topics, figures, frame_spans, actor_spans)
     (folder / "article.html").write_text(page_html("article", "Article", "Choose an article from the list.",
                                                    {**common, "article_shards": article_shards},
                                                    ["common.js", "article.js"]), encoding="utf-8")
@@ -166,10 +171,11 @@ TERM_COLUMNS = ["term", "count_a", "count_b", "x", "y", "z", "p_adjusted", "docs
                 "dictionary"]
 
 
-def _write_terms(folder: Path, corpus, vocabulary: pd.DataFrame, common: dict) -> explorer.TermExplorer:
+def _write_terms(folder: Path, corpus, vocabulary: pd.DataFrame, common: dict,
+                 phrases: tuple[str, ...] | None = None) -> explorer.TermExplorer:
     """terms.html with every term inline, and the sentences of consecutive terms in shards under terms/."""
     periods = common["periods"]
-    terms = explorer.term_explorer(corpus, vocabulary, periods)
+    terms = explorer.term_explorer(corpus, vocabulary, periods, phrases=phrases)
     table = terms.terms.reset_index(drop=True)
     rows = [[str(r["term"]), int(r["count_a"]), int(r["count_b"]), round(float(r["x"]), 4), round(float(r["y"]), 4),
              round(float(r["z"]), 3), float(f"{r['p_adjusted']:.3g}"), int(r["docs_a"]), int(r["docs_b"]),
@@ -238,7 +244,8 @@ def _write_topics(folder: Path, corpus, topics, common: dict) -> int:
     return len(records)
 
 
-def _write_article_views(folder: Path, corpus, topics, figures: pd.DataFrame) -> list[int]:
+def _write_article_views(folder: Path, corpus, topics, figures: pd.DataFrame, frame_spans: pd.DataFrame | None = None,
+                         actor_spans: pd.DataFrame | None = None) -> list[int]:
     """The article views' data under articles/: consecutive articles (text, highlights, removed lines, topic shares)
     packed into shards of about ``SHARD_BYTES`` (a few thousand files for 100,000 articles, not one file each).
     Returns the number of the first article of each shard, which article.html uses to find an article's shard."""
@@ -254,7 +261,7 @@ def _write_article_views(folder: Path, corpus, topics, figures: pd.DataFrame) ->
         pending.clear()
 
     def records():  # a part of the corpus at a time: only one part's highlights and records exist at once
-        for part in explorer.corpus_parts(corpus, figures, shares):
+        for part in explorer.corpus_parts(corpus, figures, shares, frame_spans=frame_spans, actor_spans=actor_spans):
             yield from explorer.article_records(part, explorer.part_marks(part), part.topic_shares, topics.labels, rules,
                                                 first=part.first, count=len(corpus.documents))
 
@@ -322,6 +329,11 @@ def links_sentence(lead: str, links: list[tuple[str, str]], more: tuple[str, str
 
 def write_explorer(run, folder: str | Path | None = None) -> ExplorerPages:
     """The explorer for a run (analysis.run.Run), from the stages' stored results, into ``reports/explore``."""
-    return write_pages(run.corpus, run.comparison().vocabulary.table, run.topics(), run.figures().figures,
+    comparison = run.comparison()
+    # only what the pages use is kept: the rest of the stage's result (per-document tables) is freed before writing
+    vocabulary, frame_spans, actor_spans, phrases = (comparison.vocabulary.table, comparison.frame_spans,
+                                                     comparison.actor_spans, comparison.phrases)
+    del comparison
+    return write_pages(run.corpus, vocabulary, run.topics(), run.figures().figures,
                        folder or run.paths.reports / "explore", fdr=run.comparison_parameters.fdr,
-                       tables_dir=run.paths.tables)
+                       tables_dir=run.paths.tables, frame_spans=frame_spans, actor_spans=actor_spans, phrases=phrases)

@@ -14,7 +14,7 @@ from scipy.stats import rankdata
 
 from analysis.comparison import actors
 from analysis.comparison import frames as framing
-from analysis.core.keywords import SCAN_BATCH, _case_folded, _normal, keyword_index
+from analysis.core.keywords import keyword_index, keyword_matches
 from analysis.core.preprocess import corpus_phrases, document_term_matrix
 
 MAX_CONTEXTS_PER_PERIOD = 100  # sentences listed per term and period (one per article first); the page states the total
@@ -129,15 +129,16 @@ def term_presence(texts: list[str], phrases: tuple[str, ...], index: pd.Index) -
     return rows[found >= 0], found[found >= 0]
 
 
-def term_explorer(corpus, table: pd.DataFrame, periods: list[str], *,
-                  max_per_period: int = MAX_CONTEXTS_PER_PERIOD) -> TermExplorer:
+def term_explorer(corpus, table: pd.DataFrame, periods: list[str], *, max_per_period: int = MAX_CONTEXTS_PER_PERIOD,
+                  phrases: tuple[str, ...] | None = None) -> TermExplorer:
     """Every term of the vocabulary comparison (``table``: term, count_a, count_b, z, p_adjusted) placed by its rank
     in each period, with how many articles and sentences use it and up to ``max_per_period`` of those sentences per
     period: first one sentence from each article (in corpus order), then further sentences of the same articles.
 
     Sentences are tokenised TERM_BATCH at a time (whole articles, in corpus order); each batch leaves only counts and
     its candidate sentences (at most ``max_per_period`` firsts and as many repeats per term and period), so no
-    corpus-wide sentences × terms matrix is ever built.
+    corpus-wide sentences × terms matrix is ever built. ``phrases``: those the vocabulary comparison counted with
+    (analysis.stages.ComparisonResults.phrases); by default found again from the documents' text.
     """
     sentences = corpus.sentences
     order, codes = rows_by_article(sentences, article_numbers(corpus.documents))
@@ -145,7 +146,9 @@ def term_explorer(corpus, table: pd.DataFrame, periods: list[str], *,
                      [0, 1], -1)  # a third period is not compared
     terms = table[["term", "count_a", "count_b", "z", "p_adjusted"]].sort_values("term", ignore_index=True)
     index = pd.Index(terms["term"])
-    phrases = corpus_phrases(document_text_stream(corpus))  # the comparison's phrases, from the documents' text
+    if phrases is None:  # the comparison's phrases, from the documents' text
+        phrases = corpus_phrases(document_text_stream(corpus))
+    phrases = tuple(phrases)
     n_keys = 2 * len(terms)  # one key per term and period: term position × 2 + side
     n_sentences, n_docs = np.zeros(n_keys, dtype=np.int64), np.zeros(n_keys, dtype=np.int64)
     seen = {True: np.zeros(n_keys, dtype=np.int64), False: np.zeros(n_keys, dtype=np.int64)}  # firsts, repeats so far
@@ -211,69 +214,72 @@ def dictionary_groups(terms: pd.Series) -> pd.Series:
 
 def keyword_spans(texts: pd.Series, offsets, index) -> pd.DataFrame:
     """Every match of a keyword index (analysis.core.keywords) in ``texts``, as (row, group, start, end) with ``offsets``
-    added, so positions index the article's raw text; the same matching rule as analysis.core.keywords.find_keywords.
-
-    Texts are scanned SCAN_BATCH at a time as one string, as find_keywords scans them (a NUL before each text, so no
-    match crosses into the next; lower-cased for a case-insensitive ASCII pattern where that finds the same), and
-    the matches of each text come in the order a scan of that text alone gives: pattern by pattern, then by position.
+    added, so positions index the article's raw text: the matches of analysis.core.keywords.keyword_matches (the scan
+    the comparison stage counts), each text's in the order a scan of that text alone gives (pattern by pattern, then
+    by position).
 
     >>> index = keyword_index(pd.DataFrame({"g": ["A", "B"], "term": ["gas", "US"], "match": ["word", "word"],
     ...                                     "case": ["any", "exact"]}), "g")
     >>> keyword_spans(pd.Series(["US gas", "gasoline", "Gas"]), [100, 200, 300], index).values.tolist()
     [[0, 'A', 103, 106], [0, 'B', 100, 102], [2, 'A', 300, 303]]
     """
-    values = texts.tolist()
-    offsets = np.asarray(offsets, dtype=np.int64)
-    rows, groups, starts, ends = [], [], [], []
-    for begin in range(0, len(values), SCAN_BATCH):
-        batch = values[begin:begin + SCAN_BATCH]
-        joined = "\0" + "\0".join(batch)
-        lengths = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
-        text_starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) + 1  # where each text begins in ``joined``
-        positions, ending, found = [], [], []
-        for case, pattern in index.patterns:
-            entries: dict[str, tuple] = {}  # matched words -> what the index lists for them, looked up once
-            scanned, pattern = _case_folded(joined, pattern)
-            for match in pattern.finditer(scanned):
-                term = joined[match.start("term"):match.end("term")]  # as written, whichever string was scanned
-                if term not in entries:
-                    entries[term] = index.lookup.get((case, _normal(term, case)), ())
-                for group, kind in entries[term]:
-                    if kind == "word" and match.end("tail") > match.start("tail"):
-                        continue
-                    positions.append(match.start())
-                    ending.append(match.end())
-                    found.append(group)
-        positions, ending = np.array(positions, dtype=np.int64), np.array(ending, dtype=np.int64)
-        row = np.searchsorted(text_starts, positions, side="right") - 1
-        order = np.argsort(row, kind="stable")  # each text's matches pattern by pattern, as scanning it alone gives
-        row = row[order]
-        shift = offsets[begin + row] - text_starts[row]
-        rows.append(begin + row)
-        starts.append(positions[order] + shift)
-        ends.append(ending[order] + shift)
-        groups.extend(found[i] for i in order.tolist())
-    empty = np.zeros(0, dtype=np.int64)
-    return pd.DataFrame({"row": np.concatenate(rows) if rows else empty, "group": groups,
-                         "start": np.concatenate(starts) if starts else empty,
-                         "end": np.concatenate(ends) if ends else empty})
+    found = keyword_matches(texts, index)
+    order = np.argsort(found.rows, kind="stable")  # a batch's matches come pattern by pattern: each text's together
+    rows = found.rows[order]
+    shift = np.asarray(offsets, dtype=np.int64)[rows]
+    return pd.DataFrame({"row": rows, "group": np.asarray(index.groups, dtype=object)[found.groups[order]].tolist(),
+                         "start": found.starts[order] + shift, "end": found.ends[order] + shift})
 
 
-def frame_marks(sentences: pd.DataFrame) -> pd.DataFrame:
-    """Frame-dictionary words in the sentences, as marks (doc_id, start, end, kind, label) into the raw text."""
-    found = keyword_spans(sentences["text"], sentences["start"].to_numpy(), keyword_index(framing.load_frames(), "frame"))
-    return pd.DataFrame({"doc_id": sentences["doc_id"].to_numpy()[found["row"].to_numpy(dtype=np.int64)],
-                         "start": found["start"], "end": found["end"], "kind": "frame",
-                         "label": "frame: " + found["group"].astype(str)})
+def stored_spans(spans: pd.DataFrame, offsets, index) -> pd.DataFrame:
+    """What :func:`keyword_spans` returns, from spans a scan already found (analysis.core.keywords.match_spans, rows
+    numbered in the table at hand, as :func:`corpus_parts` gives them): group names and ``offsets`` added."""
+    rows = spans["row"].to_numpy(dtype=np.int64)
+    shift = np.asarray(offsets, dtype=np.int64)[rows]
+    return pd.DataFrame({"row": rows, "group": pd.Series(np.asarray(index.groups, dtype=object)[spans["group"].to_numpy()],
+                                                         dtype=object),
+                         "start": spans["start"].to_numpy(dtype=np.int64) + shift,
+                         "end": spans["end"].to_numpy(dtype=np.int64) + shift})
 
 
-def actor_marks(paragraphs: pd.DataFrame) -> pd.DataFrame:
-    """Actor mentions in the paragraphs, as counted by analysis.comparison.actors (opening datelines are not mentions)."""
-    texts = actors.strip_datelines(paragraphs["text"].reset_index(drop=True))
-    found = keyword_spans(texts, paragraphs["start"].to_numpy(), keyword_index(actors.load_actors(), "actor"))
-    return pd.DataFrame({"doc_id": paragraphs["doc_id"].to_numpy()[found["row"].to_numpy(dtype=np.int64)],
-                         "start": found["start"], "end": found["end"], "kind": "actor",
-                         "label": "actor: " + found["group"].astype(str)})
+MARK_COLUMNS = ["doc_id", "start", "end", "kind", "label"]
+
+
+def _marks_table(doc_ids: np.ndarray, starts, ends, kind: str, labels: np.ndarray) -> pd.DataFrame:
+    """Marks with their text columns as Python objects, not Arrow strings: the article views read them back as Python
+    strings, and two million of them would be converted there and back."""
+    return pd.DataFrame({"doc_id": pd.Series(doc_ids, dtype=object), "start": np.asarray(starts, dtype=np.int64),
+                         "end": np.asarray(ends, dtype=np.int64), "kind": pd.Series(np.full(len(doc_ids), kind, dtype=object)),
+                         "label": pd.Series(labels, dtype=object)}, columns=MARK_COLUMNS)
+
+
+def _keyword_marks(table: pd.DataFrame, found: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Keyword matches (:func:`keyword_spans`' columns) in the rows of ``table`` as marks labelled 'kind: group'."""
+    codes, groups = pd.factorize(found["group"].to_numpy(dtype=object))
+    labels = np.asarray([f"{kind}: {group}" for group in groups], dtype=object)[codes]  # each label made once
+    return _marks_table(table["doc_id"].to_numpy(dtype=object)[found["row"].to_numpy(dtype=np.int64)],
+                        found["start"], found["end"], kind, labels)
+
+
+def frame_marks(sentences: pd.DataFrame, spans: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Frame-dictionary words in the sentences, as marks (doc_id, start, end, kind, label) into the raw text; from
+    ``spans`` (the comparison stage's matches in these sentences, see :func:`corpus_parts`) when given, else scanned."""
+    index = keyword_index(framing.load_frames(), "frame")
+    found = (keyword_spans(sentences["text"], sentences["start"].to_numpy(), index) if spans is None
+             else stored_spans(spans, sentences["start"].to_numpy(), index))
+    return _keyword_marks(sentences, found, "frame")
+
+
+def actor_marks(paragraphs: pd.DataFrame, spans: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Actor mentions in the paragraphs, as counted by analysis.comparison.actors (opening datelines are not mentions);
+    from ``spans`` (the comparison stage's matches in these paragraphs) when given, else scanned."""
+    index = keyword_index(actors.load_actors(), "actor")
+    if spans is None:
+        texts = actors.strip_datelines(paragraphs["text"].reset_index(drop=True))
+        found = keyword_spans(texts, paragraphs["start"].to_numpy(), index)
+    else:
+        found = stored_spans(spans, paragraphs["start"].to_numpy(), index)
+    return _keyword_marks(paragraphs, found, "actor")
 
 
 def _value(value) -> str:
@@ -286,15 +292,14 @@ def figure_marks(figures: pd.DataFrame) -> pd.DataFrame:
     """Figures as marks: label says kind, what it measures, its value as shown, the indicator and any warning
     (optional columns are read when the figure stage provides them)."""
     if figures.empty:
-        return pd.DataFrame(columns=["doc_id", "start", "end", "kind", "label"])
+        return pd.DataFrame(columns=MARK_COLUMNS)
     prefixes = {"measure": "measures ", "shown": "value ", "indicator": "indicator ", "warning": "warning: "}
     values = {name: [_value(value) for value in figures[name].tolist()] if name in figures.columns else [""] * len(figures)
               for name in ["kind", *prefixes]}  # column by column: a row-by-row walk is ten times slower
     labels = [" · ".join([f"figure: {kind}", *(prefix + value for prefix, value in zip(prefixes.values(), rest) if value)])
               for kind, *rest in zip(*values.values())]
-    return pd.DataFrame({"doc_id": figures["doc_id"].to_numpy(), "start": figures["start"].to_numpy(dtype=np.int64),
-                         "end": figures["end"].to_numpy(dtype=np.int64), "kind": "figure", "label": labels},
-                        columns=["doc_id", "start", "end", "kind", "label"])
+    return _marks_table(figures["doc_id"].to_numpy(dtype=object), figures["start"].to_numpy(dtype=np.int64),
+                        figures["end"].to_numpy(dtype=np.int64), "figure", np.asarray(labels, dtype=object))
 
 
 def resolve_overlaps(marks: pd.DataFrame) -> pd.DataFrame:
@@ -460,7 +465,7 @@ def article_records(corpus, marks: pd.DataFrame, topic_shares: pd.DataFrame, lab
     codes, doc_ids = pd.factorize(marks["doc_id"])
     order = np.argsort(codes, kind="stable")  # each article's marks together, in their order
     spans = list(zip(*(marks[name].to_numpy(dtype=np.int64)[order].tolist() for name in ("start", "end")),
-                     *(marks[name].astype(str).to_numpy()[order].tolist() for name in ("kind", "label"))))
+                     *(list(map(str, marks[name].to_numpy(dtype=object)[order].tolist())) for name in ("kind", "label"))))
     bounds = np.searchsorted(codes[order], np.arange(len(doc_ids) + 1)).tolist()
     marks_by_doc = {doc_id: spans[low:high] for doc_id, low, high in zip(doc_ids, bounds, bounds[1:])}  # JSON arrays
     topics = [t for t in sorted(labels) if f"topic_{t}" in topic_shares.columns]
@@ -497,28 +502,55 @@ class CorpusPart:
     removed: pd.DataFrame
     figures: pd.DataFrame
     topic_shares: pd.DataFrame
+    frame_spans: pd.DataFrame | None = None  # the comparison stage's frame words in ``sentences`` (rows renumbered)
+    actor_spans: pd.DataFrame | None = None  # and its actor mentions in ``paragraphs``
 
 
-def corpus_parts(corpus, figures: pd.DataFrame, topic_shares: pd.DataFrame, size: int | None = None):
+def spans_of_rows(spans: pd.DataFrame, bounds: np.ndarray, rows: np.ndarray) -> pd.DataFrame:
+    """The spans (sorted by ``row``; ``bounds``: where each table row's spans begin, one more entry than the table has
+    rows) of the table rows ``rows``, in the order of ``rows``, each renumbered to its place in ``rows``.
+
+    >>> spans = pd.DataFrame({"row": [0, 2, 2], "group": [1, 0, 1], "start": [0, 5, 1], "end": [3, 9, 4]})
+    >>> spans_of_rows(spans, np.array([0, 1, 1, 3]), np.array([2, 0])).values.tolist()
+    [[0, 0, 5, 9], [0, 1, 1, 4], [1, 1, 0, 3]]
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    first, counts = bounds[rows], bounds[rows + 1] - bounds[rows]
+    taken = np.repeat(first - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))
+    return pd.DataFrame({"row": np.repeat(np.arange(len(rows)), counts),
+                         **{name: spans[name].to_numpy()[taken] for name in ("group", "start", "end")}})
+
+
+def corpus_parts(corpus, figures: pd.DataFrame, topic_shares: pd.DataFrame, size: int | None = None, *,
+                 frame_spans: pd.DataFrame | None = None, actor_spans: pd.DataFrame | None = None):
     """The corpus ``size`` (default ARTICLE_PART) articles at a time, in article order, each with the rows of its
-    articles from every table (each table's rows in their own order; rows of unlisted articles are left out)."""
+    articles from every table (each table's rows in their own order; rows of unlisted articles are left out).
+
+    ``frame_spans`` and ``actor_spans`` (analysis.stages.ComparisonResults: the matches in rows of corpus.sentences
+    and corpus.paragraphs) are split the same way, so the highlights come from the comparison stage's scan."""
     size = size or ARTICLE_PART
     numbers = article_numbers(corpus.documents)
     tables = {"paragraphs": corpus.paragraphs, "sentences": corpus.sentences, "removed": corpus.removed,
               "figures": figures, "topic_shares": topic_shares}
     sorted_rows = {name: rows_by_article(table, numbers) if "doc_id" in table.columns else None
                    for name, table in tables.items()}
+    stored = {name: (spans, np.searchsorted(spans["row"].to_numpy(), np.arange(len(tables[table]) + 1)))
+              for name, table, spans in (("frame_spans", "sentences", frame_spans),
+                                         ("actor_spans", "paragraphs", actor_spans)) if spans is not None}
     for first in range(0, len(corpus.documents), size):
-        parts = {name: table.iloc[:0] if sorted_rows[name] is None else
-                 take_rows(table, sorted_rows[name][0][article_positions(sorted_rows[name][1], first, first + size)])
+        rows = {name: None if sorted_rows[name] is None else
+                sorted_rows[name][0][article_positions(sorted_rows[name][1], first, first + size)] for name in tables}
+        parts = {name: table.iloc[:0] if rows[name] is None else take_rows(table, rows[name])
                  for name, table in tables.items()}
-        yield CorpusPart(first, corpus.documents.iloc[first:first + size], **parts)
+        spans = {name: spans_of_rows(table, bounds, rows["sentences" if name == "frame_spans" else "paragraphs"])
+                 for name, (table, bounds) in stored.items()}
+        yield CorpusPart(first, corpus.documents.iloc[first:first + size], **parts, **spans)
 
 
 def part_marks(part: CorpusPart) -> pd.DataFrame:
     """Every highlight of a part's articles (figures, actor mentions, frame words), overlaps resolved."""
-    return resolve_overlaps(pd.concat([figure_marks(part.figures), actor_marks(part.paragraphs),
-                                       frame_marks(part.sentences)], ignore_index=True))
+    return resolve_overlaps(pd.concat([figure_marks(part.figures), actor_marks(part.paragraphs, part.actor_spans),
+                                       frame_marks(part.sentences, part.frame_spans)], ignore_index=True))
 
 
 def _lists(table: pd.DataFrame, *columns: str) -> list[list]:
