@@ -610,7 +610,6 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
     matrix, counts, terms, common, passage_counts = model_matrix(
         units, model, stem=stem, max_share=max_share, weight_by_length=unit == "paragraph", passages=passages,
         passage_texts=texts if unit == "document" else None)
-    presence = (counts > 0).astype(float)
     doc_ids = units["doc_id"].to_numpy()
     n_articles = len(np.unique(doc_ids))
     cap = k_cap(n_articles)
@@ -629,7 +628,8 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
             notes.append(f"The k search fitted each candidate on a seeded sample of {len(sample):,} of {n_units:,} units "
                          f"({n_restarts} restarts each); the final model uses "
                          + ("every unit." if n_units <= FINAL_MAX_UNITS else "a larger sample and scores every unit."))
-        k_search, fits = search_k(matrix[sample], presence[sample], doc_ids[sample], model, k_values,
+        presence = (counts[sample] > 0).astype(float)  # the sampled units only: no 0/1 float copy of all counts
+        k_search, fits = search_k(matrix[sample], presence, doc_ids[sample], model, k_values,
                                   n_restarts=n_restarts, random_state=random_seed)  # fits on the sample when sampled
         k = int(k_search.loc[k_search["chosen"], "k"].iloc[0])
     else:
