@@ -43,10 +43,11 @@ def _coordinate_descent(matrix, W: np.ndarray, H: np.ndarray, *, update_H: bool,
     from sklearn.decomposition._cdnmf_fast import _update_cdnmf_fast
 
     W, Ht = np.ascontiguousarray(W), np.ascontiguousarray(H.T)
-    by_rows, transposed = _product_layouts(matrix)
+    # H fixed (transform): its products never change, so they are made once, from the CSR matrix (no CSC copy)
+    by_rows, transposed = _product_layouts(matrix) if update_H else (matrix, None)
     k = Ht.shape[1]
     permutation = np.arange(k, dtype=np.intp)
-    fixed = None if update_H else (np.dot(Ht.T, Ht), by_rows @ Ht)  # H does not move: its products never change
+    fixed = None if update_H else (np.dot(Ht.T, Ht), by_rows @ Ht)
     violation_init = 0.0
     for n_iter in range(1, max_iter + 1):
         violation = 0.0
