@@ -158,3 +158,20 @@ def test_counts_are_the_same_from_a_list_a_column_and_selected_rows_of_a_column(
         matrix, source_terms = document_term_matrix(source, stem=stem)
         assert list(source_terms) == list(terms) and (matrix != expected).nnz == 0
     assert expected.has_canonical_format and expected.shape == (60, len(terms)) and len(terms) > 1000
+
+
+def test_text_rows_slices_give_the_rows_in_their_order_from_a_column_of_many_chunks():
+    """TextRows takes a slice's rows from the stretch of the column they span: any order, any chunking."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from analysis.core.preprocess import TextRows
+
+    words = [f"text {number}" for number in range(30)]
+    chunked = pa.chunked_array([words[:7], words[7:8], words[8:20], words[20:]])
+    rows = [3, 4, 9, 25, 2, 2, 29, 0, 8]
+    for column in (pd.Series(words, index=range(100, 130)), pd.Series(pd.arrays.ArrowStringArray(chunked))):
+        texts = TextRows(column, rows)
+        assert texts[0:9] == [words[row] for row in rows]
+        assert texts[2:5] == [words[9], words[25], words[2]] and texts[4:4] == [] and texts[8] == words[8]
+        assert list(texts) == [words[row] for row in rows]

@@ -204,7 +204,13 @@ class TextRows(Sequence):
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return self.column.iloc[self.rows[index]].tolist()
+            rows = self.rows[index]
+            if not len(rows):
+                return []
+            low, high = rows.min(), rows.max()
+            # rows taken from the stretch of the column they span: taking from a whole column of many chunks (as one
+            # read back from Parquet has) costs time in proportion to the column, a stretch in proportion to itself
+            return self.column.iloc[low:high + 1].iloc[rows - low].tolist()
         return self.column.iloc[int(self.rows[index])]
 
     def __iter__(self):
