@@ -13,6 +13,7 @@ import math
 import multiprocessing
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -160,12 +161,13 @@ class SentenceCorpus:
     documents: pd.DataFrame
 
 
-def _terms_in_process(sender, folder: str, corpus: SentenceCorpus, vocabulary: pd.DataFrame, common: dict,
-                      phrases: tuple[str, ...]) -> None:
-    """:func:`_write_terms` in a second process: sends back the term table and how many sentences the shards list,
-    or the error that stopped it."""
+def _terms_in_process(sender, folder: str, sentences_file: str, documents: pd.DataFrame, vocabulary: pd.DataFrame,
+                      common: dict, phrases: tuple[str, ...]) -> None:
+    """:func:`_write_terms` in a second process, on the sentences stored in ``sentences_file``: sends back the term
+    table and how many sentences the shards list, or the error that stopped it."""
     os.environ[WORKERS_VARIABLE] = "1"  # this process is the second one: its term counts start no more workers
     try:
+        corpus = SentenceCorpus(pd.read_feather(sentences_file), documents)
         terms = _write_terms(Path(folder), corpus, vocabulary, common, phrases)
         sender.send((terms.terms, len(terms.contexts)))
     except Exception as error:  # noqa: BLE001 - handed to the parent, which raises it
@@ -179,10 +181,16 @@ class TermProcess:
 
     def __init__(self, folder: Path, corpus: SentenceCorpus, vocabulary: pd.DataFrame, common: dict,
                  phrases: tuple[str, ...]) -> None:
+        # The sentences go through an uncompressed Arrow file, not the pipe: Arrow writes the columns as they are,
+        # where pickling would first build one more copy of the whole text in this process.
+        self.scratch = tempfile.TemporaryDirectory(prefix="explorer-terms-")
+        sentences_file = str(Path(self.scratch.name) / "sentences.arrow")
+        corpus.sentences.reset_index(drop=True).to_feather(sentences_file, compression="uncompressed")
         context = multiprocessing.get_context("spawn")
         self.receiver, sender = context.Pipe(duplex=False)
-        self.process = context.Process(target=_terms_in_process, args=(sender, str(folder), corpus, vocabulary, common,
-                                                                      phrases), daemon=True, name="explorer-terms")
+        self.process = context.Process(target=_terms_in_process, args=(
+            sender, str(folder), sentences_file, corpus.documents, vocabulary, common, phrases),
+            daemon=True, name="explorer-terms")
         self.process.start()
         sender.close()  # the child holds the other end: when it dies without sending, recv() ends instead of waiting
 
@@ -208,6 +216,7 @@ class TermProcess:
             self.process.terminate()
             self.process.join()
         self.receiver.close()
+        self.scratch.cleanup()
 
 
 def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame, folder: str | Path, *,
