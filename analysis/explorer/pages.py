@@ -228,7 +228,8 @@ def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame,
     ``frame_spans`` and ``actor_spans``: the comparison stage's matches (analysis.stages.ComparisonResults), which
     the article views highlight; without them the text is scanned here. ``phrases``: those the vocabulary was
     counted with (found again from the text when not given). A large corpus's term explorer is written by a second
-    process beside the article views (:func:`explorer_processes`)."""
+    process beside the article views (:func:`explorer_processes`), started fresh as analysis.core.parallel starts its
+    workers, so a script that calls this must guard its own work with ``if __name__ == "__main__":``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for sub in ("terms", "articles"):
