@@ -30,9 +30,10 @@ ASSETS_DIR = TEMPLATES_DIR / "explorer"
 ASSETS = ["explorer.css", "common.js", "terms.js", "topics.js", "article.js", "index.js"]
 SHARD_BYTES = 250_000  # consecutive terms (or articles) share one .js data file up to about this size, loaded on a click
 PAGES = {"index": "Articles", "terms": "Terms", "topics": "Topics"}
-# From this many sentences (about 4,000 articles) the term explorer is written by a second process while this one
-# writes the article views: the two share nothing but their input, and starting the process costs about 2 s.
-SPLIT_MIN_SENTENCES = 100_000
+# From this many sentences (about 10,000 articles) the term explorer is written by a second process while this one
+# writes the article views: the two share nothing but their input. Starting that process and handing it the
+# sentences costs 2-3 s of CPU (its imports, the Arrow file), more than the term explorer of 4,000 articles takes.
+SPLIT_MIN_SENTENCES = 250_000
 TERM_SENTENCE_COLUMNS = ["doc_id", "period", "sent_id", "start", "end", "text"]  # what the term explorer reads
 TABLES = {"figure": "figures.csv", "frame": "frame_words.csv", "actor": "actor_mentions.csv",
           "removed": "removed_lines.csv", "term": "distinctive_terms.csv", "topic": "topic_prevalence.csv"}
