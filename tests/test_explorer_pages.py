@@ -105,3 +105,41 @@ def test_pages_built_in_small_parts_are_the_pages_built_at_once(hostile_pages, t
     whole = {p.relative_to(pages.folder).as_posix(): p.read_bytes() for p in pages.folder.rglob("*") if p.is_file()}
     small = {p.relative_to(parts.folder).as_posix(): p.read_bytes() for p in parts.folder.rglob("*") if p.is_file()}
     assert len(run.corpus.documents) > 2 and small == whole
+
+
+def test_pages_written_by_two_processes_are_the_pages_written_by_one(hostile_pages, tmp_path, monkeypatch):
+    # The term explorer in a second process beside the article views: the same bytes and the same returned counts.
+    run, pages = hostile_pages
+    monkeypatch.delenv("ANALYSIS_WORKERS", raising=False)
+    monkeypatch.setattr(pages_module, "SPLIT_MIN_SENTENCES", 0)
+    monkeypatch.setattr(pages_module.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    assert pages_module.explorer_processes(len(run.corpus.sentences)) == 2
+    split = write_pages(run.corpus, run.comparison().vocabulary.table, run.topics(), run.figures().figures,
+                        tmp_path / "split", tables_dir=run.paths.tables)
+    whole = {p.relative_to(pages.folder).as_posix(): p.read_bytes() for p in pages.folder.rglob("*") if p.is_file()}
+    parts = {p.relative_to(split.folder).as_posix(): p.read_bytes() for p in split.folder.rglob("*") if p.is_file()}
+    assert parts == whole
+    assert split.terms.equals(pages.terms)
+    assert (split.n_contexts, split.n_files, split.n_bytes) == (pages.n_contexts, pages.n_files, pages.n_bytes)
+
+
+def test_explorer_processes_follow_the_corpus_size_and_the_workers_setting(monkeypatch):
+    monkeypatch.delenv("ANALYSIS_WORKERS", raising=False)
+    monkeypatch.setattr(pages_module.os, "sched_getaffinity", lambda _: {0, 1, 2, 3}, raising=False)
+    assert pages_module.explorer_processes(pages_module.SPLIT_MIN_SENTENCES - 1) == 1
+    assert pages_module.explorer_processes(pages_module.SPLIT_MIN_SENTENCES) == 2
+    monkeypatch.setattr(pages_module.os, "sched_getaffinity", lambda _: {0}, raising=False)
+    assert pages_module.explorer_processes(pages_module.SPLIT_MIN_SENTENCES) == 1
+    monkeypatch.setattr(pages_module.os, "sched_getaffinity", lambda _: {0, 1}, raising=False)
+    monkeypatch.setenv("ANALYSIS_WORKERS", "1")
+    assert pages_module.explorer_processes(pages_module.SPLIT_MIN_SENTENCES) == 1
+
+
+def test_an_error_in_the_term_process_is_raised_here(hostile_pages, tmp_path):
+    run, _ = hostile_pages
+    corpus = pages_module.SentenceCorpus(run.corpus.sentences, run.corpus.documents[["doc_id"]])
+    (tmp_path / "terms").mkdir()
+    with pytest.raises(KeyError, match="count_a"), pages_module.TermProcess(
+            tmp_path, corpus, run.comparison().vocabulary.table.drop(columns=["count_a"]),
+            {"periods": run.corpus.period_names[:2]}, ()) as job:
+        job.result()

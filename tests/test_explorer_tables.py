@@ -274,3 +274,25 @@ def test_terms_counted_with_the_comparison_stage_phrases_are_the_ones_found_agai
     found = explorer.term_explorer(corpus, stage.vocabulary.table, periods)
     pd.testing.assert_frame_equal(given.terms, found.terms)
     pd.testing.assert_frame_equal(given.contexts, found.contexts)
+
+
+def test_figure_labels_are_the_row_by_row_labels_with_missing_values():
+    # Each label as the row-by-row rule writes it: "figure: kind", then " · " and each part that has a value.
+    figures = pd.DataFrame({"doc_id": ["a", "a", "b", "c"], "start": [0, 5, 1, 2], "end": [3, 9, 4, 6],
+                            "kind": pd.Series(["money", None, "share", "count"], dtype="str"),
+                            "measure": pd.Series(["trade", "gdp", None, ""], dtype="string"),  # pd.NA is written <NA>
+                            "shown": [1.5, float("nan"), 7.0, 2.0],  # not text: each value written as str() writes it
+                            "warning": pd.Series(["", "odd unit", None, "x"], dtype=object)})
+    prefixes = {"measure": "measures ", "shown": "value ", "warning": "warning: "}
+    expected = [" · ".join([f"figure: {explorer._value(row['kind'])}",
+                            *(prefix + explorer._value(row[name]) for name, prefix in prefixes.items()
+                              if explorer._value(row[name]))]) for _, row in figures.iterrows()]
+    assert explorer.figure_marks(figures)["label"].tolist() == expected
+    assert expected[1:3] == ["figure:  · measures gdp · warning: odd unit", "figure: share · measures <NA> · value 7.0"]
+
+
+def test_marks_of_an_unknown_or_missing_kind_rank_after_the_known_kinds():
+    marks = pd.DataFrame({"doc_id": ["d"] * 4, "start": [0, 0, 0, 20], "end": [9, 9, 9, 25],
+                          "kind": pd.Series([None, "other", "frame", "figure"], dtype=object), "label": ["n", "o", "f", "g"]})
+    assert explorer.resolve_overlaps(marks)["label"].tolist() == ["f", "g"]
+    assert explorer.resolve_overlaps(marks.iloc[:2])["label"].tolist() == ["n"]  # a tie between the two: the earlier

@@ -6,25 +6,35 @@ file://); the hand-written scripts in analysis/templates/explorer/ build the pag
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import math
+import multiprocessing
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import pandas as pd
 
+from analysis.core.parallel import WORKERS_VARIABLE, worker_count
 from analysis.core.paths import TEMPLATES_DIR
 from analysis.core.plots import PERIOD_STYLES
+from analysis.core.preprocess import corpus_phrases
 from analysis.explorer import tables as explorer
 
 ASSETS_DIR = TEMPLATES_DIR / "explorer"
 ASSETS = ["explorer.css", "common.js", "terms.js", "topics.js", "article.js", "index.js"]
 SHARD_BYTES = 250_000  # consecutive terms (or articles) share one .js data file up to about this size, loaded on a click
 PAGES = {"index": "Articles", "terms": "Terms", "topics": "Topics"}
+# From this many sentences (about 10,000 articles) the term explorer is written by a second process while this one
+# writes the article views: the two share nothing but their input. Starting that process and handing it the
+# sentences costs 2-3 s of CPU (its imports, the Arrow file), more than the term explorer of 4,000 articles takes.
+SPLIT_MIN_SENTENCES = 250_000
+TERM_SENTENCE_COLUMNS = ["doc_id", "period", "sent_id", "start", "end", "text"]  # what the term explorer reads
 TABLES = {"figure": "figures.csv", "frame": "frame_words.csv", "actor": "actor_mentions.csv",
           "removed": "removed_lines.csv", "term": "distinctive_terms.csv", "topic": "topic_prevalence.csv"}
 
@@ -130,6 +140,86 @@ def _tables(tables_dir: Path | None, folder: Path) -> dict:
             for kind, name in TABLES.items() if (Path(tables_dir) / name).is_file()}
 
 
+def explorer_processes(n_sentences: int) -> int:
+    """Processes that write the explorer: 2 (the term explorer in a second process, beside the article views) for a
+    corpus of at least SPLIT_MIN_SENTENCES sentences on a machine with two free cores, else 1. ``ANALYSIS_WORKERS``
+    (analysis.core.parallel), when set, decides instead: 1 keeps all work in this process. The pages are the same
+    bytes either way."""
+    if n_sentences < SPLIT_MIN_SENTENCES:
+        return 1
+    if os.environ.get(WORKERS_VARIABLE, "").strip():
+        return min(worker_count(), 2)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(cores, 2)
+
+
+@dataclass
+class SentenceCorpus:
+    """What :func:`analysis.explorer.tables.term_explorer` reads of a corpus when given its phrases: the sentences
+    and the documents' order (a small copy of the corpus to hand to a second process)."""
+
+    sentences: pd.DataFrame
+    documents: pd.DataFrame
+
+
+def _terms_in_process(sender, folder: str, sentences_file: str, documents: pd.DataFrame, vocabulary: pd.DataFrame,
+                      common: dict, phrases: tuple[str, ...]) -> None:
+    """:func:`_write_terms` in a second process, on the sentences stored in ``sentences_file``: sends back the term
+    table and how many sentences the shards list, or the error that stopped it."""
+    os.environ[WORKERS_VARIABLE] = "1"  # this process is the second one: its term counts start no more workers
+    try:
+        corpus = SentenceCorpus(pd.read_feather(sentences_file), documents)
+        terms = _write_terms(Path(folder), corpus, vocabulary, common, phrases)
+        sender.send((terms.terms, len(terms.contexts)))
+    except Exception as error:  # noqa: BLE001 - handed to the parent, which raises it
+        sender.send(error)
+
+
+class TermProcess:
+    """The term explorer written by a second process (started fresh, so it holds only the sentences it is given)
+    while this one writes the article views; :meth:`result` waits for it. Used as a context manager, the process
+    is stopped when the block is left early (an error or an interruption here)."""
+
+    def __init__(self, folder: Path, corpus: SentenceCorpus, vocabulary: pd.DataFrame, common: dict,
+                 phrases: tuple[str, ...]) -> None:
+        # The sentences go through an uncompressed Arrow file, not the pipe: Arrow writes the columns as they are,
+        # where pickling would first build one more copy of the whole text in this process.
+        self.scratch = tempfile.TemporaryDirectory(prefix="explorer-terms-")
+        sentences_file = str(Path(self.scratch.name) / "sentences.arrow")
+        corpus.sentences.reset_index(drop=True).to_feather(sentences_file, compression="uncompressed")
+        context = multiprocessing.get_context("spawn")
+        self.receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_terms_in_process, args=(
+            sender, str(folder), sentences_file, corpus.documents, vocabulary, common, phrases),
+            daemon=True, name="explorer-terms")
+        self.process.start()
+        sender.close()  # the child holds the other end: when it dies without sending, recv() ends instead of waiting
+
+    def result(self) -> tuple[pd.DataFrame, int]:
+        """The term table and the number of listed sentences; the second process's error is raised here."""
+        try:
+            result = self.receiver.recv()
+        except EOFError:
+            self.process.join()
+            raise RuntimeError(f"The process writing the term explorer stopped without a result (exit code "
+                               f"{self.process.exitcode}); run with {WORKERS_VARIABLE}=1 to write it in this process "
+                               "and see the error.") from None
+        self.process.join()
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def __enter__(self) -> TermProcess:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+        self.receiver.close()
+        self.scratch.cleanup()
+
+
 def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame, folder: str | Path, *,
                 fdr: float = 0.05, tables_dir: str | Path | None = None, frame_spans: pd.DataFrame | None = None,
                 actor_spans: pd.DataFrame | None = None, phrases: tuple[str, ...] | None = None) -> ExplorerPages:
@@ -138,7 +228,9 @@ def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame,
 
     ``frame_spans`` and ``actor_spans``: the comparison stage's matches (analysis.stages.ComparisonResults), which
     the article views highlight; without them the text is scanned here. ``phrases``: those the vocabulary was
-    counted with (found again from the text when not given)."""
+    counted with (found again from the text when not given). A large corpus's term explorer is written by a second
+    process beside the article views (:func:`explorer_processes`), started fresh as analysis.core.parallel starts its
+    workers, so a script that calls this must guard its own work with ``if __name__ == "__main__":``."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for sub in ("terms", "articles"):
@@ -149,21 +241,30 @@ def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame,
     periods = corpus.period_names[:2]
     common = {"periods": periods, "colours": [style["color"] for style in PERIOD_STYLES],
               "tables": _tables(tables_dir, folder), "n": len(corpus.documents)}
-    listing = [[str(r.doc_id), str(r.title), str(r.outlet), str(r.published), periods.index(r.period) if r.period in periods else -1]
-               for r in corpus.documents.itertuples(index=False)]
-    (folder / "articles.js").write_text(shard_js("articles", listing), encoding="utf-8")
-    terms = _write_terms(folder, corpus, vocabulary, {**common, "fdr": fdr}, phrases)
-    n_topics = _write_topics(folder, corpus, topics, common)
-    (folder / "index.html").write_text(page_html(
-        "index", "Articles", "Every article of the corpus as the pipeline read it. Filter by title, outlet or date; "
-        "open one to see its cleaned text with figures, frame words and actor mentions highlighted.",
-        common, ["common.js", "articles.js", "index.js"]), encoding="utf-8")
-    article_shards = _write_article_views(folder, corpus, topics, figures, frame_spans, actor_spans)
-    (folder / "article.html").write_text(page_html("article", "Article", "Choose an article from the list.",
-                                                   {**common, "article_shards": article_shards},
-                                                   ["common.js", "article.js"]), encoding="utf-8")
+    with contextlib.ExitStack() as stack:
+        if explorer_processes(len(corpus.sentences)) > 1:
+            phrases = tuple(corpus_phrases(explorer.document_text_stream(corpus)) if phrases is None else phrases)
+            term_job = stack.enter_context(TermProcess(
+                folder, SentenceCorpus(corpus.sentences[TERM_SENTENCE_COLUMNS], corpus.documents[["doc_id"]]),
+                vocabulary, {**common, "fdr": fdr}, phrases))
+        else:
+            terms = _write_terms(folder, corpus, vocabulary, {**common, "fdr": fdr}, phrases)
+            term_job = None
+        listing = [[str(r.doc_id), str(r.title), str(r.outlet), str(r.published),
+                    periods.index(r.period) if r.period in periods else -1] for r in corpus.documents.itertuples(index=False)]
+        (folder / "articles.js").write_text(shard_js("articles", listing), encoding="utf-8")
+        n_topics = _write_topics(folder, corpus, topics, common)
+        (folder / "index.html").write_text(page_html(
+            "index", "Articles", "Every article of the corpus as the pipeline read it. Filter by title, outlet or date; "
+            "open one to see its cleaned text with figures, frame words and actor mentions highlighted.",
+            common, ["common.js", "articles.js", "index.js"]), encoding="utf-8")
+        article_shards = _write_article_views(folder, corpus, topics, figures, frame_spans, actor_spans)
+        (folder / "article.html").write_text(page_html("article", "Article", "Choose an article from the list.",
+                                                       {**common, "article_shards": article_shards},
+                                                       ["common.js", "article.js"]), encoding="utf-8")
+        term_table, n_contexts = (terms.terms, len(terms.contexts)) if term_job is None else term_job.result()
     files = sorted(path for path in folder.rglob("*") if path.is_file())
-    return ExplorerPages(folder, terms.terms, n_topics, len(corpus.documents), len(terms.contexts), len(files),
+    return ExplorerPages(folder, term_table, n_topics, len(corpus.documents), n_contexts, len(files),
                          sum(path.stat().st_size for path in files))
 
 

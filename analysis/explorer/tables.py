@@ -294,12 +294,24 @@ def figure_marks(figures: pd.DataFrame) -> pd.DataFrame:
     if figures.empty:
         return pd.DataFrame(columns=MARK_COLUMNS)
     prefixes = {"measure": "measures ", "shown": "value ", "indicator": "indicator ", "warning": "warning: "}
-    values = {name: [_value(value) for value in figures[name].tolist()] if name in figures.columns else [""] * len(figures)
-              for name in ["kind", *prefixes]}  # column by column: a row-by-row walk is ten times slower
-    labels = [" · ".join([f"figure: {kind}", *(prefix + value for prefix, value in zip(prefixes.values(), rest) if value)])
-              for kind, *rest in zip(*values.values())]
+    labels = "figure: " + _texts(figures["kind"]) if "kind" in figures.columns else np.full(len(figures), "figure: ", dtype=object)
+    for name, prefix in prefixes.items():  # column by column, each a loop in numpy: " · " and the part where there is one
+        if name in figures.columns:
+            values = _texts(figures[name])
+            labels = labels + np.where(values != "", " · " + prefix + values, "")
     return _marks_table(figures["doc_id"].to_numpy(dtype=object), figures["start"].to_numpy(dtype=np.int64),
-                        figures["end"].to_numpy(dtype=np.int64), "figure", np.asarray(labels, dtype=object))
+                        figures["end"].to_numpy(dtype=np.int64), "figure", labels.astype(object))
+
+
+def _texts(column: pd.Series) -> np.ndarray:
+    """A column as Python strings (an object array), '' where a value is missing: :func:`_value` of each value.
+
+    >>> _texts(pd.Series(["a", None], dtype="str")).tolist(), _texts(pd.Series([1.5, np.nan])).tolist()
+    (['a', ''], ['1.5', ''])
+    """
+    if isinstance(column.dtype, pd.StringDtype):  # text: already strings; a missing value as _value writes it
+        return column.to_numpy(dtype=object, na_value=_value(column.dtype.na_value))  # '' for NaN, '<NA>' for pd.NA
+    return np.array([_value(value) for value in column.tolist()] + [None], dtype=object)[:-1]  # stays 1-D
 
 
 def resolve_overlaps(marks: pd.DataFrame) -> pd.DataFrame:
@@ -316,7 +328,9 @@ def resolve_overlaps(marks: pd.DataFrame) -> pd.DataFrame:
     marks = marks.astype({"start": int, "end": int})  # offsets stay whole numbers when one kind of mark is empty
     doc = pd.factorize(marks["doc_id"], sort=True)[0]
     start, end = marks["start"].to_numpy(dtype=np.int64), marks["end"].to_numpy(dtype=np.int64)
-    priority = marks["kind"].map(MARK_PRIORITY).fillna(len(MARK_PRIORITY)).to_numpy(dtype=np.int64)
+    kinds, names = pd.factorize(marks["kind"].to_numpy(dtype=object))  # a kind that is missing is coded -1
+    priority = np.array([MARK_PRIORITY.get(name, len(MARK_PRIORITY)) for name in names] + [len(MARK_PRIORITY)],
+                        dtype=np.int64)[kinds]  # per kind, not per mark: unknown or missing kinds rank last
     position = np.arange(len(marks))
     crowded = _overlapping(doc, start, end)  # a mark that overlaps no other mark of its article is kept as it is
     taken: dict[int, bytearray] = {}  # per article, one byte per character: 1 where a kept mark sits
