@@ -218,6 +218,37 @@ def test_a_runs_corpus_keeps_each_articles_length_and_not_its_raw_text(mini_corp
         pd.testing.assert_frame_equal(run_corpus.sentences, loaded.sentences)
 
 
+def test_a_runs_fingerprint_is_computed_once_and_again_when_any_file_changes(make_corpus, tmp_path, monkeypatch):
+    """Later notebooks reuse the first's fingerprint while no file changed; a change of the same size with the old
+    modification time restored, a new unlisted file, or a changed metadata.csv make it computed (and differ) again."""
+    import os
+
+    from analysis.corpus import load
+    from analysis.corpus.load import read_metadata, remembered_fingerprint
+
+    folder = make_corpus({"a.txt": EARLY, "b.txt": LATE}, [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024")])
+    reports, computed = tmp_path / "reports", []
+    original = load._listed_fingerprint
+    monkeypatch.setattr(load, "_listed_fingerprint", lambda *args: computed.append(1) or original(*args))
+
+    def fingerprint_now():
+        value = remembered_fingerprint(folder, read_metadata(folder), reports)
+        assert value == original(folder, read_metadata(folder))  # always the fingerprint of the files as they are
+        return value
+
+    first = fingerprint_now()
+    assert fingerprint_now() == first and len(computed) == 1  # the second notebook reads no article
+    before = os.stat(folder / "a.txt")
+    (folder / "a.txt").write_text(EARLY.replace("Xi", "Li"), encoding="utf-8")  # same length, new bytes
+    os.utime(folder / "a.txt", ns=(before.st_atime_ns, before.st_mtime_ns))  # modification time set back
+    assert os.stat(folder / "a.txt").st_size == before.st_size
+    changed = fingerprint_now()
+    assert changed != first and len(computed) == 2
+    (folder / "notes.docx").write_bytes(b"x")
+    assert fingerprint_now() != changed and len(computed) == 3
+    assert fingerprint_now() and len(computed) == 3
+
+
 def test_article_not_in_english_is_kept_and_listed(make_corpus):
     german = ("Der russische Präsident Wladimir Putin ist zu einem Staatsbesuch in China eingetroffen. "
               "Beide Seiten wollen die Zusammenarbeit bei Energie und Handel vertiefen. ") * 5

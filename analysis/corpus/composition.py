@@ -74,17 +74,22 @@ def independent_units(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.Da
     corpus: passages are grouped by their text, never compared pair by pair.
     """
     docs = documents[["doc_id", "period", "outlet"]].sort_values("doc_id", kind="mergesort", ignore_index=True)
-    position = pd.Series(np.arange(len(docs)), index=docs["doc_id"])
-    inside = sentences["doc_id"].isin(position.index)
+    where = pd.Index(docs["doc_id"]).get_indexer(sentences["doc_id"])  # each sentence's document's row, -1: none
+    inside = where >= 0
     doc_ids, texts = (sentences["doc_id"], sentences["text"]) if inside.all() else (
         sentences.loc[inside, "doc_id"], sentences.loc[inside, "text"])
     # A passage is a sentence and the next one of its article, as the pair of their normalised texts' codes (two
     # sentences get one code exactly when their normalised texts are equal): the passages' texts are never built.
-    codes = pd.Series(sentence_codes(texts), index=doc_ids.index)
-    words = pd.Series(count_words(texts), index=doc_ids.index)
-    following = codes.groupby(doc_ids, sort=False).shift(-1)
-    passage_words = words + words.groupby(doc_ids, sort=False).shift(-1)
-    passages = pd.DataFrame({"doc": doc_ids.map(position).to_numpy(), "first": codes.to_numpy(),
+    # Each distinct text is normalised and counted once (republished and syndicated sentences recur), and the codes
+    # are numbered as if every sentence had been: distinct texts come in order of first appearance.
+    repeats, distinct = pd.factorize(texts)
+    distinct = pd.Series(distinct, dtype=texts.dtype)
+    codes = pd.Series(sentence_codes(distinct)[repeats], index=doc_ids.index)
+    words = pd.Series(count_words(distinct)[repeats], index=doc_ids.index)
+    doc = where[inside]  # the articles as row numbers: grouped and compared as integers, not as texts
+    following = codes.groupby(doc, sort=False).shift(-1)
+    passage_words = words + words.groupby(doc, sort=False).shift(-1)
+    passages = pd.DataFrame({"doc": doc, "first": codes.to_numpy(),
                              "second": following.to_numpy(), "words": passage_words.to_numpy()})
     passages = passages[passages["second"].notna() & (passages["words"] >= MIN_PASSAGE_WORDS)]
     passages = passages.assign(period=docs["period"].to_numpy()[passages["doc"]],
