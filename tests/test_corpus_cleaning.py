@@ -5,8 +5,6 @@ from furniture_scoring import DEV_CORPUS, labelled_lines, score_furniture
 
 from analysis.core.paths import SEEDS_DIR
 from analysis.corpus.cleaning import (
-    default_first_rule,
-    default_rule_tests,
     default_rules,
     find_boilerplate,
     first_rule,
@@ -256,18 +254,6 @@ def test_joined_rule_tests_pick_the_rule_the_rules_one_by_one_pick(tmp_path):
     assert [[rule.name for rule in group] for joined, group in rule_tests(custom) if joined is not None] == [["c", "d"]]
     for line in ["xx", "xxx", "Y\nz", "Z", "www", "xz"]:
         assert first_rule(line, rule_tests(custom)) == one_by_one(line, custom)
-
-
-def test_remembered_line_tests_equal_the_tests():
-    lines = [line.strip() for folder in (DEV_CORPUS, SEEDS_DIR) for path in sorted(folder.glob("*.txt"))
-             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    lines += ["Photo: Reuters", "Harbour at dawn (Photo: AFP)", "Updated: Oct 12, 2014 6:08 PM", "Jan. 5, 2015."]
-    default_first_rule.cache_clear()
-    is_dateline.cache_clear()
-    for _ in range(2):  # computed, then remembered
-        assert [default_first_rule(line) for line in lines] == [first_rule(line, default_rule_tests()) for line in lines]
-        assert [is_dateline(line) for line in lines] == [is_dateline.__wrapped__(line) for line in lines]
-    assert default_first_rule.cache_info().hits >= len(lines)
 
 
 def test_bad_rule_file_names_the_rule(tmp_path):

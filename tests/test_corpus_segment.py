@@ -20,18 +20,6 @@ def test_sentence_offsets_are_shifted():
     assert sentence_spans("One. Two.", offset=10) == [(10, 14), (15, 19)]
 
 
-def test_remembered_paragraph_sentences_equal_punkt_at_any_offset():
-    from analysis.core.paths import SEEDS_DIR
-    from analysis.corpus.load import _paragraph_sentence_spans, bounded_sentence_spans
-
-    paragraphs = [line.strip() for path in sorted(SEEDS_DIR.glob("*.txt"))
-                  for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    _paragraph_sentence_spans.cache_clear()
-    for offset in (0, 17, 0):  # computed once, then remembered and shifted
-        assert [bounded_sentence_spans(text, offset) for text in paragraphs] == [sentence_spans(text, offset) for text in paragraphs]
-    assert _paragraph_sentence_spans.cache_info().hits >= 2 * len(set(paragraphs))
-
-
 def test_blank_line_and_single_newline_paragraphs():
     blank = "First paragraph here.\n\nSecond paragraph here.\n"
     single = "First paragraph here.\nSecond paragraph here.\n"

@@ -37,7 +37,6 @@ READER_PROMPT_MAX_WORDS = 60  # a line addressing the reader next to furniture i
 HEADING_MAX_WORDS = 14  # a short line without sentence-ending punctuation is a heading (title, cross-head)
 QUESTION_HEADING_MAX_WORDS = 8  # ... and so is a short question standing alone ('What did the two leaders say?')
 DATELINE_MAX_WORDS = 16  # a line carrying a date is a dateline up to this length ("Updated: Oct 12, 2014 6:08 PM")
-LINE_CACHE_SIZE = 1 << 16  # distinct lines whose rule tests a process remembers (furniture and syndicated copy recur)
 # Evidence that is not one pattern: the name recorded with each line it removes, and why (shown with the rules table).
 EVIDENCE_RULES = {
     "no_letters": "A line of symbols, digits and punctuation only, e.g. '|', '×', '1'",
@@ -184,13 +183,6 @@ def first_rule(text: str, tests) -> tuple[str, int] | None:
     return None
 
 
-@lru_cache(maxsize=LINE_CACHE_SIZE)
-def default_first_rule(text: str) -> tuple[str, int] | None:
-    """:func:`first_rule` with the project's rules, remembered per line: the same line recurs across articles (an
-    outlet's furniture, wire copy, reprints), and testing a line against every rule is most of the cleaner's time."""
-    return first_rule(text, default_rule_tests())
-
-
 @lru_cache(maxsize=1)
 def furniture_words() -> tuple[frozenset[str], frozenset[str]]:
     """(connectors, furniture words) from ``analysis/data/furniture_words.csv``."""
@@ -222,7 +214,6 @@ def ends_sentence(text: str) -> bool:
     return bool(SENTENCE_END.search(text))
 
 
-@lru_cache(maxsize=LINE_CACHE_SIZE)  # asked of every line twice (furniture counts, then cleaning) and of each paragraph
 def is_dateline(text: str) -> bool:
     """A short line carrying a date or time: a dateline ('Updated: 2015-08-14 09:31', 'July 3, 2024'), kept as text.
 
@@ -312,11 +303,7 @@ def find_boilerplate(raw: str, rules=None, *, title: str = "", outlet: str = "",
     >>> [(r["rule"], r["text"]) for r in removed]
     [('navigation', '1. Skip to content'), ('byline', 'By Staff Writer')]
     """
-    if rules:
-        tests = rule_tests(rules)
-        rule_of = lambda text: first_rule(text, tests)  # noqa: E731
-    else:
-        rule_of = default_first_rule
+    tests = rule_tests(rules) if rules else default_rule_tests()
     rules = rules or default_rules()
     lines = line_spans(raw)
     texts = [raw[start:end].strip() for start, end in lines]
@@ -331,7 +318,7 @@ def find_boilerplate(raw: str, rules=None, *, title: str = "", outlet: str = "",
         return [index for index in non_blank if index not in decided and index not in protected]
 
     for index in open_lines():
-        if found := rule_of(texts[index]):
+        if found := first_rule(texts[index], tests):
             name, begins = found
             if begins == 0:
                 decided[index] = name

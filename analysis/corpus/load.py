@@ -491,17 +491,10 @@ def _punkt_pieces(text: str, limit: int = PUNKT_PIECE_CHARS) -> list[tuple[int, 
     return pieces
 
 
-@lru_cache(maxsize=1 << 15)
-def _paragraph_sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
-    """:func:`sentence_spans` of a paragraph (offsets from its start), remembered: a paragraph that recurs (wire copy,
-    reprints, an outlet's standing lines) is segmented once per process, and Punkt is a third of loading."""
-    return tuple(sentence_spans(text))
-
-
 def bounded_sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """:func:`analysis.corpus.segment.sentence_spans` on pieces of at most ``PUNKT_PIECE_CHARS`` characters."""
     if len(text) <= PUNKT_PIECE_CHARS:
-        return [(offset + start, offset + end) for start, end in _paragraph_sentence_spans(text)]
+        return sentence_spans(text, offset=offset)
     return [span for start, end in _punkt_pieces(text) for span in sentence_spans(text[start:end], offset=offset + start)]
 
 
