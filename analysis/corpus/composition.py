@@ -80,12 +80,8 @@ def independent_units(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.Da
         sentences.loc[inside, "doc_id"], sentences.loc[inside, "text"])
     # A passage is a sentence and the next one of its article, as the pair of their normalised texts' codes (two
     # sentences get one code exactly when their normalised texts are equal): the passages' texts are never built.
-    # Each distinct text is normalised and counted once (republished and syndicated sentences recur), and the codes
-    # are numbered as if every sentence had been: distinct texts come in order of first appearance.
-    repeats, distinct = pd.factorize(texts)
-    distinct = pd.Series(distinct, dtype=texts.dtype)
-    codes = pd.Series(sentence_codes(distinct)[repeats], index=doc_ids.index)
-    words = pd.Series(count_words(distinct)[repeats], index=doc_ids.index)
+    codes = pd.Series(sentence_codes(texts), index=doc_ids.index)
+    words = pd.Series(count_words(texts), index=doc_ids.index)
     doc = where[inside]  # the articles as row numbers: grouped and compared as integers, not as texts
     following = codes.groupby(doc, sort=False).shift(-1)
     passage_words = words + words.groupby(doc, sort=False).shift(-1)
