@@ -83,8 +83,14 @@ def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
 
 
+@lru_cache(maxsize=4096)
+def _joined_phrase(surface: str) -> str:
+    """A phrase as found in the text, as one token between spaces: 'belt-and road' -> ' belt_and_road '."""
+    return " " + "_".join(PHRASE_WORD.findall(surface)) + " "
+
+
 def _join_phrase(match: re.Match) -> str:
-    return " " + "_".join(PHRASE_WORD.findall(match.group(0))) + " "
+    return _joined_phrase(match.group(0))  # a corpus spells each phrase a few ways: each spelling is joined once
 
 
 def _phrase_text(text: str, pattern: re.Pattern | None) -> str:
@@ -284,7 +290,9 @@ def _count_batch(texts: list[str], phrases: tuple[str, ...]):
     sizes = ends - starts
     offsets = np.zeros(len(starts) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
-    gathered = data[np.repeat(starts - offsets[:-1], sizes) + np.arange(offsets[-1])]  # the tokens' bytes, end to end
+    inside = np.zeros(len(data) + 1, dtype=np.int8)  # +1 where a token starts, -1 where one ends (tokens are apart)
+    inside[starts], inside[ends] = 1, -1
+    gathered = data[np.cumsum(inside[:-1], dtype=np.int8).view(bool)]  # the tokens' bytes, end to end
     tokens = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(gathered))
     encoding = tokens.dictionary_encode()  # codes in order of first sight, as pandas.factorize gives them
     codes = encoding.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
@@ -339,9 +347,10 @@ def _count_tokens(texts, phrases: tuple[str, ...]):
 
     The same counts as scikit-learn's ``CountVectorizer(analyzer=tokenize)``, without a Python step per token: each
     text's phrases are joined by one regex scan, a batch's raw tokens are found in its bytes and told apart at once
-    (:func:`_count_batch`; in worker processes when asked, :func:`analysis.core.parallel.map_batches`), and possessives, stopwords and one-letter words are
-    dealt with once per distinct raw token: each batch's columns are mapped to its term (or dropped) as the batch
-    comes back, so no matrix of raw tokens is held, and the terms are put in alphabetical order at the end.
+    (:func:`_count_batch`; in worker processes when asked, :func:`analysis.core.parallel.map_batches`), and
+    possessives, stopwords and one-letter words are dealt with once per distinct raw token: each batch's columns are
+    mapped to its term (or dropped) as the batch comes back, so no matrix of raw tokens is held, and the terms are
+    put in alphabetical order at the end.
     ``texts`` is a list, a pandas Series or :class:`TextRows` (sliced per batch, so the Python strings of a column
     exist one batch at a time).
     """
