@@ -175,3 +175,41 @@ def test_text_rows_slices_give_the_rows_in_their_order_from_a_column_of_many_chu
         assert texts[0:9] == [words[row] for row in rows]
         assert texts[2:5] == [words[9], words[25], words[2]] and texts[4:4] == [] and texts[8] == words[8]
         assert list(texts) == [words[row] for row in rows]
+
+
+def _findall_counts(texts, phrases):
+    """Per text, {raw token: count} from the regex path (``_phrase_tokens``) that the byte-level counting replaced."""
+    from collections import Counter
+
+    from analysis.core.preprocess import _phrase_tokens, phrase_pattern
+
+    return [dict(Counter(_phrase_tokens(text, phrase_pattern(phrases)))) for text in texts]
+
+
+def _batch_counts(texts, phrases):
+    from analysis.core.preprocess import _count_batch
+
+    uniques, block = _count_batch(texts, phrases)
+    assert block.dtype == np.int64 and block.has_canonical_format and len(set(uniques)) == len(uniques)
+    return [{uniques[column]: int(block[row, column]) for column in block[row].indices} for row in range(len(texts))]
+
+
+def test_byte_level_tokens_are_the_token_patterns_matches_on_awkward_text():
+    """_count_batch finds tokens in UTF-8 bytes without a regex: the same tokens, counted, as TOKEN_PATTERN.findall."""
+    texts = ["70th anniversary, 70-year-old S-400 deal: no-limits 'ties' -- china's a--b a'-b 7a b7 _x x_ x-_y",
+             "", "2014", "Ünter café naïve São Paulo İstanbul ÉU – “quoted” ‘single’ e-mail e’s", "x" * 5,
+             "line\nbreak\ttab\u00a0nbsp end-", "'-'", "a'", "-a", "a-", "q-1-2-b's", "emoji😀word \ud800lone"]
+    phrases = ("belt and road", "s 400")
+    assert _batch_counts(texts, phrases) == _findall_counts(texts, phrases)
+    assert _batch_counts(["Belt-and-Road s-400"], phrases) == [{"belt_and_road": 1, "s_400": 1}]
+
+
+def test_byte_level_tokens_match_the_token_pattern_on_random_text():
+    import random
+
+    alphabet = list("abz09_'- \n.,üé’") + ["İ", "\u00a0", "😀", "A", "\ud800"]
+    generator = random.Random(15)
+    for _ in range(300):
+        texts = ["".join(generator.choice(alphabet) for _ in range(generator.randint(0, 16)))
+                 for _ in range(generator.randint(1, 20))]
+        assert _batch_counts(texts, ()) == _findall_counts(texts, ())

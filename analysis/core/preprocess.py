@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -84,16 +83,25 @@ def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
 
 
+@lru_cache(maxsize=4096)
+def _joined_phrase(surface: str) -> str:
+    """A phrase as found in the text, as one token between spaces: 'belt-and road' -> ' belt_and_road '."""
+    return " " + "_".join(PHRASE_WORD.findall(surface)) + " "
+
+
 def _join_phrase(match: re.Match) -> str:
-    return " " + "_".join(PHRASE_WORD.findall(match.group(0))) + " "
+    return _joined_phrase(match.group(0))  # a corpus spells each phrase a few ways: each spelling is joined once
+
+
+def _phrase_text(text: str, pattern: re.Pattern | None) -> str:
+    """The text in lower case with each phrase's words joined by underscores (and spaces around it)."""
+    text = _normalize(text)
+    return text if pattern is None else pattern.sub(_join_phrase, text)
 
 
 def _phrase_tokens(text: str, pattern: re.Pattern | None) -> list[str]:
     """Lower-case tokens with phrases joined by underscores; possessives and stopwords still in."""
-    text = _normalize(text)
-    if pattern is not None:
-        text = pattern.sub(_join_phrase, text)
-    return TOKEN_PATTERN.findall(text)
+    return TOKEN_PATTERN.findall(_phrase_text(text, pattern))
 
 
 def raw_tokens(text: str, phrases: tuple[str, ...] = ()) -> list[str]:
@@ -267,24 +275,82 @@ def _batch_results(texts, phrases: tuple[str, ...]):
 
 
 def _count_batch(texts: list[str], phrases: tuple[str, ...]):
-    """One batch's raw tokens (possessives and stopwords still in): the distinct tokens, and texts × those counts."""
-    lists = [_phrase_tokens(text, phrase_pattern(phrases)) for text in texts]
-    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    codes, uniques = pd.factorize(np.fromiter(chain.from_iterable(lists), dtype=object, count=int(lengths.sum())))
-    block = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (np.repeat(np.arange(len(lists)), lengths), codes)),
-                              shape=(len(lists), len(uniques)))
+    """One batch's raw tokens (possessives and stopwords still in): the distinct tokens, and texts × those counts.
+
+    The tokens are those of :func:`_phrase_tokens` (a test compares them), found by :func:`_token_spans` in the
+    batch's UTF-8 bytes and told apart by Arrow, so no Python string is made per token, only per distinct token.
+    """
+    import pyarrow as pa  # imported when used, as the other heavy libraries here
+
+    pattern = phrase_pattern(phrases)
+    encoded = [_phrase_text(text, pattern).encode("utf-8", "surrogatepass") for text in texts]
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    data = np.frombuffer(b"\n".join(encoded), dtype=np.uint8)  # a newline between texts: no token spans two
+    starts, ends = _token_spans(data)
+    sizes = ends - starts
+    offsets = np.zeros(len(starts) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    inside = np.zeros(len(data) + 1, dtype=np.int8)  # +1 where a token starts, -1 where one ends (tokens are apart)
+    inside[starts], inside[ends] = 1, -1
+    gathered = data[np.cumsum(inside[:-1], dtype=np.int8).view(bool)]  # the tokens' bytes, end to end
+    tokens = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(gathered))
+    encoding = tokens.dictionary_encode()  # codes in order of first sight, as pandas.factorize gives them
+    codes = encoding.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+    uniques = encoding.dictionary.to_numpy(zero_copy_only=False)
+    text_starts = np.cumsum(lengths + 1) - (lengths + 1)
+    rows = np.searchsorted(text_starts, starts, side="right") - 1
+    block = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (rows, codes)), shape=(len(texts), len(uniques)))
     block.sum_duplicates()
     return uniques, block
+
+
+def _byte_classes() -> np.ndarray:
+    """Each byte's part in :data:`TOKEN_PATTERN`: 1 a letter a-z, 2 a digit or underscore, 3 an apostrophe or hyphen,
+    0 anything else (every byte of a non-ASCII character is 0x80 or above, so 0: such a character is never part of
+    a token and stops one, as in the pattern)."""
+    classes = np.zeros(256, dtype=np.uint8)
+    for value, characters in ((1, "abcdefghijklmnopqrstuvwxyz"), (2, "0123456789_"), (3, "'-")):
+        classes[np.frombuffer(characters.encode("ascii"), dtype=np.uint8)] = value
+    return classes
+
+
+BYTE_CLASSES = _byte_classes()
+
+
+def _token_spans(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end offsets of :data:`TOKEN_PATTERN`'s matches in lower-case UTF-8 bytes (``findall`` without a
+    Python step per character or token).
+
+    A *chain* is a run of ``[a-z0-9_]`` characters, joined to the next run by one apostrophe or hyphen, and so on.
+    The pattern matches once per chain: from the chain's first run that starts with a letter (a run that starts with
+    a digit or underscore cannot start a token, and a letter inside a run is preceded by a word character) to the
+    chain's end (the greedy parts take every run and joint that follows). Chains without such a run give nothing.
+    """
+    classes = BYTE_CLASSES[data]
+    run = (classes == 1) | (classes == 2)
+    before = np.zeros_like(run)  # the previous byte is a run character
+    before[1:] = run[:-1]
+    after = np.zeros_like(run)  # the next byte is a run character
+    after[:-1] = run[1:]
+    in_chain = run | ((classes == 3) & before & after)  # an apostrophe or hyphen between two runs joins them
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], in_chain, [False]]).view(np.int8)))
+    chain_starts, chain_ends = edges[::2], edges[1::2]
+    letter_starts = np.flatnonzero((classes == 1) & ~before)  # runs that start with a letter
+    chain_of = np.searchsorted(chain_starts, letter_starts, side="right") - 1
+    first = np.ones(len(chain_of), dtype=bool)  # only the chain's first such run starts a token
+    first[1:] = chain_of[1:] != chain_of[:-1]
+    return letter_starts[first], chain_ends[chain_of[first]]
 
 
 def _count_tokens(texts, phrases: tuple[str, ...]):
     """Units × terms counts of :func:`tokenize`'s tokens (int64, canonical CSR) and the terms, sorted.
 
     The same counts as scikit-learn's ``CountVectorizer(analyzer=tokenize)``, without a Python step per token: each
-    text's raw tokens come from one regex scan, a batch of texts is factorised at once (in worker processes
-    when asked, :func:`analysis.core.parallel.map_batches`), and possessives, stopwords and one-letter words are
-    dealt with once per distinct raw token: each batch's columns are mapped to its term (or dropped) as the batch
-    comes back, so no matrix of raw tokens is held, and the terms are put in alphabetical order at the end.
+    text's phrases are joined by one regex scan, a batch's raw tokens are found in its bytes and told apart at once
+    (:func:`_count_batch`; in worker processes when asked, :func:`analysis.core.parallel.map_batches`), and
+    possessives, stopwords and one-letter words are dealt with once per distinct raw token: each batch's columns are
+    mapped to its term (or dropped) as the batch comes back, so no matrix of raw tokens is held, and the terms are
+    put in alphabetical order at the end.
     ``texts`` is a list, a pandas Series or :class:`TextRows` (sliced per batch, so the Python strings of a column
     exist one batch at a time).
     """
