@@ -6,14 +6,18 @@ Article text and every corpus or parameter value are escaped here (HTML, Markdow
 
 from __future__ import annotations
 
+import csv
 import html
 import importlib.metadata
+import io
 import platform
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from IPython.display import HTML, Markdown
 
 DEFAULT_MAX_ROWS = 25
@@ -90,12 +94,93 @@ def _csv_floats(values: np.ndarray) -> np.ndarray:
     return text
 
 
+def _csv_quoted_characters() -> str:
+    """The characters that make pandas' ``to_csv`` (Python's csv writer: minimal quoting, line terminator "\\n") put a
+    field in quotes, asked of the csv module itself: "," '"' and "\\n", and "\\r" only where the Python version quotes it."""
+    quoted = ""
+    for character in ',"\n\r':
+        probe = io.StringIO()
+        csv.writer(probe, lineterminator="\n").writerow([f"a{character}b", "c"])
+        if probe.getvalue().startswith('"'):
+            quoted += character
+    return quoted
+
+
+CSV_QUOTED = _csv_quoted_characters()
+CSV_QUOTED_PATTERN = "[" + "".join({"\n": r"\n", "\r": r"\r"}.get(character, character) for character in CSV_QUOTED) + "]"
+
+
+def _writes_itself(table: pd.DataFrame) -> bool:
+    """Whether :func:`_csv_rows` writes every column of ``table`` (text, integers, booleans, float64, float32) with
+    text column names; any other column (dates, categories, nullable numbers, mixed objects) leaves it to pandas."""
+    def handled(dtype) -> bool:
+        if isinstance(dtype, pd.StringDtype):
+            return True
+        return isinstance(dtype, np.dtype) and (dtype.kind in "biu" or dtype in (np.float64, np.float32))
+    return (len(table.columns) > 0 and table.columns.is_unique and type(table.columns) is pd.Index
+            and all(type(column) is str for column in table.columns) and all(map(handled, table.dtypes)))
+
+
+def _large(text: str) -> pa.Scalar:
+    """A constant for Arrow's string functions, of the one string type every cell column is cast to."""
+    return pa.scalar(text, pa.large_string())
+
+
+def _csv_text(values: pa.Array, neutralise: bool) -> pa.Array:
+    """A text column as CSV cells: missing as empty, formula cells prefixed with ', quoted where the csv module would."""
+    text = values.cast(pa.large_string()).fill_null("")
+    if neutralise:
+        formula = pc.starts_with(text, FORMULA_PREFIXES[0])
+        for prefix in FORMULA_PREFIXES[1:]:
+            formula = pc.or_(formula, pc.starts_with(text, prefix))
+        if pc.any(formula).as_py():
+            text = pc.replace_with_mask(text, formula, pc.binary_join_element_wise(_large("'"), text.filter(formula), _large("")))
+    quote = pc.match_substring_regex(text, CSV_QUOTED_PATTERN)
+    if pc.any(quote).as_py():
+        doubled = pc.replace_substring(text.filter(quote), '"', '""')
+        text = pc.replace_with_mask(text, quote, pc.binary_join_element_wise(_large('"'), doubled, _large('"'), _large("")))
+    return text
+
+
+def _csv_cells(values: pa.Array, neutralise: bool) -> pa.Array:
+    """One column of a table part as CSV cells (Arrow strings), as ``to_csv(float_format="%.10g")`` writes them."""
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        return _csv_text(values, neutralise)
+    if pa.types.is_boolean(values.type):
+        return pc.if_else(values, _large("True"), _large("False"))
+    if pa.types.is_integer(values.type):
+        return pc.cast(values, pa.large_string())
+    # float32 too: pandas formats each as a Python float. A missing value comes back as NaN (an empty cell).
+    floats = np.ascontiguousarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
+    # Each distinct number is formatted once (the leave-one-out tables repeat each estimate about 30 times); numbers
+    # are told apart by their bits, so 0 and -0 stay apart.
+    codes, distinct = pd.factorize(floats.view(np.int64))
+    return pa.array(_csv_floats(distinct.view(np.float64)), type=pa.large_string()).take(pa.array(codes))
+
+
+def _csv_rows(part: pa.Table, text_columns: set[str]) -> memoryview:
+    """The rows of ``part`` as CSV lines (UTF-8 bytes), each column formatted at once by Arrow, not cell by cell."""
+    cells = [_csv_cells(part.column(name).combine_chunks(), name in text_columns) for name in part.column_names]
+    if len(cells) == 1:  # the csv module quotes a row that is one empty field, so that the line is not blank
+        cells[0] = pc.if_else(pc.equal(cells[0], _large("")), _large('""'), cells[0])
+    cells[-1] = pc.binary_join_element_wise(cells[-1], _large("\n"), _large(""))
+    lines = pc.binary_join_element_wise(*cells, _large(",")) if len(cells) > 1 else cells[0]
+    _, offsets, data = lines.buffers()  # a string array's data buffer holds its values one after another: the lines
+    ends = np.frombuffer(offsets, dtype=np.int64)[lines.offset:lines.offset + len(lines) + 1]
+    return memoryview(data)[int(ends[0]):int(ends[-1])]
+
+
 def write_table(table: pd.DataFrame, tables_dir: str | Path, name: str, sort_by: list[str] | None = None) -> Path:
     """Write ``table`` as ``tables_dir/name.csv``, sorted (by ``sort_by`` or all columns) for byte-identical reruns.
 
     Text cells that a spreadsheet would run as a formula are prefixed with ' (see :func:`neutralise_formula`);
     sorting happens before, so the order is that of the original values. Only the sort columns are sorted; the rows
     are then taken and written a part at a time, so a large table (the sentences) is never copied whole.
+
+    The bytes are those of pandas' ``to_csv(index=False, float_format="%.10g", lineterminator="\\n")``. Columns of
+    text, integers, booleans and floats are formatted here a column at a time (Arrow's string functions; pandas hands
+    every cell to Python's csv writer, most of the time of writing a large table); a table with any other column
+    type is written by pandas.
     """
     path = Path(tables_dir) / f"{name}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -103,10 +188,22 @@ def write_table(table: pd.DataFrame, tables_dir: str | Path, name: str, sort_by:
     order = keys.sort_values(list(keys.columns), kind="mergesort").index.to_numpy()
     text_columns = [column for column in table.columns if not pd.api.types.is_numeric_dtype(table[column])
                     and _may_hold_formula(table[column])]
-    float_columns = [column for column in table.columns if table[column].dtype == np.float64] if table.columns.is_unique else []
     # Written a part at a time, so a large table is never copied whole; a part is a whole number of pandas' own
-    # CSV chunks (100,000 cells), so every chunk is formatted exactly as in one call.
+    # CSV chunks (100,000 cells), so where pandas writes, every chunk is formatted exactly as in one call.
     part_rows = CSV_PART_CHUNKS * max(1, 100_000 // max(1, len(table.columns)))
+    if _writes_itself(table):
+        columns = pa.Table.from_pandas(table, preserve_index=False)
+        with path.open("wb") as handle:
+            header = io.StringIO()
+            csv.writer(header, lineterminator="\n").writerow(table.columns)
+            handle.write(header.getvalue().encode("utf-8"))
+            for first in range(0, len(order), part_rows):
+                rows = order[first:first + part_rows]
+                consecutive = rows[-1] - rows[0] == len(rows) - 1 and bool((np.diff(rows) == 1).all())
+                part = columns.slice(int(rows[0]), len(rows)) if consecutive else columns.take(rows)
+                handle.write(_csv_rows(part, set(text_columns)))
+        return path
+    float_columns = [column for column in table.columns if table[column].dtype == np.float64] if table.columns.is_unique else []
     with path.open("w", encoding="utf-8", newline="") as handle:
         for first in range(0, max(len(order), 1), part_rows):
             part = table.take(order[first:first + part_rows]).reset_index(drop=True)
