@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.core.bootstrap import DEFAULT_RESAMPLES, PeriodComparison, compare_periods
+from analysis.core.bootstrap import DEFAULT_RESAMPLES, Measures, PeriodComparison, compare_periods_together
 from analysis.core.keywords import KeywordMatches, group_counts, keyword_index, keyword_matches, read_keyword_file
 
 ACTORS_FILE = "actors.csv"
@@ -139,7 +139,14 @@ def actor_comparison(paragraphs: pd.DataFrame, documents: pd.DataFrame, periods:
                      counts: pd.DataFrame | None = None, per_document: pd.DataFrame | None = None) -> PeriodComparison:
     """Mentions per 1,000 words of each actor per period (documents weighted by their words, so the estimate is
     the period's pooled rate), 95% intervals resampling documents, the change and its leave-one-out check."""
-    table = document_mentions(paragraphs, documents, actors, counts=counts, per_document=per_document)
-    names = list(actor_groups(actors))
-    return compare_periods(table, names, periods[0], periods[1], random_state=random_state,
-                           n_resamples=n_resamples, weight_column="words")
+    table = actor_measures(paragraphs, documents, actors, counts=counts, per_document=per_document)
+    return compare_periods_together([table], periods[0], periods[1], random_state=random_state,
+                                    n_resamples=n_resamples)[0]
+
+
+def actor_measures(paragraphs: pd.DataFrame, documents: pd.DataFrame, actors: pd.DataFrame | None = None, *,
+                   counts: pd.DataFrame | None = None, per_document: pd.DataFrame | None = None) -> Measures:
+    """What :func:`actor_comparison` resamples (:func:`document_mentions`, weighted by words), for
+    :func:`analysis.core.bootstrap.compare_periods_together` with other tables of the same articles."""
+    return Measures(document_mentions(paragraphs, documents, actors, counts=counts, per_document=per_document),
+                    list(actor_groups(actors)), weight_column="words")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.core.bootstrap import DEFAULT_RESAMPLES, PeriodComparison, compare_periods
+from analysis.core.bootstrap import DEFAULT_RESAMPLES, Measures, PeriodComparison, compare_periods_together
 from analysis.core.keywords import KeywordMatches, find_keywords, keyword_index, keyword_matches, read_keyword_file
 
 FRAMES_FILE = "frames.csv"
@@ -96,9 +96,14 @@ def frame_comparison(sentences: pd.DataFrame, periods: list[str], *, random_stat
                      found: pd.DataFrame | None = None) -> PeriodComparison:
     """Share of sentences carrying each frame per period, its 95% interval (documents resampled), the change
     between the first two periods and whether it survives leaving out any one document."""
-    table = document_frames(sentences, frames, found=found)
-    return compare_periods(table, frame_names(frames), periods[0], periods[1], random_state=random_state,
-                           n_resamples=n_resamples, summed="sentences")
+    return compare_periods_together([frame_measures(sentences, frames, found=found)], periods[0], periods[1],
+                                    random_state=random_state, n_resamples=n_resamples)[0]
+
+
+def frame_measures(sentences: pd.DataFrame, frames: pd.DataFrame | None = None, *, found=None) -> Measures:
+    """What :func:`frame_comparison` resamples (:func:`document_frames`, a row per document summing its sentences),
+    for :func:`analysis.core.bootstrap.compare_periods_together` with other tables of the same articles."""
+    return Measures(document_frames(sentences, frames, found=found), frame_names(frames), summed="sentences")
 
 
 def document_frames(sentences: pd.DataFrame, frames: pd.DataFrame | None = None, *,
