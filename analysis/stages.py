@@ -13,7 +13,7 @@ import pandas as pd
 from analysis.comparison import actors
 from analysis.comparison import frames as framing
 from analysis.comparison.vocabulary import VocabularyComparison, vocabulary_comparison
-from analysis.core.bootstrap import PeriodComparison
+from analysis.core.bootstrap import PeriodComparison, compare_periods_together
 from analysis.core.cache import cached
 from analysis.core.keywords import match_spans
 from analysis.core.preprocess import JoinedTexts, corpus_phrases
@@ -51,14 +51,17 @@ def comparison_results(corpus, reports_dir: str | Path, *, random_seed: int, pri
         # each article's text (corpus.document_texts) joined a batch at a time as it is counted
         texts = JoinedTexts(corpus.paragraphs["text"], corpus.paragraphs["doc_id"], documents["doc_id"])
         phrases = corpus_phrases(texts)  # curated phrases and the corpus's collocations, kept for the explorer
+        # frames and actors resample the same articles with the same seed: one draw serves both
+        frame_comparison, actor_comparison = compare_periods_together(
+            [framing.frame_measures(corpus.sentences, found=found),
+             actors.actor_measures(corpus.paragraphs, corpus.documents, per_document=mentions)],
+            periods[0], periods[1], random_state=random_seed, n_resamples=n_resamples)
         return ComparisonResults(
             vocabulary=vocabulary_comparison(documents, corpus.sentences, periods, prior_scale=prior_scale, alpha=fdr,
                                              top_n=top_n, texts=texts, phrases=phrases),
-            frames=framing.frame_comparison(corpus.sentences, periods, random_state=random_seed,
-                                            n_resamples=n_resamples, found=found),
+            frames=frame_comparison,
             frame_words=framing.frame_words(corpus.sentences, found=found),
-            actors=actors.actor_comparison(corpus.paragraphs, corpus.documents, periods, random_state=random_seed,
-                                           n_resamples=n_resamples, per_document=mentions),
+            actors=actor_comparison,
             actor_mentions=actors.mention_counts(corpus.paragraphs, per_document=mentions),
             frame_spans=match_spans(found),
             actor_spans=match_spans(mentions_found),

@@ -65,3 +65,20 @@ def test_frames_resampled_per_document_give_the_sentence_level_tables():
         old = compare_periods(flags, framing.frame_names(), periods[0], periods[1], random_state=7, n_resamples=n_resamples)
         for part in ("estimates", "differences", "leave_one_out"):
             pd.testing.assert_frame_equal(getattr(new, part), getattr(old, part), check_exact=True)
+
+
+def test_frame_words_counted_as_numbers_equal_a_groupby_of_the_matches():
+    """frame_words counts (frame, period, word) keys as numbers; the table is the one grouping every match's strings
+    gives, on the development corpus, with a sentence without a period left out as grouping leaves it out."""
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.corpus.load import load_corpus
+
+    sentences = load_corpus(PROJECT_ROOT / "tests/data/dev_corpus").sentences.copy()
+    sentences.loc[sentences.index[::9], "period"] = None
+    found = framing.frame_matches(sentences)
+    spelled = found.assign(period=sentences["period"].to_numpy()[found["row"]], frame=found["group"],
+                           word=found["matched"].str.lower().str.replace(r"\s+", " ", regex=True))
+    expected = (spelled.groupby(["frame", "period", "word"]).size().rename("matches").reset_index()
+                .sort_values(["frame", "period", "matches", "word"], ascending=[True, True, False, True], ignore_index=True))
+    for form in (found, framing.frame_keyword_matches(sentences)):
+        pd.testing.assert_frame_equal(framing.frame_words(sentences, found=form), expected, check_exact=True)

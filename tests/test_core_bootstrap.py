@@ -175,3 +175,54 @@ def test_resamples_drawn_in_blocks_draw_the_same_resamples_as_one_block(monkeypa
     pd.testing.assert_frame_equal(one.differences, blocks.differences, rtol=1e-12)
     other_seed = compare_periods(units, ["x", "y"], "a", "b", random_state=4, n_resamples=1000, weight_column="w")
     assert not np.allclose(one.estimates["ci_low"], other_seed.estimates["ci_low"], rtol=1e-12)  # the check can fail
+
+
+def _tables(n_docs: tuple[int, int], seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A rates table (weighted by words) and a sums table (``summed``) over the same articles, measures not sorted."""
+    rng = np.random.default_rng(seed)
+    total = sum(n_docs)
+    docs = pd.DataFrame({"doc_id": [f"d{i:05d}" for i in rng.permutation(total)],
+                         "period": ["a"] * n_docs[0] + ["b"] * n_docs[1], "words": rng.integers(50, 900, total)})
+    rates = docs.assign(zeta=rng.random(total), alpha=rng.random(total) * 3, mid=rng.poisson(1.0, total) * 1.0)
+    sums = docs.assign(sentences=rng.integers(1, 30, total))
+    sums = sums.assign(y=rng.integers(0, 5, total).clip(max=sums["sentences"]), x=rng.integers(0, 2, total))
+    return rates, sums
+
+
+@pytest.mark.parametrize("n_docs, n_resamples", [((3, 2), 2000), ((40, 35), 300), ((900, 1100), 1000)])
+def test_tables_compared_together_are_identical_to_each_compared_alone(n_docs, n_resamples):
+    """One draw serves the frames and the actors of a corpus (same articles, same seed): each result is the one
+    compare_periods gives for that table alone, to the last bit, whether enumerated (few articles) or drawn."""
+    from analysis.core.bootstrap import Measures, compare_periods_together
+
+    rates, sums = _tables(n_docs, seed=n_docs[0])
+    together = compare_periods_together([Measures(rates, ["zeta", "alpha", "mid"], weight_column="words"),
+                                         Measures(sums, ["y", "x"], summed="sentences")], "a", "b", random_state=11,
+                                        n_resamples=n_resamples)
+    alone = [compare_periods(rates, ["zeta", "alpha", "mid"], "a", "b", random_state=11, n_resamples=n_resamples,
+                             weight_column="words"),
+             compare_periods(sums, ["y", "x"], "a", "b", random_state=11, n_resamples=n_resamples, summed="sentences")]
+    for mine, theirs in zip(together, alone):
+        for part in ("estimates", "differences", "leave_one_out"):
+            pd.testing.assert_frame_equal(getattr(mine, part), getattr(theirs, part), check_exact=True)
+
+
+def test_tables_with_different_articles_are_drawn_for_each_alone():
+    from analysis.core.bootstrap import Measures, compare_periods_together
+
+    rates, _ = _tables((60, 50), seed=1)
+    fewer = rates.iloc[5:]  # five articles of period a missing: other resamples
+    together = compare_periods_together([Measures(rates, ["zeta"], weight_column="words"),
+                                         Measures(fewer, ["zeta"], weight_column="words")], "a", "b", random_state=2,
+                                        n_resamples=200)
+    for mine, units in zip(together, (rates, fewer)):
+        theirs = compare_periods(units, ["zeta"], "a", "b", random_state=2, n_resamples=200, weight_column="words")
+        pd.testing.assert_frame_equal(mine.estimates, theirs.estimates, check_exact=True)
+        pd.testing.assert_frame_equal(mine.differences, theirs.differences, check_exact=True)
+
+
+def test_leave_one_document_out_comes_sorted_by_measure_and_document():
+    rates, _ = _tables((30, 20), seed=4)
+    loo = leave_one_document_out(rates, ["zeta", "alpha", "mid"], "a", "b", weight_column="words")
+    assert loo["measure"].unique().tolist() == ["alpha", "mid", "zeta"]
+    pd.testing.assert_frame_equal(loo, loo.sort_values(["measure", "left_out"], ignore_index=True), check_exact=True)

@@ -150,3 +150,44 @@ def test_the_fast_patterns_find_exactly_what_the_plain_ones_find(load, column):
     plain = keywords.find_keywords(texts, _reference_index(index))
     assert len(fast) > 1000
     pd.testing.assert_frame_equal(fast, plain)
+
+
+class _EveryRow:
+    """A text column as a plain sequence: keyword_matches scans every row of it, recurring texts included."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, rows: slice) -> list[str]:
+        return self.texts[rows]
+
+
+@pytest.mark.parametrize("load, column, prepare", [(framing.load_frames, "frame", None),
+                                                    (actors.load_actors, "actor", actors.blank_dateline)])
+def test_a_recurring_text_is_scanned_once_and_every_row_gets_the_scan_of_every_row(monkeypatch, load, column, prepare):
+    """Texts that recur (across batches too: five texts a batch here) are scanned once; the matches, their order,
+    spellings and numbers are exactly those of scanning every row."""
+    import random
+
+    from analysis.core.paths import PROJECT_ROOT
+
+    lines = [line for path in sorted((PROJECT_ROOT / "tests/data/dev_corpus").glob("*.txt"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()][:60]
+    texts = (ADVERSARIAL + lines + ["BEIJING (AP) — Xi met Putin.", "\u0130stanbul SANCTIONS on gas"]) * 3
+    random.Random(5).shuffle(texts)
+    index = keywords.keyword_index(load(), column)
+    monkeypatch.setattr(keywords, "SCAN_BATCH", 5)
+    every_row = keywords.keyword_matches(_EveryRow(texts), index, prepare)
+    scanned = []
+    original = keywords._scan_batch
+    monkeypatch.setattr(keywords, "_scan_batch", lambda batch, *args: scanned.extend(batch) or original(batch, *args))
+    for form in (pd.Series(texts), texts):
+        scanned.clear()
+        once = keywords.keyword_matches(form, index, prepare)
+        assert sorted(scanned) == sorted(set(texts)) and len(every_row.rows) > 200
+        for field in ("rows", "groups", "matched", "spellings", "starts", "ends"):
+            mine, theirs = getattr(once, field), getattr(every_row, field)
+            assert mine.dtype == theirs.dtype and mine.tolist() == theirs.tolist(), field

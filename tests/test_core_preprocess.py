@@ -160,6 +160,20 @@ def test_counts_are_the_same_from_a_list_a_column_and_selected_rows_of_a_column(
     assert expected.has_canonical_format and expected.shape == (60, len(terms)) and len(terms) > 1000
 
 
+def test_column_rows_of_a_chunked_arrow_column_take_the_same_values():
+    """JoinedTexts reads a batch from the stretch of the column it spans; the values are those of a plain take, in
+    the order asked, from a column of several Arrow chunks (as one read back from Parquet is)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from analysis.core.preprocess import column_rows
+
+    chunks = pa.chunked_array([[f"t{i}" for i in range(start, start + 50)] for start in range(0, 200, 50)])
+    column = pd.Series(pd.arrays.ArrowStringArray(chunks))
+    for rows in (np.array([120, 30, 31, 199]), np.arange(40, 160), np.array([], dtype=np.int64)):
+        assert column_rows(column, rows) == column.iloc[rows].tolist()
+
+
 def test_text_rows_slices_give_the_rows_in_their_order_from_a_column_of_many_chunks():
     """TextRows takes a slice's rows from the stretch of the column they span: any order, any chunking."""
     import pandas as pd

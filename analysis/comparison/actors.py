@@ -6,12 +6,11 @@ Names, adjectives and metonyms per actor live in ``analysis/data/actors.csv``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from analysis.core.bootstrap import DEFAULT_RESAMPLES, PeriodComparison, compare_periods
+from analysis.core.bootstrap import DEFAULT_RESAMPLES, Measures, PeriodComparison, compare_periods_together
 from analysis.core.keywords import KeywordMatches, group_counts, keyword_index, keyword_matches, read_keyword_file
 
 ACTORS_FILE = "actors.csv"
@@ -50,18 +49,11 @@ def _blank(match: re.Match) -> str:
     return " " * len(match.group(0))
 
 
-class _BlankedDatelines(Sequence):
-    """A text column with opening datelines blanked as :func:`strip_datelines` blanks them, made a slice at a time
-    when the keyword scan reads it, so no second copy of a large corpus's text is held."""
-
-    def __init__(self, texts: pd.Series) -> None:
-        self.texts, self.index = texts, texts.index
-
-    def __len__(self) -> int:
-        return len(self.texts)
-
-    def __getitem__(self, rows: slice) -> list[str]:
-        return [DATELINE.sub(_blank, text) for text in self.texts.iloc[rows].tolist()]
+def blank_dateline(text: str) -> str:
+    """``text`` with an opening agency dateline blanked, as :func:`strip_datelines` blanks it: what the keyword scan
+    reads (analysis.core.keywords.keyword_matches ``prepare``), one batch of texts at a time, so no second copy of a
+    large corpus's text is held."""
+    return DATELINE.sub(_blank, text)
 
 
 def count_mentions(texts: pd.Series, actors: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -74,14 +66,14 @@ def count_mentions(texts: pd.Series, actors: pd.DataFrame | None = None) -> pd.D
     1           1               0              0
     """
     actors = load_actors() if actors is None else actors
-    return group_counts(_BlankedDatelines(texts), keyword_index(actors, "actor"))
+    return group_counts(texts, keyword_index(actors, "actor"), prepare=blank_dateline)
 
 
 def paragraph_matches(paragraphs: pd.DataFrame, actors: pd.DataFrame | None = None) -> KeywordMatches:
     """Every actor mention in the paragraphs (:func:`count_mentions`' rule), as numbers
     (:class:`analysis.core.keywords.KeywordMatches`, group numbers in the order of the actor file)."""
     actors = load_actors() if actors is None else actors
-    return keyword_matches(_BlankedDatelines(paragraphs["text"]), keyword_index(actors, "actor"))
+    return keyword_matches(paragraphs["text"], keyword_index(actors, "actor"), prepare=blank_dateline)
 
 
 def document_counts(paragraphs: pd.DataFrame, actors: pd.DataFrame | None = None, *,
@@ -139,7 +131,14 @@ def actor_comparison(paragraphs: pd.DataFrame, documents: pd.DataFrame, periods:
                      counts: pd.DataFrame | None = None, per_document: pd.DataFrame | None = None) -> PeriodComparison:
     """Mentions per 1,000 words of each actor per period (documents weighted by their words, so the estimate is
     the period's pooled rate), 95% intervals resampling documents, the change and its leave-one-out check."""
-    table = document_mentions(paragraphs, documents, actors, counts=counts, per_document=per_document)
-    names = list(actor_groups(actors))
-    return compare_periods(table, names, periods[0], periods[1], random_state=random_state,
-                           n_resamples=n_resamples, weight_column="words")
+    table = actor_measures(paragraphs, documents, actors, counts=counts, per_document=per_document)
+    return compare_periods_together([table], periods[0], periods[1], random_state=random_state,
+                                    n_resamples=n_resamples)[0]
+
+
+def actor_measures(paragraphs: pd.DataFrame, documents: pd.DataFrame, actors: pd.DataFrame | None = None, *,
+                   counts: pd.DataFrame | None = None, per_document: pd.DataFrame | None = None) -> Measures:
+    """What :func:`actor_comparison` resamples (:func:`document_mentions`, weighted by words), for
+    :func:`analysis.core.bootstrap.compare_periods_together` with other tables of the same articles."""
+    return Measures(document_mentions(paragraphs, documents, actors, counts=counts, per_document=per_document),
+                    list(actor_groups(actors)), weight_column="words")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.core.bootstrap import DEFAULT_RESAMPLES, PeriodComparison, compare_periods
+from analysis.core.bootstrap import DEFAULT_RESAMPLES, Measures, PeriodComparison, compare_periods_together
 from analysis.core.keywords import KeywordMatches, find_keywords, keyword_index, keyword_matches, read_keyword_file
 
 FRAMES_FILE = "frames.csv"
@@ -77,16 +77,28 @@ def frame_words(sentences: pd.DataFrame, frames: pd.DataFrame | None = None, *,
         if not len(found.rows):
             return pd.DataFrame(columns=columns)
         codes, spellings = found.matched, found.spellings
-        group_names = np.asarray(frame_names(frames), dtype=object)
-        found = pd.DataFrame({"row": found.rows, "group": group_names[found.groups].tolist()})
+        group_codes, groups = found.groups, np.asarray(frame_names(frames), dtype=object)
+        rows = found.rows
     elif found.empty:
         return pd.DataFrame(columns=columns)
     else:
         codes, spellings = pd.factorize(found["matched"])
-    # each distinct spelling lower-cased once
+        group_codes, groups = pd.factorize(found["group"])
+        rows = found["row"].to_numpy(dtype=np.int64)
+    # each distinct spelling lower-cased once; spellings that lower-case alike ("Gas", "gas") are one word
     words = pd.Series(spellings, dtype=object).str.lower().str.replace(r"\s+", " ", regex=True).to_numpy()
-    found = found.assign(period=sentences["period"].to_numpy()[found["row"]], word=words[codes], frame=found["group"])
-    table = found.groupby(["frame", "period", "word"]).size().rename("matches").reset_index()
+    word_codes, word_names = pd.factorize(words)
+    period_codes, period_names = pd.factorize(sentences["period"])
+    period_codes = period_codes[rows]
+    dated = period_codes >= 0  # a sentence without a period is not counted, as grouping by period leaves it out
+    # matches per (frame, period, word), counted as numbers: millions of matches at 100,000 articles, few keys
+    key = np.ravel_multi_index((np.asarray(group_codes, dtype=np.int64)[dated], period_codes[dated],
+                                word_codes[codes][dated]), (len(groups), len(period_names), len(word_names)))
+    keys, counts = np.unique(key, return_counts=True)
+    frame_code, period_code, word_code = np.unravel_index(keys, (len(groups), len(period_names), len(word_names)))
+    table = pd.DataFrame({"frame": np.asarray(groups, dtype=object)[frame_code],
+                          "period": np.asarray(period_names, dtype=object)[period_code],
+                          "word": np.asarray(word_names, dtype=object)[word_code], "matches": counts.astype(np.int64)})
     return table[columns].sort_values(["frame", "period", "matches", "word"], ascending=[True, True, False, True],
                                       ignore_index=True)
 
@@ -96,9 +108,14 @@ def frame_comparison(sentences: pd.DataFrame, periods: list[str], *, random_stat
                      found: pd.DataFrame | None = None) -> PeriodComparison:
     """Share of sentences carrying each frame per period, its 95% interval (documents resampled), the change
     between the first two periods and whether it survives leaving out any one document."""
-    table = document_frames(sentences, frames, found=found)
-    return compare_periods(table, frame_names(frames), periods[0], periods[1], random_state=random_state,
-                           n_resamples=n_resamples, summed="sentences")
+    return compare_periods_together([frame_measures(sentences, frames, found=found)], periods[0], periods[1],
+                                    random_state=random_state, n_resamples=n_resamples)[0]
+
+
+def frame_measures(sentences: pd.DataFrame, frames: pd.DataFrame | None = None, *, found=None) -> Measures:
+    """What :func:`frame_comparison` resamples (:func:`document_frames`, a row per document summing its sentences),
+    for :func:`analysis.core.bootstrap.compare_periods_together` with other tables of the same articles."""
+    return Measures(document_frames(sentences, frames, found=found), frame_names(frames), summed="sentences")
 
 
 def document_frames(sentences: pd.DataFrame, frames: pd.DataFrame | None = None, *,
