@@ -162,9 +162,6 @@ class KeywordMatches:
     ends: np.ndarray
 
 
-DISTINCT_SHARE = 0.75  # texts are scanned once each when at most this share of the rows differ
-
-
 def keyword_matches(texts, index: KeywordIndex, prepare: Callable[[str], str] | None = None) -> KeywordMatches:
     """The matches :func:`find_keywords` lists, as :class:`KeywordMatches`. ``texts``: a Series, a list or any
     sequence that slices into lists of strings; each batch's Python strings are made when it is scanned.
@@ -184,13 +181,12 @@ def keyword_matches(texts, index: KeywordIndex, prepare: Callable[[str], str] | 
 
 
 def _distinct_texts(texts):
-    """Each distinct text of a Series or list once and every row's number among them; ``(texts, None)`` when texts
-    recur too little to pay for holding the distinct ones beside the column (more than ``DISTINCT_SHARE`` of the rows
-    differ), a text is missing, or ``texts`` is another kind of sequence."""
+    """Each distinct text of a Series or list once (in order of first appearance) and every row's number among them;
+    ``(texts, None)`` when no text recurs, a text is missing, or ``texts`` is another kind of sequence."""
     if not isinstance(texts, (pd.Series, list)) or len(texts) < 2:
         return texts, None
     codes, uniques = pd.factorize(texts if isinstance(texts, pd.Series) else pd.Series(texts, dtype=object))
-    if len(uniques) > DISTINCT_SHARE * len(texts) or (codes < 0).any():
+    if len(uniques) == len(texts) or (codes < 0).any():
         return texts, None
     return pd.Series(uniques), codes.astype(np.int64)  # an Arrow column stays one: strings made a batch at a time
 
