@@ -6,6 +6,7 @@ Names, adjectives and metonyms per actor live in ``analysis/data/actors.csv``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -49,11 +50,18 @@ def _blank(match: re.Match) -> str:
     return " " * len(match.group(0))
 
 
-def blank_dateline(text: str) -> str:
-    """``text`` with an opening agency dateline blanked, as :func:`strip_datelines` blanks it: what the keyword scan
-    reads (analysis.core.keywords.keyword_matches ``prepare``), one batch of texts at a time, so no second copy of a
-    large corpus's text is held."""
-    return DATELINE.sub(_blank, text)
+class _BlankedDatelines(Sequence):
+    """A text column with opening datelines blanked as :func:`strip_datelines` blanks them, made a slice at a time
+    when the keyword scan reads it, so no second copy of a large corpus's text is held."""
+
+    def __init__(self, texts: pd.Series) -> None:
+        self.texts, self.index = texts, texts.index
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def __getitem__(self, rows: slice) -> list[str]:
+        return [DATELINE.sub(_blank, text) for text in self.texts.iloc[rows].tolist()]
 
 
 def count_mentions(texts: pd.Series, actors: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -66,14 +74,14 @@ def count_mentions(texts: pd.Series, actors: pd.DataFrame | None = None) -> pd.D
     1           1               0              0
     """
     actors = load_actors() if actors is None else actors
-    return group_counts(texts, keyword_index(actors, "actor"), prepare=blank_dateline)
+    return group_counts(_BlankedDatelines(texts), keyword_index(actors, "actor"))
 
 
 def paragraph_matches(paragraphs: pd.DataFrame, actors: pd.DataFrame | None = None) -> KeywordMatches:
     """Every actor mention in the paragraphs (:func:`count_mentions`' rule), as numbers
     (:class:`analysis.core.keywords.KeywordMatches`, group numbers in the order of the actor file)."""
     actors = load_actors() if actors is None else actors
-    return keyword_matches(paragraphs["text"], keyword_index(actors, "actor"), prepare=blank_dateline)
+    return keyword_matches(_BlankedDatelines(paragraphs["text"]), keyword_index(actors, "actor"))
 
 
 def document_counts(paragraphs: pd.DataFrame, actors: pd.DataFrame | None = None, *,

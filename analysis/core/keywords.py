@@ -6,7 +6,6 @@ One rule for every list: a term matches whole words; ``prefix`` terms also match
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -162,43 +161,13 @@ class KeywordMatches:
     ends: np.ndarray
 
 
-def keyword_matches(texts, index: KeywordIndex, prepare: Callable[[str], str] | None = None) -> KeywordMatches:
+def keyword_matches(texts, index: KeywordIndex) -> KeywordMatches:
     """The matches :func:`find_keywords` lists, as :class:`KeywordMatches`. ``texts``: a Series, a list or any
-    sequence that slices into lists of strings; each batch's Python strings are made when it is scanned.
-    ``prepare``, when given, rewrites each text just before it is scanned, keeping its length (the actor scan blanks
-    datelines); it must be importable (a module's top-level function) for worker processes.
-
-    A text that recurs in a Series or a list (wire copy, an outlet's furniture, the resampled paragraphs of the
-    synthetic corpora) is scanned once: each text's matches depend on that text alone, so they are copied to every
-    row that holds it, and the result (order and spelling numbers included) is the one a scan of every row gives.
-    """
-    distinct, codes = _distinct_texts(texts)
-    if codes is None:
-        found, _ = _scan(texts, index, prepare)
-        return found
-    found, patterns = _scan(distinct, index, prepare)
-    return _copied_to_rows(found, patterns, codes, len(index.patterns))
-
-
-def _distinct_texts(texts):
-    """Each distinct text of a Series or list once (in order of first appearance) and every row's number among them;
-    ``(texts, None)`` when no text recurs, a text is missing, or ``texts`` is another kind of sequence."""
-    if not isinstance(texts, (pd.Series, list)) or len(texts) < 2:
-        return texts, None
-    codes, uniques = pd.factorize(texts if isinstance(texts, pd.Series) else pd.Series(texts, dtype=object))
-    if len(uniques) == len(texts) or (codes < 0).any():
-        return texts, None
-    return pd.Series(uniques), codes.astype(np.int64)  # an Arrow column stays one: strings made a batch at a time
-
-
-def _scan(texts, index: KeywordIndex, prepare) -> tuple[KeywordMatches, np.ndarray]:
-    """Every text's matches, batch by batch (a batch pattern by pattern, then by position), and each match's pattern
-    number."""
-    found = map_batches(_scan_batch, Batches(texts, SCAN_BATCH), index, prepare, n_items=len(texts))
+    sequence that slices into lists of strings; each batch's Python strings are made when it is scanned."""
+    found = map_batches(_scan_batch, Batches(texts, SCAN_BATCH), index, n_items=len(texts))
     spellings: dict[str, int] = {}
-    rows, groups, matched, starts, ends, patterns = ([np.zeros(0, dtype=np.int64)] for _ in range(6))
-    for number, (batch_rows, batch_groups, batch_matched, batch_spellings, batch_starts, batch_ends,
-                 batch_patterns) in enumerate(found):
+    rows, groups, matched, starts, ends = ([np.zeros(0, dtype=np.int64)] for _ in range(5))
+    for number, (batch_rows, batch_groups, batch_matched, batch_spellings, batch_starts, batch_ends) in enumerate(found):
         numbers = np.fromiter((spellings.setdefault(word, len(spellings)) for word in batch_spellings),
                               dtype=np.int64, count=len(batch_spellings))
         rows.append(batch_rows + number * SCAN_BATCH)
@@ -206,32 +175,9 @@ def _scan(texts, index: KeywordIndex, prepare) -> tuple[KeywordMatches, np.ndarr
         matched.append(numbers[batch_matched])
         starts.append(batch_starts)
         ends.append(batch_ends)
-        patterns.append(batch_patterns)
     return KeywordMatches(np.concatenate(rows), np.concatenate(groups), np.concatenate(matched),
                           np.array(list(spellings), dtype=object), np.concatenate(starts, dtype=np.int32),
-                          np.concatenate(ends, dtype=np.int32)), np.concatenate(patterns)  # places in one text: 32 bits
-
-
-def _copied_to_rows(found: KeywordMatches, patterns: np.ndarray, codes: np.ndarray, n_patterns: int) -> KeywordMatches:
-    """The matches of distinct texts (``found``, rows numbered among them) copied to every row holding each text
-    (``codes``), in the order a scan of all rows gives: batch by batch, a batch pattern by pattern, then by row and
-    position; spellings numbered in order of first appearance, as that scan numbers them."""
-    by_text = np.argsort(found.rows, kind="stable")  # each distinct text's matches together: pattern, then position
-    per_text = np.bincount(found.rows, minlength=int(codes.max()) + 1)
-    first = np.concatenate([[0], np.cumsum(per_text)[:-1]])
-    per_row = per_text[codes]
-    rows = np.repeat(np.arange(len(codes), dtype=np.int64), per_row)
-    row_first = np.concatenate([[0], np.cumsum(per_row)[:-1]])
-    taken = by_text[np.repeat(first[codes], per_row) + np.arange(len(rows)) - np.repeat(row_first, per_row)]
-    order = np.argsort((rows // SCAN_BATCH) * n_patterns + patterns[taken], kind="stable")
-    rows, taken = rows[order], taken[order]
-    spelled = found.matched[taken]
-    seen, first_seen = np.unique(spelled, return_index=True)
-    in_order = seen[np.argsort(first_seen, kind="stable")]
-    number = np.zeros(len(found.spellings), dtype=np.int64)
-    number[in_order] = np.arange(len(in_order))
-    return KeywordMatches(rows, found.groups[taken], number[spelled], found.spellings[in_order],
-                          found.starts[taken], found.ends[taken])
+                          np.concatenate(ends, dtype=np.int32))  # places in one text: 32 bits, millions of matches
 
 
 def match_spans(found: KeywordMatches) -> pd.DataFrame:
@@ -269,20 +215,17 @@ def _case_folded(text: str, pattern: re.Pattern) -> tuple[str, re.Pattern]:
     return lowered, re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
-def _scan_batch(batch: list[str], index: KeywordIndex, prepare=None) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                                               list[str], np.ndarray, np.ndarray,
-                                                                               np.ndarray]:
+def _scan_batch(batch: list[str], index: KeywordIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str],
+                                                                 np.ndarray, np.ndarray]:
     """One batch's matches (patterns in order, then position): text positions in the batch, group numbers, spelling
-    numbers, the spellings, where each match starts and ends in its text, and its pattern's number."""
-    if prepare is not None:
-        batch = [prepare(text) for text in batch]
+    numbers, the spellings, and where each match starts and ends in its text."""
     joined = "\0" + "\0".join(batch)
     lengths = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
     starts = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]) + 1  # where each text begins in ``joined``
     group_number = {group: number for number, group in enumerate(index.groups)}
-    positions, ending, groups, matched, patterns = [], [], [], [], []
+    positions, ending, groups, matched = [], [], [], []
     spellings: dict[str, int] = {}
-    for pattern_number, (case, pattern) in enumerate(index.patterns):
+    for case, pattern in index.patterns:
         # matched text and where its term ends -> ((group number, spelling number), ...): worked out once
         meanings: dict[tuple[str, int], tuple] = {}
         scanned, pattern = _case_folded(joined, pattern)
@@ -300,18 +243,15 @@ def _scan_batch(batch: list[str], index: KeywordIndex, prepare=None) -> tuple[np
                 ending.append(end)
                 groups.append(group)
                 matched.append(spelling_number)
-        patterns.append(np.full(len(positions) - sum(map(len, patterns)), pattern_number, dtype=np.int64))
     positions = np.array(positions, dtype=np.int64)
     rows = np.searchsorted(starts, positions, side="right") - 1
     return (rows.astype(np.int64), np.array(groups, dtype=np.int64), np.array(matched, dtype=np.int64),
-            list(spellings), positions - starts[rows], np.array(ending, dtype=np.int64) - starts[rows],
-            np.concatenate(patterns) if patterns else np.zeros(0, dtype=np.int64))
+            list(spellings), positions - starts[rows], np.array(ending, dtype=np.int64) - starts[rows])
 
 
-def group_counts(texts: pd.Series, index: KeywordIndex, prepare: Callable[[str], str] | None = None) -> pd.DataFrame:
-    """Matches per text and group: same index as ``texts``, one integer column per group (in file order);
-    ``prepare`` as for :func:`keyword_matches`."""
-    found = keyword_matches(texts, index, prepare)
+def group_counts(texts: pd.Series, index: KeywordIndex) -> pd.DataFrame:
+    """Matches per text and group: same index as ``texts``, one integer column per group (in file order)."""
+    found = keyword_matches(texts, index)
     columns = list(index.groups)
     flat = np.bincount(found.rows * len(columns) + found.groups, minlength=len(texts) * len(columns))
     return pd.DataFrame(flat.reshape(len(texts), len(columns)), index=texts.index, columns=columns)
