@@ -222,6 +222,7 @@ def test_a_runs_fingerprint_is_computed_once_and_again_when_any_file_changes(mak
     """Later notebooks reuse the first's fingerprint while no file changed; a change of the same size with the old
     modification time restored, a new unlisted file, or a changed metadata.csv make it computed (and differ) again."""
     import os
+    import time
 
     from analysis.corpus import load
     from analysis.corpus.load import read_metadata, remembered_fingerprint
@@ -239,6 +240,9 @@ def test_a_runs_fingerprint_is_computed_once_and_again_when_any_file_changes(mak
     first = fingerprint_now()
     assert fingerprint_now() == first and len(computed) == 1  # the second notebook reads no article
     before = os.stat(folder / "a.txt")
+    # The kernel stamps change times from a coarse clock (a few milliseconds): let one tick pass, as it would between
+    # writing a corpus and editing it, so the edit's change time differs from the one recorded.
+    time.sleep(0.05)
     (folder / "a.txt").write_text(EARLY.replace("Xi", "Li"), encoding="utf-8")  # same length, new bytes
     os.utime(folder / "a.txt", ns=(before.st_atime_ns, before.st_mtime_ns))  # modification time set back
     assert os.stat(folder / "a.txt").st_size == before.st_size
