@@ -253,6 +253,35 @@ def test_a_runs_fingerprint_is_computed_once_and_again_when_any_file_changes(mak
     assert fingerprint_now() and len(computed) == 3
 
 
+def test_notebooks_starting_at_once_compute_the_fingerprint_once(make_corpus, tmp_path, monkeypatch):
+    """Two notebooks of a run that ask at the same moment (02 starts beside 01) read the articles once: the second
+    waits for the first's lock, then reuses what it stored."""
+    import threading
+    import time
+
+    from analysis.corpus import load
+    from analysis.corpus.load import read_metadata, remembered_fingerprint
+
+    folder = make_corpus({"a.txt": EARLY, "b.txt": LATE}, [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024")])
+    computed, original = [], load._listed_fingerprint
+
+    def slow(*args):
+        computed.append(1)
+        time.sleep(0.3)  # long enough that the second thread asks while the first is still reading
+        return original(*args)
+
+    monkeypatch.setattr(load, "_listed_fingerprint", slow)
+    values = []
+    threads = [threading.Thread(target=lambda: values.append(
+        remembered_fingerprint(folder, read_metadata(folder), tmp_path / "reports"))) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(computed) == 1
+    assert values == [original(folder, read_metadata(folder))] * 2
+
+
 def test_article_not_in_english_is_kept_and_listed(make_corpus):
     german = ("Der russische Präsident Wladimir Putin ist zu einem Staatsbesuch in China eingetroffen. "
               "Beide Seiten wollen die Zusammenarbeit bei Energie und Handel vertiefen. ") * 5

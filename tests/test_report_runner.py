@@ -384,8 +384,20 @@ def test_each_notebook_waits_for_the_notebooks_that_write_the_tables_it_links():
         writers = [source for source in sources if re.search(rf"write_table\([^)]*\"{re.escape(Path(name).stem)}\"", code(source))]
         assert writers, f"no notebook writes {name}"
         assert set(writers) <= waits_for(explorers[0]), f"the explorer links {name} without waiting for its notebook"
-    assert needs[sources[2]] == {sources[0]}, "figures should not wait for the topic model"
-    assert needs[sources[3]] == {sources[0]}, "the comparison should not wait for topics and figures: it computes its own stage first"
+    # The stages need only the run's corpus, which the first notebook to ask loads (holding its lock in core/cache)
+    # while the others wait: 02 starts beside 01 and runs on the second core while 01 writes its tables.
+    assert needs[sources[1]] == needs[sources[2]] == needs[sources[3]] == set()
+
+
+def test_when_notebooks_running_at_once_both_fail_the_earliest_ones_error_is_reported(tmp_path):
+    """01 and 02 start together and stop at the same bad corpus; the message is 01's even when 02 fails first."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    step_notebook(folder / "01_first.ipynb", "time.sleep(2)\nraise ValueError('first notebook broke')")
+    step_notebook(folder / "02_second.ipynb", "raise ValueError('second notebook broke')", after=[])
+    with pytest.raises(ReportError, match=r"01_first.ipynb failed(.|\n)*first notebook broke") as raised:
+        build_report("", tmp_path / "reports", tmp_path / "figures", notebooks_dir=folder, progress=False, jobs=2)
+    assert "second notebook broke" not in str(raised.value)
 
 
 def test_an_interrupted_run_stops_every_notebook_running_at_once(tmp_path):

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from filelock import FileLock
 from scipy import sparse
 
 from analysis.core.cache import CACHE_FOLDER, cached, release_memory
@@ -686,22 +687,36 @@ def file_states(directory: Path, metadata: pd.DataFrame) -> str:
 def remembered_fingerprint(directory: Path, metadata: pd.DataFrame, reports_dir: str | Path) -> str:
     """:func:`_listed_fingerprint` of a folder of .txt articles, computed once per run: the first notebook stores it
     under ``reports_dir`` with the files' :func:`file_states`, and later notebooks reuse it while no file has changed
-    (reading and hashing every article again cost each notebook 10 s at 100,000 articles; the states, 0.5 s)."""
+    (reading and hashing every article again cost each notebook 10 s at 100,000 articles; the states, 0.5 s).
+    Notebooks starting at once compute it once: the first holds ``<path>.lock`` while it reads, the others wait and
+    then reuse what it stored."""
     path = Path(reports_dir) / CACHE_FOLDER / f"fingerprint-{hashlib.sha256(os.fsencode(directory)).hexdigest()[:16]}.json"
     states = file_states(directory, metadata)
+    value = _stored_fingerprint(path, states)
+    if value is not None:
+        return value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(path.with_name(f"{path.name}.lock")):
+        value = _stored_fingerprint(path, states)  # stored by the notebook that held the lock before
+        if value is not None:
+            return value
+        value = _listed_fingerprint(directory, metadata)
+        if file_states(directory, metadata) == states:  # no file changed while it was read: the pair is true
+            temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+            temporary.write_text(json.dumps({"states": states, "fingerprint": value}), encoding="utf-8")
+            temporary.replace(path)  # whole or not at all: a notebook reading it meanwhile never sees half
+    return value
+
+
+def _stored_fingerprint(path: Path, states: str) -> str | None:
+    """The fingerprint stored at ``path`` for files in ``states`` (see :func:`remembered_fingerprint`), or None."""
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):  # not there yet, or unreadable: computed again
-        stored = {}
+        return None
     if stored.get("states") == states and isinstance(stored.get("fingerprint"), str):
         return stored["fingerprint"]
-    value = _listed_fingerprint(directory, metadata)
-    if file_states(directory, metadata) == states:  # no file changed while it was read: the pair is true
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-        temporary.write_text(json.dumps({"states": states, "fingerprint": value}), encoding="utf-8")
-        temporary.replace(path)  # whole or not at all: a notebook reading it meanwhile never sees half
-    return value
+    return None
 
 
 def load_corpus(corpus_dir: str | Path | None = None, periods: dict | None = None, columns: dict | None = None) -> Corpus:

@@ -316,7 +316,7 @@ def execute_all(sources: list[Path], needs: dict[Path, set[Path]], staged_report
     running finish and starts no other; an interruption stops every running kernel at once.
     """
     stems = [source.stem for source in sources]
-    waiting, running, finished, failure = list(sources), {}, [], None
+    waiting, running, finished, failures = list(sources), {}, [], {}
     starter = KernelStarter()
     with (ThreadPoolExecutor(max_workers=jobs) as executor, ThreadPoolExecutor(max_workers=1) as renderer,
           ThreadPoolExecutor(max_workers=1) as kernels, ThreadPoolExecutor(max_workers=1) as stopper):
@@ -331,7 +331,7 @@ def execute_all(sources: list[Path], needs: dict[Path, set[Path]], staged_report
         pages = []
         try:
             while waiting or running:
-                ready = [source for source in waiting if needs[source] <= set(finished)] if failure is None else []
+                ready = [source for source in waiting if needs[source] <= set(finished)] if not failures else []
                 for source in ready[:jobs - len(running)]:
                     waiting.remove(source)
                     print(f"▶ {source.name}", flush=True)
@@ -350,14 +350,14 @@ def execute_all(sources: list[Path], needs: dict[Path, set[Path]], staged_report
                     try:
                         run = future.result()
                     except ReportError as error:
-                        failure = failure or error
+                        failures[sources.index(source)] = error
                         continue
                     finished.append(source)
                     runs.append(run)
                     print(f"✔ {source.name}: {run.seconds:.1f} s, {run.warnings} warning output(s)", flush=True)
                     pages.append(renderer.submit(render_page, run.executed, stems, staged_reports))
-            if failure is not None:
-                raise ReportError(f"{failure}\nThe failed run's files are kept in {staging} until the next run.")
+            if failures:  # the earliest notebook's: notebooks that start together (01, 02) stop at the same bad corpus
+                raise ReportError(f"{failures[min(failures)]}\nThe failed run's files are kept in {staging} until the next run.")
             ended = time.perf_counter()
             for page in pages:
                 page.result()
