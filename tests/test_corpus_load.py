@@ -233,7 +233,7 @@ def test_a_runs_fingerprint_is_computed_once_and_again_when_any_file_changes(mak
     monkeypatch.setattr(load, "_listed_fingerprint", lambda *args: computed.append(1) or original(*args))
 
     def fingerprint_now():
-        value = remembered_fingerprint(folder, read_metadata(folder), reports)
+        value, _ = remembered_fingerprint(folder, read_metadata(folder), reports)
         assert value == original(folder, read_metadata(folder))  # always the fingerprint of the files as they are
         return value
 
@@ -273,13 +273,46 @@ def test_notebooks_starting_at_once_compute_the_fingerprint_once(make_corpus, tm
     monkeypatch.setattr(load, "_listed_fingerprint", slow)
     values = []
     threads = [threading.Thread(target=lambda: values.append(
-        remembered_fingerprint(folder, read_metadata(folder), tmp_path / "reports"))) for _ in range(2)]
+        remembered_fingerprint(folder, read_metadata(folder), tmp_path / "reports")[0])) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert len(computed) == 1
     assert values == [original(folder, read_metadata(folder))] * 2
+
+
+def test_the_first_notebook_loads_while_the_files_are_hashed(make_corpus, tmp_path, monkeypatch):
+    """The first notebook's loading runs beside the hashing and its result comes back with the fingerprint; later
+    notebooks do not load (the stored fingerprint serves); a loading that fails does not wait for the hashing."""
+    import threading
+    import time
+
+    from analysis.corpus import load
+    from analysis.corpus.load import read_metadata, remembered_fingerprint
+
+    folder = make_corpus({"a.txt": EARLY, "b.txt": LATE}, [("a.txt", "a", "X", "2015"), ("b.txt", "b", "Y", "2024")])
+    original, hashing = load._listed_fingerprint, threading.Event()
+
+    def slow(*args):
+        hashing.set()
+        time.sleep(1.0)
+        return original(*args)
+
+    monkeypatch.setattr(load, "_listed_fingerprint", slow)
+    value, loaded = remembered_fingerprint(folder, read_metadata(folder), tmp_path / "first",
+                                           meanwhile=lambda: hashing.wait(5) and "corpus")
+    assert (value, loaded) == (original(folder, read_metadata(folder)), "corpus")  # loaded while the hash was running
+    assert remembered_fingerprint(folder, read_metadata(folder), tmp_path / "first",
+                                  meanwhile=lambda: pytest.fail("loaded again")) == (value, None)
+
+    def broken():
+        raise CorpusError("no usable documents")
+
+    started = time.monotonic()
+    with pytest.raises(CorpusError, match="no usable documents"):
+        remembered_fingerprint(folder, read_metadata(folder), tmp_path / "second", meanwhile=broken)
+    assert time.monotonic() - started < 0.9
 
 
 def test_article_not_in_english_is_kept_and_listed(make_corpus):

@@ -12,7 +12,8 @@ import os
 import re
 import stat
 import zlib
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -684,28 +685,41 @@ def file_states(directory: Path, metadata: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def remembered_fingerprint(directory: Path, metadata: pd.DataFrame, reports_dir: str | Path) -> str:
+def remembered_fingerprint(directory: Path, metadata: pd.DataFrame, reports_dir: str | Path,
+                           meanwhile: Callable[[], object] | None = None) -> tuple[str, object]:
     """:func:`_listed_fingerprint` of a folder of .txt articles, computed once per run: the first notebook stores it
     under ``reports_dir`` with the files' :func:`file_states`, and later notebooks reuse it while no file has changed
     (reading and hashing every article again cost each notebook 10 s at 100,000 articles; the states, 0.5 s).
     Notebooks starting at once compute it once: the first holds ``<path>.lock`` while it reads, the others wait and
-    then reuse what it stored."""
+    then reuse what it stored.
+
+    Returns (fingerprint, what ``meanwhile`` returned). When the fingerprint has to be computed, ``meanwhile`` (the
+    loading of the corpus) runs while a thread reads and hashes the files: reading them from disk the first time is
+    mostly waiting, which the loading's processes fill. When a stored fingerprint serves, ``meanwhile`` is not called
+    and None stands for its result.
+    """
     path = Path(reports_dir) / CACHE_FOLDER / f"fingerprint-{hashlib.sha256(os.fsencode(directory)).hexdigest()[:16]}.json"
     states = file_states(directory, metadata)
     value = _stored_fingerprint(path, states)
     if value is not None:
-        return value
+        return value, None
     path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(path.with_name(f"{path.name}.lock")):
         value = _stored_fingerprint(path, states)  # stored by the notebook that held the lock before
         if value is not None:
-            return value
-        value = _listed_fingerprint(directory, metadata)
+            return value, None
+        hasher = ThreadPoolExecutor(max_workers=1)
+        try:
+            hashing = hasher.submit(_listed_fingerprint, directory, metadata)
+            result = meanwhile() if meanwhile is not None else None
+            value = hashing.result()
+        finally:
+            hasher.shutdown(wait=False, cancel_futures=True)  # a failed loading does not wait for the hashing
         if file_states(directory, metadata) == states:  # no file changed while it was read: the pair is true
             temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
             temporary.write_text(json.dumps({"states": states, "fingerprint": value}), encoding="utf-8")
             temporary.replace(path)  # whole or not at all: a notebook reading it meanwhile never sees half
-    return value
+    return value, result
 
 
 def _stored_fingerprint(path: Path, states: str) -> str | None:
@@ -750,7 +764,8 @@ def _load_folder(directory: Path, period_list: list[Period], metadata: pd.DataFr
     """A folder of .txt articles from its checked metadata, with its fingerprint when the caller has it already
     (without ``keep_raw``, the documents carry only the raw text's length: see :func:`_process_batch`)."""
     return _load_rows(directory, metadata, folder_warnings(directory, metadata), period_list,
-                      corpus_fingerprint or _listed_fingerprint(directory, metadata), keep_raw=keep_raw)
+                      _listed_fingerprint(directory, metadata) if corpus_fingerprint is None else corpus_fingerprint,
+                      keep_raw=keep_raw)
 
 
 def folder_warnings(directory: Path, metadata: pd.DataFrame) -> list[dict]:
@@ -996,17 +1011,21 @@ def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, rep
     articles' raw text (:func:`without_raw_text`).
     """
     directory = resolve(corpus_dir, SEEDS_DIR)
+    parameters = {"periods": periods, "directory": str(directory), "columns": columns}
     if _is_text_folder(directory):  # the metadata and fingerprint that key the stored copy also serve the loading
         metadata = read_metadata(directory)
-        key = remembered_fingerprint(directory, metadata, reports_dir)
-        load = lambda: _load_folder(directory, parse_periods(periods), metadata, key, keep_raw=False)  # noqa: E731
-    else:
-        key = source_fingerprint(directory)
-        load = lambda: load_corpus(directory, periods, columns)  # noqa: E731
+        period_list = parse_periods(periods)
+        load = lambda key: _load_folder(directory, period_list, metadata, key, keep_raw=False)  # noqa: E731
+        # The first notebook of a run loads while the files are hashed (the key is not known yet), then stores both.
+        key, loaded = remembered_fingerprint(directory, metadata, reports_dir, meanwhile=lambda: load(""))
+        if loaded is not None:
+            return cached(reports_dir, "corpus", key, parameters, lambda: replace(loaded, fingerprint=key))
+        return cached(reports_dir, "corpus", key, parameters, lambda: load(key))
+    key = source_fingerprint(directory)
+    load = lambda: load_corpus(directory, periods, columns)  # noqa: E731
     if key is None:  # raises the loader's own clear error, or writes metadata first
         return without_raw_text(load())
-    return cached(reports_dir, "corpus", key, {"periods": periods, "directory": str(directory), "columns": columns},
-                  lambda: without_raw_text(load()))
+    return cached(reports_dir, "corpus", key, parameters, lambda: without_raw_text(load()))
 
 
 def _is_text_folder(path: Path) -> bool:
