@@ -5,7 +5,7 @@ processes summed, and of the largest single process), then the seed report's tim
 same run: papermill executing as many import-only notebooks (each notebook's parameters cell and imports, nothing
 else) plus rendering the report's pages. The target ratio is at most 1.2.
 Usage: python -m benchmarks.bench_pipeline [--large] [--floor] [sizes...]   (default 100 1000 10000; --large adds
-100,000, which took 466 s and 3.5 GB (largest process) when last measured, so `make bench` leaves it out: run it alone on the machine;
+100,000, the size issue 15 sets its goal at, which `make bench` includes: run it alone on the machine;
 --floor measures only the seed report against its floor)
 """
 
