@@ -103,9 +103,20 @@ def scope_words() -> ScopeWords:
     patterns = {}
     for role, words in terms.items():
         # The word-start test stands once before the alternation, not in every term: the same matches, and the engine
-        # rejects a position inside a word at once instead of trying each term there (about 8 times faster).
-        patterns[role] = re.compile(WORD_START + alternation(words, part=_term)) if words else re.compile(r"(?!x)x")
+        # rejects a position inside a word at once instead of trying each term there (about 8 times faster). Then the
+        # first-character test: every term's match starts with one of those characters, so it changes no match and
+        # rejects most word starts before any term is tried (scans about a third faster).
+        patterns[role] = re.compile(WORD_START + _first_characters(words) + alternation(words, part=_term)) \
+            if words else re.compile(r"(?!x)x")
     return ScopeWords(patterns)
+
+
+def _first_characters(terms: list[str]) -> str:
+    """A lookahead for the characters the terms can start with, in any case (``(?=(?i:[CcUu]))``): a match of a term
+    starts with its first character (in the term's case, or in any case the engine folds it to), which this class,
+    read by the same engine with the same case folding, always accepts."""
+    first = {char for term in terms for char in (term[0], term[0].lower(), term[0].upper())}
+    return "(?=(?i:[" + "".join(re.escape(char) for char in sorted(first)) + "]))"
 
 
 @lru_cache(maxsize=65536)
