@@ -256,3 +256,24 @@ def test_relative_time_words_match_as_the_pattern_without_its_quick_test():
     found = [[(m.span(), m.groupdict()) for m in fm.RELATIVE_SPAN.finditer(text)] for text in texts]
     assert found == [[(m.span(), m.groupdict()) for m in plain.finditer(text)] for text in texts]
     assert sum(map(len, found)) > 20
+
+
+def test_clause_break_words_match_as_the_pattern_without_its_quick_test():
+    """YEAR_BREAK tests a word's first letter before its words: the same matches from every start position."""
+    import re
+
+    from analysis.core.paths import PROJECT_ROOT
+
+    plain = re.compile(r"\b(?:that|which|who|whom|whose|when|where|after|before|since|compared|against|versus|than)\b",
+                       re.IGNORECASE)
+    texts = [path.read_text(encoding="utf-8") for path in sorted((PROJECT_ROOT / "tests/data/dev_corpus").glob("*.txt"))]
+    texts.append("THAT, Which; whoever who-knows whom_ WHOSE, when2 where, After before ſince SINCE, "
+                 "compared/against versus, rather than; thatch, anthem, saw that 2014, ſınce, Tʜat, ᴡho")
+    for text in texts[-3:]:
+        for start in range(0, len(text), 7):
+            found = fm.YEAR_BREAK.search(text, start)
+            expected = plain.search(text, start)
+            assert (found and (found.span(), found.group())) == (expected and (expected.span(), expected.group()))
+    found = [[m.span() for m in fm.YEAR_BREAK.finditer(text)] for text in texts]
+    assert found == [[m.span() for m in plain.finditer(text)] for text in texts]
+    assert sum(map(len, found)) > 20

@@ -119,7 +119,8 @@ def tag_measures(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 YEAR_BREAK = re.compile(r"""
-    \b(?:that|which|who|whom|whose|when|where|after|before|since      # a relative or time clause starts: "the road that
+    \b(?=[twabscv])                                                    # a word starting as one of these does (a quick test first)
+    (?:that|which|who|whom|whose|when|where|after|before|since         # a relative or time clause starts: "the road that
         |compared|against|versus|than)\b                                #   (or the base of a comparison: "compared with 2023")
 """, re.VERBOSE | re.IGNORECASE)                                         #   Xi launched in 2013" dates the road, not the figure
 RELATIVE_SPAN = re.compile(r"""
