@@ -277,3 +277,23 @@ def test_clause_break_words_match_as_the_pattern_without_its_quick_test():
     found = [[m.span() for m in fm.YEAR_BREAK.finditer(text)] for text in texts]
     assert found == [[m.span() for m in plain.finditer(text)] for text in texts]
     assert sum(map(len, found)) > 20
+
+
+def test_one_chunk_keeps_values_and_types():
+    """Batches concatenated leave Arrow text columns in chunks; one_chunk joins them without changing a value or type."""
+    import numpy as np
+    import pyarrow as pa
+
+    parts = [pd.DataFrame({"text": ["a", None, "ü, \"q\"\n"], "n": [1, 2, 3], "x": [0.5, np.nan, -0.0],
+                           "other": pd.array([True, False, None], dtype="boolean")}),
+             pd.DataFrame({"text": ["", "b", "ſ"], "n": [4, 5, 6], "x": [1.0, 2.0, np.inf],
+                           "other": pd.array([None, True, True], dtype="boolean")})]
+    table = pd.concat(parts, ignore_index=True)
+    assert pa.array(table["text"].array).num_chunks == 2
+    expected = table.copy()
+    joined = fm.one_chunk(table)
+    pd.testing.assert_frame_equal(joined, expected, check_exact=True)
+    assert list(joined.dtypes) == list(expected.dtypes)
+    chunks = pa.array(joined["text"].array)
+    assert not isinstance(chunks, pa.ChunkedArray) or chunks.num_chunks == 1
+    pd.testing.assert_series_equal(joined["text"].take([4, 1, 2]), expected["text"].take([4, 1, 2]), check_exact=True)

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis.core.cache import cached
 from analysis.core.display import count_phrase, figure_value, md_text, month_year
@@ -345,7 +346,21 @@ def figure_rows(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> pd.
         parts.append(add_shown(reference_years(figures.assign(measure=figures["what"]))))
     if len(parts) == 1:
         return parts[0]
-    return pd.concat([part for part in parts if len(part)] or parts[:1], ignore_index=True)
+    return one_chunk(pd.concat([part for part in parts if len(part)] or parts[:1], ignore_index=True))
+
+
+def one_chunk(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with each Arrow text column in one piece, the same values and types. Concatenating batches leaves a
+    column in as many chunks as batches, and Arrow copies all of a chunked column into one piece every time rows are
+    taken from it (each filter and sort of the figures table: about 15 ms per column at 20,000 articles, for any
+    number of rows); joined once here, a later take copies only the rows it takes."""
+    for column in table.columns:
+        values = table[column].array
+        if isinstance(values, pd.arrays.ArrowStringArray):
+            chunked = pa.array(values)  # the column's own Arrow data (a chunked array), not a copy
+            if isinstance(chunked, pa.ChunkedArray) and chunked.num_chunks > 1:
+                table[column] = type(values)(chunked.combine_chunks(), dtype=values.dtype)
+    return table
 
 
 def figure_stage(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> FigureResult:
