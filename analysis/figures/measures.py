@@ -162,15 +162,15 @@ def reference_years(figures: pd.DataFrame) -> pd.DataFrame:
     _require(figures, ["sent_id", "start", "end", "kind", "value", "published", "sentence", "sentence_start"],
              "reference_years")
     article_year = figures["published"].astype(str).str.slice(0, 4).astype(int).to_numpy()
-    written = figures[(figures["kind"] == "date") & figures["value"].notna()]
-    years_by_sentence: dict[str, list[tuple[int, int, int]]] = {}
-    for sent_id, start, end, value in zip(written["sent_id"], written["start"], written["end"], written["value"]):
-        years_by_sentence.setdefault(sent_id, []).append((int(start), int(end), int(value)))
+    columns = [figures[c].tolist() for c in ["sent_id", "start", "end", "kind", "value", "date", "sentence", "sentence_start"]]
+    years_by_sentence: dict[str, list[tuple[int, int, int]]] = {}  # the years written in each sentence, in table order
+    for sent_id, start, end, kind, value in zip(*columns[:5]):
+        if kind == "date" and not math.isnan(value):
+            years_by_sentence.setdefault(sent_id, []).append((int(start), int(end), int(value)))
     years, sources = [], []
     published = figures["published"].astype(str).tolist()
     article_year = article_year.tolist()
     relative_words: dict[tuple[str, int, int], list[tuple[int, int, str, bool, str]]] = {}  # one clause's, read once
-    columns = [figures[c].tolist() for c in ["sent_id", "start", "end", "kind", "value", "date", "sentence", "sentence_start"]]
     for index, (sent_id, f_start, f_end, kind, value, date, sentence, offset) in enumerate(zip(*columns)):
         if kind == "date":
             if not math.isnan(value):
@@ -186,15 +186,22 @@ def reference_years(figures: pd.DataFrame) -> pd.DataFrame:
             continue
         left, right = _year_clause(sentence, f_start - offset, f_end - offset)
         key = (sentence, left, right)
-        if key not in relative_words:  # the figures of one clause read the same words
+        relative = relative_words.get(key)
+        if relative is None:  # the figures of one clause read the same words
             if len(relative_words) >= MEMO_CLAUSES:
                 relative_words.clear()
-            relative_words[key] = [(m.start(), m.end(), (m.group("which") or "this").lower(), bool(m.group("now")),
-                                    (m.group("unit") or "").lower()) for m in RELATIVE_SPAN.finditer(sentence, left, right)]
+            relative = relative_words[key] = [
+                (m.start(), m.end(), (m.group("which") or "this").lower(), bool(m.group("now")),
+                 (m.group("unit") or "").lower()) for m in RELATIVE_SPAN.finditer(sentence, left, right)]
+        written_here = years_by_sentence.get(sent_id)
+        if not written_here and not relative:  # most figures: no year and no time word in the sentence or clause
+            years.append(int(article_year[index]))
+            sources.append("publication year")
+            continue
         left, right = left + offset, right + offset
-        candidates = [(max(s - f_end, f_start - e, 0), 0, year) for s, e, year in years_by_sentence.get(sent_id, [])
+        candidates = [(max(s - f_end, f_start - e, 0), 0, year) for s, e, year in written_here or ()
                       if s >= left and e <= right]
-        for s, e, which, now, unit in relative_words[key]:
+        for s, e, which, now, unit in relative:
             s, e = s + offset, e + offset
             if now and e > f_start:
                 continue  # "now" dates what follows it ("now it is 80%"), not a figure before it
