@@ -241,3 +241,36 @@ def test_scope_words_first_character_test_changes_no_match():
         for text in (term.strip(), term.strip().upper(), term.strip().lower(), term.strip().swapcase()):
             plain = re.compile(fs.WORD_START + alternation([term.strip()], part=fs._term))
             assert bool(fs.scope_words().patterns[role].match(text)) >= bool(plain.match(text)), (term, text)
+
+
+def test_characters_that_fold_to_ascii_are_all_listed():
+    """The required-piece test assumes only FOLDS_TO_ASCII's characters match an ASCII character when case is
+    ignored; checked against every character, so a Python with new case rules fails here, not silently."""
+    import re
+    import sys
+
+    ascii_any_case = re.compile(r"(?i:[\x00-\x7f])")
+    folding = {chr(c) for c in range(128, sys.maxunicode + 1) if ascii_any_case.match(chr(c))}
+    assert folding == set(fs.FOLDS_TO_ASCII.pattern.strip("[]"))
+
+
+def test_found_with_required_pieces_equals_a_full_scan():
+    """A text without any term's required piece is not scanned: _found gives the same matches as scanning every text,
+    on the development corpus (whole sentences and the windows decide reads) and on awkward text."""
+    texts = _dev_corpus().sentences["text"].tolist()
+    texts += [text[i:i + 60] for text in texts[:400] for i in range(0, len(text), 25)]
+    texts += AWKWARD_SCOPE_TEXTS + [
+        "in the firſt half", "Moſcow", "CHİNA", "chına", "tanKs", "ſo far this year; firſt ſix months; the Kremlin's "
+        "Kelvin-Kremlin; İndia and Russıa; JANUARY–MARCH",
+        "RUSSIA-CHINA trade and china-russia TRADE; sino russian; YEAR TO DATE; H1 and h1; Su-35S, S-400S",
+        "month-on-month; Month on month; a-year; PER YEAR; Gazprom Neft's; CNPC and cnpc", "US$ 5", "the U.S. dollar"]
+    words = fs.scope_words()
+    checked = 0
+    for role in fs.ROLES:
+        for text in texts:
+            found = fs._found.__wrapped__(role, text)
+            assert [(m.span(), m.group()) for m in found] == \
+                [(m.span(), m.group()) for m in words.patterns[role].finditer(text)], (role, text)
+            checked += bool(found)
+    assert checked > 300
+    assert words.required["ytd"].search("in the first two months".lower()) and words.required["third_party"] is None
