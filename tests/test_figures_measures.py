@@ -297,3 +297,28 @@ def test_one_chunk_keeps_values_and_types():
     chunks = pa.array(joined["text"].array)
     assert not isinstance(chunks, pa.ChunkedArray) or chunks.num_chunks == 1
     pd.testing.assert_series_equal(joined["text"].take([4, 1, 2]), expected["text"].take([4, 1, 2]), check_exact=True)
+
+
+def test_add_shown_numbers_distinct_claims_as_the_row_loop_did():
+    """add_shown formats each distinct (kind, value, unit, date, sign) once; the same text per row as formatting row
+    by row, on awkward values (signed zeros, NaN of both signs, infinities, repeats, missing dates)."""
+    import numpy as np
+
+    rng = np.random.default_rng(15)
+    kinds = ["money", "percent", "quantity", "count", "duration", "ordinal", "date"]
+    values = [0.0, -0.0, np.nan, -np.nan, np.inf, -np.inf, 1.0, -1.0, 2.5e9, -2.5e9, 1e300, 5e-324, 2014.0, 7.0, 0.5]
+    units = ["USD", "CNY", "%", "pp", "m3", "t", "year", "day", "ship", ""]
+    dates = ["", "2015-05-07", "2015-05", "--05-09", "--05", "2014", None]
+    n = 3000
+    value = np.array(values)[rng.integers(0, len(values), n)]
+    table = pd.DataFrame({"kind": np.array(kinds)[rng.integers(0, len(kinds), n)], "value": value,
+                          "unit": np.array(units)[rng.integers(0, len(units), n)],
+                          "date": [dates[i] for i in rng.integers(0, len(dates), n)]})
+    table.loc[table["kind"] == "date", "date"] = table.loc[table["kind"] == "date", "date"].replace("", "2015")
+    table = table[~((table["kind"] == "date") & table["date"].isna())].reset_index(drop=True)
+    table = table[~((table["kind"] == "ordinal") & ~np.isfinite(table["value"]))].reset_index(drop=True)
+    fast = fm.add_shown(table)
+    slow = fm._add_shown_by_rows(table)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    assert fast["shown"].nunique() > 30
+    assert list(fm.add_shown(table.iloc[:0]).columns) == list(slow.columns)
