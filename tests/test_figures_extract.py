@@ -178,3 +178,35 @@ def test_a_broken_grammar_file_names_the_file_and_row(monkeypatch, name, bad_row
             extract.grammar()
     finally:
         extract.grammar.cache_clear()
+
+
+def test_corpus_figures_same_table_from_arrow_and_object_text_columns():
+    """The table is built a column at a time (Arrow text columns taken, not converted); it holds each sentence's
+    figures from _scan at the sentence's offset, with the same values and types whether the sentence table's text
+    columns are pandas' Arrow strings or plain Python objects."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from analysis.figures.extract import CORPUS_COLUMNS, _scan, corpus_figures
+
+    texts = ["Trade rose 26.3% to $240.1 billion in 2023.", "No figure here.", "",
+             "Trade rose 26.3% to $240.1 billion in 2023.", "Between $3 and $4 billion, twice, on May 7, 2015.",
+             "Ünïcode ﬁgures: 12 700 000 tonnes and 1.000.000 barrels a day", "Power of Siberia 2 — 38 bcm a year."]
+    sentences = pd.DataFrame({
+        "sent_id": [f"s{i}" for i in range(len(texts))], "doc_id": ["a", "a", "b", "b", "b", "c", "c"],
+        "period": ["p1", "p1", "p1", "p1", "p1", "p2", "p2"], "outlet": ["o", "o", "q", "q", "q", "o", "o"],
+        "start": [0, 50, 0, 5, 60, 0, 70], "text": texts})
+    documents = pd.DataFrame({"doc_id": ["a", "b", "c"], "published": ["2023-05-01", "2015-01-02", "2024"]})
+    arrow = corpus_figures(SimpleNamespace(sentences=sentences, documents=documents))
+    plain = corpus_figures(SimpleNamespace(sentences=sentences.astype(object), documents=documents.astype(object)))
+    pd.testing.assert_frame_equal(arrow, plain, check_exact=True)
+    assert list(arrow.columns) == CORPUS_COLUMNS and str(arrow["sentence"].dtype) == "str"
+    expected = [[sentences["sent_id"][i], start + sentences["start"][i], end + sentences["start"][i], *rest, text]
+                for i, text in enumerate(texts) for start, end, *rest in _scan(text)]
+    got = arrow[["sent_id", "start", "end", "surface", "kind", "value", "unit", "per", "date", "qualifier", "warning",
+                 "sentence"]].values.tolist()
+    assert len(got) == len(expected) > 8
+    assert [[v for v in row if v == v] for row in got] == [[v for v in row if v == v] for row in expected]  # NaN aside
+    empty = corpus_figures(SimpleNamespace(sentences=sentences.iloc[[1, 2]], documents=documents))
+    assert list(empty.columns) == CORPUS_COLUMNS and len(empty) == 0

@@ -256,3 +256,69 @@ def test_relative_time_words_match_as_the_pattern_without_its_quick_test():
     found = [[(m.span(), m.groupdict()) for m in fm.RELATIVE_SPAN.finditer(text)] for text in texts]
     assert found == [[(m.span(), m.groupdict()) for m in plain.finditer(text)] for text in texts]
     assert sum(map(len, found)) > 20
+
+
+def test_clause_break_words_match_as_the_pattern_without_its_quick_test():
+    """YEAR_BREAK tests a word's first letter before its words: the same matches from every start position."""
+    import re
+
+    from analysis.core.paths import PROJECT_ROOT
+
+    plain = re.compile(r"\b(?:that|which|who|whom|whose|when|where|after|before|since|compared|against|versus|than)\b",
+                       re.IGNORECASE)
+    texts = [path.read_text(encoding="utf-8") for path in sorted((PROJECT_ROOT / "tests/data/dev_corpus").glob("*.txt"))]
+    texts.append("THAT, Which; whoever who-knows whom_ WHOSE, when2 where, After before ſince SINCE, "
+                 "compared/against versus, rather than; thatch, anthem, saw that 2014, ſınce, Tʜat, ᴡho")
+    for text in texts[-3:]:
+        for start in range(0, len(text), 7):
+            found = fm.YEAR_BREAK.search(text, start)
+            expected = plain.search(text, start)
+            assert (found and (found.span(), found.group())) == (expected and (expected.span(), expected.group()))
+    found = [[m.span() for m in fm.YEAR_BREAK.finditer(text)] for text in texts]
+    assert found == [[m.span() for m in plain.finditer(text)] for text in texts]
+    assert sum(map(len, found)) > 20
+
+
+def test_one_chunk_keeps_values_and_types():
+    """Batches concatenated leave Arrow text columns in chunks; one_chunk joins them without changing a value or type."""
+    import numpy as np
+    import pyarrow as pa
+
+    parts = [pd.DataFrame({"text": ["a", None, "ü, \"q\"\n"], "n": [1, 2, 3], "x": [0.5, np.nan, -0.0],
+                           "other": pd.array([True, False, None], dtype="boolean")}),
+             pd.DataFrame({"text": ["", "b", "ſ"], "n": [4, 5, 6], "x": [1.0, 2.0, np.inf],
+                           "other": pd.array([None, True, True], dtype="boolean")})]
+    table = pd.concat(parts, ignore_index=True)
+    assert pa.array(table["text"].array).num_chunks == 2
+    expected = table.copy()
+    joined = fm.one_chunk(table)
+    pd.testing.assert_frame_equal(joined, expected, check_exact=True)
+    assert list(joined.dtypes) == list(expected.dtypes)
+    chunks = pa.array(joined["text"].array)
+    assert not isinstance(chunks, pa.ChunkedArray) or chunks.num_chunks == 1
+    pd.testing.assert_series_equal(joined["text"].take([4, 1, 2]), expected["text"].take([4, 1, 2]), check_exact=True)
+
+
+def test_add_shown_numbers_distinct_claims_as_the_row_loop_did():
+    """add_shown formats each distinct (kind, value, unit, date, sign) once; the same text per row as formatting row
+    by row, on awkward values (signed zeros, NaN of both signs, infinities, repeats, missing dates)."""
+    import numpy as np
+
+    rng = np.random.default_rng(15)
+    kinds = ["money", "percent", "quantity", "count", "duration", "ordinal", "date"]
+    values = [0.0, -0.0, np.nan, -np.nan, np.inf, -np.inf, 1.0, -1.0, 2.5e9, -2.5e9, 1e300, 5e-324, 2014.0, 7.0, 0.5]
+    units = ["USD", "CNY", "%", "pp", "m3", "t", "year", "day", "ship", ""]
+    dates = ["", "2015-05-07", "2015-05", "--05-09", "--05", "2014", None]
+    n = 3000
+    value = np.array(values)[rng.integers(0, len(values), n)]
+    table = pd.DataFrame({"kind": np.array(kinds)[rng.integers(0, len(kinds), n)], "value": value,
+                          "unit": np.array(units)[rng.integers(0, len(units), n)],
+                          "date": [dates[i] for i in rng.integers(0, len(dates), n)]})
+    table.loc[table["kind"] == "date", "date"] = table.loc[table["kind"] == "date", "date"].replace("", "2015")
+    table = table[~((table["kind"] == "date") & table["date"].isna())].reset_index(drop=True)
+    table = table[~((table["kind"] == "ordinal") & ~np.isfinite(table["value"]))].reset_index(drop=True)
+    fast = fm.add_shown(table)
+    slow = fm._add_shown_by_rows(table)
+    pd.testing.assert_frame_equal(fast, slow, check_exact=True)
+    assert fast["shown"].nunique() > 30
+    assert list(fm.add_shown(table.iloc[:0]).columns) == list(slow.columns)

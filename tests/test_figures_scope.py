@@ -205,3 +205,72 @@ def test_scope_words_match_as_with_a_word_start_test_in_every_term():
         pattern = fs.scope_words().patterns[role]
         assert [[m.span() for m in pattern.finditer(t)] for t in texts] == \
             [[m.span() for m in per_term.finditer(t)] for t in texts], role
+
+
+AWKWARD_SCOPE_TEXTS = [
+    "ſo far this year the ſhips of the Kremlin (KREMLIN) sailed; İndia and ındia, UNITED-STATES and us and US.",
+    "first\u00a0three months; FIRST-THREE-MONTHS; first - three months; the first-quarter target-setting of -Japan",
+    "Sino-Russian, sino russian, Russia–China and Russia-China; ASEAN's aSEAN members; the E.U. and EU-wide",
+    "H1 h1 H12 -H1 _H1 5H1; Xi, XI, xi'an; Su-35s and S-400s; annual-ly annually annual_report",
+    "straße STRASSE ﬁrst ﬂow; Türkiye TÜRKİYE türkiye; «China»“Russia”(Moscow)[Beijing]",
+    "",
+    "-",
+    "the countries, between-the-countries and between\nthe\ncountries; a year, a-year, per\tyear",
+]
+
+
+def test_scope_words_first_character_test_changes_no_match():
+    """The first-character lookahead before each role's terms only rejects positions no term matches at: the patterns
+    without it find the same matches (spans and text) on the development corpus and on awkward text."""
+    import re
+
+    from analysis.core.keywords import alternation
+    from analysis.core.paths import read_data_table
+
+    texts = _dev_corpus().sentences["text"].tolist() + AWKWARD_SCOPE_TEXTS
+    table = read_data_table(fs.SCOPE_FILE)
+    for role in fs.ROLES:
+        words = [term.strip() for term, r in zip(table["term"], table["role"]) if r == role]
+        plain = re.compile(fs.WORD_START + alternation(words, part=fs._term))
+        pattern = fs.scope_words().patterns[role]
+        assert pattern.pattern != plain.pattern
+        assert [[(m.span(), m.group()) for m in pattern.finditer(t)] for t in texts] == \
+            [[(m.span(), m.group()) for m in plain.finditer(t)] for t in texts], role
+    # every term found at the start of a text, whatever its case, also with the guard
+    for term, role in zip(table["term"], table["role"]):
+        for text in (term.strip(), term.strip().upper(), term.strip().lower(), term.strip().swapcase()):
+            plain = re.compile(fs.WORD_START + alternation([term.strip()], part=fs._term))
+            assert bool(fs.scope_words().patterns[role].match(text)) >= bool(plain.match(text)), (term, text)
+
+
+def test_characters_that_fold_to_ascii_are_all_listed():
+    """The required-piece test assumes only FOLDS_TO_ASCII's characters match an ASCII character when case is
+    ignored; checked against every character, so a Python with new case rules fails here, not silently."""
+    import re
+    import sys
+
+    ascii_any_case = re.compile(r"(?i:[\x00-\x7f])")
+    folding = {chr(c) for c in range(128, sys.maxunicode + 1) if ascii_any_case.match(chr(c))}
+    assert folding == set(fs.FOLDS_TO_ASCII.pattern.strip("[]"))
+
+
+def test_found_with_required_pieces_equals_a_full_scan():
+    """A text without any term's required piece is not scanned: _found gives the same matches as scanning every text,
+    on the development corpus (whole sentences and the windows decide reads) and on awkward text."""
+    texts = _dev_corpus().sentences["text"].tolist()
+    texts += [text[i:i + 60] for text in texts[:400] for i in range(0, len(text), 25)]
+    texts += AWKWARD_SCOPE_TEXTS + [
+        "in the firſt half", "Moſcow", "CHİNA", "chına", "tanKs", "ſo far this year; firſt ſix months; the Kremlin's "
+        "Kelvin-Kremlin; İndia and Russıa; JANUARY–MARCH",
+        "RUSSIA-CHINA trade and china-russia TRADE; sino russian; YEAR TO DATE; H1 and h1; Su-35S, S-400S",
+        "month-on-month; Month on month; a-year; PER YEAR; Gazprom Neft's; CNPC and cnpc", "US$ 5", "the U.S. dollar"]
+    words = fs.scope_words()
+    checked = 0
+    for role in fs.ROLES:
+        for text in texts:
+            found = fs._found.__wrapped__(role, text)
+            assert [(m.span(), m.group()) for m in found] == \
+                [(m.span(), m.group()) for m in words.patterns[role].finditer(text)], (role, text)
+            checked += bool(found)
+    assert checked > 300
+    assert words.required["ytd"].search("in the first two months".lower()) and words.required["third_party"] is None

@@ -726,6 +726,16 @@ def extract_figures(text: str, money_warning_above: float = MONEY_WARNING_ABOVE)
                          for name, column in zip(FIGURE_COLUMNS, columns)}, columns=FIGURE_COLUMNS)
 
 
+def _taken(column: pd.Series, rows: np.ndarray):
+    """``column``'s values at positions ``rows``, as the table below stores them: a text column in pandas' default
+    string type stays in Arrow (it would be inferred as that type from the Python strings), any other as an array."""
+    if not len(rows):
+        return []
+    if column.dtype == pd.StringDtype(na_value=np.nan) and isinstance(column.array, pd.arrays.ArrowStringArray):
+        return column.array.take(rows)
+    return column.to_numpy()[rows]
+
+
 def corpus_figures(corpus, money_warning_above: float = MONEY_WARNING_ABOVE, memo: dict | None = None) -> pd.DataFrame:
     """Every figure in the corpus's cleaned sentences, with doc, outlet, period and offsets into the document's raw text.
 
@@ -735,42 +745,38 @@ def corpus_figures(corpus, money_warning_above: float = MONEY_WARNING_ABOVE, mem
     """
     sentences = corpus.sentences
     memo = {} if memo is None else memo
-    columns = {name: [] for name in CORPUS_COLUMNS}
     texts = sentences["text"].tolist()
     starts = sentences["start"].to_numpy()
+    found_rows, holders, counts = [], [], []  # every figure's row, and which sentence holds how many
     for index, text in enumerate(texts):
         found = memo.get(text)
         if found is None:
             found = _scan(text, money_warning_above)
             if len(memo) < MEMO_TEXTS:
                 memo[text] = found  # wire copy and repeated paragraphs are scanned once
-        if not found:
-            continue
-        offset = int(starts[index])
-        for start, end, surface, kind, value, unit, per, date, qualifier, warning in found:
-            columns["sent_id"].append(index)
-            columns["start"].append(start + offset)
-            columns["end"].append(end + offset)
-            columns["surface"].append(surface)
-            columns["kind"].append(kind)
-            columns["value"].append(value)
-            columns["unit"].append(unit)
-            columns["per"].append(per)
-            columns["date"].append(date)
-            columns["qualifier"].append(qualifier)
-            columns["warning"].append(warning)
-    rows = np.asarray(columns["sent_id"], dtype=np.int64)
-    doc_ids = sentences["doc_id"].to_numpy()[rows] if len(rows) else []
+        if found:
+            found_rows.extend(found)
+            holders.append(index)
+            counts.append(len(found))
+    rows = np.repeat(np.asarray(holders, dtype=np.int64), np.asarray(counts, dtype=np.int64))
+    found_columns = list(zip(*found_rows)) if found_rows else [[] for _ in range(10)]
+    del found_rows
+    offsets = starts[rows] if len(rows) else np.zeros(0, dtype=np.int64)
+    doc_ids = _taken(sentences["doc_id"], rows)
     published = corpus.documents.set_index("doc_id")["published"]
+    columns = dict(zip(["start", "end", "surface", "kind", "value", "unit", "per", "date", "qualifier", "warning"],
+                       found_columns))
     table = pd.DataFrame({
         "doc_id": doc_ids,
-        "outlet": sentences["outlet"].to_numpy()[rows] if len(rows) else [],
-        "period": sentences["period"].to_numpy()[rows] if len(rows) else [],
+        "outlet": _taken(sentences["outlet"], rows),
+        "period": _taken(sentences["period"], rows),
         "published": pd.Series(doc_ids, dtype=sentences["doc_id"].dtype).map(published).to_numpy() if len(rows) else [],
-        "sent_id": sentences["sent_id"].to_numpy()[rows] if len(rows) else [],
-        "sentence_start": starts[rows] if len(rows) else [],
-        **{name: columns[name] for name in CORPUS_COLUMNS[6:-1]},
-        "sentence": np.asarray([texts[index] for index in rows], dtype=object) if len(rows) else [],
+        "sent_id": _taken(sentences["sent_id"], rows),
+        "sentence_start": offsets,
+        "start": np.asarray(columns["start"], dtype=np.int64) + offsets,
+        "end": np.asarray(columns["end"], dtype=np.int64) + offsets,
+        **{name: list(columns[name]) for name in CORPUS_COLUMNS[8:-1] if name not in ("start", "end")},
+        "sentence": _taken(sentences["text"], rows),
     }, columns=CORPUS_COLUMNS)
     del texts
     table = table.astype({"sentence_start": "int64", "start": "int64", "end": "int64", "value": "float64"})
