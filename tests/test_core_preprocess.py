@@ -227,3 +227,27 @@ def test_byte_level_tokens_match_the_token_pattern_on_random_text():
         texts = ["".join(generator.choice(alphabet) for _ in range(generator.randint(0, 16)))
                  for _ in range(generator.randint(1, 20))]
         assert _batch_counts(texts, ()) == _findall_counts(texts, ())
+
+
+def test_token_spans_and_their_bytes_are_the_token_patterns_matches():
+    """_token_spans gives TOKEN_PATTERN's match offsets in the bytes, and with_mask marks exactly the matched bytes:
+    chains that start with a digit or underscore (looked into separately) included."""
+    import random
+
+    from analysis.core.preprocess import TOKEN_PATTERN, _token_spans
+
+    awkward = ["", "a", "1", "_", "'", "-", "1a", "_a", "1-a", "1'a'b", "__-x", "9-_-z", "a1-2b_c'd-", "-a-", "12 ab",
+               "s-400 70th 1-2-3 x", "x" * 3, "a'-b", "0-0-a-0", "é1-a", "1é-a", "ab\n1-c\n_d"]
+    generator = random.Random(7)
+    alphabet = list("az09_'- \n.") + ["é", "😀"]
+    randoms = ["".join(generator.choice(alphabet) for _ in range(generator.randint(0, 40))) for _ in range(500)]
+    for text in awkward + randoms:
+        data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+        expected = [(match.start(), match.end()) for match in TOKEN_PATTERN.finditer(text.encode("utf-8").decode("latin-1"))]
+        starts, ends = _token_spans(data)
+        assert list(zip(starts.tolist(), ends.tolist())) == expected, text
+        starts, ends, inside = _token_spans(data, with_mask=True)
+        marked = np.zeros(len(data), dtype=bool)
+        for start, end in expected:
+            marked[start:end] = True
+        assert np.array_equal(inside, marked), text
