@@ -251,3 +251,27 @@ def test_token_spans_and_their_bytes_are_the_token_patterns_matches():
         for start, end in expected:
             marked[start:end] = True
         assert np.array_equal(inside, marked), text
+
+
+def test_phrases_are_joined_as_the_look_behind_pattern_joins_them():
+    """_phrase_text finds phrases with a pattern that takes the non-word character before each one into the match
+    (after a space put in front of the text): the same text as phrase_pattern's sub, on awkward and random text."""
+    import random
+
+    from analysis.core.preprocess import _join_phrase, _normalize, _phrase_text, phrase_pattern
+
+    phrases = ("belt and road", "one belt one road", "xi jinping", "road map", "s 400", "a b", "b c", "world war ii")
+    pattern = phrase_pattern(phrases)
+    awkward = ["", "belt and road", " belt and road", "xbelt and road", "belt and roads", "belt and road_x",
+               "belt and road-map", "(belt, and 'road')", "belt and road map", "a b c", "a b b c", "a-b-c b c",
+               "one belt, one road belt and road", "world war ii", "world war iİ", "World War II.", "é belt and road",
+               "1belt and road", "_belt and road", "belt\nand\u00a0road", "“Xi Jinping”’s", "s-400s s-400 s‘400",
+               "a b\u0307", "a\u0307 b", "\u0130 a b", "a bxi jinping", "b c!a b"]
+    generator = random.Random(11)
+    pieces = ["a", "b", "c", "belt", "and", "road", "map", "xi", "jinping", "s", "400", "world", "war", "ii", " ", " ",
+              "-", ",", "'", "’", "“", "\n", "_", "x", "é", "İ", ".", "1", "\u00a0"]
+    randoms = ["".join(generator.choice(pieces) for _ in range(generator.randint(0, 14))) for _ in range(3000)]
+    for text in awkward + randoms:
+        assert _phrase_text(text, pattern) == pattern.sub(_join_phrase, _normalize(text)), text
+    assert _phrase_text("Belt-and-Road, (one belt one road)", pattern) == " belt_and_road , ( one_belt_one_road )"
+

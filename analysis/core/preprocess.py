@@ -93,10 +93,34 @@ def _join_phrase(match: re.Match) -> str:
     return _joined_phrase(match.group(0))  # a corpus spells each phrase a few ways: each spelling is joined once
 
 
+LOOKBEHIND = r"(?<!\w)"  # how phrase_pattern starts: a phrase does not start inside a word
+
+
+@lru_cache(maxsize=8)
+def _after_pattern(source: str, flags: int) -> re.Pattern:
+    """:func:`phrase_pattern` (its ``source`` and ``flags``; a compiled pattern hashes its whole program, too slow
+    for a key looked up per text) with its look-behind for a non-word character replaced by one such character
+    taken into the match: the regex engine then jumps from one non-word character to the next instead of trying the
+    look-behind at every character of every word. Run on the text after one space, it finds the same phrases:
+    each match starts at the same phrase, right after the character the look-behind checked (the space stands for
+    the start of the text), and the character taken cannot be the end of an earlier match, a phrase's last
+    character being a word character."""
+    if not source.startswith(LOOKBEHIND):
+        raise ValueError(f"A phrase pattern starts with {LOOKBEHIND!r}, not {source[:40]!r}.")
+    return re.compile(r"[^\w]" + source[len(LOOKBEHIND):], flags)
+
+
+def _join_after(match: re.Match) -> str:
+    """A match of :func:`_after_pattern`: its first (non-word) character, then the phrase as one token."""
+    surface = match.group(0)
+    return surface[0] + _joined_phrase(surface[1:])
+
+
 def _phrase_text(text: str, pattern: re.Pattern | None) -> str:
-    """The text in lower case with each phrase's words joined by underscores (and spaces around it)."""
+    """The text in lower case with each phrase's words joined by underscores (and spaces around it): what
+    ``pattern.sub(_join_phrase, text)`` gives, found by :func:`_after_pattern` after a space put in front."""
     text = _normalize(text)
-    return text if pattern is None else pattern.sub(_join_phrase, text)
+    return text if pattern is None else _after_pattern(pattern.pattern, pattern.flags).sub(_join_after, " " + text)[1:]
 
 
 def _phrase_tokens(text: str, pattern: re.Pattern | None) -> list[str]:
