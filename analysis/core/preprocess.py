@@ -345,10 +345,15 @@ def _count_batch(texts: list[str], phrases: tuple[str, ...]):
     return uniques, block
 
 
-def _byte_ranges(data: np.ndarray, characters: str) -> np.ndarray:
-    """True where a byte is one of ``characters`` (ASCII), by comparisons (each stretch of consecutive codes one
-    subtraction and compare), not a 256-entry table lookup per byte, which numpy does several times slower."""
-    codes = sorted(set(characters.encode("ascii")))
+def byte_mask(data: np.ndarray, characters: str | bytes) -> np.ndarray:
+    """True where a byte of ``data`` is one of ``characters`` (ASCII characters, or byte values), by comparisons
+    (each stretch of consecutive values one subtraction and compare), not a 256-entry table lookup per byte, which
+    numpy does several times slower.
+
+    >>> byte_mask(np.frombuffer(b"a-z_9", dtype=np.uint8), "_-").tolist()
+    [False, True, False, True, False]
+    """
+    codes = sorted(set(characters.encode("ascii") if isinstance(characters, str) else characters))
     found = np.zeros(len(data), dtype=bool)
     begin = 0
     while begin < len(codes):
@@ -380,11 +385,11 @@ def _token_spans(data: np.ndarray, *, with_mask: bool = False):
     chain's end (the greedy parts take every run and joint that follows). Chains without such a run give nothing.
     A chain that starts with a letter (most do) starts its token there; only the others are looked into.
     """
-    letter = _byte_ranges(data, TOKEN_LETTERS)
-    run = letter | _byte_ranges(data, TOKEN_WORD[len(TOKEN_LETTERS):])
+    letter = byte_mask(data, TOKEN_LETTERS)
+    run = letter | byte_mask(data, TOKEN_WORD[len(TOKEN_LETTERS):])
     in_chain = run.copy()
     if len(data) > 2:  # an apostrophe or hyphen between two run characters joins them
-        in_chain[1:-1] |= _byte_ranges(data[1:-1], TOKEN_JOINTS) & run[:-2] & run[2:]
+        in_chain[1:-1] |= byte_mask(data[1:-1], TOKEN_JOINTS) & run[:-2] & run[2:]
     padded = np.zeros(len(data) + 2, dtype=bool)
     padded[1:-1] = in_chain
     edges = np.flatnonzero(padded[1:] != padded[:-1])
