@@ -227,3 +227,88 @@ def test_byte_level_tokens_match_the_token_pattern_on_random_text():
         texts = ["".join(generator.choice(alphabet) for _ in range(generator.randint(0, 16)))
                  for _ in range(generator.randint(1, 20))]
         assert _batch_counts(texts, ()) == _findall_counts(texts, ())
+
+
+def test_token_spans_and_their_bytes_are_the_token_patterns_matches():
+    """_token_spans gives TOKEN_PATTERN's match offsets in the bytes, and with_mask marks exactly the matched bytes:
+    chains that start with a digit or underscore (looked into separately) included."""
+    import random
+
+    from analysis.core.preprocess import TOKEN_PATTERN, _token_spans
+
+    awkward = ["", "a", "1", "_", "'", "-", "1a", "_a", "1-a", "1'a'b", "__-x", "9-_-z", "a1-2b_c'd-", "-a-", "12 ab",
+               "s-400 70th 1-2-3 x", "x" * 3, "a'-b", "0-0-a-0", "é1-a", "1é-a", "ab\n1-c\n_d"]
+    generator = random.Random(7)
+    alphabet = list("az09_'- \n.") + ["é", "😀"]
+    randoms = ["".join(generator.choice(alphabet) for _ in range(generator.randint(0, 40))) for _ in range(500)]
+    for text in awkward + randoms:
+        data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+        expected = [(match.start(), match.end()) for match in TOKEN_PATTERN.finditer(text.encode("utf-8").decode("latin-1"))]
+        starts, ends = _token_spans(data)
+        assert list(zip(starts.tolist(), ends.tolist())) == expected, text
+        starts, ends, inside = _token_spans(data, with_mask=True)
+        marked = np.zeros(len(data), dtype=bool)
+        for start, end in expected:
+            marked[start:end] = True
+        assert np.array_equal(inside, marked), text
+
+
+def test_phrases_are_joined_as_the_look_behind_pattern_joins_them():
+    """_phrase_text finds phrases with a pattern that takes the non-word character before each one into the match
+    (after a space put in front of the text): the same text as phrase_pattern's sub, on awkward and random text."""
+    import random
+
+    from analysis.core.preprocess import _join_phrase, _normalize, _phrase_text, phrase_pattern
+
+    phrases = ("belt and road", "one belt one road", "xi jinping", "road map", "s 400", "a b", "b c", "world war ii")
+    pattern = phrase_pattern(phrases)
+    awkward = ["", "belt and road", " belt and road", "xbelt and road", "belt and roads", "belt and road_x",
+               "belt and road-map", "(belt, and 'road')", "belt and road map", "a b c", "a b b c", "a-b-c b c",
+               "one belt, one road belt and road", "world war ii", "world war iİ", "World War II.", "é belt and road",
+               "1belt and road", "_belt and road", "belt\nand\u00a0road", "“Xi Jinping”’s", "s-400s s-400 s‘400",
+               "a b\u0307", "a\u0307 b", "\u0130 a b", "a bxi jinping", "b c!a b"]
+    generator = random.Random(11)
+    pieces = ["a", "b", "c", "belt", "and", "road", "map", "xi", "jinping", "s", "400", "world", "war", "ii", " ", " ",
+              "-", ",", "'", "’", "“", "\n", "_", "x", "é", "İ", ".", "1", "\u00a0"]
+    randoms = ["".join(generator.choice(pieces) for _ in range(generator.randint(0, 14))) for _ in range(3000)]
+    for text in awkward + randoms:
+        assert _phrase_text(text, pattern) == pattern.sub(_join_phrase, _normalize(text)), text
+    assert _phrase_text("Belt-and-Road, (one belt one road)", pattern) == " belt_and_road , ( one_belt_one_road )"
+
+
+def test_collocation_counts_are_nltks_from_words():
+    """find_collocations counts words and neighbouring pairs with Counter: the same finder as NLTK's from_words,
+    so the same scores and collocations (on random streams with the document separator, and on the dev corpus)."""
+    import random
+    from collections import Counter
+
+    from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder
+    from nltk.probability import FreqDist
+
+    from analysis.core.paths import PROJECT_ROOT
+    from analysis.core.preprocess import raw_tokens
+
+    generator = random.Random(5)
+    texts = [path.read_text(encoding="utf-8") for path in sorted((PROJECT_ROOT / "tests/data/dev_corpus").glob("*.txt"))]
+    real = [token for text in texts for token in raw_tokens(text) + ["\0"]]
+    for stream in [[], ["a"], ["a", "\0"], real] + [[generator.choice("abcde\0") for _ in range(generator.randint(0, 60))]
+                                                     for _ in range(200)]:
+        theirs = BigramCollocationFinder.from_words(stream)
+        ours = BigramCollocationFinder(FreqDist(Counter(stream)), FreqDist(Counter(zip(stream, stream[1:]))))
+        assert dict(theirs.word_fd) == dict(ours.word_fd) and dict(theirs.ngram_fd) == dict(ours.ngram_fd)
+        assert theirs.N == ours.N
+        try:
+            expected = theirs.score_ngrams(BigramAssocMeasures.likelihood_ratio)
+        except ValueError:  # a tiny random stream can give a contingency table NLTK cannot score: so can ours
+            with pytest.raises(ValueError):
+                ours.score_ngrams(BigramAssocMeasures.likelihood_ratio)
+        else:
+            assert ours.score_ngrams(BigramAssocMeasures.likelihood_ratio) == expected
+
+
+def test_raw_tokens_drop_possessives_as_the_pattern_does():
+    from analysis.core.preprocess import POSSESSIVE, _phrase_tokens, phrase_pattern, raw_tokens
+
+    text = "China's Xi's 's s's 's's it''s a-'s q's's x'sy don't he's-done O’s ’s"
+    assert raw_tokens(text) == [POSSESSIVE.sub("", token) for token in _phrase_tokens(text, phrase_pattern(()))]
+    assert raw_tokens(text)[:2] == ["china", "xi"]

@@ -324,3 +324,31 @@ def test_above_the_final_sample_size_the_model_is_fitted_on_a_sample_and_scores_
     assert {topic_for(result, words) for words in PLANTED.values()} == {1, 2, 3}
     assert any("on a seeded sample of 60 of the 120 units; every unit's topic shares were then estimated" in note
                for note in result.notes), result.notes
+
+
+def test_word_counts_of_arrow_text_are_pythons_split():
+    """An Arrow text column is counted in its UTF-8 bytes: the same counts as len(text.split()), for every character
+    Python splits on (the one-byte information separators and the multi-byte spaces included), in several chunks,
+    sliced, as pandas' str and string[pyarrow] columns, and without Arrow (object column)."""
+    import random
+
+    import pyarrow as pa
+
+    from analysis.topics import model
+
+    separators = [chr(code) for code in range(0x110000) if chr(code).isspace()]
+    alphabet = list("ab c") + separators + ["é", "“", "—", "数", "😀", "\x00", "\u200b", "\ufeff", "\u0085x", "\u00a0"]
+    generator = random.Random(21)
+    texts = ["".join(generator.choice(alphabet) for _ in range(generator.randint(0, 12))) for _ in range(3000)]
+    texts += ["", " ", "\u3000word\u3000", "a\u2028b\u2029c", "x\x1cy\x1fz", "\u1680", "Gas flows  east."]
+    expected = [len(text.split()) for text in texts]
+    chunked = pa.chunked_array([pa.array(texts[:1000], pa.large_string()), pa.array(texts[1000:], pa.large_string())])
+    columns = [pd.Series(texts, dtype="str"), pd.Series(texts, dtype="string[pyarrow]"), pd.Series(texts, dtype=object),
+               pd.Series(pd.arrays.ArrowStringArray(chunked)),
+               pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(texts, pa.string())])))]
+    for column in columns:
+        assert model.word_counts(column).tolist() == expected
+        part = column.iloc[997:2500:3]
+        counted = model.word_counts(part)
+        assert counted.tolist() == expected[997:2500:3] and counted.index.equals(part.index)
+    assert model._arrow_word_counts(columns[0]) is not None and model._arrow_word_counts(columns[2]) is None

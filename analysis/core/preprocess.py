@@ -6,6 +6,7 @@ Used by the topic stage and the comparison stage; needs no NLTK data package (re
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -93,10 +94,34 @@ def _join_phrase(match: re.Match) -> str:
     return _joined_phrase(match.group(0))  # a corpus spells each phrase a few ways: each spelling is joined once
 
 
+LOOKBEHIND = r"(?<!\w)"  # how phrase_pattern starts: a phrase does not start inside a word
+
+
+@lru_cache(maxsize=8)
+def _after_pattern(source: str, flags: int) -> re.Pattern:
+    """:func:`phrase_pattern` (its ``source`` and ``flags``; a compiled pattern hashes its whole program, too slow
+    for a key looked up per text) with its look-behind for a non-word character replaced by one such character
+    taken into the match: the regex engine then jumps from one non-word character to the next instead of trying the
+    look-behind at every character of every word. Run on the text after one space, it finds the same phrases:
+    each match starts at the same phrase, right after the character the look-behind checked (the space stands for
+    the start of the text), and the character taken cannot be the end of an earlier match, a phrase's last
+    character being a word character."""
+    if not source.startswith(LOOKBEHIND):
+        raise ValueError(f"A phrase pattern starts with {LOOKBEHIND!r}, not {source[:40]!r}.")
+    return re.compile(r"[^\w]" + source[len(LOOKBEHIND):], flags)
+
+
+def _join_after(match: re.Match) -> str:
+    """A match of :func:`_after_pattern`: its first (non-word) character, then the phrase as one token."""
+    surface = match.group(0)
+    return surface[0] + _joined_phrase(surface[1:])
+
+
 def _phrase_text(text: str, pattern: re.Pattern | None) -> str:
-    """The text in lower case with each phrase's words joined by underscores (and spaces around it)."""
+    """The text in lower case with each phrase's words joined by underscores (and spaces around it): what
+    ``pattern.sub(_join_phrase, text)`` gives, found by :func:`_after_pattern` after a space put in front."""
     text = _normalize(text)
-    return text if pattern is None else pattern.sub(_join_phrase, text)
+    return text if pattern is None else _after_pattern(pattern.pattern, pattern.flags).sub(_join_after, " " + text)[1:]
 
 
 def _phrase_tokens(text: str, pattern: re.Pattern | None) -> list[str]:
@@ -106,7 +131,8 @@ def _phrase_tokens(text: str, pattern: re.Pattern | None) -> list[str]:
 
 def raw_tokens(text: str, phrases: tuple[str, ...] = ()) -> list[str]:
     """Lower-case tokens with phrases joined by underscores and possessive 's removed; stopwords kept."""
-    return [POSSESSIVE.sub("", token) for token in _phrase_tokens(text, phrase_pattern(tuple(phrases)))]
+    # POSSESSIVE.sub("", token), without a regex call per token (a token has no line break for "$" to stop before)
+    return [token[:-2] if token.endswith("'s") else token for token in _phrase_tokens(text, phrase_pattern(tuple(phrases)))]
 
 
 def tokenize(text: str, phrases: tuple[str, ...] | None = None) -> list[str]:
@@ -138,8 +164,11 @@ def find_collocations(texts, *, min_count: int = COLLOCATION_MIN_COUNT, limit: i
         if len(stream) >= max_tokens:
             break
     from nltk.collocations import BigramAssocMeasures, BigramCollocationFinder  # heavy: imported when used
+    from nltk.probability import FreqDist
 
-    finder = BigramCollocationFinder.from_words(stream)
+    # BigramCollocationFinder.from_words(stream), counted by Counter in C rather than by FreqDist a token at a time:
+    # every token once, and each pair of neighbours
+    finder = BigramCollocationFinder(FreqDist(Counter(stream)), FreqDist(Counter(zip(stream, stream[1:]))))
     finder.apply_freq_filter(min_count)
     finder.apply_word_filter(lambda word: word == "\0" or word in stopwords or len(word) < 3 or "_" in word
                              or not word.isalpha())
@@ -300,60 +329,93 @@ def _count_batch(texts: list[str], phrases: tuple[str, ...]):
     encoded = [_phrase_text(text, pattern).encode("utf-8", "surrogatepass") for text in texts]
     lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
     data = np.frombuffer(b"\n".join(encoded), dtype=np.uint8)  # a newline between texts: no token spans two
-    starts, ends = _token_spans(data)
+    starts, ends, inside = _token_spans(data, with_mask=True)
     sizes = ends - starts
     offsets = np.zeros(len(starts) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
-    inside = np.zeros(len(data) + 1, dtype=np.int8)  # +1 where a token starts, -1 where one ends (tokens are apart)
-    inside[starts], inside[ends] = 1, -1
-    gathered = data[np.cumsum(inside[:-1], dtype=np.int8).view(bool)]  # the tokens' bytes, end to end
+    gathered = data[inside]  # the tokens' bytes, end to end
     tokens = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(gathered))
     encoding = tokens.dictionary_encode()  # codes in order of first sight, as pandas.factorize gives them
     codes = encoding.indices.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
     uniques = encoding.dictionary.to_numpy(zero_copy_only=False)
-    text_starts = np.cumsum(lengths + 1) - (lengths + 1)
-    rows = np.searchsorted(text_starts, starts, side="right") - 1
+    text_ends = np.cumsum(lengths + 1) - 1  # where each text's newline (or the end) is
+    rows = np.repeat(np.arange(len(texts)), np.diff(np.searchsorted(starts, text_ends), prepend=0))  # tokens in order
     block = sparse.csr_matrix((np.ones(len(codes), dtype=np.int64), (rows, codes)), shape=(len(texts), len(uniques)))
     block.sum_duplicates()
     return uniques, block
 
 
-def _byte_classes() -> np.ndarray:
-    """Each byte's part in :data:`TOKEN_PATTERN`: 1 a letter a-z, 2 a digit or underscore, 3 an apostrophe or hyphen,
-    0 anything else (every byte of a non-ASCII character is 0x80 or above, so 0: such a character is never part of
-    a token and stops one, as in the pattern)."""
-    classes = np.zeros(256, dtype=np.uint8)
-    for value, characters in ((1, "abcdefghijklmnopqrstuvwxyz"), (2, "0123456789_"), (3, "'-")):
-        classes[np.frombuffer(characters.encode("ascii"), dtype=np.uint8)] = value
-    return classes
+def byte_mask(data: np.ndarray, characters: str | bytes) -> np.ndarray:
+    """True where a byte of ``data`` is one of ``characters`` (ASCII characters, or byte values), by comparisons
+    (each stretch of consecutive values one subtraction and compare), not a 256-entry table lookup per byte, which
+    numpy does several times slower.
+
+    >>> byte_mask(np.frombuffer(b"a-z_9", dtype=np.uint8), "_-").tolist()
+    [False, True, False, True, False]
+    """
+    codes = sorted(set(characters.encode("ascii") if isinstance(characters, str) else characters))
+    found = np.zeros(len(data), dtype=bool)
+    begin = 0
+    while begin < len(codes):
+        end = begin
+        while end + 1 < len(codes) and codes[end + 1] == codes[end] + 1:
+            end += 1
+        if end == begin:
+            found |= data == codes[begin]
+        else:
+            found |= (data - np.uint8(codes[begin])) <= np.uint8(codes[end] - codes[begin])  # wraps below the range
+        begin = end + 1
+    return found
 
 
-BYTE_CLASSES = _byte_classes()
+TOKEN_LETTERS = "abcdefghijklmnopqrstuvwxyz"  # what TOKEN_PATTERN lets start a token
+TOKEN_WORD = TOKEN_LETTERS + "0123456789_"  # ... and continue one
+TOKEN_JOINTS = "'-"  # ... and join two parts of one
+# every byte of a non-ASCII character is 0x80 or above, so in none of these: such a character is never part of a
+# token and stops one, as in the pattern
 
 
-def _token_spans(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _token_spans(data: np.ndarray, *, with_mask: bool = False):
     """Start and end offsets of :data:`TOKEN_PATTERN`'s matches in lower-case UTF-8 bytes (``findall`` without a
-    Python step per character or token).
+    Python step per character or token); with ``with_mask``, also True on every byte inside a token.
 
     A *chain* is a run of ``[a-z0-9_]`` characters, joined to the next run by one apostrophe or hyphen, and so on.
     The pattern matches once per chain: from the chain's first run that starts with a letter (a run that starts with
     a digit or underscore cannot start a token, and a letter inside a run is preceded by a word character) to the
     chain's end (the greedy parts take every run and joint that follows). Chains without such a run give nothing.
+    A chain that starts with a letter (most do) starts its token there; only the others are looked into.
     """
-    classes = BYTE_CLASSES[data]
-    run = (classes == 1) | (classes == 2)
-    before = np.zeros_like(run)  # the previous byte is a run character
-    before[1:] = run[:-1]
-    after = np.zeros_like(run)  # the next byte is a run character
-    after[:-1] = run[1:]
-    in_chain = run | ((classes == 3) & before & after)  # an apostrophe or hyphen between two runs joins them
-    edges = np.flatnonzero(np.diff(np.concatenate([[False], in_chain, [False]]).view(np.int8)))
+    letter = byte_mask(data, TOKEN_LETTERS)
+    run = letter | byte_mask(data, TOKEN_WORD[len(TOKEN_LETTERS):])
+    in_chain = run.copy()
+    if len(data) > 2:  # an apostrophe or hyphen between two run characters joins them
+        in_chain[1:-1] |= byte_mask(data[1:-1], TOKEN_JOINTS) & run[:-2] & run[2:]
+    padded = np.zeros(len(data) + 2, dtype=bool)
+    padded[1:-1] = in_chain
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
     chain_starts, chain_ends = edges[::2], edges[1::2]
-    letter_starts = np.flatnonzero((classes == 1) & ~before)  # runs that start with a letter
-    chain_of = np.searchsorted(chain_starts, letter_starts, side="right") - 1
-    first = np.ones(len(chain_of), dtype=bool)  # only the chain's first such run starts a token
-    first[1:] = chain_of[1:] != chain_of[:-1]
-    return letter_starts[first], chain_ends[chain_of[first]]
+    token_starts, has_token = chain_starts.copy(), np.ones(len(chain_starts), dtype=bool)
+    other = np.flatnonzero(~letter[chain_starts])  # chains that start with a digit or underscore
+    found = np.zeros(0, dtype=bool)
+    if len(other):
+        run_letters = letter.copy()  # letters that start a run
+        run_letters[1:] &= ~run[:-1]
+        letter_starts = np.flatnonzero(run_letters)
+        at = np.searchsorted(letter_starts, chain_starts[other])  # the first such letter at or after the chain's start
+        found = at < len(letter_starts)
+        found[found] = letter_starts[at[found]] < chain_ends[other[found]]  # ... inside the chain
+        token_starts[other[found]] = letter_starts[at[found]]
+        has_token[other[~found]] = False
+    starts, ends = token_starts[has_token], chain_ends[has_token]
+    if not with_mask:
+        return starts, ends
+    # the tokens' bytes: the chains' bytes less the part of each other chain before its token (all of it without one)
+    cut_begin = chain_starts[other]
+    cut_end = np.where(found, token_starts[other], chain_ends[other])
+    lengths = cut_end - cut_begin
+    cut = np.repeat(cut_begin - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())
+    in_chain[cut] = False
+    return starts, ends, in_chain
 
 
 def _count_tokens(texts, phrases: tuple[str, ...]):

@@ -12,6 +12,7 @@ import dataclasses
 import re
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from scipy import sparse
 
 from analysis.core.bootstrap import DEFAULT_RESAMPLES, compare_periods
 from analysis.core.paths import read_data_table
-from analysis.core.preprocess import MAX_ARTICLE_SHARE, TextRows, corpus_vocabulary, document_term_matrix
+from analysis.core.preprocess import MAX_ARTICLE_SHARE, TextRows, byte_mask, corpus_vocabulary, document_term_matrix
 from analysis.core.progress import progress
 from analysis.core.robustness import LOO_COLUMNS, leave_one_out_summary
 from analysis.topics.nmf import nmf_fit, nmf_transform
@@ -109,13 +110,71 @@ class TopicResult:
 def word_counts(texts: pd.Series) -> pd.Series:
     """Words (runs of non-space characters, as ``str.split`` finds them) in each text, with the texts' index.
 
+    A column of Arrow text (the corpus's) is counted in its UTF-8 bytes (:func:`_utf8_word_counts`), others by
+    Python.
+
     >>> word_counts(pd.Series(["Gas flows  east.", ""])).tolist()
     [3, 0]
     """
-    counts = np.empty(len(texts), dtype=np.int64)
-    for begin in range(0, len(texts), WORD_COUNT_BATCH):  # Python strings of one batch at a time
-        counts[begin:begin + WORD_COUNT_BATCH] = [len(text.split()) for text in texts.iloc[begin:begin + WORD_COUNT_BATCH].tolist()]
+    counts = _arrow_word_counts(texts)
+    if counts is None:
+        counts = np.empty(len(texts), dtype=np.int64)
+        for begin in range(0, len(texts), WORD_COUNT_BATCH):  # Python strings of one batch at a time
+            counts[begin:begin + WORD_COUNT_BATCH] = [len(text.split()) for text in texts.iloc[begin:begin + WORD_COUNT_BATCH].tolist()]
     return pd.Series(counts, index=texts.index)
+
+
+def _arrow_word_counts(texts: pd.Series) -> np.ndarray | None:
+    """:func:`word_counts` of a column of Arrow text without missing values, read from its UTF-8 buffers a batch of
+    rows at a time (no Python string per text); None for any other column."""
+    import pyarrow as pa
+
+    if not isinstance(texts.dtype, pd.StringDtype) or texts.dtype.storage != "pyarrow" or texts.isna().any():
+        return None
+    column = texts.array.__arrow_array__()  # the column's own chunks, not a copy
+    counts, done = np.empty(len(texts), dtype=np.int64), 0
+    for chunk in column.chunks:
+        offset_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        for begin in range(0, len(chunk), WORD_COUNT_BATCH):
+            part = chunk.slice(begin, WORD_COUNT_BATCH)
+            _, offsets_buffer, data_buffer = part.buffers()
+            offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[part.offset:part.offset + len(part) + 1]
+            offsets = offsets.astype(np.int64)
+            data = (np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None
+                    else np.zeros(0, dtype=np.uint8))[offsets[0]:offsets[-1]]
+            counts[done:done + len(part)] = _utf8_word_counts(data, offsets - offsets[0])
+            done += len(part)
+    return counts
+
+
+@lru_cache(maxsize=1)
+def _separators() -> tuple[bytes, bytes, tuple[bytes, ...]]:
+    """What ``str.split()`` splits on (every character Python calls whitespace), in UTF-8: the one-byte separators,
+    the first bytes of the longer ones, and the longer ones' bytes."""
+    separators = [chr(code).encode("utf-8") for code in range(0x110000) if chr(code).isspace()]
+    longer = tuple(encoded for encoded in separators if len(encoded) > 1)
+    return (bytes(encoded[0] for encoded in separators if len(encoded) == 1),
+            bytes(sorted({encoded[0] for encoded in longer})), longer)
+
+
+def _utf8_word_counts(data: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """``len(text.split())`` for each text ``data[offsets[i]:offsets[i + 1]]`` of valid UTF-8 bytes: every byte of a
+    separator is marked, and a word starts at each other byte that starts a text or follows a separator's byte (a
+    byte inside a multi-byte character follows that character's first byte, which is no separator's)."""
+    single, leads, longer = _separators()
+    space = byte_mask(data, single)
+    candidates = np.flatnonzero(byte_mask(data, leads))  # a longer separator starts only where its first byte is
+    for sequence in longer:
+        at = candidates[candidates + len(sequence) <= len(data)]
+        for number, value in enumerate(sequence):
+            at = at[data[at + number] == value]
+        for number in range(len(sequence)):
+            space[at + number] = True
+    starts = ~space
+    starts[1:] &= space[:-1]
+    firsts = offsets[:-1][offsets[:-1] < offsets[1:]]
+    starts[firsts] = ~space[firsts]  # a text's first byte starts a word unless it is a separator's
+    return np.diff(np.searchsorted(np.flatnonzero(starts), offsets))
 
 
 def headline_units(paragraphs: pd.DataFrame) -> pd.Series:
