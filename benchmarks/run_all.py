@@ -1,5 +1,6 @@
 """Run every benchmark and print its table: the whole pipeline at 100, 1,000, 10,000 and 100,000 articles (the size issue 15
-sets its goal at: 5 minutes and 4 GB), topics, figures, cleaning, explorer, and the Dask engine at 10,000.
+sets its goal at: 5 minutes and 4 GB), topics, figures (and what the synthetic corpus's repeated sentences are worth to
+the figure stage), cleaning, explorer, and the Dask engine at 10,000.
 
 Usage: python -m benchmarks.run_all   (what `make bench` calls; takes about 20 minutes: run it alone on the machine)
 """
@@ -9,8 +10,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = [("bench_pipeline", ["--large"]), ("bench_topics", []), ("bench_figures", []), ("bench_cleaning", []), ("bench_explorer", []),
-              ("bench_dask", ["10000"])]
+BENCHMARKS = [("bench_pipeline", ["--large"]), ("bench_topics", []), ("bench_figures", []), ("bench_distinct_text", []),
+              ("bench_cleaning", []), ("bench_explorer", []), ("bench_dask", ["10000"])]
 
 
 def load(name: str):
