@@ -410,3 +410,18 @@ def test_dev_corpus_headlines_are_marked_and_kept(dev_corpus):
             assert matching["headline"].all(), doc_id
     assert found >= 25  # most passages open with their headline, and it is kept as text
     assert not paragraphs.loc[paragraphs["headline"], "text"].str.len().gt(200).any()
+
+
+def test_ends_sentence_reads_the_line_end_as_the_pattern_does():
+    """ends_sentence gives SENTENCE_END.search's answer on lines of sentence ends, closing quotes and brackets, and
+    every kind of white space (including the separators str.isspace counts) in random order."""
+    import random
+
+    from analysis.corpus.cleaning import SENTENCE_END, ends_sentence
+
+    pieces = [".", "!", "?", "…", '"', "'", "”", "’", ")", "]", "(", "“", " ", "\t", "\n", "\r", "\x0b", "\x0c",
+              "\x1c", "\x1f", "\x85", "\xa0", "\u2003", "\u2028", "\u3000", "a", "Z", "1", ",", ";", "-", "é"]
+    rng = random.Random(3)
+    lines = ["", " ", "End.", "End. ", "End.\n", 'End."', 'End." ', 'End. "', "End.)]’ \n", "End", "End…", "End .",
+             *("".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(30_000))]
+    assert [ends_sentence(line) for line in lines] == [bool(SENTENCE_END.search(line)) for line in lines]

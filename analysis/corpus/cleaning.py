@@ -475,9 +475,15 @@ def words_of(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+SENTENCE_END_CHARACTERS = ".!?…"  # the first character class of SENTENCE_END ...
+CLOSING_CHARACTERS = "\"'”’)]"  # ... and its second
+
+
 def ends_sentence(text: str) -> bool:
-    """Whether a line ends with sentence-ending punctuation (perhaps inside closing quotes)."""
-    return bool(SENTENCE_END.search(text))
+    """Whether a line ends with sentence-ending punctuation (perhaps inside closing quotes): ``SENTENCE_END.search``,
+    read from the end instead of tried at every position (white space as ``\\s`` and ``str.rstrip`` both take it)."""
+    bare = text.rstrip().rstrip(CLOSING_CHARACTERS)
+    return bool(bare) and bare[-1] in SENTENCE_END_CHARACTERS
 
 
 def is_dateline(text: str) -> bool:
