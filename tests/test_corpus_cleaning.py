@@ -268,13 +268,15 @@ SCREENED_PATTERNS = [
     r"(?i)(?:home\s*(?:>>?|»)\s*\S.{0,30}|[^.!?>»]{1,60}(?:\s*(?:>>|»|›)\s*[^.!?>»]{1,20}){2,})",
     r"(?i:STRASSE|kelvin)\s\w+", r"(?-i:Ab)c|x{0}yz", r"(?i)(?-i:Ab)cd", r"(?i)a(?:|b)c", r"(?>ab|cd)+e*",
     r"(?<=x)yz|(?<!q)ſt", r"(a|b)\1c", r"[-–]{2}ok", r"(?i)[ſk]ey", r"(?i)ıi|İ", r"(?i)σς.*", r"(?i)µ.*μ",
-    r"(?s)a.*b", r"\d{2,4}(?:st|nd)?", r"(?i)(?:\d+\.\s*)?skip to\b.{0,10}", r"(?:x|y)?+z", r"(?i)faq:?",
+    r"(?s)a.*b", r"\d{2,4}(?:st|nd)?", r"(?i)(?:ab|cd)\s+(?:ef|gh)x.*", r"(?i).*(?:we\s+need|need\s+we)\s+[-–]ok",
+    r"(?i)(?:\d+\.\s*)?skip to\b.{0,10}", r"(?:x|y)?+z", r"(?i)faq:?",
 ]
 AWKWARD_PIECES = ["support us", "Support  US", "we need your help", "SIGN up", "Learn more", "your", "FREE", "now",
                   "Photo: AFP", "(Image/Reuters)", "[Photo/IC]", "photo", "IMAGE", " - Sputnik, 1920", ", 1920",
                   "home >> news", "Home»World", "a › b › c", "STRASSE", "straſſe", "KELVIN", "\u212aelvin", "ab", "Ab",
                   "aBcd", "AbCD", "ac", "abc", "cdabe", "xyz", "qſt", "ſt", "aac", "bbc", "--ok", "–ok", "ſey", "\u212aEY",
-                  "ıi", "Iİ", "İ", "ΣΣ", "σς", "ΟΔΟΣ", "µμ", "Μµ", "a\nb", "12nd", "1. Skip to it", "FAQ", "faq:",
+                  "ıi", "Iİ", "İ", "AB ef", "cd GHX", "EFx", "we  need", "NEED we", " –ok", " -ok", "ΣΣ", "σς", "ΟΔΟΣ",
+                  "µμ", "Μµ", "a\nb", "12nd", "1. Skip to it", "FAQ", "faq:",
                   "\u201cquoted\u201d", '"', "x", "z", "yz", " ", "\t", "é", "Ǆ", "ǅ", "ß", "ẞ", "ﬁ", "1234"]
 
 

@@ -156,19 +156,12 @@ def fold_case(text: str) -> str | None:
     return lowered.translate(_CASE_CLASSES) if _NEEDS_CLASS.search(lowered) else lowered
 
 
-def _better(found: set | None, best: set | None) -> bool:
-    """Whether a set of required strings screens more than another: longer shortest string, then fewer strings."""
-    if not found:
-        return False
-    return best is None or (min(len(s) for s, _ in found), -len(found)) > (min(len(s) for s, _ in best), -len(best))
-
-
 def _literal(code: int, folded: bool) -> str:
     return _fold_char(chr(code)) if folded else chr(code)
 
 
 def _class_chars(items, folded: bool) -> set | None:
-    """The characters of a class made only of listed characters ('[-–]'), as required strings; None otherwise."""
+    """The characters of a class made only of listed characters ('[-–]'), as ``(string, folded)``; None otherwise."""
     if not items or any(op is not sre_constants.LITERAL for op, _ in items):
         return None
     return {(_literal(code, folded), folded) for _, code in items}
@@ -179,42 +172,75 @@ def _flags_inside(folded: bool, group) -> bool:
     return (folded or bool(added & re.IGNORECASE)) and not removed & re.IGNORECASE
 
 
-def _contained(items, folded: bool) -> set | None:
-    """Strings of which a line matched by the parsed pattern ``items`` contains at least one, as ``(string, folded)``
-    (folded: to be looked for in the :func:`fold_case` of the line); None when nothing is known to be required."""
-    best, run = None, []
+def _either(strings) -> frozenset:
+    """The requirement 'one of these strings' (see :func:`_required`)."""
+    return frozenset(frozenset({string}) for string in strings)
 
-    def consider(found):
-        nonlocal best
-        if _better(found, best):
-            best = found
 
+def _required(items, folded: bool) -> frozenset | None:
+    """What a line matched by the parsed pattern ``items`` must contain: a set of alternatives, each a set of strings
+    the line has all of, as ``(string, folded)`` (folded: to be looked for in the :func:`fold_case` of the line); the
+    line has every string of at least one alternative. None when nothing is known to be required.
+
+    In a sequence every part is required (literals, groups, repeats of at least one, alternations whose every branch
+    requires something, lookarounds that must hold): the line must have all the parts that are one set of strings, or
+    where none is, the part that asks most (leaving a part out only asks less of a line)."""
+    parts, run = [], []
     for op, value in [*items, (None, None)]:
         if op is sre_constants.LITERAL:
             run.append(_literal(value, folded))
             continue
         if run:  # consecutive literals are one required string
-            consider({("".join(run), folded)})
+            parts.append(_either([("".join(run), folded)]))
             run = []
+        part = None
         if op is sre_constants.SUBPATTERN:
-            consider(_contained(value[-1].data, _flags_inside(folded, value)))
+            part = _required(value[-1].data, _flags_inside(folded, value))
         elif op is sre_constants.ATOMIC_GROUP:
-            consider(_contained(value.data, folded))
+            part = _required(value.data, folded)
         elif op in _REPEATS and value[0] >= 1:
-            consider(_contained(value[2].data, folded))
+            part = _required(value[2].data, folded)
         elif op is sre_constants.BRANCH:
-            branches = [_contained(branch.data, folded) for branch in value[1]]
+            branches = [_required(branch.data, folded) for branch in value[1]]
             if all(branches):
-                consider(set().union(*branches))
+                part = frozenset().union(*branches)
         elif op is sre_constants.ASSERT:  # a lookaround that must hold: what it matches is in the line too
-            consider(_contained(value[1].data, folded))
-        elif op is sre_constants.IN:
-            consider(_class_chars(value, folded))
-    return best
+            part = _required(value[1].data, folded)
+        elif op is sre_constants.IN and (chars := _class_chars(value, folded)):
+            part = _either(chars)
+        if part:
+            parts.append(part)
+    singles = [part for part in parts if len(part) == 1]  # a sequence needs all of its single requirements ...
+    if singles:
+        return frozenset({frozenset().union(*(next(iter(part)) for part in singles))})
+    return max(parts, key=_strength, default=None)  # ... or else its most telling one
+
+
+def _strength(required: frozenset) -> tuple[int, int]:
+    """How much a requirement asks: the longest string of its weakest alternative, then the fewest alternatives."""
+    return min(max(len(string) for string, _ in alternative) for alternative in required), -len(required)
+
+
+def _implies(weaker, stronger) -> bool:
+    """Whether a line with every string of ``stronger`` has every string of ``weaker`` (each is inside one of them)."""
+    return all(any(string in other and folded == other_folded for other, other_folded in stronger)
+               for string, folded in weaker)
+
+
+def _simplest(required: frozenset) -> tuple[tuple[tuple[str, bool], ...], ...]:
+    """A requirement (see :func:`_required`) without what it implies twice: a string inside another string of the same
+    alternative, an alternative that asks for all another asks ('cookies' beside 'cookie'). Longest strings first."""
+    alternatives = sorted({tuple(sorted(alternative, key=lambda item: (-len(item[0]), item))) for alternative in required})
+    kept = [one for position, one in enumerate(alternatives)
+            if not any(_implies(other, one) and (not _implies(one, other) or earlier < position)
+                       for earlier, other in enumerate(alternatives) if earlier != position)]
+    return tuple(tuple((string, folded) for string, folded in one
+                       if not any(other != string and other_folded == folded and string in other
+                                  for other, other_folded in one)) for one in kept)
 
 
 def _starts(items, folded: bool) -> set | None:
-    """Strings one of which a match of the parsed pattern ``items`` starts with (as in :func:`_contained`), or None."""
+    """Strings one of which a match of the parsed pattern ``items`` starts with (as in :func:`_required`), or None."""
     for position, (op, value) in enumerate(items):
         if op in _ZERO_WIDTH:
             continue
@@ -311,30 +337,30 @@ def _scans(items) -> bool:
     return False
 
 
-def _minimal(strings: set) -> set:
-    """Required strings without those that contain another (if 'Images' is in a line, 'Image' is)."""
-    return {(s, f) for s, f in strings if not any(o != s and of == f and o in s for o, of in strings)}
+def _shortest_starts(strings: set) -> set:
+    """Required starts without those that start with another (a line starting 'Images' starts 'Image')."""
+    return {(s, f) for s, f in strings if not any(o != s and of == f and s.startswith(o) for o, of in strings)}
 
 
 @dataclass(frozen=True)
 class Screen:
     """What every line a pattern matches has: a length from ``shortest`` to ``longest``, a start among the
-    ``*_starts`` (if any; only for whole-line matches) and a string among the ``*_contains`` (if any). ``raw_*`` are
-    looked for in the line, ``folded_*`` in its :func:`fold_case` (case-insensitive parts of the pattern)."""
+    ``*_starts`` (if any; only for whole-line matches) and every string of one of the alternatives in ``contains`` (if
+    any). Raw strings are looked for in the line, folded ones in its :func:`fold_case` (case-insensitive parts)."""
 
     shortest: int
     longest: int
     raw_starts: tuple[str, ...]
     folded_starts: tuple[str, ...]
-    raw_contains: tuple[str, ...]
-    folded_contains: tuple[str, ...]
+    contains: tuple[tuple[tuple[str, bool], ...], ...]  # alternatives of (string, folded) the line has all of
     scans: bool  # whether the pattern is slow to fail on a line (:func:`_scans`), so worth screening
+    folds: bool = False  # whether the screen looks for strings in the line's :func:`fold_case`
 
     @property
     def screens(self) -> bool:
         """Whether the screen can turn a line away at all."""
         return bool(self.shortest > 0 or self.longest < sys.maxsize or self.raw_starts or self.folded_starts
-                    or self.raw_contains or self.folded_contains)
+                    or self.contains)
 
 
 def screen(pattern: re.Pattern, whole_line: bool = True) -> Screen:
@@ -343,17 +369,18 @@ def screen(pattern: re.Pattern, whole_line: bool = True) -> Screen:
         parsed = sre_parser.parse(pattern.pattern, pattern.flags)
         folded = bool(parsed.state.flags & re.IGNORECASE)
         shortest, longest = parsed.getwidth()
-        contains = _minimal(_contained(parsed.data, folded) or set())
-        starts = _minimal(_starts(parsed.data, folded) or set()) if whole_line else set()
+        contains = _simplest(_required(parsed.data, folded) or frozenset())
+        starts = _shortest_starts(_starts(parsed.data, folded) or set()) if whole_line else set()
         scans = _scans(parsed.data) or not whole_line  # a search tries every position
     except Exception:  # noqa: BLE001  a pattern the parser of this Python reads otherwise: screened by nothing
-        return Screen(0, sys.maxsize, (), (), (), (), False)
+        return Screen(0, sys.maxsize, (), (), (), False)
 
     def strings(found, want_folded):
         return tuple(sorted(string for string, is_folded in found if is_folded == want_folded))
 
     return Screen(shortest, min(longest, sys.maxsize) if whole_line else sys.maxsize,
-                  strings(starts, False), strings(starts, True), strings(contains, False), strings(contains, True), scans)
+                  strings(starts, False), strings(starts, True), contains, scans,
+                  any(is_folded for _, is_folded in starts) or any(f for one in contains for _, f in one))
 
 
 def may_match(found: Screen, text: str, folded: str | None) -> bool:
@@ -364,10 +391,18 @@ def may_match(found: Screen, text: str, folded: str | None) -> bool:
     if (found.raw_starts or found.folded_starts) and not (text.startswith(found.raw_starts) or (
             found.folded_starts and (folded is None or folded.startswith(found.folded_starts)))):
         return False
-    if found.raw_contains or found.folded_contains:
-        return any(string in text for string in found.raw_contains) or bool(found.folded_contains) and (
-            folded is None or any(string in folded for string in found.folded_contains))
-    return True
+    if not found.contains:
+        return True
+    for alternative in found.contains:
+        for string, is_folded in alternative:
+            if not is_folded:
+                if string not in text:
+                    break
+            elif folded is not None and string not in folded:
+                break
+        else:
+            return True
+    return False
 
 
 def rule_tests(rules) -> list[tuple[re.Pattern | None, list[Rule], Screen | None]]:
@@ -415,7 +450,7 @@ def first_rule(text: str, tests) -> tuple[str, int] | None:
     folded, made = None, False  # the line's fold_case, made when a screen first needs it
     for joined, group, found in tests:
         if found is not None:
-            if not made and (found.folded_starts or found.folded_contains):
+            if not made and found.folds:
                 folded, made = fold_case(text), True
             if not may_match(found, text, folded):
                 continue
