@@ -121,3 +121,22 @@ def test_punkt_spans_are_nltks_spans():
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(6000)]
     for text in texts:
         assert punkt_spans(tokenizer, text) == list(PunktSentenceTokenizer.span_tokenize(tokenizer, text)), repr(text)
+
+
+def test_line_spans_without_carriage_returns_are_the_patterns():
+    """Text with only \\n line breaks takes a shorter path: the same spans as the line-break pattern's."""
+    import random
+    import re
+
+    def by_pattern(raw):
+        spans, position = [], 0
+        for match in re.finditer(r"\r\n|\r|\n", raw):
+            spans.append((position, match.start()))
+            position = match.end()
+        return spans + [(position, len(raw))] if position < len(raw) else spans
+
+    rng = random.Random(2)
+    texts = ["", "\n", "\n\n", "a", "a\n", "\na", "a\n\nb\n", "a\r\nb", "a\rb\n", "\r", "x\u2028y\n\x85z"]
+    texts += ["".join(rng.choice(["a", "bc", " ", "\n", "\n", "\t", "\r", "\r\n", "é"]) for _ in range(rng.randint(0, 12)))
+              for _ in range(5000)]
+    assert [line_spans(text) for text in texts] == [by_pattern(text) for text in texts]

@@ -209,6 +209,14 @@ def _trim(raw: str, start: int, end: int) -> tuple[int, int]:
 
 def line_spans(raw: str) -> list[tuple[int, int]]:
     """Spans of every line of ``raw`` without its line break (handles \\n, \\r\\n and \\r)."""
+    if "\r" not in raw:  # line breaks are \n only: the same spans from str.split
+        spans, position = [], 0
+        for line in raw.split("\n"):
+            spans.append((position, position + len(line)))
+            position += len(line) + 1
+        if spans[-1][0] == len(raw):  # nothing after the last line break: no line there
+            spans.pop()
+        return spans
     spans = []
     position = 0
     for match in re.finditer(r"\r\n|\r|\n", raw):
