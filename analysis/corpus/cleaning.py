@@ -124,10 +124,10 @@ def default_rules() -> tuple[Rule, ...]:
 # ---- a cheap exact screen before the line rules -------------------------------------------------------
 # Most lines match no rule, and some rules take long to say so (a lookahead scanning the line for a word, a run of any
 # characters then backtracking). Each rule's regular expression is read once, with Python's own parser, for what every
-# line it matches must have: a length within the pattern's bounds, one of the strings a match must start with, and one
-# of the strings it must contain (from its literals, through groups, alternations, repeats of at least one and
-# lookarounds). A rule is tried only on a line that has them; the answer is the same, as nothing is guessed per rule:
-# what the parser cannot vouch for (a character class, an optional part, a back reference) requires nothing.
+# line it matches must have: a length within the pattern's bounds, one of the strings a match must start with, and the
+# strings it must contain (the literals of a sequence, through groups, repeats of at least one and lookarounds; one set
+# per branch of an alternation). Such a rule is tried only on a line that has them; the answer is the same, as nothing
+# is guessed per rule: what the parser cannot vouch for (a class, an optional part, a back reference) requires nothing.
 
 # Characters that case-insensitive matching equates with others beyond their lower case ('ſ' and 's', 'ı' and 'i'):
 # each mapped to the smallest of its class, as :func:`fold_case` folds lines and :func:`_fold_char` folds patterns.
