@@ -546,6 +546,8 @@ def _process_batch(jobs: list[tuple], duplicate_keys: bool = False, keep_raw: bo
         for key, items in _process_document(*job).items():
             out[key].extend(items)
     digests = out.pop("digests")  # one per document, made from the text the worker had at hand
+    # The sentences' keys from their texts while they are Python strings, not read back from the table's column.
+    keys = sentence_keys([record[-1] for record in out["sentences"]]) if duplicate_keys else None  # text: last field
     if not keep_raw:
         for record in out["documents"]:
             record["n_chars"] = len(record.pop("raw"))
@@ -554,7 +556,7 @@ def _process_batch(jobs: list[tuple], duplicate_keys: bool = False, keep_raw: bo
     out["sentences"] = pd.DataFrame.from_records(out["sentences"], columns=SENTENCE_FIELDS)
     if duplicate_keys:
         out["digests"] = digests
-        out["sentence_keys"] = sentence_keys(out["sentences"]["text"])
+        out["sentence_keys"] = keys
     return out
 
 
