@@ -8,6 +8,7 @@ from analysis.corpus.cleaning import (
     default_rules,
     find_boilerplate,
     first_rule,
+    fold_case,
     heading_marks,
     is_dateline,
     is_fragment,
@@ -15,6 +16,7 @@ from analysis.corpus.cleaning import (
     repeated_lines,
     rule_tests,
     rules_table,
+    screen,
 )
 from analysis.corpus.load import load_corpus
 
@@ -243,7 +245,7 @@ def test_joined_rule_tests_pick_the_rule_the_rules_one_by_one_pick(tmp_path):
               "Related Stories", "Support The Moscow Times!", "https://tass.com/economy/1782831", "1 Min Read"]
     rules = default_rules()
     tests = rule_tests(rules)
-    assert any(joined is not None for joined, _ in tests)
+    assert any(joined is not None for joined, _, _ in tests) and any(found is not None for _, _, found in tests)
     found = [first_rule(line, tests) for line in lines]
     assert found == [one_by_one(line, rules) for line in lines]
     assert len({result[0] for result in found if result}) >= 15  # many rules, each the first that matched a line
@@ -251,9 +253,115 @@ def test_joined_rule_tests_pick_the_rule_the_rules_one_by_one_pick(tmp_path):
     path.write_text("rule,scope,pattern,description\na,line,(x)+\\1,a\nb,line,(?s)y.*,b\nc,line,(?i)z,c\nd,line,w+,d\n",
                     encoding="utf-8")
     custom = load_rules(path)
-    assert [[rule.name for rule in group] for joined, group in rule_tests(custom) if joined is not None] == [["c", "d"]]
+    assert [[rule.name for rule in group] for joined, group, _ in rule_tests(custom) if joined is not None] == [["c", "d"]]
     for line in ["xx", "xxx", "Y\nz", "Z", "www", "xz"]:
         assert first_rule(line, rule_tests(custom)) == one_by_one(line, custom)
+
+
+# Patterns that exercise every part of a pattern the screen reads: literals in and out of case-insensitive parts,
+# alternations (one empty), repeats of none, one or more, lookarounds, atomic groups, classes, back references.
+SCREENED_PATTERNS = [
+    r'(?i)(?!.*["“”])(?=.*\b(?:support\s+us|we\s+need\s+your\s+help)\b).{1,200}',
+    r"(?i)(?:access|sign\s+up|learn\s+more)\b(?=.*\b(?:your|free|now)\b).{0,60}",
+    r"(?:\(?\s*(?:Image|Photo)\s*(?::|/)\s*[^()]{1,50}?\)?|\[\s*Photo\s*/[^\]]{1,20}\])\s*$",
+    r".{1,60}\s[-–]\s[^,]{2,20},\s\d{3,4}",
+    r"(?i)(?:home\s*(?:>>?|»)\s*\S.{0,30}|[^.!?>»]{1,60}(?:\s*(?:>>|»|›)\s*[^.!?>»]{1,20}){2,})",
+    r"(?i:STRASSE|kelvin)\s\w+", r"(?-i:Ab)c|x{0}yz", r"(?i)(?-i:Ab)cd", r"(?i)a(?:|b)c", r"(?>ab|cd)+e*",
+    r"(?<=x)yz|(?<!q)ſt", r"(a|b)\1c", r"[-–]{2}ok", r"(?i)[ſk]ey", r"(?i)ıi|İ", r"(?i)σς.*", r"(?i)µ.*μ",
+    r"(?s)a.*b", r"\d{2,4}(?:st|nd)?", r"(?i)(?:ab|cd)\s+(?:ef|gh)x.*", r"(?i).*(?:we\s+need|need\s+we)\s+[-–]ok",
+    r"(?i)(?:\d+\.\s*)?skip to\b.{0,10}", r"(?:x|y)?+z", r"(?i)faq:?",
+]
+AWKWARD_PIECES = ["support us", "Support  US", "we need your help", "SIGN up", "Learn more", "your", "FREE", "now",
+                  "Photo: AFP", "(Image/Reuters)", "[Photo/IC]", "photo", "IMAGE", " - Sputnik, 1920", ", 1920",
+                  "home >> news", "Home»World", "a › b › c", "STRASSE", "straſſe", "KELVIN", "\u212aelvin", "ab", "Ab",
+                  "aBcd", "AbCD", "ac", "abc", "cdabe", "xyz", "qſt", "ſt", "aac", "bbc", "--ok", "–ok", "ſey", "\u212aEY",
+                  "ıi", "Iİ", "İ", "AB ef", "cd GHX", "EFx", "we  need", "NEED we", " –ok", " -ok", "ΣΣ", "σς", "ΟΔΟΣ",
+                  "µμ", "Μµ", "a\nb", "12nd", "1. Skip to it", "FAQ", "faq:",
+                  "\u201cquoted\u201d", '"', "x", "z", "yz", " ", "\t", "é", "Ǆ", "ǅ", "ß", "ẞ", "ﬁ", "1234"]
+
+
+def awkward_lines(n: int, seed: int = 7) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    lines = [*AWKWARD_PIECES, "".join(AWKWARD_PIECES)]
+    for _ in range(n):
+        lines.append("".join(rng.choice(AWKWARD_PIECES + [" ", "."]) for _ in range(rng.randint(1, 6))))
+    return lines
+
+
+def test_fold_case_equates_what_case_insensitive_patterns_equate():
+    """Every character folds as its lower case's class (checked for every code point), and two characters a
+    case-insensitive pattern equates fold alike."""
+    import re
+    import sys
+
+    from analysis.corpus.cleaning import _fold_char
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        folded = fold_case(char)
+        if len(char.lower()) != 1:
+            assert folded is None
+            continue
+        assert folded == _fold_char(char), hex(code)
+        if folded != char:  # a cased character: a case-insensitive pattern of its fold matches it
+            assert re.fullmatch("(?i)" + re.escape(folded), char), hex(code)
+    assert fold_case("ΟΔΟΣ") == fold_case("οδοσ") and fold_case("ſtraße") == "straße"
+    assert fold_case("İstanbul") is None and fold_case("Kelvin") == "kelvin" and fold_case("\u212aelvin") == "kelvin"
+
+
+def test_a_screen_never_turns_away_a_line_its_pattern_matches(tmp_path):
+    """The screen is a necessary condition: on awkward lines, the rules' own examples and the dev corpus, every line a
+    pattern matches (fullmatch for line rules, search for tail rules) passes the pattern's screen."""
+    import re
+
+    from analysis.corpus.cleaning import may_match
+
+    lines = awkward_lines(3000)
+    turned_away = 0
+    for source in SCREENED_PATTERNS:
+        pattern = re.compile(source)
+        for whole_line in (True, False):
+            found = screen(pattern, whole_line)
+            for line in lines:
+                matched = pattern.fullmatch(line) if whole_line else pattern.search(line)
+                passes = may_match(found, line, fold_case(line))
+                assert passes or not matched, (source, whole_line, line)
+                turned_away += not passes
+    assert turned_away > 10_000  # the screens do turn lines away
+    dev_lines = [line.strip() for folder in (DEV_CORPUS, SEEDS_DIR) for path in sorted(folder.glob("*.txt"))
+                 for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for rule in default_rules():
+        examples = re.findall(r"'([^']+)'", rule.description) + ["".join(rule.name.split("_")), *lines[:200]]
+        found = screen(rule.pattern, whole_line=rule.scope != "tail")
+        for line in examples + dev_lines:
+            matched = rule.pattern.search(line) if rule.scope == "tail" else rule.pattern.fullmatch(line)
+            assert may_match(found, line, fold_case(line)) or not matched, (rule.name, line)
+
+
+def test_screened_rule_tests_pick_the_rule_the_rules_one_by_one_pick_on_awkward_lines(tmp_path):
+    """Custom rules that scan (a lookahead over the line, a long run of any character, a tail rule) are screened, and
+    the first rule found on awkward lines is the one found testing the rules one by one in file order."""
+    quoted = ['"' + source.replace('"', '""') + '"' for source in SCREENED_PATTERNS]
+    rows = "\n".join(f"r{n},{'tail' if n == 2 else 'line'},{source},r{n}" for n, source in enumerate(quoted))
+    path = tmp_path / "rules.csv"
+    path.write_text(f"rule,scope,pattern,description\n{rows}\n", encoding="utf-8")
+    custom = load_rules(path)
+    tests = rule_tests(custom)
+    assert {"r0", "r2", "r3", "r4"} <= {group[0].name for _, group, found in tests if found is not None}
+    for line in awkward_lines(2000, seed=11):
+        expected = None
+        for rule in custom:
+            if rule.scope == "line" and rule.pattern.fullmatch(line):
+                expected = rule.name, 0
+            elif rule.scope == "tail" and (match := rule.pattern.search(line)):
+                expected = rule.name, match.start() + len(match.group()) - len(match.group().lstrip())
+            if expected:
+                break
+        assert first_rule(line, tests) == expected, line
 
 
 def test_bad_rule_file_names_the_rule(tmp_path):
@@ -304,3 +412,18 @@ def test_dev_corpus_headlines_are_marked_and_kept(dev_corpus):
             assert matching["headline"].all(), doc_id
     assert found >= 25  # most passages open with their headline, and it is kept as text
     assert not paragraphs.loc[paragraphs["headline"], "text"].str.len().gt(200).any()
+
+
+def test_ends_sentence_reads_the_line_end_as_the_pattern_does():
+    """ends_sentence gives SENTENCE_END.search's answer on lines of sentence ends, closing quotes and brackets, and
+    every kind of white space (including the separators str.isspace counts) in random order."""
+    import random
+
+    from analysis.corpus.cleaning import SENTENCE_END, ends_sentence
+
+    pieces = [".", "!", "?", "…", '"', "'", "”", "’", ")", "]", "(", "“", " ", "\t", "\n", "\r", "\x0b", "\x0c",
+              "\x1c", "\x1f", "\x85", "\xa0", "\u2003", "\u2028", "\u3000", "a", "Z", "1", ",", ";", "-", "é"]
+    rng = random.Random(3)
+    lines = ["", " ", "End.", "End. ", "End.\n", 'End."', 'End." ', 'End. "', "End.)]’ \n", "End", "End…", "End .",
+             *("".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(30_000))]
+    assert [ends_sentence(line) for line in lines] == [bool(SENTENCE_END.search(line)) for line in lines]

@@ -569,6 +569,22 @@ def test_duplicate_keys_computed_batch_by_batch_are_those_of_the_whole_corpus():
     assert len(keys) == len(sents) > 500 and np.array_equal(keys, load.sentence_keys(sents["text"]))
 
 
+def test_digests_made_in_the_worker_are_those_of_the_paragraphs():
+    """The digest each worker makes from an article's joined text is _text_digests' of its paragraphs, on texts whose
+    lower case depends on context (a final sigma at a paragraph's end), grows ('İ'), or has unusual white space."""
+    from analysis.corpus import load
+
+    periods = parse_periods(None)
+    texts = ["ΟΔΟΣ\n\nΣΟΦΟΣ ΛΟΓΟΣ. Άλλο ΣΑΣ.\nΣ", "İstanbul İS\u2003big.\n\nTail\x1cend\u00a0here.\r\nΣ.",
+             "One line only", "A\tb\n\n\n  c  \n\nD\u2028e", "Mr. X. Y.\n\nΣ\u0345 Σ\u0301 ΑΣ\u0301."]
+    rows = [{"file": f"t{n}.txt", "doc_id": f"t{n}", "title": "", "outlet": "O", "published": "2015-01-01", "url": "",
+             "notes": "", "text": text} for n, text in enumerate(texts)]
+    batch = load._process_batch([(None, row, periods, frozenset()) for row in rows], True)
+    assert len(batch["documents"]) == len(texts)
+    assert batch["digests"] == load._text_digests(batch["documents"]["doc_id"], batch["paragraphs"])
+    assert "digests" not in load._process_batch([(None, row, periods, frozenset()) for row in rows])
+
+
 def test_worker_processes_and_small_batches_load_the_same_tables(make_corpus, monkeypatch):
     """Furniture lines counted batch by batch in worker processes, then added up, remove what one count over the
     whole corpus removes: a line in three articles of an outlet, one per batch, is found only by the sum."""

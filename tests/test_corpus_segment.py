@@ -82,9 +82,12 @@ def test_break_test_decides_as_punkts_own_on_every_candidate_break():
                 for path in sorted(folder.glob("*.txt"))
                 for _, context in tokenizer._match_potential_end_contexts(path.read_text(encoding="utf-8"))}
     words = ["Mr.", "U.S.", "J.", "j.", "É.", "2014.", "1.5.", "-3.", ",5.", "a..", "...", ".", "?", "!", "e.g.", "No.",
-             "co-op.", "ex-Gov.", "##number##.", "Putin.", "putin.", "(Reuters).", '"Yes."', "Inc.,", "3rd.", "A.B.", "it’s."]
-    following = ["The", "the", ",", ";", ".", "?", "(", '"', "“", "2015", "...", "É", "é", "—", "$5"]
-    contexts |= {word + space + after for word, after, space in itertools.product(words, following, [" ", "\n", "\n\n "])}
+             "Gov.", "gov.", "GOV.", "Rs.", "Inc.", "Putin\u2003.", "St.", "AB.", "Ab.", "co-op.",
+             "ex-Gov.", "##number##.", "Putin.", "putin.", "(Reuters).", '"Yes."', "Inc.,", "3rd.", "A.B.", "it’s."]
+    following = ["The", "the", ",", ";", ".", "?", "(", '"', "“", "2015", "...", "É", "é", "—", "$5", "Xi", "X", "Moscow’s",
+                 "Putin,", "TASS"]
+    spaces = [" ", "\n", "\n\n ", "  ", "\u2003"]
+    contexts |= {word + space + after for word, after, space in itertools.product(words, following, spaces)}
     contexts |= {f"{first} {word} {after}" for first, word, after in itertools.product(words[:8], words, following[:4])}
     assert len(contexts) > 2500
     ours = [tokenizer.text_contains_sentbreak(context) for context in sorted(contexts)]
@@ -94,3 +97,46 @@ def test_break_test_decides_as_punkts_own_on_every_candidate_break():
     trained.collocations = {("s", "bach")}
     other = PunktSentenceTokenizer(trained)
     assert break_test(other) == other.text_contains_sentbreak
+
+
+def test_punkt_spans_are_nltks_spans():
+    """One loop over the candidate breaks gives NLTK's ``span_tokenize``: on every paragraph of the dev corpus and the
+    seeds, and on random texts of abbreviations, initials, numbers, ellipses, quotes, brackets and line breaks."""
+    import random
+
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    from analysis.core.paths import SEEDS_DIR, read_word_list
+    from analysis.corpus.segment import punkt_spans, sentence_tokenizer
+
+    tokenizer = sentence_tokenizer()
+    texts = [paragraph for folder in (SEEDS_DIR, Path(__file__).parent / "data" / "dev_corpus")
+             for path in sorted(folder.glob("*.txt")) for paragraph in path.read_text(encoding="utf-8").split("\n\n")]
+    abbreviations = sorted(read_word_list("abbreviations.txt"))[:40]
+    pieces = ["Putin", "the", "The", "Mr.", "U.S.", "J.", "2014.", "1.5", "...", ".", "?", "!", "?!", '"', "“", "”", "’",
+              "'", ")", "(", "]", "»", "--", ",", ";", " ", " ", " ", "\n", "\n\n", "\t", "\u2003", "\x1c", "é", "É",
+              *(word.capitalize() + "." for word in abbreviations), *(word + "." for word in abbreviations)]
+    rng = random.Random(5)
+    texts += ["", " ", ".", "A.", "End", "No end here", "Ends. ", "“Quoted.” Next.", "Dots... Then.", "(Aside.) Next."]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(6000)]
+    for text in texts:
+        assert punkt_spans(tokenizer, text) == list(PunktSentenceTokenizer.span_tokenize(tokenizer, text)), repr(text)
+
+
+def test_line_spans_without_carriage_returns_are_the_patterns():
+    """Text with only \\n line breaks takes a shorter path: the same spans as the line-break pattern's."""
+    import random
+    import re
+
+    def by_pattern(raw):
+        spans, position = [], 0
+        for match in re.finditer(r"\r\n|\r|\n", raw):
+            spans.append((position, match.start()))
+            position = match.end()
+        return spans + [(position, len(raw))] if position < len(raw) else spans
+
+    rng = random.Random(2)
+    texts = ["", "\n", "\n\n", "a", "a\n", "\na", "a\n\nb\n", "a\r\nb", "a\rb\n", "\r", "x\u2028y\n\x85z"]
+    texts += ["".join(rng.choice(["a", "bc", " ", "\n", "\n", "\t", "\r", "\r\n", "é"]) for _ in range(rng.randint(0, 12)))
+              for _ in range(5000)]
+    assert [line_spans(text) for text in texts] == [by_pattern(text) for text in texts]

@@ -543,10 +543,13 @@ def _process_batch(jobs: list[tuple], duplicate_keys: bool = False, keep_raw: bo
 
     Without ``keep_raw``, the documents carry the length of each article's raw text (``n_chars``) instead of the
     text, which a run's corpus leaves out (:func:`without_raw_text`): it is then never sent back nor copied."""
-    out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed")}
+    out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed", "digests")}
     for job in jobs:
         for key, items in _process_document(*job).items():
             out[key].extend(items)
+    digests = out.pop("digests")  # one per document, made from the text the worker had at hand
+    # The sentences' keys from their texts while they are Python strings, not read back from the table's column.
+    keys = sentence_keys([record[-1] for record in out["sentences"]]) if duplicate_keys else None  # text: last field
     if not keep_raw:
         for record in out["documents"]:
             record["n_chars"] = len(record.pop("raw"))
@@ -554,8 +557,8 @@ def _process_batch(jobs: list[tuple], duplicate_keys: bool = False, keep_raw: bo
     out["paragraphs"] = pd.DataFrame.from_records(out["paragraphs"], columns=PARAGRAPH_FIELDS)
     out["sentences"] = pd.DataFrame.from_records(out["sentences"], columns=SENTENCE_FIELDS)
     if duplicate_keys:
-        out["digests"] = _text_digests(out["documents"]["doc_id"], out["paragraphs"])
-        out["sentence_keys"] = sentence_keys(out["sentences"]["text"])
+        out["digests"] = digests
+        out["sentence_keys"] = keys
     return out
 
 
@@ -573,8 +576,9 @@ def _raw_text(directory: Path, row: dict) -> tuple[str, str, str | None]:
 
 
 def _process_document(directory: Path, row: dict, periods: list[Period], repeated: frozenset = frozenset()) -> dict:
-    """Read, date, clean and segment one article; return its table rows, exclusions and warnings."""
-    out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed")}
+    """Read, date, clean and segment one article; return its table rows, exclusions and warnings, and the digest of its
+    text that duplicate detection compares (``digests``: :func:`_text_digests` of a kept article)."""
+    out = {key: [] for key in ("warnings", "excluded", "documents", "paragraphs", "sentences", "removed", "digests")}
     file, doc_id, outlet = row["file"], row["doc_id"], row["outlet"]
     raw, encoding, problem = _raw_text(directory, row)
     if len(raw) > MAX_ARTICLE_CHARS:
@@ -620,6 +624,10 @@ def _process_document(directory: Path, row: dict, periods: list[Period], repeate
         out["warnings"].append({"kind": "not English?", "file": file, "message": language_problem})
     n_words = len(words) if words is not None else sum(len(WORD_PATTERN.findall(raw[s:e])) for s, e in paras)
     out["documents"].append({**record, "period": period, "n_words": n_words})  # counted once, here in the worker
+    # The paragraphs' normalised texts joined by a space, as _text_digests feeds them: the lower case of the joined
+    # paragraphs is that of each (a space between them is neither a letter nor ignored by casing, so a final sigma
+    # stays final), and every paragraph has a word.
+    out["digests"].append(hashlib.sha256(" ".join(lowered.split()).encode("utf-8", "surrogatepass")).digest())
     if n_words < MIN_ARTICLE_WORDS and not language_problem:  # words are not counted across scripts without spaces
         out["warnings"].append({"kind": "very short", "file": file,
                                 "message": f"has only {n_words} word{'s' if n_words != 1 else ''} after cleaning; it was kept. "

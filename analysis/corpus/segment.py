@@ -6,6 +6,7 @@ Sentences come from NLTK's Punkt splitter configured from ``analysis/data/abbrev
 from __future__ import annotations
 
 import re
+import string
 from functools import lru_cache
 
 from analysis.core.paths import read_word_list
@@ -26,6 +27,12 @@ def sentence_tokenizer():
     tokenizer = PunktSentenceTokenizer(params)
     tokenizer.text_contains_sentbreak = break_test(tokenizer)  # Punkt's own test, made for trained models, is slower
     return tokenizer
+
+
+# The commonest candidate break: a word of two or more ASCII letters, its period, spaces or line breaks, and a
+# capitalised ASCII word. Punkt's word tokenizer makes the two words of it, so the first ends a sentence unless it is an
+# abbreviation (not an initial: two letters or more; not a number; followed by a capital).
+PLAIN_BREAK = re.compile(r"([A-Za-z]{2,})\.[ \n]+[A-Z][A-Za-z]*")
 
 
 def break_test(tokenizer):
@@ -53,16 +60,21 @@ def break_test(tokenizer):
         stem = word[:-1].lower()
         if stem in abbreviations or stem.split("-")[-1] in abbreviations:
             return False
-        kind = numeric.sub("##number##", word.lower())  # PunktToken's type, less a final period
-        kind = kind[:-1] if len(kind) > 1 and kind[-1] == "." else kind
-        is_initial = len(word) == 2 and initial.match(word)  # one letter and its period
-        if is_initial or kind == "##number##":
-            if following in punctuation or following[0].islower() or (is_initial and following[0].isupper()):
-                return False
+        if following in punctuation or following[0].islower():  # an initial or a number does not end a sentence here
+            kind = numeric.sub("##number##", word.lower())  # PunktToken's type, less a final period
+            kind = kind[:-1] if len(kind) > 1 and kind[-1] == "." else kind
+            return not (len(word) == 2 and initial.match(word)) and kind != "##number##"
+        if following[0].isupper():  # ... nor does an initial (one letter and its period) before a capital
+            return not (len(word) == 2 and initial.match(word))
         return True
 
     def contains_sentbreak(text: str) -> bool:
-        words = [word for line in text.split("\n") if line.strip() for word in word_tokenize(line)]
+        if simple := PLAIN_BREAK.fullmatch(text):  # 'Moscow. The': a word's period ends a sentence unless an abbreviation
+            return simple.group(1).lower() not in abbreviations
+        if "\n" in text:
+            words = [word for line in text.split("\n") if line.strip() for word in word_tokenize(line)]
+        else:
+            words = word_tokenize(text) if text.strip() else []
         return any(ends_sentence(word, following) for word, following in zip(words, words[1:]))
 
     return contains_sentbreak
@@ -75,7 +87,81 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     >>> [text[s:e] for s, e in sentence_spans(text)]
     ['Mr. Xi met Putin on May 7, 2015 in Moscow.', 'The U.S. objected.']
     """
-    return [(offset + start, offset + end) for start, end in sentence_tokenizer().span_tokenize(text)]
+    return [(offset + start, offset + end) for start, end in punkt_spans(sentence_tokenizer(), text)]
+
+
+WHITESPACE = string.whitespace  # what Punkt takes for the space before a word
+
+
+@lru_cache(maxsize=8)
+def _first_characters(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with, when it starts with a repeat (at least once) of a class
+    of listed characters, as Punkt's realignment pattern does (closing quotes and brackets); None otherwise."""
+    from re import _constants, _parser
+
+    try:
+        parsed = _parser.parse(pattern)
+    except Exception:  # noqa: BLE001  a pattern Python's parser reads otherwise: no shortcut
+        return None
+    if not parsed.data or parsed.data[0][0] not in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+        return None
+    low, _, body = parsed.data[0][1]
+    if low < 1 or len(body.data) != 1:
+        return None
+    op, value = body.data[0]
+    items = value if op is _constants.IN else [(op, value)]
+    if any(item is not _constants.LITERAL for item, _ in items):
+        return None
+    return frozenset(chr(code) for _, code in items)
+
+
+def punkt_spans(tokenizer, text: str) -> list[tuple[int, int]]:
+    """``tokenizer.span_tokenize(text)`` as a list: NLTK's steps (``_match_potential_end_contexts``,
+    ``_slices_from_text``, ``_realign_boundaries``) in one loop with the same regular expressions and tests, without
+    their generators; a text without a sentence-ending character is one span at once (a test compares with NLTK's)."""
+    language = tokenizer._lang_vars
+    end = len(text.rstrip())
+    if not any(char in text for char in language.sent_end_chars):  # no candidate break: Punkt's one slice
+        return [(0, end)] if end else []
+    breaks = tokenizer.text_contains_sentbreak
+    slices, last_break = [], 0
+
+    def consider(match, word_start: int, word_end: int) -> None:
+        nonlocal last_break
+        if breaks(text[word_start:word_end] + match.group() + match.group("after_tok")):
+            slices.append((last_break, match.end()))
+            last_break = match.start("next_tok") if match.group("next_tok") else match.end()
+
+    previous, previous_start, previous_end = None, 0, 0
+    for match in language.period_context_re().finditer(text):
+        before = text[previous_end:match.start()]
+        space = max(before.rfind(char) for char in WHITESPACE)  # Punkt's last white space in it, 0 for none
+        start = space + previous_end + 1 if space > 0 else previous_start
+        if previous is not None and previous_end <= start:
+            consider(previous, previous_start, previous_end)
+        previous, previous_start, previous_end = match, start, match.start()
+    if previous is not None:
+        consider(previous, previous_start, previous_end)
+    slices.append((last_break, end))
+    spans, realign = [], 0
+    realignment = language.re_boundary_realignment
+    openers = _first_characters(realignment.pattern)  # None: unknown, try the pattern on every sentence
+    for position, (start, stop) in enumerate(slices):
+        start += realign
+        if position + 1 == len(slices):
+            if start < stop:
+                spans.append((start, stop))
+            continue
+        following = slices[position + 1]
+        if (openers is None or text[following[0]:following[0] + 1] in openers) and (
+                match := realignment.match(text[following[0]:following[1]])):
+            spans.append((start, following[0] + len(match.group(0).rstrip())))
+            realign = match.end()
+        else:
+            realign = 0
+            if start < stop:
+                spans.append((start, stop))
+    return spans
 
 
 def _is_hard_wrapped(lines: list[str]) -> bool:
@@ -123,6 +209,14 @@ def _trim(raw: str, start: int, end: int) -> tuple[int, int]:
 
 def line_spans(raw: str) -> list[tuple[int, int]]:
     """Spans of every line of ``raw`` without its line break (handles \\n, \\r\\n and \\r)."""
+    if "\r" not in raw:  # line breaks are \n only: the same spans from str.split
+        spans, position = [], 0
+        for line in raw.split("\n"):
+            spans.append((position, position + len(line)))
+            position += len(line) + 1
+        if spans[-1][0] == len(raw):  # nothing after the last line break: no line there
+            spans.pop()
+        return spans
     spans = []
     position = 0
     for match in re.finditer(r"\r\n|\r|\n", raw):
