@@ -359,24 +359,36 @@ def leave_one_document_out(
     total_a, total_b = weight_sums[in_a].sum(), weight_sums[~in_a].sum()
     denominator_a = total_a - np.where(in_a, weight_sums, 0)
     denominator_b = total_b - np.where(in_a, 0, weight_sums)
-    frames = []
+    estimates = []
     # measures in sorted order, each with its documents in sorted order (doc_index): the table sorted by measure and
     # document without sorting its rows (six million at 100,000 articles and 60 actors)
-    for number in pd.DataFrame({"measure": value_columns}).sort_values("measure", kind="mergesort").index:
-        measure = value_columns[number]
+    ordered = [value_columns[number]
+               for number in pd.DataFrame({"measure": value_columns}).sort_values("measure", kind="mergesort").index]
+    for measure in ordered:
         sums = np.bincount(doc_codes, weights=_weighted(part, measure, weights, summed), minlength=len(doc_index))
         numerator_a = sums[in_a].sum() - np.where(in_a, sums, 0)
         numerator_b = sums[~in_a].sum() - np.where(in_a, 0, sums)
         with np.errstate(invalid="ignore", divide="ignore"):
             estimate_a = np.where(denominator_a > 0, numerator_a / denominator_a, np.nan)
             estimate_b = np.where(denominator_b > 0, numerator_b / denominator_b, np.nan)
-        frames.append(pd.DataFrame({"left_out": doc_index, "left_out_period": doc_period, "measure": measure,
-                                    "estimate_a": estimate_a, "estimate_b": estimate_b,
-                                    "difference": estimate_b - estimate_a}))
+        estimates.append((estimate_a, estimate_b))
     columns = ["left_out", "left_out_period", "measure", "estimate_a", "estimate_b", "difference"]
-    if not frames:
+    if not estimates:
         return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)[columns]
+    if not len(doc_index):  # no document to leave out: one empty table per measure, as they always were joined
+        return pd.concat([pd.DataFrame({"left_out": doc_index, "left_out_period": doc_period, "measure": measure,
+                                        "estimate_a": a, "estimate_b": b, "difference": b - a})
+                          for measure, (a, b) in zip(ordered, estimates)], ignore_index=True)[columns]
+    # the document columns made once, as a table of one measure holds them, then joined once per measure: their
+    # values are not made again from Python strings for each measure (6 million rows at 100,000 articles)
+    documents = pd.DataFrame({"left_out": doc_index, "left_out_period": doc_period})
+    table = pd.concat([documents] * len(ordered), ignore_index=True)
+    table["measure"] = pd.concat([pd.DataFrame({"measure": measure}, index=documents.index) for measure in ordered],
+                                 ignore_index=True)["measure"]
+    table["estimate_a"] = np.concatenate([a for a, _ in estimates])
+    table["estimate_b"] = np.concatenate([b for _, b in estimates])
+    table["difference"] = np.concatenate([b - a for a, b in estimates])
+    return table[columns]
 
 
 def robustness_summary(full: pd.DataFrame, loo: pd.DataFrame) -> pd.DataFrame:
