@@ -60,12 +60,12 @@ def _summary_by_sorting(full, runs, key="measure", value="difference"):
     """The summary with the runs always sorted and grouped by pandas (what every call did before the in-order path)."""
     from analysis.core import robustness
 
-    original = robustness._in_order_groups
-    robustness._in_order_groups = lambda runs, key: None
+    original = robustness.groups_in_order
+    robustness.groups_in_order = lambda runs, key: None
     try:
         return leave_one_out_summary(full, runs, key=key, value=value)
     finally:
-        robustness._in_order_groups = original
+        robustness.groups_in_order = original
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -88,12 +88,12 @@ def test_runs_already_in_order_give_the_summary_sorting_gives(seed):
         pd.testing.assert_frame_equal(leave_one_out_summary(full, table), _summary_by_sorting(full, table))
 
 
-def test_in_order_groups_decline_what_they_cannot_split():
-    from analysis.core.robustness import _in_order_groups
+def test_groups_in_order_decline_what_they_cannot_split():
+    from analysis.core.robustness import groups_in_order
 
     runs = pd.DataFrame({"measure": ["x", "x", "y"], "left_out": ["a", "b", "a"], "difference": [0.1, 0.2, 0.3]})
-    assert list(_in_order_groups(runs, "measure")) == ["x", "y"]
-    assert _in_order_groups(runs.iloc[[1, 0, 2]], "measure") is None  # documents out of order
-    assert _in_order_groups(runs.assign(left_out=["a", None, "b"]), "measure") is None  # a missing document
-    assert _in_order_groups(runs.assign(measure=pd.Series(["x", 1, "y"], dtype=object)), "measure") is None
-    assert _in_order_groups(runs.iloc[:1], "measure") is None
+    assert list(groups_in_order(runs, "measure")) == ["x", "y"]
+    assert groups_in_order(runs.iloc[[1, 0, 2]], "measure") is None  # documents out of order
+    assert groups_in_order(runs.assign(left_out=["a", None, "b"]), "measure") is None  # a missing document
+    assert groups_in_order(runs.assign(measure=pd.Series(["x", 1, "y"], dtype=object)), "measure") is None
+    assert groups_in_order(runs.iloc[:1], "measure") is None

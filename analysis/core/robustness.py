@@ -37,7 +37,7 @@ def leave_one_out_summary(full: pd.DataFrame, runs: pd.DataFrame, *, key: str = 
        sign_survives reversed_by  reversed_to largest_mover  largest_mover_to
     0          False           b        -0.02             a               0.3
     """
-    grouped = _in_order_groups(runs, key)
+    grouped = groups_in_order(runs, key)
     if grouped is None:
         runs = runs.sort_values([key, "left_out"], kind="mergesort")
         grouped = dict(tuple(runs.groupby(key, sort=False)))
@@ -69,7 +69,7 @@ def leave_one_out_summary(full: pd.DataFrame, runs: pd.DataFrame, *, key: str = 
     return pd.DataFrame(rows, columns=[key] + LOO_COLUMNS)
 
 
-def _in_order_groups(runs: pd.DataFrame, key: str) -> dict | None:
+def groups_in_order(runs: pd.DataFrame, key: str) -> dict | None:
     """``runs`` split by ``key`` without sorting or copying them, when they are already sorted by ``key`` and
     ``left_out`` (as the leave-one-out tables are built, six million rows at 100,000 articles): what sorting them
     (stably) and grouping would give. None when they are not in that order, hold a missing key or document, or
