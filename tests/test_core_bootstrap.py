@@ -278,3 +278,30 @@ def test_leave_one_out_table_is_the_one_built_measure_by_measure(seed):
         for periods in (("p", "q"), ("q", "p"), ("p", "none"), ("none", "other")):
             got = leave_one_document_out(units, measures, *periods, **options)
             pd.testing.assert_frame_equal(got, _leave_one_out_frame_by_frame(units, measures, *periods, **options))
+
+
+def test_blocks_written_into_one_buffer_are_the_blocks_drawn_fresh():
+    """Blocks of resamples written one after another into one buffer (the memory reused, not handed over again) are
+    the fresh blocks, block for block, and the comparison of two tables is the same to the last bit."""
+    from analysis.core import bootstrap
+    from analysis.core.bootstrap import Measures, compare_periods_together
+
+    for n_docs, n_resamples in ((700, 300), (70000, 1000), (5, 40)):
+        fresh = [block.copy() for block in bootstrap._random_blocks(n_docs, n_resamples, np.random.default_rng(5))]
+        scratch: list = [np.full(3, np.nan)]  # too small: replaced
+        reused = [block.copy() for block in bootstrap._random_blocks(n_docs, n_resamples, np.random.default_rng(5),
+                                                                    scratch)]
+        assert len(fresh) == len(reused) and all(np.array_equal(a, b) for a, b in zip(fresh, reused))
+        assert scratch[0].size >= fresh[0].size
+    rates, sums = _tables((900, 1100), seed=2)
+    tables = [Measures(rates, ["zeta", "alpha", "mid"], weight_column="words"), Measures(sums, ["y", "x"], summed="sentences")]
+    with_buffer = compare_periods_together(tables, "a", "b", random_state=11, n_resamples=1000)
+    original = bootstrap._scratch_block
+    try:
+        bootstrap._scratch_block = lambda scratch, rows, columns: np.empty((rows, columns))
+        fresh_blocks = compare_periods_together(tables, "a", "b", random_state=11, n_resamples=1000)
+    finally:
+        bootstrap._scratch_block = original
+    for mine, theirs in zip(with_buffer, fresh_blocks):
+        pd.testing.assert_frame_equal(mine.estimates, theirs.estimates, check_exact=True)
+        pd.testing.assert_frame_equal(mine.differences, theirs.differences, check_exact=True)

@@ -79,12 +79,27 @@ def _enumerated(n_docs: int) -> tuple[np.ndarray, np.ndarray]:
     return counts, np.exp(log_weights)
 
 
-def _random_blocks(n_docs: int, n_resamples: int, rng):
+def _scratch_block(scratch: list | None, rows: int, columns: int) -> np.ndarray:
+    """An uninitialised rows × columns float array: a fresh one without ``scratch``; else the start of the buffer
+    ``scratch`` holds (made, or made larger, when it is too small), so blocks drawn one after another write into
+    memory the operating system has already handed over (a fresh block of 200 MB costs a quarter of a second of
+    page faults, its every page touched for the first time)."""
+    if scratch is None:
+        return np.empty((rows, columns))
+    cells = rows * columns
+    if not scratch or scratch[0].size < cells:
+        scratch[:] = [np.empty(cells)]
+    return scratch[0][:cells].reshape(rows, columns)
+
+
+def _random_blocks(n_docs: int, n_resamples: int, rng, scratch: list | None = None):
     """``n_resamples`` random resamples as blocks of multiplicities (rows × documents), drawn in order from ``rng``.
 
     One block when there are at most ``RESAMPLE_BLOCK_CELLS`` multiplicities; else blocks of a multiple of
     ``RESAMPLE_BLOCK_ROWS`` resamples, drawn in the same order, so the draws are those of one block and memory stays
-    bounded (2,000 resamples × 50,000 articles would be 800 MB at once, three times over while drawing).
+    bounded (2,000 resamples × 50,000 articles would be 800 MB at once, three times over while drawing). With
+    ``scratch`` (a list, see :func:`_scratch_block`) every block is written into one buffer: a block then holds
+    until the next one is drawn, so use it before asking for the next.
     """
     if n_resamples * n_docs <= RESAMPLE_BLOCK_CELLS:
         rows = n_resamples
@@ -92,7 +107,7 @@ def _random_blocks(n_docs: int, n_resamples: int, rng):
         rows = RESAMPLE_BLOCK_ROWS * max(1, RESAMPLE_BLOCK_CELLS // (RESAMPLE_BLOCK_ROWS * max(n_docs, 1)))
     for begin in range(0, n_resamples, rows):
         size = min(rows, n_resamples - begin)
-        counts = np.empty((size, n_docs))  # float: the products use BLAS
+        counts = _scratch_block(scratch, size, n_docs)  # float: the products use BLAS; every row is filled below
         for first in range(0, size, DRAW_ROWS):  # small draws stay in cache; same numbers as one draw of the block
             drawn = min(DRAW_ROWS, size - first)
             picks = rng.integers(0, n_docs, size=(drawn, n_docs))
@@ -115,7 +130,7 @@ def _period_sums(part: pd.DataFrame, value_columns: list[str], *, doc_column: st
 
 
 def _resample_sums(tables: list[tuple[np.ndarray, np.ndarray, list[str]]], *, n_resamples: int,
-                   rng) -> list[_Resamples]:
+                   rng, scratch: list | None = None) -> list[_Resamples]:
     """Resampled means of one period for each of ``tables`` ((weight sums, measure sums, measure names), all over the
     same number of documents): one draw of resamples, then per block one matrix product per table and sum.
 
@@ -131,7 +146,7 @@ def _resample_sums(tables: list[tuple[np.ndarray, np.ndarray, list[str]]], *, n_
         blocks = [counts]
     else:
         probabilities = np.full(n_resamples, 1.0 / n_resamples)
-        blocks = _random_blocks(n_docs, n_resamples, rng)
+        blocks = _random_blocks(n_docs, n_resamples, rng, scratch)  # each block's products made before the next
     products: list[list] = [[] for _ in tables]
     for block in blocks:
         for table_products, (weight_sums, sums, _) in zip(products, tables):
@@ -455,12 +470,14 @@ def compare_periods_together(tables: list[Measures], period_a: str, period_b: st
     results: list = [None] * len(tables)
     for group in groups:
         rng = np.random.default_rng(random_state)
+        scratch: list = []  # one buffer for every block of resamples of both periods
         resamples: dict[int, dict[str, _Resamples]] = {number: {} for number in group}
         for period in periods:  # periods in order, as compare_periods of one table draws them
             drawn = _resample_sums([(*sums[number][period], tables[number].measures) for number in group],
-                                   n_resamples=n_resamples, rng=rng)
+                                   n_resamples=n_resamples, rng=rng, scratch=scratch)
             for number, period_resamples in zip(group, drawn):
                 resamples[number][period] = period_resamples
+        scratch.clear()  # the buffer is not held while the leave-one-out tables are built
         for number in group:  # each table's difference continues from the generator's state after the draws
             results[number] = _comparison(tables[number], period_a, period_b, resamples[number], n_resamples,
                                           copy.deepcopy(rng), level)
