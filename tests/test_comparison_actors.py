@@ -61,3 +61,13 @@ def test_per_document_counts_give_the_tables_of_per_paragraph_counts():
         for part in ("estimates", "differences", "leave_one_out"):
             pd.testing.assert_frame_equal(getattr(new, part), getattr(old, part), check_exact=True)
     assert per_document.loc["b", "Taiwan"] == 2 and per_document.loc["b", "Xi Jinping"] == 1  # not the dateline
+
+
+def test_datelines_blanked_a_slice_at_a_time_as_strip_datelines_blanks_them():
+    """The scan's slices skip the dateline rule for texts without "(": the same texts as strip_datelines."""
+    texts = pd.Series(["TAIPEI, Taiwan (AP) — Xi will welcome Putin.", "TAIPEI, Taiwan — no agency, Xi.",
+                       "MOSCOW (Reuters) - Putin", "Moscow (TASS) – Lavrov (again)", "(AP) — Xi", "", "(",
+                       "NEW DELHI (AsiaNews) —", "Beijing said (AP) — nothing", "BEIJING(AP)— Xi", "BEIJING (AP)\n— Xi"])
+    blanked = actors._BlankedDatelines(texts)
+    assert blanked[0:len(texts)] == actors.strip_datelines(texts).tolist()
+    assert blanked[0:1][0].startswith(" " * 20) and blanked[5:7] == ["", "("]

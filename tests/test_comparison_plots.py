@@ -57,3 +57,21 @@ def test_leave_one_out_ticks_on_top_of_one_another_are_drawn_once():
     step = (runs.max() - runs.min()) / TICK_RESOLUTION
     assert 500 < len(drawn) <= TICK_RESOLUTION + 1 and set(drawn) <= set(runs) and {runs.min(), runs.max()} <= set(drawn)
     assert np.abs(runs[:, None] - np.sort(drawn)[None, :]).min(axis=1).max() < step
+
+
+def test_runs_by_measure_split_in_order_equal_the_grouped_runs():
+    """A leave-one-out table in measure and document order is split, not grouped: the same runs per measure (NaN
+    left out, a measure with no value left empty or missing) as grouping gives, on sorted and shuffled tables."""
+    import numpy as np
+
+    from analysis.comparison.plots import runs_by_measure
+
+    loo = pd.DataFrame({"left_out": ["a", "b", "c"] * 4, "measure": np.repeat(["m1", "m2", "m3", "m4"], 3),
+                        "difference": [0.1, np.nan, -0.2, np.nan, np.nan, np.nan, 0.3, 0.0, np.inf, 1, 2, 3]})
+    for table in (loo, loo.sample(frac=1, random_state=1), loo.iloc[::-1]):
+        grouped = {measure: part.to_numpy(float) for measure, part in
+                   table.loc[table["difference"].notna(), "difference"].groupby(table["measure"], sort=False)}
+        found = runs_by_measure(table)
+        assert set(grouped) <= set(found)
+        for measure in found:
+            np.testing.assert_array_equal(found[measure], grouped.get(measure, np.zeros(0)))

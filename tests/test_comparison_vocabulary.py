@@ -229,3 +229,55 @@ def test_contexts_read_in_chunks_are_those_of_the_plain_rule(monkeypatch):
             if len(expected):
                 pd.testing.assert_frame_equal(found, expected, check_dtype=False)  # a term without lines makes object columns
     assert len(vocabulary.terms_in_context(sentences, top, per_period=2)) > 20
+
+
+def _leave_one_out_terms_sorted_at_the_end(matrix, terms, doc_ids, doc_periods, chosen, labels, prior_scale=0.5):
+    """leave_one_out_terms as it was written before (a column read per term, the rows sorted at the end): the
+    reference for the build in sorted order."""
+    from analysis.comparison.vocabulary import _log_odds
+
+    doc_ids, periods = np.asarray(doc_ids), np.asarray(doc_periods)
+    keep = np.isin(periods, labels)
+    matrix, doc_ids, periods = matrix[keep], doc_ids[keep], periods[keep]
+    in_a = periods == labels[0]
+    lengths = np.asarray(matrix.sum(axis=1)).ravel().astype(float)
+    n_a, n_b = lengths[in_a].sum(), lengths[~in_a].sum()
+    n_a_loo, n_b_loo = n_a - np.where(in_a, lengths, 0), n_b - np.where(in_a, 0, lengths)
+    alpha_0 = prior_scale * (n_a_loo + n_b_loo)
+    position = {term: index for index, term in enumerate(terms)}
+    frames = []
+    for term in chosen:
+        column = np.asarray(matrix[:, position[term]].todense()).ravel().astype(float)
+        y_a = column[in_a].sum() - np.where(in_a, column, 0)
+        y_b = column[~in_a].sum() - np.where(in_a, 0, column)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            delta, variance = _log_odds(y_a, y_b, prior_scale * (y_a + y_b), n_a_loo, n_b_loo, alpha_0)
+            z = delta / np.sqrt(variance)
+        empties = (n_a_loo == 0) | (n_b_loo == 0) | (y_a + y_b == 0)
+        frames.append(pd.DataFrame({"left_out": doc_ids, "term": term, "z": np.where(empties, np.nan, z)}))
+    if not frames:
+        return pd.DataFrame(columns=["left_out", "term", "z"])
+    return pd.concat(frames, ignore_index=True).sort_values(["term", "left_out"], ignore_index=True)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_leave_one_out_terms_built_in_order_equal_the_sorted_table(seed):
+    """The leave-one-out z table, read in one pass and built in (term, document) order, equals the one built term
+    by term and sorted: shuffled string, object and integer ids, repeated ids and terms (sorted as before), ids
+    outside the periods, no chosen term, no document."""
+    from scipy import sparse
+
+    from analysis.comparison.vocabulary import leave_one_out_terms
+
+    rng = np.random.default_rng(seed)
+    n_docs, terms = int(rng.integers(0, 25)) if seed != 9 else 0, np.array(["gas", "war", "belt and road", "Ärger", "zeta", "alpha"])
+    matrix = sparse.csr_matrix(rng.poisson(0.7, size=(n_docs, len(terms))))
+    ids = rng.permutation([f"doc {i}" for i in range(n_docs)]).astype(object)
+    if seed % 3 == 1:
+        ids = rng.permutation(n_docs) * 7
+    elif seed % 3 == 2 and n_docs > 2:
+        ids[1] = ids[0]  # a repeated id: no order without ties
+    periods = rng.choice(["a", "b", "c"], size=n_docs)
+    chosen = [["war", "gas", "Ärger", "belt and road"], ["zeta", "alpha", "zeta"], []][seed % 3] if seed < 9 else ["gas"]
+    got = leave_one_out_terms(matrix, terms, ids, periods, chosen, ("a", "b"))
+    pd.testing.assert_frame_equal(got, _leave_one_out_terms_sorted_at_the_end(matrix, terms, ids, periods, chosen, ("a", "b")))

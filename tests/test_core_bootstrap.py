@@ -226,3 +226,82 @@ def test_leave_one_document_out_comes_sorted_by_measure_and_document():
     loo = leave_one_document_out(rates, ["zeta", "alpha", "mid"], "a", "b", weight_column="words")
     assert loo["measure"].unique().tolist() == ["alpha", "mid", "zeta"]
     pd.testing.assert_frame_equal(loo, loo.sort_values(["measure", "left_out"], ignore_index=True), check_exact=True)
+
+
+def _leave_one_out_frame_by_frame(units, value_columns, period_a, period_b, weight_column=None, summed=None):
+    """leave_one_document_out as it was written before: a table per measure, joined (the reference for the faster
+    build, which makes the document columns once)."""
+    part = units[units["period"].isin([period_a, period_b])]
+    weights = part[weight_column or summed].to_numpy(float) if (weight_column or summed) else np.ones(len(part))
+    doc_codes, doc_index = pd.factorize(part["doc_id"], sort=True)
+    doc_period = part.groupby("doc_id", sort=True)["period"].first().reindex(doc_index).to_numpy()
+    in_a = doc_period == period_a
+    weight_sums = np.bincount(doc_codes, weights=weights, minlength=len(doc_index))
+    denominator_a = weight_sums[in_a].sum() - np.where(in_a, weight_sums, 0)
+    denominator_b = weight_sums[~in_a].sum() - np.where(in_a, 0, weight_sums)
+    frames = []
+    for number in pd.DataFrame({"measure": value_columns}).sort_values("measure", kind="mergesort").index:
+        measure = value_columns[number]
+        values = part[measure].to_numpy(float)
+        sums = np.bincount(doc_codes, weights=values if summed else weights * values, minlength=len(doc_index))
+        numerator_a = sums[in_a].sum() - np.where(in_a, sums, 0)
+        numerator_b = sums[~in_a].sum() - np.where(in_a, 0, sums)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            estimate_a = np.where(denominator_a > 0, numerator_a / denominator_a, np.nan)
+            estimate_b = np.where(denominator_b > 0, numerator_b / denominator_b, np.nan)
+        frames.append(pd.DataFrame({"left_out": doc_index, "left_out_period": doc_period, "measure": measure,
+                                    "estimate_a": estimate_a, "estimate_b": estimate_b,
+                                    "difference": estimate_b - estimate_a}))
+    columns = ["left_out", "left_out_period", "measure", "estimate_a", "estimate_b", "difference"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_leave_one_out_table_is_the_one_built_measure_by_measure(seed):
+    """The leave-one-out table, its document columns made once for all measures, equals (values and column types)
+    the one joined from a table per measure: string, object and integer document ids, weights, summed rows, a
+    period of one document, measures named out of order, none, and a period without documents."""
+    from analysis.core.bootstrap import leave_one_document_out
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 30))
+    ids = [f"d{i:02d}" for i in rng.integers(0, 12, n)]
+    if seed % 3 == 1:
+        ids = pd.Series(ids, dtype=object)
+    elif seed % 3 == 2:
+        ids = rng.integers(0, 12, n)
+    units = pd.DataFrame({"doc_id": ids, "period": rng.choice(["p", "q", "r"], n), "words": rng.integers(1, 50, n),
+                          "zeta": rng.random(n), "alpha": rng.integers(0, 3, n).astype(float), "Mid": rng.random(n)})
+    units["period"] = units.groupby("doc_id")["period"].transform("first")  # a document belongs to one period
+    measures = [["zeta", "alpha", "Mid"], ["alpha"], []][seed % 3]
+    for options in ({}, {"weight_column": "words"}, {"summed": "words"}):
+        for periods in (("p", "q"), ("q", "p"), ("p", "none"), ("none", "other")):
+            got = leave_one_document_out(units, measures, *periods, **options)
+            pd.testing.assert_frame_equal(got, _leave_one_out_frame_by_frame(units, measures, *periods, **options))
+
+
+def test_blocks_written_into_one_buffer_are_the_blocks_drawn_fresh():
+    """Blocks of resamples written one after another into one buffer (the memory reused, not handed over again) are
+    the fresh blocks, block for block, and the comparison of two tables is the same to the last bit."""
+    from analysis.core import bootstrap
+    from analysis.core.bootstrap import Measures, compare_periods_together
+
+    for n_docs, n_resamples in ((700, 300), (70000, 1000), (5, 40)):
+        fresh = [block.copy() for block in bootstrap._random_blocks(n_docs, n_resamples, np.random.default_rng(5))]
+        scratch: list = [np.full(3, np.nan)]  # too small: replaced
+        reused = [block.copy() for block in bootstrap._random_blocks(n_docs, n_resamples, np.random.default_rng(5),
+                                                                    scratch)]
+        assert len(fresh) == len(reused) and all(np.array_equal(a, b) for a, b in zip(fresh, reused))
+        assert scratch[0].size >= fresh[0].size
+    rates, sums = _tables((900, 1100), seed=2)
+    tables = [Measures(rates, ["zeta", "alpha", "mid"], weight_column="words"), Measures(sums, ["y", "x"], summed="sentences")]
+    with_buffer = compare_periods_together(tables, "a", "b", random_state=11, n_resamples=1000)
+    original = bootstrap._scratch_block
+    try:
+        bootstrap._scratch_block = lambda scratch, rows, columns: np.empty((rows, columns))
+        fresh_blocks = compare_periods_together(tables, "a", "b", random_state=11, n_resamples=1000)
+    finally:
+        bootstrap._scratch_block = original
+    for mine, theirs in zip(with_buffer, fresh_blocks):
+        pd.testing.assert_frame_equal(mine.estimates, theirs.estimates, check_exact=True)
+        pd.testing.assert_frame_equal(mine.differences, theirs.differences, check_exact=True)

@@ -129,6 +129,8 @@ ADVERSARIAL = [
     "Beijing-Moscow Moscow/Beijing Moscow\u0301 M\u0301oscow", "EU-Russia EU's EUR EU2 eu EU",
     "Sanctions SANCTIONS sanction-hit unsanctioned gas-fired gaslight Gas GAS",
     "Ukraine’s Ukrainian-born pro-Ukrainian war-in-Ukraine", "", " ", "US", "\u0130stanbul \u0131stanbul Kremlin\u212a",
+    "gas gas,gas-gas  gas\tgas\u00a0gas“gas”(gas)égas gasé _gas gas_ 9gas gas9 sanctions-gas gas.gas",
+    "natural gas natural-gas natural\ngas naturalgas natural  gas-pipeline", "gas", "\u212aremlin GAS \u017fanctions",
 ]
 
 
@@ -150,3 +152,24 @@ def test_the_fast_patterns_find_exactly_what_the_plain_ones_find(load, column):
     plain = keywords.find_keywords(texts, _reference_index(index))
     assert len(fast) > 1000
     pd.testing.assert_frame_equal(fast, plain)
+
+
+def test_the_non_word_lead_is_used_only_where_it_finds_the_same():
+    """Case-insensitive terms are matched with the non-word character before them (\\W), which finds the same as
+    (?<!\\w) only when every term ends with a word character: a term ending otherwise keeps the look-behind, and
+    both find, on texts of adjacent and glued terms, what the plain pattern finds."""
+    def index_of(terms):
+        table = pd.DataFrame({"g": ["A"] * len(terms), "term": terms, "match": ["prefix"] * len(terms),
+                              "case": ["any"] * len(terms)})
+        return keywords.keyword_index(table, "g")
+
+    texts = pd.Series(["gas gas.gas,gas", "u.s.u.s. u.s.gas gas", "Gas", "", "gasgas x-gas _gas égas ГАЗ_ газ_x",
+                       "\u212aremlin kremlin", "a.b.c. a.b.c.a.b.c."])
+    for terms, lead in ((["gas", "kremlin", "газ_"], keywords.NON_WORD_BEFORE),
+                        (["gas", "u.s.", "a.b.c."], r"(?<!\w)")):
+        index = index_of(terms)
+        assert index.patterns[0][1].pattern.startswith(lead)
+        found = keywords.find_keywords(texts, index)
+        pd.testing.assert_frame_equal(found, keywords.find_keywords(texts, _reference_index(index)))
+        assert len(found) >= 8
+    assert not keywords._leads_with_non_word(["gas", "gas\0"]) and keywords._leads_with_non_word(["g_", "g9"])

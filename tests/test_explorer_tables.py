@@ -187,16 +187,17 @@ def test_document_text_stream_gives_the_document_texts(plain, monkeypatch):
 
 
 def reference_spans(texts, offsets, index):
-    """Each text scanned alone (what the batched scan replaced)."""
+    """Each text scanned alone (what the batched scan replaced), after the NUL every scanned text starts with (a
+    case-insensitive pattern may match the character before a term: the term group says where the term starts)."""
     from analysis.core.keywords import _normal
 
     rows = []
     for position, (text, offset) in enumerate(zip(texts, offsets)):
         for case, pattern in index.patterns:
-            for match in pattern.finditer(text):
+            for match in pattern.finditer("\0" + text):
                 for group, kind in index.lookup.get((case, _normal(match.group("term"), case)), ()):
                     if not (kind == "word" and match.group("tail")):
-                        rows.append((position, group, offset + match.start(), offset + match.end()))
+                        rows.append((position, group, offset + match.start("term") - 1, offset + match.end() - 1))
     return rows
 
 

@@ -61,7 +61,8 @@ class _BlankedDatelines(Sequence):
         return len(self.texts)
 
     def __getitem__(self, rows: slice) -> list[str]:
-        return [DATELINE.sub(_blank, text) for text in self.texts.iloc[rows].tolist()]
+        # a dateline holds the agency in parentheses: a text without "(" has none (a substring test, not a regex call)
+        return [DATELINE.sub(_blank, text) if "(" in text else text for text in self.texts.iloc[rows].tolist()]
 
 
 def count_mentions(texts: pd.Series, actors: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -85,11 +85,25 @@ def trie(words, flexible_spaces: bool = True, after_first: str = "") -> str:
 # case-insensitive terms, whose first letters are everywhere, the check is cheaper first (it rejects the middle of
 # a word before any letter is compared). tests/test_core_keywords.py checks that both find the same.
 STARTS_A_WORD = r"(?<!\w[\s\S])"
+# For the case-insensitive terms, cheaper still is to match the character before the term, (?<!\w) turned into \W:
+# the regex engine then skips from one non-word character to the next instead of trying every position (a fifth
+# less time on sentences). The term group, not the match, then says where a term starts. It finds the same matches
+# when the text to scan starts with a non-word character (the scan puts a NUL before every text) and every term
+# ends with a letter, digit or underscore: a match then ends with a word character, so the next term starts two or
+# more characters later, after a non-word one that no match has taken. :func:`_leads_with_non_word` checks that.
+NON_WORD_BEFORE = r"\W"
 
 
 def _normal(text: str, case: str) -> str:
     joined = " ".join(re.split(r"[\s-]+", text))
     return joined.lower() if case == "any" else joined
+
+
+def _leads_with_non_word(words) -> bool:
+    """Whether a pattern of ``words`` may match the non-word character before a term (:data:`NON_WORD_BEFORE`):
+    when every word ends with an ASCII letter, digit or underscore (whose case-insensitive equivalents, such as
+    the Kelvin sign for "k", are word characters too) and none holds the NUL that starts each scanned text."""
+    return all(word and re.fullmatch(r"[A-Za-z0-9_]", word[-1]) and "\0" not in word for word in words)
 
 
 @dataclass(frozen=True)
@@ -114,7 +128,8 @@ def keyword_index(table: pd.DataFrame, group_column: str) -> KeywordIndex:
             lookup[key] = lookup.get(key, ()) + ((getattr(row, group_column), row.match),)
         words = sorted({_normal(term, case) for term in rows["term"]})
         if case == "any":
-            term = r"(?<!\w)(?P<term>" + trie(words) + ")"
+            lead = NON_WORD_BEFORE if _leads_with_non_word(words) else r"(?<!\w)"
+            term = lead + "(?P<term>" + trie(words) + ")"
         else:
             term = "(?P<term>" + trie(words, after_first=STARTS_A_WORD) + ")"
         patterns.append((case, re.compile(term + r"(?P<tail>\w*)", re.IGNORECASE if case == "any" else 0)))
@@ -229,7 +244,7 @@ def _scan_batch(batch: list[str], index: KeywordIndex) -> tuple[np.ndarray, np.n
         # matched text and where its term ends -> ((group number, spelling number), ...): worked out once
         meanings: dict[tuple[str, int], tuple] = {}
         scanned, pattern = _case_folded(joined, pattern)
-        for (start, end), (_, term_end), _ in map(_REGS, pattern.finditer(scanned)):
+        for (_, end), (start, term_end), _ in map(_REGS, pattern.finditer(scanned)):  # the term's start
             spelling = joined[start:end]  # as written, whichever string was scanned
             entries = meanings.get((spelling, term_end - start))
             if entries is None:
