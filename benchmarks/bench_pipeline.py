@@ -4,7 +4,8 @@ Prints wall time and peak memory per stage and in total (the resident set of the
 processes summed, and of the largest single process), then the seed report's time against the floor measured in the
 same run: papermill executing as many import-only notebooks (each notebook's parameters cell and imports, nothing
 else) plus rendering the report's pages. The target ratio is at most 1.2.
-Usage: python -m benchmarks.bench_pipeline [--large] [--floor] [sizes...]   (default 100 1000 10000; --large adds
+Usage: python -m benchmarks.bench_pipeline [--large] [--floor] [--distinct] [sizes...]   (default 100 1000 10000;
+--distinct gives every sentence an invented first word, so that few repeat, as in real news; --large adds
 100,000, the size issue 15 sets its goal at, which `make bench` includes: run it alone on the machine;
 --floor measures only the seed report against its floor)
 """
@@ -74,9 +75,11 @@ class MemorySampler:
         return max(inside, default=0)
 
 
-def bench_size(n_articles: int, workdir: Path) -> list[dict]:
-    """Run the full report on a synthetic corpus of ``n_articles``; one row per stage plus a total."""
-    corpus = write_corpus(synthetic_articles(n_articles, random_state=SEED), workdir / f"corpus_{n_articles}")
+def bench_size(n_articles: int, workdir: Path, distinct: bool = False) -> list[dict]:
+    """Run the full report on a synthetic corpus of ``n_articles`` (with ``distinct``, sentences told apart: see
+    :func:`benchmarks.synthetic.synthetic_articles`); one row per stage plus a total."""
+    corpus = write_corpus(synthetic_articles(n_articles, random_state=SEED, distinct=distinct),
+                          workdir / f"corpus_{n_articles}")
     runs: list = []
     with MemorySampler() as sampler:
         started = time.perf_counter()
@@ -129,15 +132,15 @@ def seed_report_against_floor(workdir: Path, repeats: int = 3) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(argv or [])
-    large, floor_only = "--large" in argv, "--floor" in argv
-    sizes = [] if floor_only else [int(value) for value in argv if value != "--large"] or SIZES
+    large, floor_only, distinct = "--large" in argv, "--floor" in argv, "--distinct" in argv
+    sizes = [] if floor_only else [int(value) for value in argv if not value.startswith("--")] or SIZES
     if large and LARGE not in sizes:
         sizes.append(LARGE)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
-            print(f"… {size:,} articles", file=sys.stderr, flush=True)
-            rows += bench_size(size, Path(tmp))
+            print(f"… {size:,} articles{' (distinct sentences)' if distinct else ''}", file=sys.stderr, flush=True)
+            rows += bench_size(size, Path(tmp), distinct)
     if rows:
         print("\n| articles | stage | wall time (s) | peak memory, all processes (MB) | largest process (MB) |\n"
               "|---:|---|---:|---:|---:|")

@@ -6,6 +6,7 @@ The text is real coverage reshuffled, so every stage meets realistic language; d
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -25,15 +26,51 @@ def _seeds(periods: str):
     return load_corpus(None, json.loads(periods) if periods else None)
 
 
+DISTINCT_WORDS = 100_000  # invented words a distinct corpus draws from (see synthetic_articles)
+SENTENCE_END = re.compile(r"(?<=[.!?]) +(?=[\"“A-Z])")  # where a new sentence starts, roughly
+SYLLABLES = [consonant + vowel for consonant in "bdfgklmnprstvz" for vowel in "aeiou"]
+
+
+def invented_words(count: int, rng: np.random.Generator) -> np.ndarray:
+    """``count`` distinct made-up words of three or four syllables ("Kotavero"), capitalised: no figure, frame or actor
+    word, so they change what is distinct in a corpus and its vocabulary, not what the stages find."""
+    words: set[str] = set()
+    while len(words) < count:
+        parts = rng.integers(0, len(SYLLABLES), size=(count, 4))
+        lengths = rng.integers(3, 5, size=count)
+        words.update("".join(SYLLABLES[k] for k in row[:n]).capitalize() for row, n in zip(parts, lengths))
+    return np.array(sorted(words)[:count], dtype=object)
+
+
+DATELINE_START = re.compile(r"[A-Z][A-Z .'-]+(?:,| \()")  # "TAIPEI, Taiwan (AP) —", "MOSCOW (Reuters) -": kept first
+
+
+def _distinct_sentences(paragraph: str, words: np.ndarray, rng: np.random.Generator) -> str:
+    """``paragraph`` with an invented word and a comma before each of its sentences ("Kotavero, Russia said ..."; not
+    before a dateline, which stays where the cleaning looks for it), so that sentences resampled from the seeds are
+    told apart as the sentences of real news are."""
+    pieces = SENTENCE_END.split(paragraph)
+    chosen = words[rng.integers(0, len(words), size=len(pieces))]
+    return " ".join(piece if DATELINE_START.match(piece) else f"{word}, {piece}" for word, piece in zip(chosen, pieces))
+
+
 def synthetic_articles(n_articles: int, *, random_state: int, periods: dict | None = None,
-                       paragraphs_per_article: tuple[int, int] = (6, 14), first_index: int = 0) -> pd.DataFrame:
+                       paragraphs_per_article: tuple[int, int] = (6, 14), first_index: int = 0,
+                       distinct: bool = False) -> pd.DataFrame:
     """``n_articles`` rows (file, doc_id, title, outlet, published, url, notes, text), half in each period.
 
     Each article is a random draw of seed paragraphs, shuffled, with a random date inside its period. Articles are
     numbered from ``first_index`` (so that chunks of one large corpus keep distinct ids).
+
+    The seeds have about 130 sentences, so in a large corpus few sentences are distinct (one in twenty-five at 20,000
+    articles) and stages that remember results per distinct text look faster than on real news. With ``distinct``,
+    every sentence starts with an invented word drawn from :data:`DISTINCT_WORDS` (most sentences are then distinct,
+    and the vocabulary grows with the corpus, as in real news) while the figures, frames and actors stay the seeds'.
     """
     seeds = _seeds(json.dumps(periods, sort_keys=True) if periods else "")
     pool = seeds.paragraphs["text"].to_numpy()
+    words = invented_words(DISTINCT_WORDS, np.random.default_rng(random_state + 1)) if distinct else None
+    word_rng = np.random.default_rng(random_state + 2)  # its own draws: dates, outlets and paragraphs as without
     period_list = parse_periods(periods) if periods else seeds.periods
     rng = np.random.default_rng(random_state)
     rows = []
@@ -45,7 +82,8 @@ def synthetic_articles(n_articles: int, *, random_state: int, periods: dict | No
         chosen = rng.choice(len(pool), size=count, replace=False)
         # A per-article sentence keeps every text distinct, as real articles are.
         marker = f"Synthetic article {index:05d} was filed on {published:%B %d, %Y}."
-        text = "\n\n".join([marker, *pool[chosen]]) + "\n"
+        paragraphs = pool[chosen] if words is None else [_distinct_sentences(text, words, word_rng) for text in pool[chosen]]
+        text = "\n\n".join([marker, *paragraphs]) + "\n"
         rows.append({"file": f"synthetic_{index:05d}.txt", "doc_id": f"syn-{index:05d}",
                      "title": f"Synthetic article {index:05d}", "outlet": f"Outlet {int(rng.integers(1, N_OUTLETS + 1)):02d}",
                      "published": published.isoformat(), "url": "", "notes": "synthetic: resampled seed paragraphs",
