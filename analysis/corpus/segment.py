@@ -95,24 +95,14 @@ WHITESPACE = string.whitespace  # what Punkt takes for the space before a word
 
 @lru_cache(maxsize=8)
 def _first_characters(pattern: str) -> frozenset[str] | None:
-    """The characters a match of ``pattern`` can start with, when it starts with a repeat (at least once) of a class
-    of listed characters, as Punkt's realignment pattern does (closing quotes and brackets); None otherwise."""
-    from re import _constants, _parser
+    """The characters a match of ``pattern`` can start with, as the cleaning rules' screen reads them from the pattern
+    (Punkt's realignment pattern: closing quotes and brackets); None when that reading names no start."""
+    from analysis.corpus.cleaning import screen  # the one reader of patterns (cleaning imports this module)
 
-    try:
-        parsed = _parser.parse(pattern)
-    except Exception:  # noqa: BLE001  a pattern Python's parser reads otherwise: no shortcut
+    found = screen(re.compile(pattern))
+    if found.folded_starts or not found.raw_starts:  # case-folded or unknown starts: no shortcut
         return None
-    if not parsed.data or parsed.data[0][0] not in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
-        return None
-    low, _, body = parsed.data[0][1]
-    if low < 1 or len(body.data) != 1:
-        return None
-    op, value = body.data[0]
-    items = value if op is _constants.IN else [(op, value)]
-    if any(item is not _constants.LITERAL for item, _ in items):
-        return None
-    return frozenset(chr(code) for _, code in items)
+    return frozenset(start[0] for start in found.raw_starts)
 
 
 def punkt_spans(tokenizer, text: str) -> list[tuple[int, int]]:
