@@ -5,6 +5,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import sparse
 
 from analysis.corpus.load import load_corpus
 from analysis.topics.findings import development_score_sentence
@@ -352,3 +353,35 @@ def test_word_counts_of_arrow_text_are_pythons_split():
         counted = model.word_counts(part)
         assert counted.tolist() == expected[997:2500:3] and counted.index.equals(part.index)
     assert model._arrow_word_counts(columns[0]) is not None and model._arrow_word_counts(columns[2]) is None
+
+
+def test_a_fit_on_a_sample_uses_only_the_terms_in_it():
+    """NMF on a sample of units fits the terms that occur in the sample and gives the others weight 0: the same
+    fit as on those columns alone. A fit on every unit (``sample`` False, no ``fit_rows``) is left as it was."""
+    from analysis.topics import model as topic_model
+
+    rng = np.random.default_rng(4)
+    matrix = sparse.random(40, 30, density=0.3, format="csr", random_state=5)
+    matrix.data = rng.random(matrix.nnz) + 0.1
+    matrix = matrix.tolil()
+    matrix[:, [3, 17, 29]] = 0  # terms found only in units outside the sample
+    matrix = matrix.tocsr()
+    present = topic_model.present_terms(matrix)
+    assert present.tolist() == [c for c in range(30) if c not in (3, 17, 29)]
+    for init, seed in (("nndsvda", 1), ("random", 7)):
+        sampled = topic_model.fit_model(matrix.copy(), "nmf", 3, seed, init=init, sample=True)
+        alone = topic_model.fit_model(matrix[:, present], "nmf", 3, seed, init=init)
+        # the same weights: only their normalisation sums the zeros too (pairwise summation: last bits)
+        assert np.allclose(sampled.weights[:, present], alone.weights, rtol=1e-13, atol=0)
+        assert not sampled.weights[:, [3, 17, 29]].any()
+        assert np.array_equal(sampled.shares, alone.shares) and sampled.objective == alone.objective
+        whole = topic_model.fit_model(matrix.copy(), "nmf", 3, seed, init=init)
+        assert whole.weights.shape == (3, 30) and not np.array_equal(whole.weights[:, present], alone.weights)
+    rows = np.arange(0, 40, 2)
+    scored = topic_model.fit_model(matrix.copy(), "nmf", 3, 1, fit_rows=rows)
+    alone = topic_model.fit_model(matrix[rows][:, topic_model.present_terms(matrix[rows])], "nmf", 3, 1)
+    assert scored.shares.shape == (40, 3) and np.allclose(
+        scored.weights[:, topic_model.present_terms(matrix[rows])], alone.weights, rtol=1e-13, atol=0)
+    lda = topic_model.fit_model(matrix.copy(), "lda", 3, 1, sample=True)  # LDA keeps every term: its prior weighs them
+    assert lda.weights.shape == (3, 30) and lda.weights[:, [3, 17, 29]].all()
+    assert topic_model.present_terms(matrix[:, present]) is None

@@ -329,17 +329,34 @@ class Fit:
     start: int = 0  # which start of restart_fits produced it (0: NNDSVDa for NMF)
 
 
-def fit_model(matrix, model: str, k: int, random_state: int, *, init: str = "nndsvda", fit_rows=None) -> Fit:
+def present_terms(matrix) -> np.ndarray | None:
+    """The columns of ``matrix`` (a sample's rows) that hold any count, or None when every column does."""
+    columns = np.flatnonzero(matrix.getnnz(axis=0))
+    return None if columns.size == matrix.shape[1] else columns
+
+
+def fit_model(matrix, model: str, k: int, random_state: int, *, init: str = "nndsvda", fit_rows=None,
+              sample: bool = False) -> Fit:
     """Fit one model from one start; with ``fit_rows`` (row indices), fit on those rows and then estimate every
-    row's topic shares with the fitted topics (scikit-learn's ``transform``)."""
+    row's topic shares with the fitted topics (scikit-learn's ``transform``).
+
+    A fit on a sample of units (``fit_rows``, or ``sample`` when ``matrix`` is one) uses NMF only on the terms that
+    occur in it. A term absent from every fitted unit weighs nothing at NMF's optimum, but scikit-learn still updates
+    its weights at every iteration: with a corpus's rare words (hundreds of thousands of terms in real news, most of
+    them absent from a sample of a few dozen units) that was nearly all of the k search's time. Its weight is 0.
+    """
     from sklearn.decomposition import LatentDirichletAllocation
     from sklearn.exceptions import ConvergenceWarning
 
     train = matrix if fit_rows is None else matrix[fit_rows]
+    columns = present_terms(train) if model == "nmf" and (sample or fit_rows is not None) else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # the k search fits many small models; shares are still used
         if model == "nmf":  # scikit-learn's NMF(init=init, max_iter=400, tol=1e-4) to the bit, in less time
-            unit_topic, topic_term, objective = nmf_fit(train, k, init=init, random_state=random_state)
+            unit_topic, topic_term, objective = nmf_fit(train if columns is None else train[:, columns], k, init=init,
+                                                        random_state=random_state)
+            if columns is not None:
+                topic_term = _widen(topic_term, columns, train.shape[1])
             if fit_rows is not None:
                 unit_topic = nmf_transform(matrix, topic_term)
         else:
@@ -357,16 +374,23 @@ def fit_model(matrix, model: str, k: int, random_state: int, *, init: str = "nnd
     return Fit(shares, weights, objective)
 
 
-def fit(matrix, model: str, k: int, random_state: int, *, init: str = "nndsvda"):
+def _widen(topic_term: np.ndarray, columns: np.ndarray, n_terms: int) -> np.ndarray:
+    """Topic × term weights of a fit on some ``columns``, as weights over all ``n_terms`` (0 elsewhere)."""
+    wide = np.zeros((topic_term.shape[0], n_terms), dtype=topic_term.dtype)
+    wide[:, columns] = topic_term
+    return wide
+
+
+def fit(matrix, model: str, k: int, random_state: int, *, init: str = "nndsvda", sample: bool = False):
     """Fit one model; return (unit × topic shares with rows summing to 1, topic × term weights with rows summing to 1)."""
-    result = fit_model(matrix, model, k, random_state, init=init)
+    result = fit_model(matrix, model, k, random_state, init=init, sample=sample)
     return result.shares, result.weights
 
 
-def restart_fits(matrix, model: str, k: int, random_state: int, n_restarts: int) -> list[Fit]:
+def restart_fits(matrix, model: str, k: int, random_state: int, n_restarts: int, *, sample: bool = False) -> list[Fit]:
     """``n_restarts`` fits: the first from NNDSVDa (NMF's deterministic start), the others from random starts, each
-    with its own seed derived from ``random_state``."""
-    return [dataclasses.replace(fit_model(matrix, model, k, random_state + restart,
+    with its own seed derived from ``random_state`` (``sample``: see :func:`fit_model`)."""
+    return [dataclasses.replace(fit_model(matrix, model, k, random_state + restart, sample=sample,
                                           init="nndsvda" if restart == 0 else "random"), start=restart)
             for restart in range(n_restarts)]
 
@@ -434,7 +458,7 @@ def k_cap(n_articles: int) -> int:
 
 
 def search_k(matrix, presence, doc_ids, model: str, k_values: list[int], *, n_restarts: int,
-             random_state: int) -> tuple[pd.DataFrame, dict[int, Fit]]:
+             random_state: int, sample: bool = False) -> tuple[pd.DataFrame, dict[int, Fit]]:
     """Diagnostics for each candidate k side by side (as stm's searchK shows them) and the chosen k.
 
     For each k the model is fitted from ``n_restarts`` starts; the fit with the lowest objective is the candidate.
@@ -442,7 +466,8 @@ def search_k(matrix, presence, doc_ids, model: str, k_values: list[int], *, n_re
     (:func:`mean_exclusivity`), ``stability_restarts`` (mean one-to-one matched Jaccard overlap of top-10 terms
     between the candidate and each other restart) and ``stability_articles`` (the same between the deterministic
     fit on all articles and fits on ``SUBSAMPLES`` seeded draws of ``SUBSAMPLE_SHARE`` of the articles).
-    :func:`choose_k` marks ``admissible`` and ``chosen``. Returns the table and the candidate fit per k.
+    :func:`choose_k` marks ``admissible`` and ``chosen``. Returns the table and the candidate fit per k. ``sample``:
+    the rows are a sample of the corpus's units, so NMF fits only the terms that occur in them (:func:`fit_model`).
     """
     doc_ids = np.asarray(doc_ids)
     articles = np.unique(doc_ids)
@@ -451,11 +476,12 @@ def search_k(matrix, presence, doc_ids, model: str, k_values: list[int], *, n_re
         articles, size=n_draw, replace=False))) for draw in range(SUBSAMPLES)]
     rows, fits = [], {}
     for k in progress(k_values, "k search"):
-        runs = restart_fits(matrix, model, k, random_state, n_restarts)
+        runs = restart_fits(matrix, model, k, random_state, n_restarts, sample=sample)
         best = best_fit(runs)
         top = top_term_indices(best.weights)
         reference = top_term_indices(runs[0].weights)
-        resampled = [matched_overlap(reference, top_term_indices(fit_model(matrix[rows_kept], model, k, random_state).weights))
+        resampled = [matched_overlap(reference, top_term_indices(
+                         fit_model(matrix[rows_kept], model, k, random_state, sample=sample).weights))
                      for rows_kept in draws if len(rows_kept) > k]
         restart_coherence = [float(npmi_coherence(top_term_indices(run.weights), presence).mean()) for run in runs]
         rows.append({
@@ -684,12 +710,14 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
                                   f"{ARTICLES_PER_TOPIC} articles); lower k_min or use more articles.")
         sample = _sample_tokens(tokens, SEARCH_MAX_TOKENS[model], ARTICLES_PER_TOPIC * max(k_values), random_seed)
         if len(sample) < n_units:
+            in_sample = int(np.count_nonzero(counts[sample].getnnz(axis=0)))
             notes.append(f"The k search fitted each candidate on a seeded sample of {len(sample):,} of {n_units:,} units "
-                         f"({n_restarts} restarts each); the final model uses "
+                         f"and the {in_sample:,} of {len(terms):,} terms that occur in them ({n_restarts} restarts "
+                         "each); the final model uses "
                          + ("every unit." if n_units <= FINAL_MAX_UNITS else "a larger sample and scores every unit."))
         presence = (counts[sample] > 0).astype(float)  # the sampled units only: no 0/1 float copy of all counts
-        k_search, fits = search_k(matrix[sample], presence, doc_ids[sample], model, k_values,
-                                  n_restarts=n_restarts, random_state=random_seed)  # fits on the sample when sampled
+        k_search, fits = search_k(matrix[sample], presence, doc_ids[sample], model, k_values, n_restarts=n_restarts,
+                                  random_state=random_seed, sample=len(sample) < n_units)  # fits on the sample when sampled
         k = int(k_search.loc[k_search["chosen"], "k"].iloc[0])
     else:
         if requested >= n_units:
@@ -797,7 +825,7 @@ def leave_one_out_refits(units: pd.DataFrame, matrix, model: str, k: int, weight
         if not (kept_periods == periods[0]).any() or not (kept_periods == periods[1]).any() or len(keep) <= k:
             continue
         chosen = keep[_sample(len(keep), REFIT_MAX_UNITS[model], random_state)]
-        shares, refit_weights = fit(matrix[chosen], model, k, random_state)
+        shares, refit_weights = fit(matrix[chosen], model, k, random_state, sample=len(chosen) < len(keep))
         refit = refit_weights / np.maximum(np.linalg.norm(refit_weights, axis=1, keepdims=True), 1e-300)
         similarity = reference @ refit.T
         original, matched = linear_sum_assignment(-similarity)
