@@ -281,3 +281,23 @@ def test_leave_one_out_terms_built_in_order_equal_the_sorted_table(seed):
     chosen = [["war", "gas", "Ärger", "belt and road"], ["zeta", "alpha", "zeta"], []][seed % 3] if seed < 9 else ["gas"]
     got = leave_one_out_terms(matrix, terms, ids, periods, chosen, ("a", "b"))
     pd.testing.assert_frame_equal(got, _leave_one_out_terms_sorted_at_the_end(matrix, terms, ids, periods, chosen, ("a", "b")))
+
+
+def test_contexts_are_screened_by_the_pattern_without_its_look_behind():
+    """A term's contexts are first looked for without the leading "(?<!\\w)" (fast), then with the whole pattern:
+    the screen finds something in every sentence where the term occurs, so no context is lost."""
+    from analysis.comparison.vocabulary import _without_look_behind
+    from analysis.core.preprocess import term_regex
+
+    sentences = ["Degas painted gas lamps.", "GAS-rich Siberia", "natural_gas", "the gasp", "Power-of-Siberia pipe",
+                 "power of\nsiberia", "ПОWER of Siberia", "«gas»", "gas", "", "sanctions’ bite", "ſanctions"]
+    for term in ("gas", "power of siberia", "sanctions", "no-limits"):
+        pattern = term_regex(term)
+        screen = _without_look_behind(pattern)
+        assert screen.pattern != pattern.pattern and screen.flags == pattern.flags
+        for text in sentences:
+            if pattern.search(text):
+                assert screen.search(text), (term, text)
+    assert [bool(term_regex("gas").search(text)) for text in sentences[:4]] == [True, True, False, False]
+    plain = re.compile(r"\bgas\b")
+    assert _without_look_behind(plain) is plain  # nothing to take off

@@ -222,12 +222,29 @@ def _period_positions(sentences: pd.DataFrame, order_by: str) -> list[tuple[str,
     return [(period, ordered[codes == number]) for number, period in enumerate(periods)]
 
 
+WORD_BEFORE = r"(?<!\w)"
+
+
+def _without_look_behind(pattern: re.Pattern) -> re.Pattern:
+    """``pattern`` without a leading "(?<!\\w)": it finds a match wherever ``pattern`` does, in far less time.
+
+    Python's regex engine skips quickly to where a pattern's first character occurs, but not when the pattern starts
+    with a look-behind, which it then tries at every character. A rare term has to be looked for in every sentence of a
+    period, so its contexts are first looked for with this pattern and only the sentences it finds are searched
+    with ``pattern``.
+    """
+    if not pattern.pattern.startswith(WORD_BEFORE):
+        return pattern
+    return re.compile(pattern.pattern[len(WORD_BEFORE):], pattern.flags)
+
+
 def _context_rows(sentences: pd.DataFrame, patterns: list[re.Pattern], per_period: int, width: int,
                   order_by: str) -> list[pd.DataFrame]:
     """Each pattern's keyword-in-context rows (see :func:`keyword_in_context`). The sentences are read KWIC_CHUNK at a
     time, in order, for all patterns together; a pattern stops reading a period once it has ``per_period`` sentences
     from different documents, and a period stops being read once every pattern has."""
     found: list[list[dict]] = [[] for _ in patterns]
+    screens = [_without_look_behind(pattern) for pattern in patterns]
     for period, positions in _period_positions(sentences, order_by):
         states = [([], [], set()) for _ in patterns]  # per pattern: first match per document, repeats, documents seen
         reading = list(range(len(patterns)))
@@ -239,8 +256,9 @@ def _context_rows(sentences: pd.DataFrame, patterns: list[re.Pattern], per_perio
             still = []
             for number in reading:
                 first_per_doc, repeats, seen = states[number]
+                screen, pattern = screens[number].search, patterns[number].search
                 for index, text in enumerate(texts):
-                    match = patterns[number].search(text)
+                    match = screen(text) and pattern(text)
                     if match is None:
                         continue
                     if doc_ids[index] not in seen:
