@@ -283,21 +283,39 @@ def test_leave_one_out_terms_built_in_order_equal_the_sorted_table(seed):
     pd.testing.assert_frame_equal(got, _leave_one_out_terms_sorted_at_the_end(matrix, terms, ids, periods, chosen, ("a", "b")))
 
 
-def test_contexts_are_screened_by_the_pattern_without_its_look_behind():
-    """A term's contexts are first looked for without the leading "(?<!\\w)" (fast), then with the whole pattern:
-    the screen finds something in every sentence where the term occurs, so no context is lost."""
-    from analysis.comparison.vocabulary import _without_look_behind
+def test_contexts_found_through_the_joined_text_are_those_of_the_plain_rule(monkeypatch):
+    """A chunk's sentences are joined and case-folded once, each term's strings are found in that text, and the
+    pattern runs only on the sentences holding them: the lines are the plain rule's, with case-insensitive matches
+    the folding must keep (ſ for s, Kelvin K for k, Σ, dotless ı), a sentence whose lower case is longer ('İ'), line
+    breaks inside sentences, empty sentences, and a phrase that only the joined text would run across."""
+    from analysis.comparison import vocabulary
     from analysis.core.preprocess import term_regex
 
-    sentences = ["Degas painted gas lamps.", "GAS-rich Siberia", "natural_gas", "the gasp", "Power-of-Siberia pipe",
-                 "power of\nsiberia", "ПОWER of Siberia", "«gas»", "gas", "", "sanctions’ bite", "ſanctions"]
-    for term in ("gas", "power of siberia", "sanctions", "no-limits"):
-        pattern = term_regex(term)
-        screen = _without_look_behind(pattern)
-        assert screen.pattern != pattern.pattern and screen.flags == pattern.flags
-        for text in sentences:
-            if pattern.search(text):
-                assert screen.search(text), (term, text)
-    assert [bool(term_regex("gas").search(text)) for text in sentences[:4]] == [True, True, False, False]
-    plain = re.compile(r"\bgas\b")
-    assert _without_look_behind(plain) is plain  # nothing to take off
+    pieces = ["power", "of", "siberia", "Power-of-Siberia", "GAS", "degas", "ſanctions", "SANCTIONS", "\u212aremlin",
+              "kremlin", "ΣΟΧΙ", "sochi", "İstanbul", "istanbul", "chına", "china", "\n", "", "—", "’s", "belt", "and",
+              "road"]
+    rng = np.random.default_rng(3)
+    texts = [" ".join(rng.choice(pieces, size=rng.integers(0, 7)).tolist()) for _ in range(400)]
+    # terms found only through case-insensitive equivalences, each in one sentence (so no other line can stand in)
+    rare = {"bisk": "From Bİsk by rail.", "sevastopol": "The port of ſevastopol\nagain.", "krasnodar": "\u212aRASNODAR",
+            "αθηνας": "ΤΗΣ ΑΘΗΝΑΣ.", "chita": "Near chıta, she said.", "kazan": "KAZAN’s plant"}
+    for number, text in zip(range(7, 400, 60), rare.values()):
+        texts[number] = text
+    sentences = pd.DataFrame({"period": rng.choice(["A", "B"], size=len(texts)),
+                              "doc_id": [f"d{number // 3}" for number in range(len(texts))], "outlet": "X",
+                              "sent_id": [f"s{number:04d}" for number in range(len(texts))], "text": texts})
+    monkeypatch.setattr(vocabulary, "KWIC_CHUNK", 50)
+    terms = ["power of siberia", "gas", "sanctions", "kremlin", "σοχι", "istanbul", "china", "belt and road", "road",
+             *rare]
+    top = pd.DataFrame({"term": terms, "favours": ["a"] * len(terms)})
+    for per_period in (1, 3):
+        lines = vocabulary.terms_in_context(sentences, top, per_period=per_period)
+        for term in terms:
+            expected = _contexts_reference(sentences, term_regex(term), per_period)
+            got = lines[lines["term"] == term].drop(columns=["term", "favours"]).reset_index(drop=True)
+            assert len(got) == len(expected), term
+            if len(expected):
+                pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    lines = vocabulary.terms_in_context(sentences, top, per_period=3)
+    assert len(lines) > 40 and set(lines["term"]) >= set(rare)
+
