@@ -274,3 +274,23 @@ def test_found_with_required_pieces_equals_a_full_scan():
             checked += bool(found)
     assert checked > 300
     assert words.required["ytd"].search("in the first two months".lower()) and words.required["third_party"] is None
+
+
+def test_clause_breaks_are_those_of_the_pattern_as_first_written():
+    """CLAUSE_BREAK, written with each alternative starting with one character, finds the same breaks as the pattern
+    first written (",?[ ]+" once), on the development corpus and on awkward text."""
+    import random
+    import re
+
+    first = re.compile(r"""
+          ;
+        | [ \u00a0][–—-][ \u00a0]
+        | ,?[ \u00a0]+(?=(?i:while|whereas|but)\b)
+        | :[ \u00a0]
+    """, re.VERBOSE)
+    rng = random.Random(15)
+    pieces = list(" \u00a0,;:-–—ab\n") + ["while", "But", "whereas", "WHILE", "butter", " - ", ",  while", "\u00a0but"]
+    texts = _dev_corpus().sentences["text"].tolist() + AWKWARD_SCOPE_TEXTS + [
+        "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(20_000)]
+    for text in texts:
+        assert [m.span() for m in fs.CLAUSE_BREAK.finditer(text)] == [m.span() for m in first.finditer(text)], repr(text)

@@ -25,10 +25,18 @@ INDICATOR_LABELS = ("china_russia_trade", "china_russia_flow", "national_currenc
 TRADED_UNITS = ("t", "bbl", "m3")  # physical units a flow of goods is counted in (lengths and areas are not flows)
 SCOPE_COLUMNS = ["who", "who_words", "what", "what_words", "span", "status", "span_words", "currency", "indicator"]
 
-CLAUSE_BREAK = re.compile(r"""
+CONTRAST_AFTER = r"(?=(?i:while|whereas|but)\b)"  # "while", "whereas" or "but" follows
+# Every alternative starts with one character written out (a spaced dash and a contrast once for a space and once
+# for a no-break space), so the regex engine skips from one of ; , : space to the next instead of trying every
+# position; at each of those characters the alternatives that can start there come in the same order as in
+# ",?[ \u00a0]+" written once, so the matches are the same (tests/test_figures_scope.py compares).
+CLAUSE_BREAK = re.compile(rf"""
       ;                                                   # a semicolon
-    | [ \u00a0][–—-][ \u00a0]                             # a spaced dash: "trade fell – exports rose"
-    | ,?[ \u00a0]+(?=(?i:while|whereas|but)\b)            # a contrast: ", while Saudi supplies dropped"
+    | [ ][–—-][ \u00a0]                                   # a spaced dash: "trade fell – exports rose"
+    | \u00a0[–—-][ \u00a0]
+    | ,[ \u00a0]+{CONTRAST_AFTER}                          # a contrast: ", while Saudi supplies dropped"
+    | [ ][ \u00a0]*{CONTRAST_AFTER}                        #   (or without the comma)
+    | \u00a0[ \u00a0]*{CONTRAST_AFTER}
     | :[ \u00a0]                                          # a colon before a quote or a list
 """, re.VERBOSE)
 APPOSITION = re.compile(r"""^[ \u00a0]*(?:
