@@ -294,3 +294,37 @@ def test_clause_breaks_are_those_of_the_pattern_as_first_written():
         "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(20_000)]
     for text in texts:
         assert [m.span() for m in fs.CLAUSE_BREAK.finditer(text)] == [m.span() for m in first.finditer(text)], repr(text)
+
+
+def test_role_patterns_split_by_first_character_match_as_the_one_alternation():
+    """Each role's pattern (its terms split by the character a match starts with, and for roles of few first letters
+    the word-start test after that character) finds the matches of the word-start test and one alternation of the
+    terms, on random strings of the terms' pieces in every case, folding characters and separators."""
+    import random
+    import re
+
+    from analysis.core.keywords import alternation
+    from analysis.core.paths import read_data_table
+
+    table = read_data_table(fs.SCOPE_FILE)
+    rng = random.Random(15)
+    for role in fs.ROLES:
+        words = [term.strip() for term, r in zip(table["term"], table["role"]) if r == role]
+        plain = re.compile(fs.WORD_START + alternation(words, part=fs._term))
+        pattern = fs.scope_words().patterns[role]
+        pieces = [w.rstrip("*") for w in words] + [w.rstrip("*").upper() for w in words] + \
+            [w.rstrip("*").lower() for w in words] + list(" -_\n,.;xs5\u00a0") + ["\u0130", "\u0131", "\u017f", "\u212a"]
+        for _ in range(1500):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+            assert [(m.span(), m.group()) for m in pattern.finditer(text)] == \
+                [(m.span(), m.group()) for m in plain.finditer(text)], (role, text)
+
+
+def test_a_term_starting_outside_ascii_keeps_the_one_alternation():
+    """What the regex engine takes for a first character outside ASCII is not listed, so such a role keeps the one
+    alternation."""
+    from analysis.core.keywords import alternation
+
+    terms = ["Éire", "Eire", "Japan"]
+    assert fs._by_first_character(terms) == fs.WORD_START + fs._first_characters(terms) + alternation(terms, part=fs._term)
+    assert fs._first_character_forms("kremlin") == {"k", "K", "\u212a"} and fs._first_character_forms("US") == {"U"}
