@@ -328,3 +328,28 @@ def test_a_term_starting_outside_ascii_keeps_the_one_alternation():
     terms = ["Éire", "Eire", "Japan"]
     assert fs._by_first_character(terms) == fs.WORD_START + fs._first_characters(terms) + alternation(terms, part=fs._term)
     assert fs._first_character_forms("kremlin") == {"k", "K", "\u212a"} and fs._first_character_forms("US") == {"U"}
+
+
+def test_word_start_patterns_find_what_the_patterns_as_first_written_find():
+    """ANAPHOR and MONTH_NAME, written to start with the characters a match can start with (_at_word_start), match as
+    the patterns first written with \\b before a case-insensitive alternation, on random strings with folding
+    characters, and on the development corpus."""
+    import random
+    import re
+
+    first = {
+        "ANAPHOR": re.compile(r"\b(?i:the|this|that)[ \u00a0]+(?i:country|nation|company|firm|state|side)\b"),
+        "MONTH_NAME": re.compile(r"""\b(?i:in|during|for|last)[ \u00a0]+
+            (?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?![ \u00a0]+\d{1,2}\b)
+        """, re.VERBOSE),
+    }
+    rng = random.Random(15)
+    pieces = ["the", "THE", "This", "that", "tHat", "country", "Nation", "side", "sides", "in", "IN", "\u0130n", "\u0131n",
+              "during", "For", "last", "LAST", "May", "June", "november", " ", "\u00a0", "x", "-", "7", " 7", "_", "\n"]
+    texts = _dev_corpus().sentences["text"].tolist() + AWKWARD_SCOPE_TEXTS + [
+        "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(20_000)]
+    for name, pattern in first.items():
+        ours = getattr(fs, name)
+        for text in texts:
+            assert [(m.span(), m.group()) for m in ours.finditer(text)] == \
+                [(m.span(), m.group()) for m in pattern.finditer(text)], (name, text)

@@ -25,6 +25,43 @@ INDICATOR_LABELS = ("china_russia_trade", "china_russia_flow", "national_currenc
 TRADED_UNITS = ("t", "bbl", "m3")  # physical units a flow of goods is counted in (lengths and areas are not flows)
 SCOPE_COLUMNS = ["who", "who_words", "what", "what_words", "span", "status", "span_words", "currency", "indicator"]
 
+# The characters outside ASCII that Python's regular expressions match to an ASCII letter when case is ignored (İ ı to
+# i, ſ to s, the Kelvin sign to k; tests/test_figures_scope.py checks this list against every character).
+FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _exact(term: str) -> bool:
+    """Whether a term matches in its own case only: "US", "EU", "H1" (codes are case-sensitive)."""
+    return term.rstrip("*").isupper() and len(term.rstrip("*")) <= 4
+
+
+def _first_character_forms(term: str) -> set[str] | None:
+    """The characters a match of ``term`` can start with: its first character, in both cases unless the term is exact,
+    and the characters of :data:`FOLDS_TO_ASCII` the regex engine takes for it; None for a first character outside
+    ASCII (what the engine takes for it is not listed here)."""
+    first = term[0]
+    if not first.isascii():
+        return None
+    if _exact(term):
+        return {first}
+    folds = FOLDS_TO_ASCII.pattern.strip("[]")
+    forms = {first, first.lower(), first.upper()} | {c for c in folds if re.fullmatch(f"(?i:{re.escape(first)})", c)}
+    return {form for form in forms if len(form) == 1}
+
+
+BOUNDARY_AFTER_FIRST = r"(?<!\w[\s\S])"  # \b before a word character, written after that character
+
+
+def _at_word_start(words: list[str]) -> str:
+    """``\\b(?i:word|word|...)`` for words of ASCII letters, written as one branch per character a match can start
+    with (the word's first character in either case, or a character of :data:`FOLDS_TO_ASCII` taken for it), that
+    character first and the word-start test after it. At each character the words that can start there keep their
+    order and no other word can match there, so the matches are the same; and the pattern starts with those
+    characters, so the engine skips ahead to the next of them instead of trying every position."""
+    return "(?:" + "|".join(re.escape(form) + BOUNDARY_AFTER_FIRST + f"(?i:{re.escape(word[1:])})"
+                            for word in words for form in sorted(_first_character_forms(word))) + ")"
+
+
 CONTRAST_AFTER = r"(?=(?i:while|whereas|but)\b)"  # "while", "whereas" or "but" follows
 # Every alternative starts with one character written out (a spaced dash and a contrast once for a space and once
 # for a no-break space), so the regex engine skips from one of ; , : space to the next instead of trying every
@@ -44,12 +81,12 @@ APPOSITION = re.compile(r"""^[ \u00a0]*(?:
     | ,?[ \u00a0]*(?i:or|about|or[ ]about|i\.e\.|equivalent[ ]to)[ \u00a0]+   # "8 million tons, or 1.9 million bpd"
 )$""", re.VERBOSE)
 # A subject that refers back to the sentence before ("The country exported ..."): that sentence's parties are its own.
-ANAPHOR = re.compile(r"\b(?i:the|this|that)[ \u00a0]+(?i:country|nation|company|firm|state|side)\b")
+ANAPHOR = re.compile(_at_word_start(["the", "this", "that"]) + r"[ \u00a0]+(?i:country|nation|company|firm|state|side)\b")
 HEAD_AFTER = re.compile(r"(?:[ \u00a0]+[\w.'’-]+){1,5}")  # up to five words after a count, before any punctuation
 DURATION_BEFORE = 40  # characters: a military word this close before a duration ("the drill lasted 3 days") makes it one
 GROWTH_BEFORE = 40  # characters: a change word this close before a percent ("fell by 29%") makes it a growth rate
 GROWTH_AFTER = 25  # characters: or this close after it ("a 19% decrease")
-MONTH_NAME = re.compile(r"""\b(?i:in|during|for|last)[ \u00a0]+
+MONTH_NAME = re.compile(_at_word_start(["in", "during", "for", "last"]) + r"""[ \u00a0]+
     (?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?![ \u00a0]+\d{1,2}\b)
 """, re.VERBOSE)  # "in November" (not "in May 7"): a one-month figure
 
@@ -85,11 +122,6 @@ class ScopeWords:
 WORD_START = r"(?<![\w-])"  # a term starts a word: no letter, digit or hyphen before it
 
 
-def _exact(term: str) -> bool:
-    """Whether a term matches in its own case only: "US", "EU", "H1" (codes are case-sensitive)."""
-    return term.rstrip("*").isupper() and len(term.rstrip("*")) <= 4
-
-
 def _term(term: str, skip: int = 0) -> str:
     """Regex for one term after :data:`WORD_START`: case-insensitive, a space matches spaces or hyphens, a final * any
     word ending. ``skip`` 1 leaves out the term's first character (written before it by :func:`_by_first_character`)."""
@@ -104,20 +136,6 @@ def _term(term: str, skip: int = 0) -> str:
 
 FEW_FIRST_LETTERS = 6  # a role whose terms start with at most this many letters (in any case) is scanned from them
 STARTS_WORD_AFTER_FIRST = r"(?<![\w-][\s\S])"  # WORD_START, written after the term's first character
-
-
-def _first_character_forms(term: str) -> set[str] | None:
-    """The characters a match of ``term`` can start with: its first character, in both cases unless the term is exact,
-    and the characters of :data:`FOLDS_TO_ASCII` the regex engine takes for it; None for a first character outside
-    ASCII (what the engine takes for it is not listed here)."""
-    first = term[0]
-    if not first.isascii():
-        return None
-    if _exact(term):
-        return {first}
-    folds = FOLDS_TO_ASCII.pattern.strip("[]")
-    forms = {first, first.lower(), first.upper()} | {c for c in folds if re.fullmatch(f"(?i:{re.escape(first)})", c)}
-    return {form for form in forms if len(form) == 1}
 
 
 def _by_first_character(terms: list[str]) -> str:
@@ -165,11 +183,6 @@ def scope_words() -> ScopeWords:
         # first character (see _by_first_character).
         patterns[role] = re.compile(_by_first_character(words)) if words else re.compile(r"(?!x)x")
     return ScopeWords(patterns, {role: _required_pieces(words) for role, words in terms.items()})
-
-
-# The characters outside ASCII that Python's regular expressions match to an ASCII letter when case is ignored (İ ı to
-# i, ſ to s, the Kelvin sign to k; tests/test_figures_scope.py checks this list against every character).
-FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def _required_pieces(terms: list[str]) -> re.Pattern | None:
