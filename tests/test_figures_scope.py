@@ -273,7 +273,30 @@ def test_found_with_required_pieces_equals_a_full_scan():
                 [(m.span(), m.group()) for m in words.patterns[role].finditer(text)], (role, text)
             checked += bool(found)
     assert checked > 300
-    assert words.required["ytd"].search("in the first two months".lower()) and words.required["third_party"] is None
+    assert words.required["ytd"][0].search("in the first two months".lower())
+    pieces, exact_pieces = words.required["third_party"]
+    assert pieces.search("rkiye") and not pieces.search("us") and exact_pieces.search("US") and not exact_pieces.search("us")
+
+
+def test_required_pieces_of_terms_in_any_case_and_in_their_own_case():
+    """A term matched in any case gives its longest ASCII run in lower case, one matched in its own case its longest
+    word as written; a term without ASCII leaves the role always scanned."""
+    pieces, exact_pieces = fs._required_pieces(["Türkiye", "Saudi Arabia", "US", "EU*", "U.S.", "Turkish"])
+    assert pieces.pattern == alternation_of(["rkiye", "arabia", "turkish"])
+    assert exact_pieces.pattern == alternation_of(["US", "EU", "U.S."])
+    assert fs._required_pieces(["Россия", "China"]) is None
+    assert fs._required_pieces(["US"])[0] is None and fs._required_pieces(["China"])[1] is None
+    # each role's texts: a text without the pieces (and no folding character) has no match
+    for text in ["ÜS", "us and eu", "tÜrkiye", "TÜRKİYE", "TüKiye"]:
+        for role in fs.ROLES:
+            assert [m.span() for m in fs._found.__wrapped__(role, text)] == \
+                [m.span() for m in fs.scope_words().patterns[role].finditer(text)], (role, text)
+
+
+def alternation_of(words):
+    from analysis.core.keywords import alternation
+
+    return alternation(words)
 
 
 def test_clause_breaks_are_those_of_the_pattern_as_first_written():

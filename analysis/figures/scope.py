@@ -116,7 +116,9 @@ class ScopeWords:
     """The compiled word lists: one pattern per role, and per role the quick test a text must pass to hold a match."""
 
     patterns: dict
-    required: dict  # role -> pattern of one lower-case piece of each term, searched in the lower-cased text; or None
+    required: dict  # role -> (pattern of one lower-case piece of each term matched in any case, searched in the
+    #                  lower-cased text, or None; pattern of one piece of each term matched in its own case, searched
+    #                  in the text, or None), or None when the role's texts are always scanned
 
 
 WORD_START = r"(?<![\w-])"  # a term starts a word: no letter, digit or hyphen before it
@@ -185,19 +187,29 @@ def scope_words() -> ScopeWords:
     return ScopeWords(patterns, {role: _required_pieces(words) for role, words in terms.items()})
 
 
-def _required_pieces(terms: list[str]) -> re.Pattern | None:
-    """One piece of each term, lower case (its longest word of ASCII characters): a match of the term holds that word
-    in some case, so the lower-cased text holds the piece (unless it has a character of :data:`FOLDS_TO_ASCII`). None
-    when a term has no such word (the role's texts are then always scanned)."""
-    pieces = set()
+def _required_pieces(terms: list[str]) -> tuple | None:
+    """One piece of each term, as (pattern of the pieces of the terms matched in any case, of those matched in their
+    own case); a text holds no match of any term when it holds none of these pieces (see :func:`_found`).
+
+    A term matched in any case: its longest run of ASCII characters, lower case ("rkiye" for "Türkiye"); a match of the
+    term holds that run in some case, so the lower-cased text holds the piece (unless it has a character of
+    :data:`FOLDS_TO_ASCII`). A term matched in its own case ("US", "EU"): its longest word as written, which a match
+    holds as written (searching "us" in lower case would find it in "because"). None when a term has no ASCII
+    character (the role's texts are then always scanned)."""
+    pieces, exact_pieces = set(), set()
     for term in terms:
-        words = [word.lower() for word in term.rstrip("*").split() if word.isascii()]
-        if not words:
+        words = term.rstrip("*").split()
+        if _exact(term):
+            exact_pieces.add(max(words, key=len))
+            continue
+        runs = [run.lower() for word in words for run in re.findall(r"[\x00-\x7f]+", word)]
+        if not runs:
             return None
-        pieces.add(max(words, key=len))
+        pieces.add(max(runs, key=len))
     # A piece that holds another is implied by it ("january-march" by "january"): only the shortest are searched.
-    pieces = {piece for piece in pieces if not any(other != piece and other in piece for other in pieces)}
-    return re.compile(alternation(pieces)) if pieces else None
+    found = [{piece for piece in group if not any(other != piece and other in piece for other in group)}
+             for group in (pieces, exact_pieces)]
+    return tuple(re.compile(alternation(group)) if group else None for group in found)
 
 
 def _first_characters(terms: list[str]) -> str:
@@ -232,8 +244,11 @@ def _found(role: str, text: str) -> tuple[re.Match, ...]:
     that lacks every term's required piece holds no match and is not scanned (most texts, for most roles)."""
     words = scope_words()
     required = words.required[role]
-    if required is not None and not required.search(text.lower()) and not FOLDS_TO_ASCII.search(text):
-        return ()
+    if required is not None:
+        pieces, exact_pieces = required
+        if not (exact_pieces is not None and exact_pieces.search(text)) \
+                and not (pieces is not None and pieces.search(text.lower())) and not FOLDS_TO_ASCII.search(text):
+            return ()
     return tuple(words.patterns[role].finditer(text))
 
 
