@@ -246,3 +246,10 @@ def test_anchor_starts_fall_back_to_the_one_pattern_where_a_part_may_hide_a_matc
                         anchor_parts=(re.compile("a"), re.compile("abc"), re.compile(r"\W(bcd)"), re.compile("(?!)")))
     for text in ("abc", "abcd", "xabc abc bcd", "a bcd"):
         assert extract._anchor_starts(text, g) == [m.start() for m in g.anchor.finditer(text)], text
+
+
+def test_unit_key_quick_answer_for_lower_case_words_is_the_full_rule():
+    """_unit_key answers a lower-case word at once; the answer is the rule's (a lower-case letter and no capital)."""
+    for surface in ["dollars", "per cent", "m3", "bcm", "$", "USD", "US$", "Dollars", "ǅ", "ǆ", "ß", "ª", "ſ", "µs", "e\u0301",
+                    "ΣΑΣ", "σας", "\u212a", "km²", "Km", "", "3", "€", "rubles ", "İ", "ı"]:
+        assert extract._unit_key(surface) == (surface if not any(c.islower() for c in surface) else surface.lower()), surface

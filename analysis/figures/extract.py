@@ -90,6 +90,8 @@ def _unit_alternation(surfaces) -> str:
 
 def _unit_key(surface: str) -> str:
     """How a unit is looked up: codes and symbols as written ("USD", "$"), words in lower case ("dollars")."""
+    if surface.islower():  # a lower-case letter, no capital: a word (the quick answer for most units)
+        return surface.lower()
     return surface if not any(c.islower() for c in surface) else surface.lower()
 
 
