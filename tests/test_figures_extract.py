@@ -210,3 +210,46 @@ def test_corpus_figures_same_table_from_arrow_and_object_text_columns():
     assert [[v for v in row if v == v] for row in got] == [[v for v in row if v == v] for row in expected]  # NaN aside
     empty = corpus_figures(SimpleNamespace(sentences=sentences.iloc[[1, 2]], documents=documents))
     assert list(empty.columns) == CORPUS_COLUMNS and len(empty) == 0
+
+
+ANCHOR_TEXTS = [
+    "", "5", "$", "one", "One two", "US$5bn and USD$ 3; HK$ 1, CN¥2, Rs.40, Rs 3 and EUR-denominated",
+    "twenty-first-century, Twenty-First; fifty-fifth; a hundred-odd; thousands; MILLION; Million",
+    "MazumdaruMay 7, 2015; in mid-May; Sept. 3; SEPT; Mar.5; JanuaryFebruary; May-June; AMay", "onetwo three_four 5five",
+    "\u00a0nine\u00a0$\u00a0ten\nEleven\n", "İone ſeven Kelvin\u212a seven", "tWo; ONE; eIGHT; eightyfold; 1st 2nd; ²³ ٣ 5",
+    "the 10^100 $-one $one €two ₹three £four ¥five ₽six", "Rs.five Rs.5 US$one HK$two", "a.one b-two c_three d'four",
+]
+
+
+def test_anchor_parts_find_where_the_anchor_pattern_starts():
+    """The anchor's alternatives scanned one by one and merged find exactly where the one pattern's matches start, on
+    awkward text and on random strings of awkward pieces."""
+    import random
+
+    g = extract.grammar()
+    assert g.anchor_parts is not None
+    rng = random.Random(15)
+    pieces = list("aA1 -.,;$€£¥\n\u00a0_xZ'") + ["US$", "USD", "USD$", "Rs.", "Rs", "HK$", "CN¥", "EUR", "May", "Mar.",
+                                              "Sept.", "one", "One", "-first", "twenty", "Twenty", "million", "é", "İ",
+                                              "\u212a", "\0", "٣"]
+    texts = ANCHOR_TEXTS + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 16))) for _ in range(20_000)]
+    for text in texts:
+        assert extract._anchor_starts(text, g) == [m.start() for m in g.anchor.finditer(text)], repr(text)
+
+
+def test_anchor_starts_fall_back_to_the_one_pattern_where_a_part_may_hide_a_match():
+    """When a part's match is passed over for one of another part that ends earlier, the one pattern decides."""
+    import re
+    from types import SimpleNamespace
+
+    g = SimpleNamespace(anchor=re.compile(r"a|abc|\b(?:bcd)|(?!)"),
+                        anchor_parts=(re.compile("a"), re.compile("abc"), re.compile(r"\W(bcd)"), re.compile("(?!)")))
+    for text in ("abc", "abcd", "xabc abc bcd", "a bcd"):
+        assert extract._anchor_starts(text, g) == [m.start() for m in g.anchor.finditer(text)], text
+
+
+def test_unit_key_quick_answer_for_lower_case_words_is_the_full_rule():
+    """_unit_key answers a lower-case word at once; the answer is the rule's (a lower-case letter and no capital)."""
+    for surface in ["dollars", "per cent", "m3", "bcm", "$", "USD", "US$", "Dollars", "ǅ", "ǆ", "ß", "ª", "ſ", "µs", "e\u0301",
+                    "ΣΑΣ", "σας", "\u212a", "km²", "Km", "", "3", "€", "rubles ", "İ", "ı"]:
+        assert extract._unit_key(surface) == (surface if not any(c.islower() for c in surface) else surface.lower()), surface

@@ -273,4 +273,106 @@ def test_found_with_required_pieces_equals_a_full_scan():
                 [(m.span(), m.group()) for m in words.patterns[role].finditer(text)], (role, text)
             checked += bool(found)
     assert checked > 300
-    assert words.required["ytd"].search("in the first two months".lower()) and words.required["third_party"] is None
+    assert words.required["ytd"][0].search("in the first two months".lower())
+    pieces, exact_pieces = words.required["third_party"]
+    assert pieces.search("rkiye") and not pieces.search("us") and exact_pieces.search("US") and not exact_pieces.search("us")
+
+
+def test_required_pieces_of_terms_in_any_case_and_in_their_own_case():
+    """A term matched in any case gives its longest ASCII run in lower case, one matched in its own case its longest
+    word as written; a term without ASCII leaves the role always scanned."""
+    pieces, exact_pieces = fs._required_pieces(["Türkiye", "Saudi Arabia", "US", "EU*", "U.S.", "Turkish"])
+    assert pieces.pattern == alternation_of(["rkiye", "arabia", "turkish"])
+    assert exact_pieces.pattern == alternation_of(["US", "EU", "U.S."])
+    assert fs._required_pieces(["Россия", "China"]) is None
+    assert fs._required_pieces(["US"])[0] is None and fs._required_pieces(["China"])[1] is None
+    # each role's texts: a text without the pieces (and no folding character) has no match
+    for text in ["ÜS", "us and eu", "tÜrkiye", "TÜRKİYE", "TüKiye"]:
+        for role in fs.ROLES:
+            assert [m.span() for m in fs._found.__wrapped__(role, text)] == \
+                [m.span() for m in fs.scope_words().patterns[role].finditer(text)], (role, text)
+
+
+def alternation_of(words):
+    from analysis.core.keywords import alternation
+
+    return alternation(words)
+
+
+def test_clause_breaks_are_those_of_the_pattern_as_first_written():
+    """CLAUSE_BREAK, written with each alternative starting with one character, finds the same breaks as the pattern
+    first written (",?[ ]+" once), on the development corpus and on awkward text."""
+    import random
+    import re
+
+    first = re.compile(r"""
+          ;
+        | [ \u00a0][–—-][ \u00a0]
+        | ,?[ \u00a0]+(?=(?i:while|whereas|but)\b)
+        | :[ \u00a0]
+    """, re.VERBOSE)
+    rng = random.Random(15)
+    pieces = list(" \u00a0,;:-–—ab\n") + ["while", "But", "whereas", "WHILE", "butter", " - ", ",  while", "\u00a0but"]
+    texts = _dev_corpus().sentences["text"].tolist() + AWKWARD_SCOPE_TEXTS + [
+        "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(20_000)]
+    for text in texts:
+        assert [m.span() for m in fs.CLAUSE_BREAK.finditer(text)] == [m.span() for m in first.finditer(text)], repr(text)
+
+
+def test_role_patterns_split_by_first_character_match_as_the_one_alternation():
+    """Each role's pattern (its terms split by the character a match starts with, and for roles of few first letters
+    the word-start test after that character) finds the matches of the word-start test and one alternation of the
+    terms, on random strings of the terms' pieces in every case, folding characters and separators."""
+    import random
+    import re
+
+    from analysis.core.keywords import alternation
+    from analysis.core.paths import read_data_table
+
+    table = read_data_table(fs.SCOPE_FILE)
+    rng = random.Random(15)
+    for role in fs.ROLES:
+        words = [term.strip() for term, r in zip(table["term"], table["role"]) if r == role]
+        plain = re.compile(fs.WORD_START + alternation(words, part=fs._term))
+        pattern = fs.scope_words().patterns[role]
+        pieces = [w.rstrip("*") for w in words] + [w.rstrip("*").upper() for w in words] + \
+            [w.rstrip("*").lower() for w in words] + list(" -_\n,.;xs5\u00a0") + ["\u0130", "\u0131", "\u017f", "\u212a"]
+        for _ in range(1500):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+            assert [(m.span(), m.group()) for m in pattern.finditer(text)] == \
+                [(m.span(), m.group()) for m in plain.finditer(text)], (role, text)
+
+
+def test_a_term_starting_outside_ascii_keeps_the_one_alternation():
+    """What the regex engine takes for a first character outside ASCII is not listed, so such a role keeps the one
+    alternation."""
+    from analysis.core.keywords import alternation
+
+    terms = ["Éire", "Eire", "Japan"]
+    assert fs._by_first_character(terms) == fs.WORD_START + fs._first_characters(terms) + alternation(terms, part=fs._term)
+    assert fs._first_character_forms("kremlin") == {"k", "K", "\u212a"} and fs._first_character_forms("US") == {"U"}
+
+
+def test_word_start_patterns_find_what_the_patterns_as_first_written_find():
+    """ANAPHOR and MONTH_NAME, written to start with the characters a match can start with (_at_word_start), match as
+    the patterns first written with \\b before a case-insensitive alternation, on random strings with folding
+    characters, and on the development corpus."""
+    import random
+    import re
+
+    first = {
+        "ANAPHOR": re.compile(r"\b(?i:the|this|that)[ \u00a0]+(?i:country|nation|company|firm|state|side)\b"),
+        "MONTH_NAME": re.compile(r"""\b(?i:in|during|for|last)[ \u00a0]+
+            (?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?![ \u00a0]+\d{1,2}\b)
+        """, re.VERBOSE),
+    }
+    rng = random.Random(15)
+    pieces = ["the", "THE", "This", "that", "tHat", "country", "Nation", "side", "sides", "in", "IN", "\u0130n", "\u0131n",
+              "during", "For", "last", "LAST", "May", "June", "november", " ", "\u00a0", "x", "-", "7", " 7", "_", "\n"]
+    texts = _dev_corpus().sentences["text"].tolist() + AWKWARD_SCOPE_TEXTS + [
+        "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(20_000)]
+    for name, pattern in first.items():
+        ours = getattr(fs, name)
+        for text in texts:
+            assert [(m.span(), m.group()) for m in ours.finditer(text)] == \
+                [(m.span(), m.group()) for m in pattern.finditer(text)], (name, text)

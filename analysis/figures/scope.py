@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from analysis.core.keywords import alternation
+from analysis.core.keywords import alternation, longest_first
 from analysis.core.paths import read_data_table
 
 SCOPE_FILE = "figure_scope_words.csv"
@@ -25,10 +25,55 @@ INDICATOR_LABELS = ("china_russia_trade", "china_russia_flow", "national_currenc
 TRADED_UNITS = ("t", "bbl", "m3")  # physical units a flow of goods is counted in (lengths and areas are not flows)
 SCOPE_COLUMNS = ["who", "who_words", "what", "what_words", "span", "status", "span_words", "currency", "indicator"]
 
-CLAUSE_BREAK = re.compile(r"""
+# The characters outside ASCII that Python's regular expressions match to an ASCII letter when case is ignored (İ ı to
+# i, ſ to s, the Kelvin sign to k; tests/test_figures_scope.py checks this list against every character).
+FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _exact(term: str) -> bool:
+    """Whether a term matches in its own case only: "US", "EU", "H1" (codes are case-sensitive)."""
+    return term.rstrip("*").isupper() and len(term.rstrip("*")) <= 4
+
+
+def _first_character_forms(term: str) -> set[str] | None:
+    """The characters a match of ``term`` can start with: its first character, in both cases unless the term is exact,
+    and the characters of :data:`FOLDS_TO_ASCII` the regex engine takes for it; None for a first character outside
+    ASCII (what the engine takes for it is not listed here)."""
+    first = term[0]
+    if not first.isascii():
+        return None
+    if _exact(term):
+        return {first}
+    folds = FOLDS_TO_ASCII.pattern.strip("[]")
+    forms = {first, first.lower(), first.upper()} | {c for c in folds if re.fullmatch(f"(?i:{re.escape(first)})", c)}
+    return {form for form in forms if len(form) == 1}
+
+
+BOUNDARY_AFTER_FIRST = r"(?<!\w[\s\S])"  # \b before a word character, written after that character
+
+
+def _at_word_start(words: list[str]) -> str:
+    """``\\b(?i:word|word|...)`` for words of ASCII letters, written as one branch per character a match can start
+    with (the word's first character in either case, or a character of :data:`FOLDS_TO_ASCII` taken for it), that
+    character first and the word-start test after it. At each character the words that can start there keep their
+    order and no other word can match there, so the matches are the same; and the pattern starts with those
+    characters, so the engine skips ahead to the next of them instead of trying every position."""
+    return "(?:" + "|".join(re.escape(form) + BOUNDARY_AFTER_FIRST + f"(?i:{re.escape(word[1:])})"
+                            for word in words for form in sorted(_first_character_forms(word))) + ")"
+
+
+CONTRAST_AFTER = r"(?=(?i:while|whereas|but)\b)"  # "while", "whereas" or "but" follows
+# Every alternative starts with one character written out (a spaced dash and a contrast once for a space and once
+# for a no-break space), so the regex engine skips from one of ; , : space to the next instead of trying every
+# position; at each of those characters the alternatives that can start there come in the same order as in
+# ",?[ \u00a0]+" written once, so the matches are the same (tests/test_figures_scope.py compares).
+CLAUSE_BREAK = re.compile(rf"""
       ;                                                   # a semicolon
-    | [ \u00a0][–—-][ \u00a0]                             # a spaced dash: "trade fell – exports rose"
-    | ,?[ \u00a0]+(?=(?i:while|whereas|but)\b)            # a contrast: ", while Saudi supplies dropped"
+    | [ ][–—-][ \u00a0]                                   # a spaced dash: "trade fell – exports rose"
+    | \u00a0[–—-][ \u00a0]
+    | ,[ \u00a0]+{CONTRAST_AFTER}                          # a contrast: ", while Saudi supplies dropped"
+    | [ ][ \u00a0]*{CONTRAST_AFTER}                        #   (or without the comma)
+    | \u00a0[ \u00a0]*{CONTRAST_AFTER}
     | :[ \u00a0]                                          # a colon before a quote or a list
 """, re.VERBOSE)
 APPOSITION = re.compile(r"""^[ \u00a0]*(?:
@@ -36,12 +81,12 @@ APPOSITION = re.compile(r"""^[ \u00a0]*(?:
     | ,?[ \u00a0]*(?i:or|about|or[ ]about|i\.e\.|equivalent[ ]to)[ \u00a0]+   # "8 million tons, or 1.9 million bpd"
 )$""", re.VERBOSE)
 # A subject that refers back to the sentence before ("The country exported ..."): that sentence's parties are its own.
-ANAPHOR = re.compile(r"\b(?i:the|this|that)[ \u00a0]+(?i:country|nation|company|firm|state|side)\b")
+ANAPHOR = re.compile(_at_word_start(["the", "this", "that"]) + r"[ \u00a0]+(?i:country|nation|company|firm|state|side)\b")
 HEAD_AFTER = re.compile(r"(?:[ \u00a0]+[\w.'’-]+){1,5}")  # up to five words after a count, before any punctuation
 DURATION_BEFORE = 40  # characters: a military word this close before a duration ("the drill lasted 3 days") makes it one
 GROWTH_BEFORE = 40  # characters: a change word this close before a percent ("fell by 29%") makes it a growth rate
 GROWTH_AFTER = 25  # characters: or this close after it ("a 19% decrease")
-MONTH_NAME = re.compile(r"""\b(?i:in|during|for|last)[ \u00a0]+
+MONTH_NAME = re.compile(_at_word_start(["in", "during", "for", "last"]) + r"""[ \u00a0]+
     (?:January|February|March|April|May|June|July|August|September|October|November|December)\b(?![ \u00a0]+\d{1,2}\b)
 """, re.VERBOSE)  # "in November" (not "in May 7"): a one-month figure
 
@@ -71,22 +116,52 @@ class ScopeWords:
     """The compiled word lists: one pattern per role, and per role the quick test a text must pass to hold a match."""
 
     patterns: dict
-    required: dict  # role -> pattern of one lower-case piece of each term, searched in the lower-cased text; or None
+    required: dict  # role -> (pattern of one lower-case piece of each term matched in any case, searched in the
+    #                  lower-cased text, or None; pattern of one piece of each term matched in its own case, searched
+    #                  in the text, or None), or None when the role's texts are always scanned
 
 
 WORD_START = r"(?<![\w-])"  # a term starts a word: no letter, digit or hyphen before it
 
 
-def _term(term: str) -> str:
+def _term(term: str, skip: int = 0) -> str:
     """Regex for one term after :data:`WORD_START`: case-insensitive, a space matches spaces or hyphens, a final * any
-    word ending."""
+    word ending. ``skip`` 1 leaves out the term's first character (written before it by :func:`_by_first_character`)."""
     prefix = term.endswith("*")
     parts = term.rstrip("*").split()
+    parts[0] = parts[0][skip:]
     body = r"[\s\-]+".join(re.escape(part) for part in parts)
-    exact = term.rstrip("*").isupper() and len(term.rstrip("*")) <= 4  # "US", "EU", "H1": codes are case-sensitive
-    body = body if exact else f"(?i:{body})"
+    body = body if _exact(term) else f"(?i:{body})"
     ending = r"[\w-]*" if prefix else ""
     return rf"{body}{ending}(?!\w)"
+
+
+FEW_FIRST_LETTERS = 6  # a role whose terms start with at most this many letters (in any case) is scanned from them
+STARTS_WORD_AFTER_FIRST = r"(?<![\w-][\s\S])"  # WORD_START, written after the term's first character
+
+
+def _by_first_character(terms: list[str]) -> str:
+    """The role's pattern: :data:`WORD_START` and the alternation of its terms (longest first), with the terms split by
+    the character a match starts with.
+
+    At each character the terms that can start there keep their order, and no other term can match there, so the
+    matches are those of the one alternation (tests/test_figures_scope.py compares); the engine then tries only the
+    terms of the character it reads (each branch starts with the character written out) instead of every term. A
+    role whose terms start with few letters gets the word-start test after the first character, so the pattern
+    starts with those characters and the engine skips ahead to the next of them instead of trying every position
+    (scans of those roles take about half the time). A term starting outside ASCII keeps the one alternation.
+    """
+    branches: dict[str, list[str]] = {}
+    for term in longest_first(terms):
+        forms = _first_character_forms(term)
+        if forms is None:
+            return WORD_START + _first_characters(terms) + alternation(terms, part=_term)
+        for form in forms:
+            branches.setdefault(form, []).append(term)
+    few = len({form.lower() for form in branches}) <= FEW_FIRST_LETTERS
+    return ("" if few else WORD_START + _first_characters(terms)) + "(?:" + "|".join(
+        re.escape(form) + (STARTS_WORD_AFTER_FIRST if few else "") + "(?:" + "|".join(_term(t, skip=1) for t in these) + ")"
+        for form, these in sorted(branches.items())) + ")"
 
 
 @lru_cache(maxsize=1)
@@ -106,30 +181,35 @@ def scope_words() -> ScopeWords:
         # The word-start test stands once before the alternation, not in every term: the same matches, and the engine
         # rejects a position inside a word at once instead of trying each term there (about 8 times faster). Then the
         # first-character test: every term's match starts with one of those characters, so it changes no match and
-        # rejects most word starts before any term is tried (scans about a third faster).
-        patterns[role] = re.compile(WORD_START + _first_characters(words) + alternation(words, part=_term)) \
-            if words else re.compile(r"(?!x)x")
+        # rejects most word starts before any term is tried (scans about a third faster). Then the terms by their
+        # first character (see _by_first_character).
+        patterns[role] = re.compile(_by_first_character(words)) if words else re.compile(r"(?!x)x")
     return ScopeWords(patterns, {role: _required_pieces(words) for role, words in terms.items()})
 
 
-# The characters outside ASCII that Python's regular expressions match to an ASCII letter when case is ignored (İ ı to
-# i, ſ to s, the Kelvin sign to k; tests/test_figures_scope.py checks this list against every character).
-FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+def _required_pieces(terms: list[str]) -> tuple | None:
+    """One piece of each term, as (pattern of the pieces of the terms matched in any case, of those matched in their
+    own case); a text holds no match of any term when it holds none of these pieces (see :func:`_found`).
 
-
-def _required_pieces(terms: list[str]) -> re.Pattern | None:
-    """One piece of each term, lower case (its longest word of ASCII characters): a match of the term holds that word
-    in some case, so the lower-cased text holds the piece (unless it has a character of :data:`FOLDS_TO_ASCII`). None
-    when a term has no such word (the role's texts are then always scanned)."""
-    pieces = set()
+    A term matched in any case: its longest run of ASCII characters, lower case ("rkiye" for "Türkiye"); a match of the
+    term holds that run in some case, so the lower-cased text holds the piece (unless it has a character of
+    :data:`FOLDS_TO_ASCII`). A term matched in its own case ("US", "EU"): its longest word as written, which a match
+    holds as written (searching "us" in lower case would find it in "because"). None when a term has no ASCII
+    character (the role's texts are then always scanned)."""
+    pieces, exact_pieces = set(), set()
     for term in terms:
-        words = [word.lower() for word in term.rstrip("*").split() if word.isascii()]
-        if not words:
+        words = term.rstrip("*").split()
+        if _exact(term):
+            exact_pieces.add(max(words, key=len))
+            continue
+        runs = [run.lower() for word in words for run in re.findall(r"[\x00-\x7f]+", word)]
+        if not runs:
             return None
-        pieces.add(max(words, key=len))
+        pieces.add(max(runs, key=len))
     # A piece that holds another is implied by it ("january-march" by "january"): only the shortest are searched.
-    pieces = {piece for piece in pieces if not any(other != piece and other in piece for other in pieces)}
-    return re.compile(alternation(pieces)) if pieces else None
+    found = [{piece for piece in group if not any(other != piece and other in piece for other in group)}
+             for group in (pieces, exact_pieces)]
+    return tuple(re.compile(alternation(group)) if group else None for group in found)
 
 
 def _first_characters(terms: list[str]) -> str:
@@ -164,8 +244,11 @@ def _found(role: str, text: str) -> tuple[re.Match, ...]:
     that lacks every term's required piece holds no match and is not scanned (most texts, for most roles)."""
     words = scope_words()
     required = words.required[role]
-    if required is not None and not required.search(text.lower()) and not FOLDS_TO_ASCII.search(text):
-        return ()
+    if required is not None:
+        pieces, exact_pieces = required
+        if not (exact_pieces is not None and exact_pieces.search(text)) \
+                and not (pieces is not None and pieces.search(text.lower())) and not FOLDS_TO_ASCII.search(text):
+            return ()
     return tuple(words.patterns[role].finditer(text))
 
 
