@@ -95,7 +95,12 @@ def test_break_test_decides_as_punkts_own_on_every_candidate_break():
     contexts |= {f"{word}{space}{after}{more}" for word, space, after, more in itertools.product(
         ["Moscow.", "Gov.", "gov.", "Rs.", "Inc.", "St.", "AB.", "it.", "No."], [" ", "\n", " \n "],
         ["Kezori", "Putin", "X", "Gov", "The"], [",", ", Gov.", "’s talks.", " Inc.", ": St. Xi", "—", ") Mr.", "\nSt. Xi"])}
-    assert len(contexts) > 3500
+    # A word's period right before punctuation, as Punkt's candidate context ends there ('said.”'), and one more.
+    contexts |= {f"{word}{mark}{more}" for word, mark, more in itertools.product(
+        ["Moscow.", "Gov.", "gov.", "Rs.", "it.", "AB.", "Ab.", "No.", "co-op.", "2014.", "J."],
+        [*")\";}]*:@'({[!?", "\u2018", "\u2019", "\u201c", "\u201d", "\xab", "\xbb", ",", ".", "-", "a", "A", "1"],
+        ["", " Next", "\u201d"])}
+    assert len(contexts) > 4000
     ours = [tokenizer.text_contains_sentbreak(context) for context in sorted(contexts)]
     assert ours == [PunktSentenceTokenizer.text_contains_sentbreak(tokenizer, context) for context in sorted(contexts)]
     assert 0.2 < sum(ours) / len(ours) < 0.8  # both answers are common

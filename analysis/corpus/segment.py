@@ -52,6 +52,10 @@ def break_test(tokenizer):
         return tokenizer.text_contains_sentbreak  # a trained model: its heuristics need the full annotation
     token = tokenizer._Token
     abbreviations, ends, punctuation = params.abbrev_types, language.sent_end_chars, tokenizer.PUNCTUATION
+    # The next commonest: a word's period right before a closing quote or other punctuation ('said.”'). The word
+    # tokenizer ends the word at that character, which is the only other token; the word ends a sentence unless an
+    # abbreviation, whatever the character (a capital, lower-case letter or number rule needs a following word).
+    closing_break = re.compile(r"([A-Za-z]{2,})\." + language._re_non_word_chars)
     numeric, initial, word_tokenize = token._RE_NUMERIC, token._RE_INITIAL, language.word_tokenize
 
     def ends_sentence(word: str, following: str) -> bool:
@@ -76,6 +80,8 @@ def break_test(tokenizer):
                 return True  # the first pair of tokens ends a sentence: Punkt need not look at the rest
             if simple.end() == len(text):
                 return False
+        elif closing := closing_break.fullmatch(text):  # 'said.”'
+            return closing.group(1).lower() not in abbreviations
         if "\n" in text:
             words = [word for line in text.split("\n") if line.strip() for word in word_tokenize(line)]
         else:
