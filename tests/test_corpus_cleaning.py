@@ -212,6 +212,9 @@ def test_word_limits_hold_at_their_bounds():
     assert is_fragment("• vladimir  putin") and not is_fragment("Vladimir Putin") and not is_fragment("vladimir putin.")
     question, long_question = "What did the two leaders say?", "What did the two leaders say in Moscow on Tuesday?"
     assert heading_marks([question, long_question, words(14), words(15), f"{words(14)}."])[0] == [True, False, True, False, False]
+    # A line recurring across an outlet's articles counts up to 40 words, white space of any kind between them.
+    articles = [("Site", f"T{n}", f"Story {n}.\n{words(40)}\n{words(41)}\n{words(39)}\t \u2003x") for n in range(3)]
+    assert repeated_lines(articles) == {"Site": frozenset({words(40), f"{words(39)} x"})}
 
 
 def test_rules_are_tried_in_file_order_and_a_tail_rule_cuts_only_the_end(tmp_path):

@@ -824,7 +824,7 @@ def article_lines(title: str, raw: str) -> dict[str, bool]:
     found: dict[str, bool] = {}
     for start, end in line_spans(raw):
         text = raw[start:end].strip()
-        if not text or len(text.split()) > REPEAT_MAX_WORDS:
+        if not text or len(text.split(None, REPEAT_MAX_WORDS)) > REPEAT_MAX_WORDS:  # words counted to 41
             continue
         key = normalise(text)
         if not key or key in found or matches_title(text, title) or is_dateline(text):
