@@ -212,6 +212,9 @@ def test_word_limits_hold_at_their_bounds():
     assert is_fragment("• vladimir  putin") and not is_fragment("Vladimir Putin") and not is_fragment("vladimir putin.")
     question, long_question = "What did the two leaders say?", "What did the two leaders say in Moscow on Tuesday?"
     assert heading_marks([question, long_question, words(14), words(15), f"{words(14)}."])[0] == [True, False, True, False, False]
+    # A line recurring across an outlet's articles counts up to 40 words, white space of any kind between them.
+    articles = [("Site", f"T{n}", f"Story {n}.\n{words(40)}\n{words(41)}\n{words(39)}\t \u2003x") for n in range(3)]
+    assert repeated_lines(articles) == {"Site": frozenset({words(40), f"{words(39)} x"})}
 
 
 def test_rules_are_tried_in_file_order_and_a_tail_rule_cuts_only_the_end(tmp_path):
@@ -427,3 +430,34 @@ def test_ends_sentence_reads_the_line_end_as_the_pattern_does():
     lines = ["", " ", "End.", "End. ", "End.\n", 'End."', 'End." ', 'End. "', "End.)]’ \n", "End", "End…", "End .",
              *("".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(30_000))]
     assert [ends_sentence(line) for line in lines] == [bool(SENTENCE_END.search(line)) for line in lines]
+
+
+def test_normalises_longer_never_claims_a_line_normalises_longer_than_it_does():
+    """The shortcut that spares normalising long lines says 'longer' only where normalise's result is longer: on lines
+    of word characters, punctuation, bullets, white space and characters beyond ASCII in random order, at every
+    length around the line's."""
+    import random
+
+    from analysis.corpus.cleaning import normalise, normalises_longer
+
+    pieces = ["a", "Z", "7", "_", "-", "'", ".", ",", "•", "|", " ", "  ", "\t", "\x0b", "\x1c", "é", "ﬁ", "²", "İ",
+              "ß", "—", "word", "Courier", "(print)"]
+    rng = random.Random(5)
+    lines = ["", " ", "The Example Courier", "- The Example Courier", "__init__", "A-B", "ﬁnal", "x²",
+             *("".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(5_000))]
+    for line in lines:
+        length = len(normalise.__wrapped__(line))
+        for limit in range(max(0, length - 3), length + 4):
+            assert not normalises_longer(line, limit) or length > limit, (line, limit)
+    assert normalises_longer("A sentence of reporting, longer than any masthead.", 30)  # the shortcut does serve
+    assert not normalises_longer("Ａ ｓｅｎｔｅｎｃｅ ｏｆ ｆｕｌｌ ｗｉｄｔｈ ｌｅｔｔｅｒｓ", 5)  # beyond ASCII: not sure
+
+
+def test_outlet_name_and_repeated_lines_found_among_long_lines():
+    """A long sentence beside the masthead and a repeated footer: the two short lines are still removed, and a long
+    line that normalises to neither is kept (the length shortcut does not change which lines match)."""
+    footer = "Our app is free"
+    long_line = "A long sentence about the harbour deal, with many words in it, goes on and on for a while."
+    raw = f"The Example Courier\n{long_line}\n— {footer} —\n{long_line}"
+    assert removed_rules(raw, outlet="The Example Courier", repeated=frozenset({"our app is free"})) == [
+        ("outlet_name", "The Example Courier"), ("outlet_repeat", f"— {footer} —")]

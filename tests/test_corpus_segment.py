@@ -85,11 +85,22 @@ def test_break_test_decides_as_punkts_own_on_every_candidate_break():
              "Gov.", "gov.", "GOV.", "Rs.", "Inc.", "Putin\u2003.", "St.", "AB.", "Ab.", "co-op.",
              "ex-Gov.", "##number##.", "Putin.", "putin.", "(Reuters).", '"Yes."', "Inc.,", "3rd.", "A.B.", "it’s."]
     following = ["The", "the", ",", ";", ".", "?", "(", '"', "“", "2015", "...", "É", "é", "—", "$5", "Xi", "X", "Moscow’s",
-                 "Putin,", "TASS"]
+                 "Putin,", "TASS", "Kezori,", "Kezori:", "Kezori’s", "Kezori)", "Kezori.", "Kezori...", "Kezori—", "Kezori”",
+                 "Kezori-led", "Kezori's,", "KezoriÉ", "Kezori2", "K,", "K.", "Kezori,,", "Kezori\"", "Kezori;"]
     spaces = [" ", "\n", "\n\n ", "  ", "\u2003"]
     contexts |= {word + space + after for word, after, space in itertools.product(words, following, spaces)}
     contexts |= {f"{first} {word} {after}" for first, word, after in itertools.product(words[:8], words, following[:4])}
-    assert len(contexts) > 2500
+    # A word's period, then a capitalised word and more (the shortcut answers from the first two tokens when the first
+    # is no abbreviation): on one line or across lines, with more words, punctuation or another period after it.
+    contexts |= {f"{word}{space}{after}{more}" for word, space, after, more in itertools.product(
+        ["Moscow.", "Gov.", "gov.", "Rs.", "Inc.", "St.", "AB.", "it.", "No."], [" ", "\n", " \n "],
+        ["Kezori", "Putin", "X", "Gov", "The"], [",", ", Gov.", "’s talks.", " Inc.", ": St. Xi", "—", ") Mr.", "\nSt. Xi"])}
+    # A word's period right before punctuation, as Punkt's candidate context ends there ('said.”'), and one more.
+    contexts |= {f"{word}{mark}{more}" for word, mark, more in itertools.product(
+        ["Moscow.", "Gov.", "gov.", "Rs.", "it.", "AB.", "Ab.", "No.", "co-op.", "2014.", "J."],
+        [*")\";}]*:@'({[!?", "\u2018", "\u2019", "\u201c", "\u201d", "\xab", "\xbb", ",", ".", "-", "a", "A", "1"],
+        ["", " Next", "\u201d"])}
+    assert len(contexts) > 4000
     ours = [tokenizer.text_contains_sentbreak(context) for context in sorted(contexts)]
     assert ours == [PunktSentenceTokenizer.text_contains_sentbreak(tokenizer, context) for context in sorted(contexts)]
     assert 0.2 < sum(ours) / len(ours) < 0.8  # both answers are common
@@ -115,6 +126,7 @@ def test_punkt_spans_are_nltks_spans():
     abbreviations = sorted(read_word_list("abbreviations.txt"))[:40]
     pieces = ["Putin", "the", "The", "Mr.", "U.S.", "J.", "2014.", "1.5", "...", ".", "?", "!", "?!", '"', "“", "”", "’",
               "'", ")", "(", "]", "»", "--", ",", ";", " ", " ", " ", "\n", "\n\n", "\t", "\u2003", "\x1c", "é", "É",
+              "\r", "\x0b", "\x0c", "Kezori,", "Kezori:",
               *(word.capitalize() + "." for word in abbreviations), *(word + "." for word in abbreviations)]
     rng = random.Random(5)
     texts += ["", " ", ".", "A.", "End", "No end here", "Ends. ", "“Quoted.” Next.", "Dots... Then.", "(Aside.) Next."]

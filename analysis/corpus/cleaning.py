@@ -659,22 +659,47 @@ def find_boilerplate(raw: str, rules=None, *, title: str = "", outlet: str = "",
 
 
 def _apply_line_evidence(texts, candidates, datelines, decided, outlet, repeated) -> None:
-    """Evidence from the line alone: no letters, the outlet's name, furniture words, tags, outlet-wide repeats."""
+    """Evidence from the line alone: no letters, the outlet's name, furniture words, tags, outlet-wide repeats.
+
+    A line is normalised only where it can equal the outlet's name or a repeated line (:func:`normalises_longer`):
+    most lines are sentences far longer than either."""
     outlet_name = normalise(re.sub(r"\([^)]*\)", "", outlet))
+    longest_repeat = longest_line(repeated)
     for index in candidates:
         text = texts[index]
         if index in datelines:
             continue
         if has_no_letters(text):
             decided[index] = "no_letters"
-        elif outlet_name and normalise(BULLETS.sub("", text)) == outlet_name:
+        elif outlet_name and not normalises_longer(text, len(outlet_name)) \
+                and normalise(BULLETS.sub("", text)) == outlet_name:  # the bullets have no word character
             decided[index] = "outlet_name"
         elif is_word_list_line(text):
             decided[index] = "furniture_words"
         elif is_fragment(text):
             decided[index] = "lowercase_fragment"
-        elif normalise(text) in repeated:
+        elif repeated and not normalises_longer(text, longest_repeat) and normalise(text) in repeated:
             decided[index] = "outlet_repeat"
+
+
+# The ASCII word characters (``\w``: letters, digits, '_'), for bytes.translate to delete from an ASCII line to count them.
+ASCII_WORD_BYTES = bytes(code for code in range(128) if re.fullmatch(r"\w", chr(code)))
+
+
+def normalises_longer(text: str, length: int) -> bool:
+    """Whether :func:`normalise` surely makes ``text`` longer than ``length`` characters: of an ASCII line it keeps
+    every word character (lower-cased one for one), so it is at least as long as they are many. False when unsure
+    (a line beyond ASCII, which Unicode normalisation may shorten)."""
+    if len(text) <= length or not text.isascii():
+        return False
+    data = text.encode("ascii")
+    return len(data) - len(data.translate(None, ASCII_WORD_BYTES)) > length
+
+
+@lru_cache(maxsize=64)
+def longest_line(lines: frozenset[str]) -> int:
+    """The length of the longest of an outlet's repeated lines (0 for none), found once per set."""
+    return max(map(len, lines), default=0)
 
 
 def _apply_context_rules(texts, non_blank, decided, cut, protected, rules) -> None:
@@ -799,7 +824,7 @@ def article_lines(title: str, raw: str) -> dict[str, bool]:
     found: dict[str, bool] = {}
     for start, end in line_spans(raw):
         text = raw[start:end].strip()
-        if not text or len(text.split()) > REPEAT_MAX_WORDS:
+        if not text or len(text.split(None, REPEAT_MAX_WORDS)) > REPEAT_MAX_WORDS:  # words counted to 41
             continue
         key = normalise(text)
         if not key or key in found or matches_title(text, title) or is_dateline(text):

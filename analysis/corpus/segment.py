@@ -30,8 +30,10 @@ def sentence_tokenizer():
 
 
 # The commonest candidate break: a word of two or more ASCII letters, its period, spaces or line breaks, and a
-# capitalised ASCII word. Punkt's word tokenizer makes the two words of it, so the first ends a sentence unless it is an
-# abbreviation (not an initial: two letters or more; not a number; followed by a capital).
+# capitalised word (ASCII letters, then perhaps punctuation: 'Moscow. Putin,'). Punkt's word tokenizer makes the first
+# word one token (period included) and starts the second with the capital, so the first ends a sentence unless it is
+# an abbreviation (not an initial: two letters or more; not a number; followed by a capital). Where only the two words
+# are there (the match reaches the end), that is the answer; an abbreviation followed by more is left to the full test.
 PLAIN_BREAK = re.compile(r"([A-Za-z]{2,})\.[ \n]+[A-Z][A-Za-z]*")
 
 
@@ -50,6 +52,10 @@ def break_test(tokenizer):
         return tokenizer.text_contains_sentbreak  # a trained model: its heuristics need the full annotation
     token = tokenizer._Token
     abbreviations, ends, punctuation = params.abbrev_types, language.sent_end_chars, tokenizer.PUNCTUATION
+    # The next commonest: a word's period right before a closing quote or other punctuation ('said.”'). The word
+    # tokenizer ends the word at that character, which is the only other token; the word ends a sentence unless an
+    # abbreviation, whatever the character (a capital, lower-case letter or number rule needs a following word).
+    closing_break = re.compile(r"([A-Za-z]{2,})\." + language._re_non_word_chars)
     numeric, initial, word_tokenize = token._RE_NUMERIC, token._RE_INITIAL, language.word_tokenize
 
     def ends_sentence(word: str, following: str) -> bool:
@@ -69,8 +75,13 @@ def break_test(tokenizer):
         return True
 
     def contains_sentbreak(text: str) -> bool:
-        if simple := PLAIN_BREAK.fullmatch(text):  # 'Moscow. The': a word's period ends a sentence unless an abbreviation
-            return simple.group(1).lower() not in abbreviations
+        if simple := PLAIN_BREAK.match(text):  # 'Moscow. The': a word's period ends a sentence unless an abbreviation
+            if simple.group(1).lower() not in abbreviations:
+                return True  # the first pair of tokens ends a sentence: Punkt need not look at the rest
+            if simple.end() == len(text):
+                return False
+        elif closing := closing_break.fullmatch(text):  # 'said.”'
+            return closing.group(1).lower() not in abbreviations
         if "\n" in text:
             words = [word for line in text.split("\n") if line.strip() for word in word_tokenize(line)]
         else:
@@ -91,6 +102,8 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 
 WHITESPACE = string.whitespace  # what Punkt takes for the space before a word
+# Everything up to the last of those characters: read back from the end of the text, so as far as the last word.
+LAST_WHITESPACE = re.compile(".*[" + "".join(f"\\x{ord(char):02x}" for char in WHITESPACE) + "]", re.DOTALL)
 
 
 @lru_cache(maxsize=8)
@@ -124,9 +137,10 @@ def punkt_spans(tokenizer, text: str) -> list[tuple[int, int]]:
 
     previous, previous_start, previous_end = None, 0, 0
     for match in language.period_context_re().finditer(text):
-        before = text[previous_end:match.start()]
-        space = max(before.rfind(char) for char in WHITESPACE)  # Punkt's last white space in it, 0 for none
-        start = space + previous_end + 1 if space > 0 else previous_start
+        # Punkt's last white space between the previous candidate and this one (one at the very first place counts
+        # as none, as in Punkt): the word before the period starts after it.
+        space = LAST_WHITESPACE.match(text, previous_end, match.start())
+        start = space.end() if space is not None and space.end() > previous_end + 1 else previous_start
         if previous is not None and previous_end <= start:
             consider(previous, previous_start, previous_end)
         previous, previous_start, previous_end = match, start, match.start()
