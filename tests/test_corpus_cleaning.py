@@ -4,11 +4,11 @@ import pytest
 from furniture_scoring import DEV_CORPUS, labelled_lines, score_furniture
 
 from analysis.core.paths import SEEDS_DIR
+from analysis.core.pattern_screen import fold_case, screen
 from analysis.corpus.cleaning import (
     default_rules,
     find_boilerplate,
     first_rule,
-    fold_case,
     heading_marks,
     is_dateline,
     is_fragment,
@@ -16,7 +16,6 @@ from analysis.corpus.cleaning import (
     repeated_lines,
     rule_tests,
     rules_table,
-    screen,
 )
 from analysis.corpus.load import load_corpus
 
@@ -299,7 +298,7 @@ def test_fold_case_equates_what_case_insensitive_patterns_equate():
     import re
     import sys
 
-    from analysis.corpus.cleaning import _fold_char
+    from analysis.core.pattern_screen import _fold_char
 
     for code in range(sys.maxunicode + 1):
         char = chr(code)
@@ -321,7 +320,7 @@ def test_a_screen_never_turns_away_a_line_its_pattern_matches(tmp_path):
     pattern matches (fullmatch for line rules, search for tail rules) passes the pattern's screen."""
     import re
 
-    from analysis.corpus.cleaning import may_match
+    from analysis.core.pattern_screen import may_match
 
     lines = awkward_lines(3000)
     turned_away = 0

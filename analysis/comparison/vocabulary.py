@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.core.pattern_screen import Screen, fold_case, screen
 from analysis.core.preprocess import document_term_matrix, term_regex
 from analysis.core.robustness import leave_one_out_summary
-from analysis.corpus.cleaning import Screen, fold_case, screen
 
 DEFAULT_PRIOR_SCALE = 0.5  # informative prior: pooled counts scaled so α_0 is half the words observed
 DEFAULT_ALPHA = 0.05  # false discovery rate for the Benjamini–Hochberg threshold
@@ -226,7 +226,7 @@ def _period_positions(sentences: pd.DataFrame, order_by: str) -> list[tuple[str,
 
 def _folded_texts(texts: list[str], joined: str) -> tuple[str, list[int]]:
     """``joined`` (the texts joined by line breaks) case-folded as case-insensitive patterns compare
-    (:func:`analysis.corpus.cleaning.fold_case`), one character for one; a text whose folding changes its length
+    (:func:`analysis.core.pattern_screen.fold_case`), one character for one; a text whose folding changes its length
     ('İ') is left out as blanks, and its number is returned so it is searched whatever the screen says."""
     folded = fold_case(joined)
     if folded is not None:
@@ -238,7 +238,7 @@ def _folded_texts(texts: list[str], joined: str) -> tuple[str, list[int]]:
 
 def _texts_to_search(found: Screen, joined: str, folded: str, unfolded: list[int], starts: list[int]) -> list[int] | None:
     """The numbers of the joined texts (text ``i`` begins at ``starts[i]``) that may contain a match of the pattern
-    whose :class:`analysis.corpus.cleaning.Screen` is ``found`` (a match has every string of one of its alternatives,
+    whose :class:`analysis.core.pattern_screen.Screen` is ``found`` (a match has every string of one of its alternatives,
     so it has that alternative's longest), in order; None when the screen requires nothing.
 
     A rare term has to be looked for in every sentence of a period; finding its strings in the chunk's joined text

@@ -10,6 +10,7 @@ import string
 from functools import lru_cache
 
 from analysis.core.paths import read_word_list
+from analysis.core.pattern_screen import screen
 
 # A block is hard-wrapped (one paragraph over several lines) when it has at least this many lines
 # and every line but the last is between these lengths.
@@ -108,10 +109,8 @@ LAST_WHITESPACE = re.compile(".*[" + "".join(f"\\x{ord(char):02x}" for char in W
 
 @lru_cache(maxsize=8)
 def _first_characters(pattern: str) -> frozenset[str] | None:
-    """The characters a match of ``pattern`` can start with, as the cleaning rules' screen reads them from the pattern
-    (Punkt's realignment pattern: closing quotes and brackets); None when that reading names no start."""
-    from analysis.corpus.cleaning import screen  # the one reader of patterns (cleaning imports this module)
-
+    """The characters a match of ``pattern`` can start with, as the pattern screen reads them
+    (:func:`analysis.core.pattern_screen.screen`; Punkt's realignment pattern: closing quotes and brackets); None when that reading names no start."""
     found = screen(re.compile(pattern))
     if found.folded_starts or not found.raw_starts:  # case-folded or unknown starts: no shortcut
         return None
