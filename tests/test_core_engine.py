@@ -131,3 +131,41 @@ def test_the_report_on_the_dask_engine_has_the_same_tables_as_on_the_local_engin
     for name in names:
         assert (local / name).read_bytes() == (dask / name).read_bytes(), f"{name} differs between the engines"
     assert not list((tmp_path / "dask" / "reports" / "cache").glob("partitions-*")), "the Parquet partitions were left behind"
+
+
+def test_band_reduce_finds_every_pair_sharing_a_band_key_once(client, tmp_path, monkeypatch):
+    """Near copies of one article (each without a different paragraph, each from its own outlet, so that the
+    outlet-wide furniture rule leaves their lines alone) share band keys with each other and
+    the original: keys held by many articles, pairs sharing several bands, formed a few at a time. The reduce over
+    every bucket must give exactly the pairs that share any band key and overlap at least 0.8, each once."""
+    import itertools
+
+    from analysis.corpus import load, partitioned
+
+    table = synthetic_articles(40, random_state=7, paragraphs_per_article=(10, 14))
+    source = table.iloc[table["text"].str.count("\n\n").idxmax()]
+    paragraphs = list(dict.fromkeys(source["text"].rstrip("\n").split("\n\n")))  # distinct: no copy is exact
+    copies = [source.to_dict() | {"file": f"near_{k}.txt", "doc_id": f"near-{k:02d}", "outlet": f"Outlet {k}",
+                                  "text": "\n\n".join(paragraphs[:k] + paragraphs[k + 1:]) + "\n"}
+              for k in range(len(paragraphs))]
+    folder = write_corpus(pd.concat([table, pd.DataFrame(copies)], ignore_index=True), tmp_path / "corpus")
+    work = tmp_path / "work"
+    load_partitioned(client, folder, None, work, rows_per_partition=10)
+    monkeypatch.setattr(load, "PAIR_SLICE", 3)  # pairs formed and checked three at a time
+    found = pd.concat([partitioned.band_candidates(bucket, work) for bucket in range(partitioned.N_BUCKETS)])
+    assert not found.duplicated(["a", "b"]).any()
+    banded = set(read_table(work, "bands")["doc"])  # exact copies are left out of the band shuffle
+    signatures = read_table(work, "signatures")
+    doc_ids = dict(zip(signatures["doc"], signatures["doc_id"]))
+    signatures = signatures[signatures["doc"].isin(banded)].drop(columns="doc").set_index("doc_id").sort_index()
+    assert signatures.index.str.startswith("near").sum() == len(paragraphs), "a near copy was dropped as exact"
+    keys = read_table(work, "sentence_keys").assign(doc_id=lambda t: t["doc"].map(doc_ids)).groupby("doc_id")["key"].agg(set)
+    expected = {}
+    for a, b in itertools.combinations(signatures.index, 2):
+        if (signatures.loc[a].to_numpy() == signatures.loc[b].to_numpy()).any():
+            jaccard = len(keys[a] & keys[b]) / len(keys[a] | keys[b])
+            if jaccard >= load.NEAR_DUPLICATE_JACCARD:
+                expected[(a, b)] = jaccard
+    assert len(expected) >= len(paragraphs)  # the near copies pair with each other, not only with the original
+    found = {tuple(sorted((a, b))): jaccard for a, b, jaccard in zip(found["a"], found["b"], found["jaccard"])}
+    assert found == pytest.approx(expected)

@@ -407,32 +407,43 @@ def _bucket_pairs(bucket: np.ndarray):
         active = active[group_end[active] - active > distance]
 
 
+def band_pairs(band_keys: np.ndarray, sets, sizes: np.ndarray, threshold: float = NEAR_DUPLICATE_JACCARD,
+               pairing: np.ndarray | None = None):
+    """The near-duplicate check of MinHash candidates: yields arrays ``(first, second, jaccard)`` of the row pairs
+    (``first < second``) that share a band key and whose sets (rows of the binary sparse matrix ``sets``, of sizes
+    ``sizes``) overlap at least ``threshold``.
+
+    ``band_keys[r, band]`` is row r's key in each band (integers equal exactly when the band's hashes are). A pair is
+    checked in the first band where its keys agree (later bands skip it), ``PAIR_SLICE`` pairs at a time, so memory is
+    bounded by the pairs found, not by the candidates (quadratic in the number of rows sharing a key). ``pairing``: the
+    keys pairs are formed from, when only some of ``band_keys`` may pair (a Dask bucket holds some bands' keys of its
+    rows; every other entry is unique); the first-band rule always reads ``band_keys``. The one kernel of the local
+    loader (:func:`near_duplicate_pairs`) and the Dask band reduce (``partitioned.band_candidates``)."""
+    pairing = band_keys if pairing is None else pairing
+    for band in range(band_keys.shape[1]):
+        for first, second in _bucket_pairs(pairing[:, band]):
+            seen = (band_keys[first, :band] == band_keys[second, :band]).any(axis=1)
+            first, second = first[~seen], second[~seen]
+            jaccard = pair_overlaps(sets, sizes, first, second)
+            keep = jaccard >= threshold
+            yield first[keep], second[keep], jaccard[keep]
+
+
 def near_duplicate_pairs(shingles, threshold: float = NEAR_DUPLICATE_JACCARD) -> list[tuple[int, int, float]]:
     """Pairs ``(i, j, jaccard)`` of rows (``i < j``) of a binary sparse matrix whose sets overlap at least ``threshold``.
 
     Candidates come from MinHash locality-sensitive hashing (20 bands of 7 hashes: a pair at 0.8
     overlap is a candidate with probability 0.99, at 0.9 with probability above 0.99999); each
-    candidate's overlap is then computed exactly,
-    so the result never reports a pair below ``threshold``. A candidate is checked in the first band where it shares
-    a bucket (later bands skip it) and ``PAIR_SLICE`` candidates at a time, so memory is bounded by the pairs found,
-    not by the candidates (quadratic in a bucket's size).
+    candidate's overlap is then computed exactly (:func:`band_pairs`),
+    so the result never reports a pair below ``threshold``.
     """
     if shingles.shape[0] < 2:
         return []
     signatures = _minhash_signatures(shingles, LSH_BANDS * LSH_ROWS)
     sizes = np.asarray(shingles.sum(axis=1)).ravel()
-    found = []
-    for band in range(LSH_BANDS):
-        bucket = row_groups(signatures[:, band * LSH_ROWS:(band + 1) * LSH_ROWS])
-        for first, second in _bucket_pairs(bucket):
-            seen = np.zeros(len(first), dtype=bool)
-            for earlier in range(band):
-                columns = slice(earlier * LSH_ROWS, (earlier + 1) * LSH_ROWS)
-                seen |= (signatures[first, columns] == signatures[second, columns]).all(axis=1)
-            first, second = first[~seen], second[~seen]
-            jaccard = pair_overlaps(shingles, sizes, first, second)
-            keep = jaccard >= threshold
-            found.append((first[keep], second[keep], jaccard[keep]))
+    band_keys = np.column_stack([row_groups(signatures[:, band * LSH_ROWS:(band + 1) * LSH_ROWS])
+                                 for band in range(LSH_BANDS)])
+    found = list(band_pairs(band_keys, shingles, sizes, threshold))
     if not found:
         return []
     first, second, jaccard = (np.concatenate(side) for side in zip(*found))

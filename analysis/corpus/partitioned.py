@@ -33,9 +33,9 @@ from analysis.corpus.load import (
     _minhash_signatures,
     _process_batch,
     _raw_text,
+    band_pairs,
     duplicate_record,
     folder_warnings,
-    pair_overlaps,
     parse_periods,
     read_metadata,
     read_other_form,
@@ -155,18 +155,27 @@ def process_partition(spec: dict, directory: Path, columns: dict | None, periods
     joined = paras.groupby("doc_id", sort=False)["text"].agg(" ".join)
     exact = [hashlib.sha1(" ".join(joined[doc_id].lower().split()).encode("utf-8")).hexdigest() for doc_id in docs["doc_id"]]
     codes = pd.Categorical(sents["doc_id"], categories=docs["doc_id"]).codes
-    keys = pd.DataFrame({"doc_id": sents["doc_id"], "code": codes, "key": sentence_keys(sents["text"].tolist())})
+    keys = pd.DataFrame({"code": codes, "key": sentence_keys(sents["text"].tolist())})
     keys = keys.drop_duplicates(["code", "key"]).sort_values(["code", "key"])
-    write_table(keys[["doc_id", "key"]], partition_path(work, "sentence_keys", number))
+    write_table(pd.DataFrame({"doc": article_numbers(number, keys["code"].to_numpy()), "key": keys["key"].to_numpy()}),
+                partition_path(work, "sentence_keys", number))
     shingles = sparse.csr_matrix((np.ones(len(keys)), (keys["code"].to_numpy(), keys["key"].to_numpy())),
                                  shape=(len(docs), 2**32))
     signatures = _minhash_signatures(shingles, LSH_BANDS * LSH_ROWS)
     bands = pd.DataFrame({f"band_{band}": pd.util.hash_pandas_object(
         pd.DataFrame(signatures[:, band * LSH_ROWS:(band + 1) * LSH_ROWS]), index=False).to_numpy()
         for band in range(LSH_BANDS)})
-    write_table(bands.assign(doc_id=docs["doc_id"].to_numpy()), partition_path(work, "signatures", number))
+    write_table(bands.assign(doc=article_numbers(number, np.arange(len(docs))), doc_id=docs["doc_id"].to_numpy()),
+                partition_path(work, "signatures", number))
     return pd.DataFrame({"doc_id": docs["doc_id"], "published": docs["published"], "period": docs["period"],
                          "exact": exact, "partition": number})
+
+
+def article_numbers(partition: int, rows: np.ndarray) -> np.ndarray:
+    """An integer for each article of the near-duplicate tables (its partition and its row there): the band reduce
+    joins and filters on these, 8 bytes each, instead of doc_id strings (a million articles have 25 million
+    sentence keys)."""
+    return (np.int64(partition) << 32) | np.asarray(rows, dtype=np.int64)
 
 
 def band_rows(number: int, work: Path, copies: frozenset) -> int:
@@ -175,38 +184,51 @@ def band_rows(number: int, work: Path, copies: frozenset) -> int:
     if not path.exists():
         return 0
     table = pd.read_parquet(path)
-    table = table[~table["doc_id"].isin(copies)]
-    long = table.melt(id_vars="doc_id", var_name="band", value_name="key")
+    table = table[~table["doc_id"].isin(copies)].drop(columns="doc_id")
+    long = table.melt(id_vars="doc", var_name="band", value_name="key")
+    long["band"] = long["band"].str.removeprefix("band_").astype(np.int8)
     write_table(long.assign(bucket=_bucket(long["band"], long["key"])), partition_path(work, "bands", number))
     return len(long)
 
 
-def band_candidates(bucket: int, work: Path, pieces: int = 64) -> pd.DataFrame:
-    """Reduce step: the pairs of articles (a < b) sharing a band key in one hash bucket whose sentence sets overlap at
-    least ``NEAR_DUPLICATE_JACCARD``, checked exactly here (a, b, jaccard). Keys shared by one article only are
-    dropped first, and the pairs are formed and checked in ``pieces`` slices of the keys, so only checked pairs add up."""
-    table = read_table(work, "bands", ["doc_id", "band", "key"], filters=[("bucket", "=", bucket)])
-    table = table[table.duplicated(["band", "key"], keep=False)]
+def band_candidates(bucket: int, work: Path) -> pd.DataFrame:
+    """Reduce step: the pairs of articles (a < b by article number) sharing a band key in one hash bucket whose
+    sentence sets overlap at least ``NEAR_DUPLICATE_JACCARD`` (a, b: doc_ids; jaccard), checked by the local loader's
+    kernel (:func:`load.band_pairs`): a pair is checked in the first band its articles share, whichever bucket holds
+    it, and pairs are formed and checked a slice at a time, so a band key shared by many articles does not build all
+    its pairs at once. Keys held by one article are dropped first. The signatures and sentence keys are read whole
+    and filtered once, by article number (one hash table of the involved articles, not one per file)."""
     empty = pd.DataFrame({"a": pd.Series(dtype=object), "b": pd.Series(dtype=object), "jaccard": pd.Series(dtype=float)})
+    table = read_table(work, "bands", ["doc", "band", "key"], filters=[("bucket", "=", bucket)])
+    table = table[table.duplicated(["band", "key"], keep=False)]
     if table.empty:
         return empty
-    involved = sorted(set(table["doc_id"]))
-    keys = read_table(work, "sentence_keys", ["doc_id", "key"], filters=[("doc_id", "in", involved)])
-    rows = pd.Categorical(keys["doc_id"], categories=involved).codes
-    columns, _ = pd.factorize(keys["key"])
-    sets = sparse.csr_matrix((np.ones(len(keys)), (rows, columns)), shape=(len(involved), max(len(_), 1)))
+    involved = pd.Index(np.unique(table["doc"].to_numpy()))
+    band_names = [f"band_{band}" for band in range(LSH_BANDS)]
+    signatures = read_table(work, "signatures", ["doc", "doc_id", *band_names])
+    position = involved.get_indexer(signatures["doc"].to_numpy())
+    band_keys = np.empty((len(involved), LSH_BANDS), dtype=np.uint64)
+    band_keys[position[position >= 0]] = signatures[band_names].to_numpy()[position >= 0]
+    doc_ids = np.empty(len(involved), dtype=object)
+    doc_ids[position[position >= 0]] = signatures["doc_id"].to_numpy()[position >= 0]
+    del signatures, position
+    pairing = -1 - np.arange(band_keys.size, dtype=np.int64).reshape(band_keys.shape)  # unique: pairs with nothing
+    pairing[involved.get_indexer(table["doc"].to_numpy()), table["band"].to_numpy()] = pd.factorize(table["key"])[0]
+    del table
+    keys = read_table(work, "sentence_keys", ["doc", "key"])
+    rows = involved.get_indexer(keys["doc"].to_numpy())
+    kept = rows >= 0
+    columns, _ = pd.factorize(keys["key"].to_numpy()[kept])
+    rows = rows[kept].astype(np.int32)
+    del keys, kept
+    sets = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, columns.astype(np.int32))),
+                             shape=(len(involved), int(columns.max(initial=0)) + 1))
+    del rows, columns
     sizes = np.asarray(sets.sum(axis=1)).ravel()
-    found = [empty]
-    for _, piece in table.groupby(table["key"].to_numpy() % pieces, sort=True):
-        pairs = piece.merge(piece, on=["band", "key"])
-        pairs = pairs.loc[pairs["doc_id_x"] < pairs["doc_id_y"], ["doc_id_x", "doc_id_y"]].drop_duplicates()
-        first = pd.Categorical(pairs["doc_id_x"], categories=involved).codes
-        second = pd.Categorical(pairs["doc_id_y"], categories=involved).codes
-        jaccard = pair_overlaps(sets, sizes, first, second)
-        keep = jaccard >= NEAR_DUPLICATE_JACCARD
-        found.append(pd.DataFrame({"a": pairs["doc_id_x"].to_numpy()[keep], "b": pairs["doc_id_y"].to_numpy()[keep],
-                                   "jaccard": jaccard[keep]}))
-    return pd.concat(found, ignore_index=True).drop_duplicates(["a", "b"], ignore_index=True)
+    found = [empty] + [pd.DataFrame({"a": doc_ids[first], "b": doc_ids[second], "jaccard": jaccard})
+                       for first, second, jaccard in band_pairs(band_keys, sets, sizes, NEAR_DUPLICATE_JACCARD, pairing)
+                       if len(first)]
+    return pd.concat(found, ignore_index=True)
 
 
 def finish_partition(number: int, work: Path, dropped: frozenset, periods: list[Period]) -> int:
