@@ -169,3 +169,20 @@ def test_band_reduce_finds_every_pair_sharing_a_band_key_once(client, tmp_path, 
     assert len(expected) >= len(paragraphs)  # the near copies pair with each other, not only with the original
     found = {tuple(sorted((a, b))): jaccard for a, b, jaccard in zip(found["a"], found["b"], found["jaccard"])}
     assert found == pytest.approx(expected)
+
+
+def test_gathering_a_corpus_too_large_for_this_machine_stops_with_what_to_do(both):
+    from analysis.corpus.load import without_raw_text
+    from analysis.corpus.partitioned import MEMORY_PER_CHARACTER, check_gather
+
+    local, partitioned = both
+    need = partitioned.gathered_bytes()
+    assert need == MEMORY_PER_CHARACTER * local.documents["raw"].str.len().sum()
+    check_gather(partitioned, need)  # fits exactly: no error
+    check_gather(partitioned, None)  # no /proc/meminfo: no check
+    with pytest.raises(CorpusError, match=rf"loaded {len(local.documents)} articles, but the report's notebooks gather "
+                                          r"the loaded corpus into one process.*on a machine with more memory"):
+        check_gather(partitioned, need - 1)
+    lean, full = partitioned.to_corpus(raw=False), without_raw_text(partitioned.to_corpus())
+    for name in TABLES:
+        _same(getattr(full, name), getattr(lean, name), name)

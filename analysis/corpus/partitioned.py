@@ -45,6 +45,10 @@ from analysis.corpus.load import (
 from analysis.corpus.tables import file_fingerprint, read_table_corpus
 
 ROWS_PER_PARTITION = 2_000  # articles per task when the corpus is a folder or one table (a Parquet folder keeps its files)
+# Memory the report's largest process held per character of article text with the corpus gathered into it, measured
+# (issue 15, `benchmarks/bench_pipeline.py`): 3.3 GB for the 369 million characters of 100,000 synthetic articles,
+# 3.7 GB for 391 million on distinct sentences; rounded up.
+MEMORY_PER_CHARACTER = 10
 N_BUCKETS = 16  # hash buckets of each shuffle: each reduce task reads one bucket of every partition
 TABLES = ("documents", "paragraphs", "sentences", "removed", "warnings", "excluded")
 
@@ -262,13 +266,29 @@ class PartitionedCorpus:
     def period_names(self) -> list[str]:
         return [period.name for period in self.periods]
 
+    def document_columns(self) -> list[str]:
+        """The columns of the documents table's partitions."""
+        import pyarrow.parquet as pq
+
+        first = min((self.work / "documents").glob("part-*.parquet"))
+        return pq.read_schema(first).names
+
+    def gathered_bytes(self) -> int:
+        """About how much memory the report's largest process needs for this corpus: :data:`MEMORY_PER_CHARACTER`
+        times the characters of its articles (``n_chars``, read from the documents' partitions)."""
+        return MEMORY_PER_CHARACTER * int(read_table(self.work, "documents", ["n_chars"])["n_chars"].sum())
+
     def partition_numbers(self) -> list[int]:
         """The partitions that kept at least one article."""
         return sorted(int(path.stem.split("-")[1]) for path in (self.work / "documents").glob("part-*.parquet"))
 
-    def to_corpus(self) -> Corpus:
-        """The whole corpus in this process, in the local loader's order: for the notebooks on corpora that fit."""
-        docs, paras, sents = (read_table(self.work, name) for name in ("documents", "paragraphs", "sentences"))
+    def to_corpus(self, raw: bool = True) -> Corpus:
+        """The whole corpus in this process, in the local loader's order: for the notebooks on corpora that fit.
+        Without ``raw`` the documents leave out each article's raw text (as :func:`load.without_raw_text`), which is
+        then never read."""
+        columns = None if raw else [name for name in self.document_columns() if name != "raw"]
+        docs = read_table(self.work, "documents", columns)
+        paras, sents = (read_table(self.work, name) for name in ("paragraphs", "sentences"))
         docs, paras, sents = _finish_tables(docs, paras, sents, self.periods)
         removed = read_table(self.work, "loaded_removed").sort_values(["doc_id", "line_no"], ignore_index=True)
         return Corpus(name=self.name, directory=self.directory, periods=self.periods, documents=docs, paragraphs=paras,
@@ -363,6 +383,30 @@ def write_parquet_parts(articles, folder: str | Path) -> Path:
     return folder
 
 
+def available_memory() -> int | None:
+    """The memory this machine has available now, in bytes (``MemAvailable`` of /proc/meminfo; None elsewhere)."""
+    try:
+        lines = Path("/proc/meminfo").read_text().splitlines()
+    except OSError:
+        return None
+    sizes = {line.split(":")[0]: line.split()[1:] for line in lines if ":" in line}
+    return int(sizes["MemAvailable"][0]) * 1024 if "MemAvailable" in sizes else None
+
+
+def check_gather(corpus: PartitionedCorpus, available: int | None) -> None:
+    """Stop before the notebooks gather a corpus that cannot fit: the Dask engine loads, cleans and segments out of
+    core, but the report's stages still take the whole corpus in one process (see README, "Beyond one machine")."""
+    need = corpus.gathered_bytes()
+    if available is not None and need > available:
+        n_articles = len(read_table(corpus.work, "documents", ["doc_id"]))
+        raise CorpusError(
+            f"{corpus.directory}: the Dask engine loaded {n_articles:,} articles, but the report's notebooks gather the "
+            f"loaded corpus into one process, which needs about {need / 2**30:,.1f} GB for this much text "
+            f"({MEMORY_PER_CHARACTER} bytes per character, measured), and this machine has {available / 2**30:,.1f} GB "
+            "available. Run the report on a part of the corpus (fewer articles or a shorter period) or on a machine "
+            "with more memory; the loading and per-article stages alone run out of core (benchmarks/bench_dask.py).")
+
+
 def load_partitioned_for_run(corpus_dir: str | Path | None, periods: dict | None, reports_dir: str | Path, *,
                              columns: dict | None = None, scheduler: str = "") -> Corpus:
     """The corpus loaded on the Dask engine and gathered for the notebooks, stored once per run like
@@ -380,7 +424,9 @@ def load_partitioned_for_run(corpus_dir: str | Path | None, periods: dict | None
     def compute() -> Corpus:
         try:
             with dask_client(scheduler) as client:
-                return without_raw_text(load_partitioned(client, directory, periods, work, columns=columns).to_corpus())
+                partitioned = load_partitioned(client, directory, periods, work, columns=columns)
+            check_gather(partitioned, available_memory())
+            return without_raw_text(partitioned.to_corpus(raw=False))
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
