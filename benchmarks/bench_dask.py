@@ -57,7 +57,8 @@ def bench_size(n_articles: int, workdir: Path, load_only: bool = False) -> list[
     kept = len(corpus.partition_numbers())
     found = "" if load_only else f"; {result.n_figures:,} figures; {len(result.vocabulary):,} terms"
     print(f"  {n_articles:,} articles: {corpus.warnings['kind'].value_counts().to_dict()} warnings; {kept} partitions kept"
-          + found, file=sys.stderr, flush=True)
+          + found + f"; gathering it for the report would need about {corpus.gathered_bytes() / 2**30:,.1f} GB "
+          "(partitioned.check_gather)", file=sys.stderr, flush=True)
     return rows
 
 
