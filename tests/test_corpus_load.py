@@ -218,6 +218,21 @@ def test_a_runs_corpus_keeps_each_articles_length_and_not_its_raw_text(mini_corp
         pd.testing.assert_frame_equal(run_corpus.sentences, loaded.sentences)
 
 
+def test_a_corpus_too_large_for_this_machine_stops_before_loading(mini_corpus, tmp_path, monkeypatch):
+    """The check counts the listed files' bytes (about their characters) at the measured bytes per character."""
+    from analysis.corpus import load
+
+    size = sum((mini_corpus / name).stat().st_size for name in load.read_metadata(mini_corpus)["file"])
+    monkeypatch.setattr(load, "available_memory", lambda: load.MEMORY_PER_CHARACTER * size - 1)
+    with pytest.raises(CorpusError, match=rf"the report holds the corpus's {len(load.read_metadata(mini_corpus))} "
+                                          rf"articles in one process, which needs about .* \({size:,} characters; "
+                                          r"10 bytes per character, measured\).*on a machine with more memory\."):
+        load.load_corpus_for_run(mini_corpus, None, tmp_path)
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").glob("corpus-*/*"))  # nothing stored
+    monkeypatch.setattr(load, "available_memory", lambda: load.MEMORY_PER_CHARACTER * size)
+    assert len(load.load_corpus_for_run(mini_corpus, None, tmp_path).documents) == len(load.read_metadata(mini_corpus))
+
+
 def test_a_runs_fingerprint_is_computed_once_and_again_when_any_file_changes(make_corpus, tmp_path, monkeypatch):
     """Later notebooks reuse the first's fingerprint while no file changed; a change of the same size with the old
     modification time restored, a new unlisted file, or a changed metadata.csv make it computed (and differ) again."""

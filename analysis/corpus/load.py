@@ -1019,6 +1019,34 @@ def sentence_ids(doc_ids: pd.Series, numbers: pd.Series) -> pd.Series:
     return pd.Series(ids, index=doc_ids.index, dtype=doc_ids.dtype)
 
 
+# Memory the report's largest process held per character of article text, measured (issue 15,
+# `benchmarks/bench_pipeline.py`): 3.3 GB for the 369 million characters of 100,000 synthetic articles, 3.7 GB for
+# 391 million on distinct sentences; rounded up. Two notebooks run at once, each holding the corpus, so this is a floor.
+MEMORY_PER_CHARACTER = 10
+
+
+def available_memory() -> int | None:
+    """The memory this machine has available now, in bytes (``MemAvailable`` of /proc/meminfo; None elsewhere)."""
+    try:
+        lines = Path("/proc/meminfo").read_text().splitlines()
+    except OSError:
+        return None
+    sizes = {line.split(":")[0]: line.split()[1:] for line in lines if ":" in line}
+    return int(sizes["MemAvailable"][0]) * 1024 if "MemAvailable" in sizes else None
+
+
+def check_memory(n_chars: int, available: int | None, what: str, more: str = "") -> None:
+    """Stop before holding ``n_chars`` characters of articles in one process when that cannot fit in ``available``
+    bytes (None: not known, no check): the error says ``what`` is being held, the memory needed and what to do."""
+    need = MEMORY_PER_CHARACTER * n_chars
+    if available is not None and need > available:
+        raise CorpusError(
+            f"{what}, which needs about {need / 2**30:,.1f} GB for this much text ({n_chars:,} characters; "
+            f"{MEMORY_PER_CHARACTER} bytes per character, measured), and this machine has {available / 2**30:,.1f} GB "
+            "available. Run the report on a part of the corpus (fewer articles or a shorter period) or on a machine "
+            f"with more memory{more}.")
+
+
 def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, reports_dir: str | Path,
                         columns: dict | None = None) -> Corpus:
     """:func:`load_corpus`, reusing the copy an earlier notebook of the same run stored under ``reports_dir``.
@@ -1034,6 +1062,10 @@ def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, rep
     if _is_text_folder(directory):  # the metadata and fingerprint that key the stored copy also serve the loading
         metadata = read_metadata(directory)
         period_list = parse_periods(periods)
+        # bytes of the listed files: characters, give or take the few that UTF-8 writes in more than one byte
+        size = sum(path.stat().st_size for path in (directory / name for name in metadata["file"]) if path.is_file())
+        check_memory(size, available_memory(), f"{directory}: the report holds the corpus's {len(metadata):,} articles "
+                                               "in one process")
         load = lambda key: _load_folder(directory, period_list, metadata, key, keep_raw=False)  # noqa: E731
         # The first notebook of a run loads while the files are hashed (the key is not known yet), then stores both.
         key, loaded = remembered_fingerprint(directory, metadata, reports_dir, meanwhile=lambda: load(""))

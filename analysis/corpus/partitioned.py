@@ -21,6 +21,7 @@ from analysis.corpus.cleaning import REMOVED_COLUMNS, article_lines, recurring_l
 from analysis.corpus.load import (
     LSH_BANDS,
     LSH_ROWS,
+    MEMORY_PER_CHARACTER,
     METADATA_FILE,
     NEAR_DUPLICATE_JACCARD,
     WARNING_COLUMNS,
@@ -33,7 +34,9 @@ from analysis.corpus.load import (
     _minhash_signatures,
     _process_batch,
     _raw_text,
+    available_memory,
     band_pairs,
+    check_memory,
     duplicate_record,
     folder_warnings,
     parse_periods,
@@ -45,10 +48,6 @@ from analysis.corpus.load import (
 from analysis.corpus.tables import file_fingerprint, read_table_corpus
 
 ROWS_PER_PARTITION = 2_000  # articles per task when the corpus is a folder or one table (a Parquet folder keeps its files)
-# Memory the report's largest process held per character of article text with the corpus gathered into it, measured
-# (issue 15, `benchmarks/bench_pipeline.py`): 3.3 GB for the 369 million characters of 100,000 synthetic articles,
-# 3.7 GB for 391 million on distinct sentences; rounded up.
-MEMORY_PER_CHARACTER = 10
 N_BUCKETS = 16  # hash buckets of each shuffle: each reduce task reads one bucket of every partition
 TABLES = ("documents", "paragraphs", "sentences", "removed", "warnings", "excluded")
 
@@ -274,7 +273,7 @@ class PartitionedCorpus:
         return pq.read_schema(first).names
 
     def gathered_bytes(self) -> int:
-        """About how much memory the report's largest process needs for this corpus: :data:`MEMORY_PER_CHARACTER`
+        """About how much memory the report's largest process needs for this corpus: :data:`load.MEMORY_PER_CHARACTER`
         times the characters of its articles (``n_chars``, read from the documents' partitions)."""
         return MEMORY_PER_CHARACTER * int(read_table(self.work, "documents", ["n_chars"])["n_chars"].sum())
 
@@ -383,28 +382,14 @@ def write_parquet_parts(articles, folder: str | Path) -> Path:
     return folder
 
 
-def available_memory() -> int | None:
-    """The memory this machine has available now, in bytes (``MemAvailable`` of /proc/meminfo; None elsewhere)."""
-    try:
-        lines = Path("/proc/meminfo").read_text().splitlines()
-    except OSError:
-        return None
-    sizes = {line.split(":")[0]: line.split()[1:] for line in lines if ":" in line}
-    return int(sizes["MemAvailable"][0]) * 1024 if "MemAvailable" in sizes else None
-
-
 def check_gather(corpus: PartitionedCorpus, available: int | None) -> None:
     """Stop before the notebooks gather a corpus that cannot fit: the Dask engine loads, cleans and segments out of
     core, but the report's stages still take the whole corpus in one process (see README, "Beyond one machine")."""
-    need = corpus.gathered_bytes()
-    if available is not None and need > available:
-        n_articles = len(read_table(corpus.work, "documents", ["doc_id"]))
-        raise CorpusError(
-            f"{corpus.directory}: the Dask engine loaded {n_articles:,} articles, but the report's notebooks gather the "
-            f"loaded corpus into one process, which needs about {need / 2**30:,.1f} GB for this much text "
-            f"({MEMORY_PER_CHARACTER} bytes per character, measured), and this machine has {available / 2**30:,.1f} GB "
-            "available. Run the report on a part of the corpus (fewer articles or a shorter period) or on a machine "
-            "with more memory; the loading and per-article stages alone run out of core (benchmarks/bench_dask.py).")
+    documents = read_table(corpus.work, "documents", ["n_chars"])
+    check_memory(int(documents["n_chars"].sum()), available,
+                 f"{corpus.directory}: the Dask engine loaded {len(documents):,} articles, but the report's notebooks "
+                 "gather the loaded corpus into one process",
+                 "; the loading and per-article stages alone run out of core (benchmarks/bench_dask.py)")
 
 
 def load_partitioned_for_run(corpus_dir: str | Path | None, periods: dict | None, reports_dir: str | Path, *,
