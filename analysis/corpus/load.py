@@ -1062,11 +1062,14 @@ def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, rep
     if _is_text_folder(directory):  # the metadata and fingerprint that key the stored copy also serve the loading
         metadata = read_metadata(directory)
         period_list = parse_periods(periods)
-        # bytes of the listed files: characters, give or take the few that UTF-8 writes in more than one byte
-        size = sum(path.stat().st_size for path in (directory / name for name in metadata["file"]) if path.is_file())
-        check_memory(size, available_memory(), f"{directory}: the report holds the corpus's {len(metadata):,} articles "
-                                               "in one process")
-        load = lambda key: _load_folder(directory, period_list, metadata, key, keep_raw=False)  # noqa: E731
+
+        def load(key: str) -> Corpus:
+            # bytes of the listed files: characters, give or take the few that UTF-8 writes in more than one byte
+            size = sum(path.stat().st_size for path in (directory / name for name in metadata["file"]) if path.is_file())
+            check_memory(size, available_memory(), f"{directory}: the report holds the corpus's {len(metadata):,} "
+                                                   "articles in one process")
+            return _load_folder(directory, period_list, metadata, key, keep_raw=False)
+
         # The first notebook of a run loads while the files are hashed (the key is not known yet), then stores both.
         key, loaded = remembered_fingerprint(directory, metadata, reports_dir, meanwhile=lambda: load(""))
         if loaded is not None:
