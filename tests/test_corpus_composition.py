@@ -151,3 +151,25 @@ def test_word_counts_are_pythons_whatever_the_script(monkeypatch):
     for slice_size in (7, 100_000):
         monkeypatch.setattr(composition, "CODE_SLICE", slice_size)
         assert composition.count_words(texts).tolist() == expected
+
+
+def test_the_articles_sentence_counts_every_period_and_adds_up_to_the_table():
+    """A corpus with a third period (allowed by the periods parameter; the comparisons use the first two): the front
+    page's count names every period, and its numbers add up to the table's rows."""
+    import re
+
+    rng = np.random.default_rng(4)
+    periods = ["2014–2015", "2023–2024", "2018–2019", "2020–2021"]
+    docs = pd.DataFrame({"period": rng.choice(periods, size=1234, p=[0.4, 0.3, 0.2, 0.1]),
+                         "outlet": rng.choice([f"Outlet {k}" for k in range(30)], size=1234)})
+    for names in (periods[:2], periods[:3], periods):
+        used = docs[docs["period"].isin(names)]
+        sentence = composition.articles_sentence(used, names)
+        number = lambda text: int(text.replace(",", ""))  # noqa: E731
+        total = number(re.match(r"\*\*([\d,]+) articles\*\*", sentence).group(1))
+        per_period = [number(n) for n in re.findall(r"(?<![\d–])([\d,]*\d) from \d", sentence)]
+        outlets = number(re.search(r"from ([\d,]+) outlets\.$", sentence).group(1))
+        assert total == len(used) == sum(per_period)
+        assert per_period == [int((used["period"] == name).sum()) for name in names]
+        assert outlets == used["outlet"].nunique()
+        assert ("which no comparison uses" in sentence) == (len(names) > 2)

@@ -200,3 +200,23 @@ def test_a_small_table_corpus_that_names_no_listed_actor_builds_the_whole_report
     assert "What changed, in brief" in page and "stories" in page
     assert '"n":6,' in (tmp_path / "reports" / "explore" / "article.html").read_text(encoding="utf-8")  # its six rows
     assert not (tmp_path / "figures" / "actor_mentions_by_period.png").exists()  # nothing to chart, and no crash
+
+
+def test_a_third_period_builds_the_whole_report_and_the_front_page_counts_it(tmp_path):
+    """The periods parameter allows more than two periods (the comparisons use the first two): a third one once
+    stopped the front page's indicator charts. Its articles are counted, and said to be left out of the comparisons."""
+    from benchmarks.synthetic import synthetic_articles, write_corpus
+
+    articles = synthetic_articles(90, random_state=5)
+    articles.loc[::3, "published"] = "2018-06-15"
+    corpus = write_corpus(articles, tmp_path / "corpus")
+    periods = {"2014–2015": ["2014-01-01", "2015-12-31"], "2023–2024": ["2023-01-01", "2024-12-31"],
+               "2018–2019": ["2018-01-01", "2019-12-31"]}
+    front = build_report(str(corpus), tmp_path / "reports", tmp_path / "figures", extra={"periods": periods},
+                         progress=False, staging=tmp_path / "staging")
+    text = re.sub(r"<[^>]+>", "", front.read_text(encoding="utf-8"))
+    per_period = {period: int((articles["published"].str[:4].isin(["2018", "2019"]) if period == "2018–2019" else
+                               articles["published"].between(*dates)).sum()) for period, dates in periods.items()}
+    assert sum(per_period.values()) == 90
+    assert (f"90 articles: {per_period['2014–2015']} from 2014–2015 and {per_period['2023–2024']} from 2023–2024, and "
+            f"{per_period['2018–2019']} from 2018–2019, which no comparison uses") in text

@@ -175,6 +175,27 @@ def independence_sentence(units: pd.DataFrame, period_names: list[str]) -> str:
 BAR_CHART_MAX_ARTICLES = 40  # above this, lengths are shown as a distribution per period
 
 
+def articles_sentence(documents: pd.DataFrame, period_names: list[str]) -> str:
+    """How many articles the corpus holds, per period and from how many outlets: every period is counted, and a period
+    beyond the first two is said to be left out of the comparisons (which are between the first two), so the counts
+    add up to the total.
+
+    >>> docs = pd.DataFrame({"period": ["P", "P", "Q", "R"], "outlet": ["X", "Y", "X", "Z"]})
+    >>> articles_sentence(docs, ["P", "Q"])
+    '**4 articles**: 2 from P and 1 from Q, from 3 outlets.'
+    >>> articles_sentence(docs, ["P", "Q", "R"])
+    '**4 articles**: 2 from P and 1 from Q, and 1 from R, which no comparison uses (they are between the first two periods), from 3 outlets.'
+    """
+    counts = documents["period"].value_counts()
+    per_period = [f"{int(counts.get(name, 0)):,} from {md_text(name)}" for name in period_names]
+    text = f"**{count_phrase(len(documents), 'article')}**: {per_period[0]} and {per_period[1]}"
+    if len(per_period) > 2:
+        later = per_period[2:]
+        text += (", and " + (later[0] if len(later) == 1 else ", ".join(later[:-1]) + " and " + later[-1])
+                 + ", which no comparison uses (they are between the first two periods)")
+    return text + f", from {count_phrase(int(documents['outlet'].nunique()), 'outlet')}."
+
+
 def sources_paragraph(documents: pd.DataFrame, units: pd.DataFrame, period_names: list[str]) -> str:
     """Who wrote each period's coverage: articles and outlets per period, outlets shared by both, independent sources.
 
