@@ -1,6 +1,7 @@
 """The explorer's static pages: they carry untrusted text only as escaped data, are deterministic, and say what they hold."""
 
 import json
+from pathlib import Path
 
 import pytest
 from explorer_fixtures import HOSTILE_TITLE, PAYLOAD, write_hostile_corpus
@@ -143,3 +144,18 @@ def test_an_error_in_the_term_process_is_raised_here(hostile_pages, tmp_path):
             tmp_path, corpus, run.comparison().vocabulary.table.drop(columns=["count_a"]),
             {"periods": run.corpus.period_names[:2]}, ()) as job:
         job.result()
+
+
+def test_the_term_process_hands_its_sentences_over_beside_the_explorer_and_removes_them(hostile_pages, tmp_path):
+    """The hand-over file holds the text of every sentence: it goes in the run's output, not the system's temporary
+    folder (which may be small or held in memory), and it is gone once the term explorer is written."""
+    run, _ = hostile_pages
+    corpus = pages_module.SentenceCorpus(run.corpus.sentences, run.corpus.documents[["doc_id"]])
+    folder = tmp_path / "explore"
+    (folder / "terms").mkdir(parents=True)
+    with pages_module.TermProcess(folder, corpus, run.comparison().vocabulary.table,
+                                  {"periods": run.corpus.period_names[:2]}, ()) as job:
+        assert [path.name for path in (Path(job.scratch.name)).iterdir()] == ["sentences.arrow"]
+        assert Path(job.scratch.name).parent == tmp_path
+        terms, _ = job.result()
+    assert len(terms) and not list(tmp_path.glob(".explorer-terms-*"))

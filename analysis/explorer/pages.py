@@ -183,8 +183,10 @@ class TermProcess:
     def __init__(self, folder: Path, corpus: SentenceCorpus, vocabulary: pd.DataFrame, common: dict,
                  phrases: tuple[str, ...]) -> None:
         # The sentences go through an uncompressed Arrow file, not the pipe: Arrow writes the columns as they are,
-        # where pickling would first build one more copy of the whole text in this process.
-        self.scratch = tempfile.TemporaryDirectory(prefix="explorer-terms-")
+        # where pickling would first build one more copy of the whole text in this process. The file sits beside the
+        # explorer's folder (in the run's output: the text of every sentence), not in the system's temporary
+        # folder, which may be small or held in memory.
+        self.scratch = tempfile.TemporaryDirectory(prefix=".explorer-terms-", dir=Path(folder).parent)
         sentences_file = str(Path(self.scratch.name) / "sentences.arrow")
         corpus.sentences.reset_index(drop=True).to_feather(sentences_file, compression="uncompressed")
         context = multiprocessing.get_context("spawn")
