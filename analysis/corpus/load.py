@@ -1035,10 +1035,15 @@ def available_memory() -> int | None:
     return int(sizes["MemAvailable"][0]) * 1024 if "MemAvailable" in sizes else None
 
 
+def memory_needed(n_chars: int) -> int:
+    """About how many bytes the report's largest process needs for articles of ``n_chars`` characters in all."""
+    return MEMORY_PER_CHARACTER * n_chars
+
+
 def check_memory(n_chars: int, available: int | None, what: str, more: str = "") -> None:
     """Stop before holding ``n_chars`` characters of articles in one process when that cannot fit in ``available``
     bytes (None: not known, no check): the error says ``what`` is being held, the memory needed and what to do."""
-    need = MEMORY_PER_CHARACTER * n_chars
+    need = memory_needed(n_chars)
     if available is not None and need > available:
         raise CorpusError(
             f"{what}, which needs about {need / 2**30:,.1f} GB for this much text ({n_chars:,} characters; "

@@ -21,7 +21,6 @@ from analysis.corpus.cleaning import REMOVED_COLUMNS, article_lines, recurring_l
 from analysis.corpus.load import (
     LSH_BANDS,
     LSH_ROWS,
-    MEMORY_PER_CHARACTER,
     METADATA_FILE,
     NEAR_DUPLICATE_JACCARD,
     WARNING_COLUMNS,
@@ -39,6 +38,7 @@ from analysis.corpus.load import (
     check_memory,
     duplicate_record,
     folder_warnings,
+    memory_needed,
     parse_periods,
     read_metadata,
     read_other_form,
@@ -272,10 +272,13 @@ class PartitionedCorpus:
         first = min((self.work / "documents").glob("part-*.parquet"))
         return pq.read_schema(first).names
 
+    def characters(self) -> int:
+        """The characters of its articles in all (``n_chars``, read from the documents' partitions)."""
+        return int(read_table(self.work, "documents", ["n_chars"])["n_chars"].sum())
+
     def gathered_bytes(self) -> int:
-        """About how much memory the report's largest process needs for this corpus: :data:`load.MEMORY_PER_CHARACTER`
-        times the characters of its articles (``n_chars``, read from the documents' partitions)."""
-        return MEMORY_PER_CHARACTER * int(read_table(self.work, "documents", ["n_chars"])["n_chars"].sum())
+        """About how much memory the report's largest process needs for this corpus (:func:`load.memory_needed`)."""
+        return memory_needed(self.characters())
 
     def partition_numbers(self) -> list[int]:
         """The partitions that kept at least one article."""
@@ -385,9 +388,9 @@ def write_parquet_parts(articles, folder: str | Path) -> Path:
 def check_gather(corpus: PartitionedCorpus, available: int | None) -> None:
     """Stop before the notebooks gather a corpus that cannot fit: the Dask engine loads, cleans and segments out of
     core, but the report's stages still take the whole corpus in one process (see README, "Beyond one machine")."""
-    documents = read_table(corpus.work, "documents", ["n_chars"])
-    check_memory(int(documents["n_chars"].sum()), available,
-                 f"{corpus.directory}: the Dask engine loaded {len(documents):,} articles, but the report's notebooks "
+    n_articles = len(read_table(corpus.work, "documents", ["doc_id"]))
+    check_memory(corpus.characters(), available,
+                 f"{corpus.directory}: the Dask engine loaded {n_articles:,} articles, but the report's notebooks "
                  "gather the loaded corpus into one process",
                  "; the loading and per-article stages alone run out of core (benchmarks/bench_dask.py)")
 
