@@ -29,9 +29,10 @@ def client():
 
 @pytest.fixture(scope="module")
 def articles():
-    """120 synthetic articles plus two exact copies, a near copy (one paragraph fewer), one outside the periods and
-    one empty: every path of the loader's corpus-wide steps."""
+    """120 synthetic articles (one with its outlet's name in capitals) plus two exact copies, a near copy (one
+    paragraph fewer), one outside the periods and one empty: every path of the loader's corpus-wide steps."""
     table = synthetic_articles(120, random_state=3)
+    table.loc[5, "outlet"] = table.loc[5, "outlet"].upper()  # one outlet spelled two ways: a warning
     extra = []
     for number, source in enumerate([4, 40]):
         extra.append(table.iloc[source].to_dict() | {"file": f"copy_{number}.txt", "doc_id": f"copy-{number}"})
@@ -63,6 +64,7 @@ def test_dask_engine_loads_the_same_tables_as_the_local_engine(both):
     assert corpus.fingerprint == local.fingerprint
     kinds = corpus.warnings["kind"].value_counts()
     assert kinds["exact duplicate"] == 2 and kinds["near duplicate"] == 1 and kinds["outside periods"] == 1
+    assert kinds["outlet spelling"] == 1
     assert len(corpus.removed) > 0, "the corpus-wide furniture rule removed nothing: the shuffle lost the counts"
 
 

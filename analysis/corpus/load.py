@@ -804,6 +804,33 @@ def folder_warnings(directory: Path, metadata: pd.DataFrame) -> list[dict]:
     return warnings
 
 
+def outlet_spelling_warnings(documents: pd.DataFrame) -> list[dict]:
+    """A warning for each group of outlet names that differ only in capitals or spacing ("Reuters", "REUTERS"): they
+    count as different outlets, so as different independent sources, which the verdicts count. Nothing is merged (two
+    names may be two outlets); the warning names each spelling with its articles. ``documents``: the articles' ``file``
+    and ``outlet``; a warning's file is the first file of a spelling other than the most used one.
+
+    >>> docs = pd.DataFrame({"file": ["a.txt", "b.txt", "c.txt", "d.txt"], "outlet": ["Reuters", "REUTERS", "Reuters", "TASS"]})
+    >>> [(w["file"], w["message"][:72]) for w in outlet_spelling_warnings(docs)]
+    [('b.txt', "The outlet names 'Reuters' (2 articles) and 'REUTERS' (1 article) differ")]
+    """
+    outlets = documents["outlet"].fillna("").astype(str)
+    keys = outlets.str.casefold().str.split().str.join(" ")
+    spellings = outlets.groupby(keys).nunique()
+    warnings = []
+    for key in sorted(spellings[spellings > 1].index):
+        group = documents[keys == key]
+        counts = group.groupby("outlet")["file"].agg(["size", "min"]).reset_index()
+        counts = counts.sort_values(["size", "outlet"], ascending=[False, True], ignore_index=True)
+        names = [f"{row.outlet!r} ({row.size:,} article{'' if row.size == 1 else 's'})" for row in counts.itertuples()]
+        warnings.append({
+            "kind": "outlet spelling", "file": str(counts["min"].iloc[1:].min()),
+            "message": f"The outlet names {', '.join(names[:-1])} and {names[-1]} differ only in capitals or spacing, so "
+                       f"they count as {len(names)} outlets and {len(names)} independent sources. If they are one outlet, "
+                       "spell its name one way in the corpus's metadata."})
+    return warnings
+
+
 def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], period_list: list[Period],
                corpus_fingerprint: str, texts: dict[str, str] | None = None, keep_raw: bool = True) -> Corpus:
     """Clean, segment and de-duplicate the articles of validated metadata rows (texts given, or read from files)."""
@@ -833,6 +860,7 @@ def _load_rows(directory: Path, metadata: pd.DataFrame, warnings: list[dict], pe
     excluded.extend(duplicate_rows)
     _check_coverage(docs.loc[~docs["doc_id"].isin(dropped), ["period"]], period_list, directory, duplicate_rows)
     docs, paras, sents = _finish_tables(docs, paras, sents, period_list, dropped)
+    warnings.extend(outlet_spelling_warnings(docs))
     corpus = Corpus(
         name=directory.stem if directory.is_file() else directory.name,
         directory=directory,

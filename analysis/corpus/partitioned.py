@@ -39,6 +39,7 @@ from analysis.corpus.load import (
     duplicate_record,
     folder_warnings,
     memory_needed,
+    outlet_spelling_warnings,
     parse_periods,
     read_metadata,
     read_other_form,
@@ -361,6 +362,7 @@ def load_partitioned(client, corpus_dir: str | Path, periods: dict | None, work:
     # 4. Duplicates dropped and sentences numbered, partition by partition.
     map_partitions(client, finish_partition, numbers, work, dropped, period_list)
     loaded_warnings = read_table(work, "loaded_warnings")
+    warnings += outlet_spelling_warnings(read_table(work, "documents", ["file", "outlet"]))
     warnings_table = pd.concat([pd.DataFrame(warnings[:len(parts.warnings)], columns=WARNING_COLUMNS), loaded_warnings,
                                 pd.DataFrame(warnings[len(parts.warnings):], columns=WARNING_COLUMNS)], ignore_index=True)
     loaded_excluded = read_table(work, "loaded_excluded")
