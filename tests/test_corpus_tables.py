@@ -181,3 +181,27 @@ def test_a_csv_the_csv_module_cannot_read_is_named_with_its_line(tmp_path, monke
             load_corpus(path)
     finally:
         real_limit(default)
+
+
+def test_a_table_too_large_for_this_machine_stops_before_loading(tmp_path, monkeypatch):
+    """The memory check reads a CSV's size, or a Parquet file's columns uncompressed (at least its text), before
+    loading; a file that is not Parquet after all still gets the loader's own error."""
+    from analysis.corpus import load
+
+    rows, _ = read_rows(TABLES / "stories.csv")
+    parquet = tmp_path / "stories.parquet"
+    pd.DataFrame(rows).to_parquet(parquet)
+    text_chars = sum(len(row["text"]) for row in rows)
+    assert text_chars <= load.table_characters(parquet) <= 2 * sum(len(str(v)) for row in rows for v in row.values())
+    assert load.table_characters(TABLES / "stories.csv") == (TABLES / "stories.csv").stat().st_size
+    assert load.table_characters(TABLES) is None  # a folder: the folder's own check
+    for table in (TABLES / "stories.csv", parquet):
+        need = load.memory_needed(load.table_characters(table))
+        monkeypatch.setattr(load, "available_memory", lambda need=need: need - 1)
+        with pytest.raises(CorpusError, match=r"the report holds the table's articles in one process, which needs about"):
+            load_corpus_for_run(table, None, tmp_path / f"reports-{table.suffix}")
+        monkeypatch.setattr(load, "available_memory", lambda need=need: need)
+        assert len(load_corpus_for_run(table, None, tmp_path / f"reports-{table.suffix}").documents) == 6
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"not parquet")
+    assert load.table_characters(broken) is None

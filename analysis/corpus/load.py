@@ -1105,6 +1105,24 @@ def check_memory(n_chars: int, available: int | None, what: str, more: str = "")
             f"with more memory{more}.")
 
 
+def table_characters(path: Path) -> int | None:
+    """About how many characters of text a table corpus holds (None for a folder): a CSV or JSON Lines file's size in
+    bytes, a Parquet file's columns uncompressed (the text dominates; titles and addresses add a little)."""
+    from analysis.corpus.tables import is_table_file
+
+    if not is_table_file(path):
+        return None
+    if path.suffix.lower() != ".parquet":
+        return path.stat().st_size
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.ParquetFile(path).metadata
+    except (OSError, pa.ArrowException):  # not readable as Parquet: the loader says so, with what to do
+        return None
+    return sum(metadata.row_group(group).total_byte_size for group in range(metadata.num_row_groups))
+
+
 def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, reports_dir: str | Path,
                         columns: dict | None = None) -> Corpus:
     """:func:`load_corpus`, reusing the copy an earlier notebook of the same run stored under ``reports_dir``.
@@ -1134,7 +1152,13 @@ def load_corpus_for_run(corpus_dir: str | Path | None, periods: dict | None, rep
             return cached(reports_dir, "corpus", key, parameters, lambda: replace(loaded, fingerprint=key))
         return cached(reports_dir, "corpus", key, parameters, lambda: load(key))
     key = source_fingerprint(directory)
-    load = lambda: load_corpus(directory, periods, columns)  # noqa: E731
+
+    def load() -> Corpus:
+        size = table_characters(directory)
+        if size is not None:
+            check_memory(size, available_memory(), f"{directory}: the report holds the table's articles in one process")
+        return load_corpus(directory, periods, columns)
+
     if key is None:  # raises the loader's own clear error, or writes metadata first
         return without_raw_text(load())
     return cached(reports_dir, "corpus", key, parameters, lambda: without_raw_text(load()))
