@@ -174,7 +174,8 @@ def test_band_reduce_finds_every_pair_sharing_a_band_key_once(client, tmp_path, 
 
 
 def test_gathering_a_corpus_too_large_for_this_machine_stops_with_what_to_do(both):
-    from analysis.corpus.load import MEMORY_PER_CHARACTER, without_raw_text
+    from analysis.core.memory import MEMORY_PER_CHARACTER
+    from analysis.corpus.load import without_raw_text
     from analysis.corpus.partitioned import check_gather
 
     local, partitioned = both

@@ -234,7 +234,7 @@ def test_a_corpus_too_large_for_this_machine_stops_before_loading(mini_corpus, t
 
 
 def test_available_memory_is_the_machines_or_less_inside_a_container(tmp_path):
-    from analysis.corpus.load import available_memory
+    from analysis.core.memory import available_memory
 
     def write(name, text):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)

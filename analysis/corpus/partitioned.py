@@ -17,6 +17,7 @@ import pandas as pd
 from scipy import sparse
 
 from analysis.core.engine import map_partitions, partition_path, read_table, write_table
+from analysis.core.memory import available_memory, memory_needed
 from analysis.corpus.cleaning import REMOVED_COLUMNS, article_lines, recurring_lines
 from analysis.corpus.load import (
     LSH_BANDS,
@@ -33,12 +34,10 @@ from analysis.corpus.load import (
     _minhash_signatures,
     _process_batch,
     _raw_text,
-    available_memory,
     band_pairs,
     check_memory,
     duplicate_record,
     folder_warnings,
-    memory_needed,
     outlet_spelling_warnings,
     parse_periods,
     read_metadata,
@@ -278,7 +277,7 @@ class PartitionedCorpus:
         return int(read_table(self.work, "documents", ["n_chars"])["n_chars"].sum())
 
     def gathered_bytes(self) -> int:
-        """About how much memory the report's largest process needs for this corpus (:func:`load.memory_needed`)."""
+        """About how much memory the report's largest process needs for this corpus (:func:`analysis.core.memory.memory_needed`)."""
         return memory_needed(self.characters())
 
     def partition_numbers(self) -> list[int]:
