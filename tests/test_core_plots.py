@@ -9,7 +9,8 @@ def test_period_styles_follow_the_order_of_the_periods():
     periods = ["2014–2015", "2023–2024"]
     assert period_style("2014–2015", periods) == PERIOD_STYLES[0]
     assert period_style("2023–2024", periods)["hatch"] == "//"  # told apart in greyscale too
-    assert period_style("c", ["a", "b", "c"]) == PERIOD_STYLES[0]  # a third period cycles back
+    assert period_style("c", ["a", "b", "c"]) == PERIOD_STYLES[2]  # a third period has its own style
+    assert period_style("e", ["a", "b", "c", "d", "e"]) == PERIOD_STYLES[0]  # a fifth cycles back
 
 
 def test_an_unknown_period_is_named_with_the_report_periods():
@@ -43,3 +44,22 @@ def test_a_saved_chart_shows_the_png_file_it_wrote_with_its_title_as_alt_text(tm
     assert metadata == {"alt": "Chart: Trade doubled"}
     assert repr(saved) == "<chart saved as trade.png and trade.svg>"
     assert figure_png(fig) == (shown, metadata)  # a figure shown without saving looks like its file would
+
+
+def test_a_title_wider_than_the_chart_is_wrapped_and_the_chart_keeps_its_height():
+    short, long = "Trade rose", "Median article length: " + ", ".join(f"5{n}5 words in 20{n}4–20{n}5" for n in range(1, 6))
+    fig, ax = new_figure(6, 3)
+    finish_figure(fig, short, "Source: test")
+    assert fig._suptitle.get_text() == short and fig.get_figheight() == 3
+    fig, ax = new_figure(6, 3)
+    finish_figure(fig, long, "Source: test")
+    lines = fig._suptitle.get_text().split("\n")
+    assert len(lines) >= 2 and " ".join(lines) == long  # every word kept, in order
+    assert fig._suptitle.get_window_extent().width <= fig.bbox.width  # now it fits
+    assert fig.get_figheight() == pytest.approx(3 + 0.25 * (len(lines) - 1))
+
+
+def test_every_period_of_a_chart_gets_its_own_style():
+    periods = ["2014–2015", "2023–2024", "2018–2019", "2020–2021"]
+    styles = [period_style(period, periods) for period in periods]
+    assert len({style["color"] for style in styles}) == len({style["marker"] for style in styles}) == 4

@@ -6,6 +6,7 @@ Every chart in the report is made with these helpers so the two periods look the
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,12 +15,17 @@ from matplotlib.figure import Figure
 
 # Two colours that differ in hue for colour readers and in lightness for greyscale print
 # (dark blue vs light orange), plus a hatch so bars stay distinguishable even when printed grey.
+# One style per period: the two compared periods first; further periods (described, not compared) get their own, so
+# no chart draws two periods alike (from a fifth period on, styles repeat).
 PERIOD_STYLES = [
     {"color": "#1f4e79", "hatch": "", "marker": "o", "linestyle": "-"},
     {"color": "#f28e2b", "hatch": "//", "marker": "s", "linestyle": "--"},
+    {"color": "#59a14f", "hatch": "xx", "marker": "^", "linestyle": ":"},
+    {"color": "#8c6bb1", "hatch": "..", "marker": "D", "linestyle": "-."},
 ]
 NEUTRAL_COLOR = "#7f7f7f"
 SOURCE_FONT_SIZE = 8
+TITLE_LINE_INCHES = 0.25  # height of one more line of a wrapped title (12-point bold)
 
 
 def _png_bytes(fig: Figure) -> bytes:
@@ -115,8 +121,14 @@ def new_figure(width: float = 8.0, height: float = 4.5, **subplot_kw) -> tuple[F
 
 
 def finish_figure(fig: Figure, title: str, source: str) -> Figure:
-    """Put the finding-stating title on top and the source line at the bottom; return the figure."""
-    fig.suptitle(title, fontsize=12, fontweight="bold", x=0.01, ha="left")
+    """Put the finding-stating title on top and the source line at the bottom; return the figure. A title wider than
+    the figure (a long finding, or one naming several periods) is wrapped onto more lines instead of being cut off."""
+    heading = fig.suptitle(title, fontsize=12, fontweight="bold", x=0.01, ha="left")
+    width, room = heading.get_window_extent().width, fig.bbox.width * 0.98
+    if width > room:
+        lines = textwrap.wrap(title, max(20, int(len(title) * room / width)))
+        heading.set_text("\n".join(lines))
+        fig.set_figheight(fig.get_figheight() + TITLE_LINE_INCHES * (len(lines) - 1))  # the chart keeps its height
     fig.text(0.01, 0.005, source, fontsize=SOURCE_FONT_SIZE, color="#555555", ha="left", va="bottom")
     fig.tight_layout(rect=(0, 0.04, 1, 0.95))
     return fig

@@ -22,7 +22,7 @@ import pandas as pd
 
 from analysis.core.parallel import WORKERS_VARIABLE, worker_count
 from analysis.core.paths import TEMPLATES_DIR
-from analysis.core.plots import PERIOD_STYLES
+from analysis.core.plots import period_style
 from analysis.core.preprocess import corpus_phrases
 from analysis.explorer import tables as explorer
 
@@ -241,7 +241,7 @@ def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame,
     for asset in ASSETS:
         shutil.copyfile(ASSETS_DIR / asset, folder / asset)
     periods = corpus.period_names[:2]
-    common = {"periods": periods, "colours": [style["color"] for style in PERIOD_STYLES],
+    common = {"periods": periods, "colours": [period_style(period, periods)["color"] for period in periods],
               "tables": _tables(tables_dir, folder), "n": len(corpus.documents)}
     with contextlib.ExitStack() as stack:
         if explorer_processes(len(corpus.sentences)) > 1:

@@ -32,6 +32,9 @@ MAX_LISTED = 12  # values listed under a chart; beyond this the list says how ma
 LINE_INCHES = 0.19  # height of one listed line
 
 
+LEGEND_COLUMNS = 4  # entries per row of the indicator chart's legend (four fit its width)
+
+
 def plot_indicator(indicators: pd.DataFrame, indicator: str, periods: list[str], *, title: str, source: str,
                    ylabel: str = "") -> Figure:
     """One indicator's main series (one unit on the axis: its main unit, annual figures, no rates) by the year the
@@ -45,7 +48,9 @@ def plot_indicator(indicators: pd.DataFrame, indicator: str, periods: list[str],
                      status=("status", "first"))
                 .reset_index())
     listed = distinct.sort_values(["year", "value", "period"], ignore_index=True)
-    n_lines = min(len(listed), MAX_LISTED) + (1 if len(listed) > MAX_LISTED else 0) + 2
+    legend_rows = -(-(len(periods) + 2) // LEGEND_COLUMNS)  # the periods, "actual" and "target or forecast"
+    first_line = legend_rows + 1  # the listed values start a line below the legend
+    n_lines = min(len(listed), MAX_LISTED) + (1 if len(listed) > MAX_LISTED else 0) + first_line
     fig, (ax, key) = new_figure(8.5, 4.2 + LINE_INCHES * n_lines, nrows=2,
                                 gridspec_kw={"height_ratios": [4.2, LINE_INCHES * n_lines]})
     factor, suffix = _axis_scale(part["value"])
@@ -64,15 +69,16 @@ def plot_indicator(indicators: pd.DataFrame, indicator: str, periods: list[str],
                 Line2D([], [], marker="o", markerfacecolor="white", markeredgecolor="#555555", linestyle="none",
                        label="target or forecast")]
     key.axis("off")
-    key.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=4, frameon=False, fontsize=8)
+    key.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=LEGEND_COLUMNS, frameon=False,
+               fontsize=8)
     step = 1.0 / n_lines
     for index, row in enumerate(listed.head(MAX_LISTED).itertuples()):
         reported = row.outlet if row.articles == 1 else f"{row.articles:,} articles"
         status = "" if row.status == "actual" else f"{row.status} "
-        key.text(0.0, 1.0 - (index + 2) * step, f"{int(row.year)}: {status}{row.shown}, {reported} ({row.period} coverage)",
+        key.text(0.0, 1.0 - (index + first_line) * step, f"{int(row.year)}: {status}{row.shown}, {reported} ({row.period} coverage)",
                  fontsize=8, va="top", ha="left", transform=key.transAxes, color=period_style(row.period, periods)["color"])
     if len(listed) > MAX_LISTED:
-        key.text(0.0, 1.0 - (MAX_LISTED + 2) * step, f"… and {len(listed) - MAX_LISTED:,} more values in the indicator table",
+        key.text(0.0, 1.0 - (MAX_LISTED + first_line) * step, f"… and {len(listed) - MAX_LISTED:,} more values in the indicator table",
                  fontsize=8, va="top", ha="left", transform=key.transAxes, color="#555555")
     if len(part):
         low, high = int(part["year"].min()), int(part["year"].max())
