@@ -359,7 +359,7 @@ def _minhash_signatures(shingles, n_hashes: int) -> np.ndarray:
 def pair_overlaps(sets, sizes: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """Jaccard overlap of the row pairs ``(first[k], second[k])`` of a binary sparse matrix whose row sizes are
     ``sizes``, computed ``PAIR_SLICE`` pairs at a time, so memory stays bounded however many pairs are checked.
-    The one exact check of near-duplicate candidates, shared by the local loader and the Dask band reduce."""
+    The exact overlap :func:`band_pairs` checks every candidate with (on both engines)."""
     overlaps = np.zeros(len(first))
     for start in range(0, len(first), PAIR_SLICE):
         a, b = first[start:start + PAIR_SLICE], second[start:start + PAIR_SLICE]
