@@ -132,7 +132,7 @@ def test_the_report_on_the_dask_engine_has_the_same_tables_as_on_the_local_engin
     assert len(names) > 30 and names == sorted(path.name for path in dask.glob("*.csv"))
     for name in names:
         assert (local / name).read_bytes() == (dask / name).read_bytes(), f"{name} differs between the engines"
-    assert not list((tmp_path / "dask" / "reports" / "cache").glob("partitions-*")), "the Parquet partitions were left behind"
+    assert not (tmp_path / "dask" / "reports" / "cache").exists(), "the run's partitions were left behind"
 
 
 def test_band_reduce_finds_every_pair_sharing_a_band_key_once(client, tmp_path, monkeypatch):
@@ -183,9 +183,59 @@ def test_gathering_a_corpus_too_large_for_this_machine_stops_with_what_to_do(bot
     assert need == MEMORY_PER_CHARACTER * local.documents["raw"].str.len().sum()
     check_gather(partitioned, need)  # fits exactly: no error
     check_gather(partitioned, None)  # no /proc/meminfo: no check
-    with pytest.raises(CorpusError, match=rf"loaded {len(local.documents)} articles, but the report's notebooks gather "
-                                          r"the loaded corpus into one process.*on a machine with more memory"):
+    with pytest.raises(CorpusError, match=rf"loaded {len(local.documents)} articles, but this notebook's stages gather "
+                                          r"the corpus's text into one process.*on a machine with more memory"):
         check_gather(partitioned, need - 1)
     lean, full = partitioned.to_corpus(raw=False), without_raw_text(partitioned.to_corpus())
     for name in TABLES:
         _same(getattr(full, name), getattr(lean, name), name)
+
+
+def test_a_partitioned_corpus_gives_its_documents_without_gathering_its_text(both, monkeypatch):
+    """As a run's corpus: the documents and removed lines come from the partitions, in the local loader's order and
+    columns, on a machine too small for the text; the paragraphs and sentences are gathered only when asked for,
+    and only when they fit."""
+    import copy
+
+    from analysis.corpus import partitioned as module
+    from analysis.corpus.load import without_raw_text
+
+    local, loaded = both
+    corpus = copy.copy(loaded)  # the module's fixture stays as it was
+    monkeypatch.setattr(module, "available_memory", lambda: loaded.gathered_bytes() - 1)
+    expected = without_raw_text(local)
+    pd.testing.assert_frame_equal(corpus.documents, expected.documents, obj="documents")
+    pd.testing.assert_frame_equal(corpus.removed, expected.removed, obj="removed")
+    assert corpus.docs_per_period() == local.docs_per_period()
+    with pytest.raises(CorpusError, match="this notebook's stages gather the corpus's text"):
+        _ = corpus.sentences
+    monkeypatch.setattr(module, "available_memory", lambda: loaded.gathered_bytes())
+    for name in ("paragraphs", "sentences"):
+        _same(getattr(expected, name), getattr(corpus, name), name)
+    _same(local.document_texts(), corpus.document_texts(), "document texts")
+
+
+def test_the_run_keeps_its_partitions_and_loads_again_when_they_are_gone(folder, tmp_path, monkeypatch):
+    """The run's later notebooks read the stored corpus's partitions: they stay under the run's cache, and a stored
+    corpus whose partitions were removed is loaded again rather than pointing at nothing."""
+    import shutil
+    from contextlib import contextmanager
+
+    from analysis.core import engine
+    from analysis.corpus.partitioned import load_partitioned_for_run
+
+    @contextmanager
+    def threads(scheduler=""):  # a cluster of threads, as the tests' client
+        with dask_client(scheduler, processes=False) as client:
+            yield client
+
+    monkeypatch.setattr(engine, "dask_client", threads)
+    first = load_partitioned_for_run(folder, None, tmp_path / "reports")
+    assert first.is_complete() and (first.work / "sentences").is_dir()
+    assert first.work.is_relative_to(tmp_path / "reports" / "cache")
+    again = load_partitioned_for_run(folder, None, tmp_path / "reports")
+    assert again.work == first.work and len(again.documents) == len(first.documents)
+    shutil.rmtree(first.work)
+    reloaded = load_partitioned_for_run(folder, None, tmp_path / "reports")
+    assert reloaded.is_complete()
+    pd.testing.assert_frame_equal(reloaded.documents, first.documents)

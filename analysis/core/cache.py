@@ -130,3 +130,10 @@ def cached(reports_dir: str | Path, name: str, fingerprint: str, parameters: dic
         result = compute()
         _store(folder, result)
     return result
+
+
+def forget(reports_dir: str | Path, name: str, fingerprint: str, parameters: dict) -> None:
+    """Remove the stored result for (name, corpus, parameters, code), so that :func:`cached` computes it again."""
+    folder = Path(reports_dir) / CACHE_FOLDER / cache_key(name, fingerprint, parameters)
+    with FileLock(folder.with_name(f"{folder.name}.lock")):
+        shutil.rmtree(folder, ignore_errors=True)

@@ -976,6 +976,20 @@ def _check_coverage(docs: pd.DataFrame, periods: list[Period], directory: Path, 
                               + dropped(period.name))
 
 
+DOCUMENT_COLUMNS = ["doc_id", "file", "title", "outlet", "published", "period", "url", "notes", "encoding",
+                    "n_words", "n_paragraphs", "n_sentences", "n_chars"]  # and "raw" while a corpus is being loaded
+
+
+def document_order(docs: pd.DataFrame, periods: list[Period], dropped=()) -> np.ndarray:
+    """The positions of the rows of ``docs`` in corpus order (period, then date, then doc_id), leaving out the
+    articles whose doc_id is in ``dropped``."""
+    order = {period.name: index for index, period in enumerate(periods)}
+    keys = pd.DataFrame({"period_order": docs["period"].map(order).to_numpy(), "published": docs["published"].to_numpy(),
+                         "doc_id": docs["doc_id"].to_numpy()})
+    keys = keys[~keys["doc_id"].isin(dropped)].sort_values(["period_order", "published", "doc_id"])
+    return keys.index.to_numpy()
+
+
 def _finish_tables(docs, paras, sents, periods, dropped=()):
     """Order rows by period then date, number sentences, and add per-document counts (``n_chars``: the length of the
     raw text, which is all that later stages need of it; see :func:`without_raw_text`; taken from ``docs`` when they
@@ -985,11 +999,7 @@ def _finish_tables(docs, paras, sents, periods, dropped=()):
     ``docs``. The rows are taken once, in their final order, and column by column: the tables given are emptied as
     they go, so a table and its reordered copy never both exist whole (this is where loading a corpus peaks).
     """
-    order = {period.name: index for index, period in enumerate(periods)}
-    keys = pd.DataFrame({"period_order": docs["period"].map(order).to_numpy(), "published": docs["published"].to_numpy(),
-                         "doc_id": docs["doc_id"].to_numpy()})
-    keys = keys[~keys["doc_id"].isin(dropped)].sort_values(["period_order", "published", "doc_id"])
-    docs = _take_rows(docs, keys.index.to_numpy())
+    docs = _take_rows(docs, document_order(docs, periods, dropped))
     doc_order = pd.Series(np.arange(len(docs)), index=docs["doc_id"])
     para_rank, paras = _take_in_order(paras, doc_order, "para_no")
     sent_rank, sents = _take_in_order(sents, doc_order, "start")
@@ -1001,8 +1011,7 @@ def _finish_tables(docs, paras, sents, periods, dropped=()):
         n_sentences=np.bincount(sent_rank, minlength=len(docs)),
         n_chars=docs["raw"].str.len() if "raw" in docs else docs["n_chars"].astype(int),
     )
-    doc_columns = ["doc_id", "file", "title", "outlet", "published", "period", "url", "notes", "encoding",
-                   "n_words", "n_paragraphs", "n_sentences", "n_chars", *(["raw"] if "raw" in docs else [])]
+    doc_columns = [*DOCUMENT_COLUMNS, *(["raw"] if "raw" in docs else [])]
     para_columns = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline", "dateline"]
     sent_columns = ["sent_id", "doc_id", "para_id", "period", "outlet", "sent_no", "start", "end", "text"]
     return docs[doc_columns], paras[para_columns], sents[sent_columns]

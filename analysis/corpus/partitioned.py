@@ -10,6 +10,7 @@ import hashlib
 import shutil
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from analysis.core.engine import map_partitions, partition_path, read_table, wri
 from analysis.core.memory import available_memory, memory_needed
 from analysis.corpus.cleaning import REMOVED_COLUMNS, article_lines, recurring_lines
 from analysis.corpus.load import (
+    DOCUMENT_COLUMNS,
     LSH_BANDS,
     LSH_ROWS,
     METADATA_FILE,
@@ -36,6 +38,7 @@ from analysis.corpus.load import (
     _raw_text,
     band_pairs,
     check_memory,
+    document_order,
     duplicate_record,
     folder_warnings,
     outlet_spelling_warnings,
@@ -44,11 +47,13 @@ from analysis.corpus.load import (
     read_other_form,
     resolve_duplicates,
     sentence_keys,
+    without_raw_text,
 )
 from analysis.corpus.tables import file_fingerprint, read_table_corpus
 
 ROWS_PER_PARTITION = 2_000  # articles per task when the corpus is a folder or one table (a Parquet folder keeps its files)
 N_BUCKETS = 16  # hash buckets of each shuffle: each reduce task reads one bucket of every partition
+COMPLETE_FILE = "complete"  # written in the partitions folder once every table is there
 TABLES = ("documents", "paragraphs", "sentences", "removed", "warnings", "excluded")
 
 
@@ -250,7 +255,13 @@ def finish_partition(number: int, work: Path, dropped: frozenset, periods: list[
 
 @dataclass
 class PartitionedCorpus:
-    """A corpus loaded on the cluster: its tables are Parquet partitions under ``work``; :meth:`to_corpus` gathers them."""
+    """A corpus loaded on the cluster: its tables are Parquet partitions under ``work``.
+
+    As a run's corpus it offers what :class:`analysis.corpus.load.Corpus` does. The documents (no text, one row per
+    article) and the removed lines are read from the partitions when first asked for; the paragraphs and sentences,
+    which hold the text, are gathered into this process only when a stage asks for them (:meth:`gathered`), after
+    checking that they fit, so a notebook whose stages read the partitions never holds the corpus's text.
+    """
 
     name: str
     directory: Path
@@ -283,6 +294,43 @@ class PartitionedCorpus:
     def partition_numbers(self) -> list[int]:
         """The partitions that kept at least one article."""
         return sorted(int(path.stem.split("-")[1]) for path in (self.work / "documents").glob("part-*.parquet"))
+
+    def is_complete(self) -> bool:
+        """Whether its partitions are all still on disk (a stored run corpus outlives them if its folder is removed)."""
+        return (self.work / COMPLETE_FILE).is_file()
+
+    @cached_property
+    def documents(self) -> pd.DataFrame:
+        """One row per article, in corpus order, without its text (:data:`analysis.corpus.load.DOCUMENT_COLUMNS`)."""
+        docs = read_table(self.work, "documents", DOCUMENT_COLUMNS)
+        return docs.take(document_order(docs, self.periods)).reset_index(drop=True)
+
+    @cached_property
+    def removed(self) -> pd.DataFrame:
+        """The lines cleaning removed, by doc_id and line."""
+        return read_table(self.work, "loaded_removed").sort_values(["doc_id", "line_no"], ignore_index=True)
+
+    def docs_per_period(self) -> dict[str, int]:
+        return Corpus.docs_per_period(self)
+
+    def gathered(self) -> Corpus:
+        """The whole corpus in this process (the paragraphs and sentences with their text), gathered once, after
+        :func:`check_gather` found that it fits."""
+        if "_gathered" not in self.__dict__:
+            check_gather(self, available_memory())
+            self.__dict__["_gathered"] = without_raw_text(self.to_corpus(raw=False))
+        return self.__dict__["_gathered"]
+
+    @property
+    def paragraphs(self) -> pd.DataFrame:
+        return self.gathered().paragraphs
+
+    @property
+    def sentences(self) -> pd.DataFrame:
+        return self.gathered().sentences
+
+    def document_texts(self) -> pd.DataFrame:
+        return self.gathered().document_texts()
 
     def to_corpus(self, raw: bool = True) -> Corpus:
         """The whole corpus in this process, in the local loader's order: for the notebooks on corpora that fit.
@@ -387,39 +435,48 @@ def write_parquet_parts(articles, folder: str | Path) -> Path:
 
 
 def check_gather(corpus: PartitionedCorpus, available: int | None) -> None:
-    """Stop before the notebooks gather a corpus that cannot fit: the Dask engine loads, cleans and segments out of
-    core, but the report's stages still take the whole corpus in one process (see README, "Beyond one machine")."""
+    """Stop before a stage gathers a corpus that cannot fit: the Dask engine loads, cleans and segments out of core,
+    but some of the report's stages still take the corpus's text in one process (see README, "Beyond one machine")."""
     n_articles = len(read_table(corpus.work, "documents", ["doc_id"]))
     check_memory(corpus.characters(), available,
-                 f"{corpus.directory}: the Dask engine loaded {n_articles:,} articles, but the report's notebooks "
-                 "gather the loaded corpus into one process",
+                 f"{corpus.directory}: the Dask engine loaded {n_articles:,} articles, but this notebook's stages "
+                 "gather the corpus's text into one process",
                  "; the loading and per-article stages alone run out of core (benchmarks/bench_dask.py)")
 
 
 def load_partitioned_for_run(corpus_dir: str | Path | None, periods: dict | None, reports_dir: str | Path, *,
-                             columns: dict | None = None, scheduler: str = "") -> Corpus:
-    """The corpus loaded on the Dask engine and gathered for the notebooks, stored once per run like
-    :func:`analysis.corpus.load.load_corpus_for_run`. The Parquet partitions are written under ``reports_dir/cache``
-    (on storage the workers share) and removed once gathered."""
-    from analysis.core.cache import CACHE_FOLDER, cached
+                             columns: dict | None = None, scheduler: str = "") -> PartitionedCorpus:
+    """The corpus loaded on the Dask engine, stored once per run like :func:`analysis.corpus.load.load_corpus_for_run`.
+
+    Its Parquet partitions are written under ``reports_dir/cache`` (on storage the workers share) and stay there for
+    the run's later notebooks, which read them (the report runner removes the run's cache when it finishes). A
+    stored corpus whose partitions have gone since is loaded again.
+    """
+    from analysis.core.cache import CACHE_FOLDER, cached, forget
     from analysis.core.engine import dask_client
     from analysis.core.paths import SEEDS_DIR, resolve
-    from analysis.corpus.load import source_fingerprint, without_raw_text
+    from analysis.corpus.load import source_fingerprint
 
     directory = resolve(corpus_dir, SEEDS_DIR)
     key = file_fingerprint(sorted(directory.glob("*.parquet"))) if is_parquet_folder(directory) else source_fingerprint(directory)
     work = Path(reports_dir).resolve() / CACHE_FOLDER / f"partitions-{key}"
+    parameters = {"periods": periods, "directory": str(directory), "columns": columns}
 
-    def compute() -> Corpus:
+    def compute() -> PartitionedCorpus:
+        shutil.rmtree(work, ignore_errors=True)  # what an interrupted load left
         try:
             with dask_client(scheduler) as client:
                 partitioned = load_partitioned(client, directory, periods, work, columns=columns)
-            check_gather(partitioned, available_memory())
-            return without_raw_text(partitioned.to_corpus(raw=False))
-        finally:
+        except BaseException:
             shutil.rmtree(work, ignore_errors=True)
+            raise
+        (work / COMPLETE_FILE).touch()
+        return partitioned
 
     if key is None:
         return compute()
-    return cached(reports_dir, "corpus-dask", key, {"periods": periods, "directory": str(directory), "columns": columns},
-                  compute)
+    corpus = cached(reports_dir, "corpus-dask", key, parameters, compute)
+    if not corpus.is_complete():
+        forget(reports_dir, "corpus-dask", key, parameters)
+        corpus = cached(reports_dir, "corpus-dask", key, parameters, compute)
+    return corpus
