@@ -247,7 +247,13 @@ class Run:
         return topic_results(self.corpus, self.paths.reports, **asdict(self.topic_parameters))
 
     def figures(self):
-        """The figure stage's result for this run's figure parameters, computed once per run."""
+        """The figure stage's result for this run's figure parameters, computed once per run (on the Dask engine, on
+        the cluster: its figure table then stays in partitions, ``FigureResult.figures`` being None)."""
+        if self.parameters["engine"] == "dask":
+            from analysis.stages_dask import figure_results
+
+            return figure_results(self.corpus, self.paths.reports, **asdict(self.figure_parameters),
+                                  scheduler=self.parameters["dask_scheduler"])
         from analysis.figures.measures import figure_results
 
         return figure_results(self.corpus, self.paths.reports, **asdict(self.figure_parameters))

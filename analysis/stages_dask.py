@@ -22,7 +22,8 @@ from analysis.core.preprocess import corpus_phrases, display_term, tokenize
 from analysis.corpus.load import Corpus
 from analysis.corpus.partitioned import N_BUCKETS, PartitionedCorpus, _bucket
 from analysis.figures.extract import MONEY_WARNING_ABOVE
-from analysis.figures.measures import figure_rows
+from analysis.figures.measures import STAGE_NAME, FigureResult, figure_rows, stage_parameters, stage_tables
+from analysis.figures.summary import FigureParts, figure_parts
 
 TEXT_BATCH = 2_000  # articles read at once while the leading texts are streamed for the collocations
 
@@ -38,12 +39,38 @@ def document_texts(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> pd.Data
     return Corpus.document_texts(SimpleNamespace(documents=documents, paragraphs=paragraphs))
 
 
-def figures_partition(number: int, work, money_warning_above: float) -> int:
-    """The figure stage's per-article part (:func:`analysis.figures.measures.figure_rows`) on one partition."""
+def figures_partition(number: int, work, money_warning_above: float, stage: str = "figures") -> FigureParts:
+    """The figure stage's per-article part (:func:`analysis.figures.measures.figure_rows`) on one partition, written
+    as partition ``number`` of table ``stage``; returns its part of the corpus-level tables."""
     documents, sentences = _partition(work, number, "documents", "sentences", columns={"documents": ["doc_id", "published"]})
     figures = figure_rows(SimpleNamespace(documents=documents, sentences=sentences), money_warning_above)
-    write_table(figures, partition_path(work, "figures", number))
-    return len(figures)
+    write_table(figures, partition_path(work, stage, number))
+    return figure_parts(figures)
+
+
+def figure_stage(client, corpus: PartitionedCorpus, money_warning_above: float = MONEY_WARNING_ABOVE,
+                 stage: str = "figures") -> FigureResult:
+    """:func:`analysis.figures.measures.figure_stage` on the cluster: the figure table is written partition by
+    partition (table ``stage`` under the corpus's work folder) and never gathered; the other tables are the
+    reductions of each partition's part (analysis/figures/summary.py), equal to the local engine's."""
+    parts = map_partitions(client, figures_partition, corpus.partition_numbers(), corpus.work, money_warning_above, stage)
+    return FigureResult(figures=None, partitions=corpus.work / stage, **stage_tables(parts, corpus.period_names))
+
+
+def figure_results(corpus: PartitionedCorpus, reports_dir, money_warning_above: float = MONEY_WARNING_ABOVE, *,
+                   scheduler: str = "") -> FigureResult:
+    """:func:`figure_stage` on the cluster at ``scheduler`` (empty: a local cluster), computed once per run and stored
+    like :func:`analysis.figures.measures.figure_results`; the figure table's partitions go beside the corpus's."""
+    from analysis.core.cache import cache_key, cached
+    from analysis.core.engine import dask_client
+
+    parameters = {**stage_parameters(corpus, money_warning_above), "engine": "dask"}
+
+    def compute() -> FigureResult:
+        with dask_client(scheduler) as client:
+            return figure_stage(client, corpus, money_warning_above, stage=cache_key(STAGE_NAME, corpus.fingerprint, parameters))
+
+    return cached(reports_dir, STAGE_NAME, corpus.fingerprint, parameters, compute)
 
 
 def frames_partition(number: int, work) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -118,7 +145,7 @@ class DaskComparison:
     frame_words: pd.DataFrame  # frame, period, word, matches
     actor_articles: pd.DataFrame  # per article: doc_id, period, outlet, words, mentions per 1,000 words of each actor
     actor_mentions: pd.DataFrame  # actor, group, period, mentions
-    n_figures: int  # figures found (the table stays in Parquet partitions: "figures")
+    figures: FigureResult  # the figure stage (its figure table stays in Parquet partitions: "figures")
 
 
 def run_stages(client, corpus: PartitionedCorpus, *, prior_scale: float = DEFAULT_PRIOR_SCALE,
@@ -131,7 +158,7 @@ def run_stages(client, corpus: PartitionedCorpus, *, prior_scale: float = DEFAUL
     """
     numbers = corpus.partition_numbers()
     labels = (corpus.period_names[0], corpus.period_names[1])
-    n_figures = sum(map_partitions(client, figures_partition, numbers, corpus.work, money_warning_above))
+    figures = figure_stage(client, corpus, money_warning_above)
     frame_parts = map_partitions(client, frames_partition, numbers, corpus.work)
     actor_parts = map_partitions(client, actors_partition, numbers, corpus.work)
     phrases = corpus_phrases(leading_texts(corpus))
@@ -154,7 +181,7 @@ def run_stages(client, corpus: PartitionedCorpus, *, prior_scale: float = DEFAUL
         frame_words=frame_words,
         actor_articles=pd.concat([table for table, _ in actor_parts], ignore_index=True).sort_values("doc_id", ignore_index=True),
         actor_mentions=mentions[["actor", "group", "period", "mentions"]],
-        n_figures=int(n_figures),
+        figures=figures,
     )
 
 

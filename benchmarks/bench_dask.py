@@ -55,7 +55,7 @@ def bench_size(n_articles: int, workdir: Path, load_only: bool = False) -> list[
         rows.append({"articles": n_articles, "stage": stage, "seconds": end - start, "largest_mb": one / 2**20,
                      "all_mb": total / 2**20})
     kept = len(corpus.partition_numbers())
-    found = "" if load_only else f"; {result.n_figures:,} figures; {len(result.vocabulary):,} terms"
+    found = "" if load_only else f"; {result.figures.n_figures:,} figures; {len(result.vocabulary):,} terms"
     print(f"  {n_articles:,} articles: {corpus.warnings['kind'].value_counts().to_dict()} warnings; {kept} partitions kept"
           + found + f"; gathering it for the report would need about {corpus.gathered_bytes() / 2**30:,.1f} GB "
           "(partitioned.check_gather)", file=sys.stderr, flush=True)

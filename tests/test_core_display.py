@@ -52,6 +52,10 @@ def test_tables_and_warnings_escape_article_html():
 def test_long_tables_are_cut_with_a_link_to_the_csv():
     html = show_table(pd.DataFrame({"n": range(30)}), "numbers", max_rows=10).data
     assert "Showing the first 10 of 30 rows" in html and 'href="tables/numbers.csv"' in html
+    # the first rows of a table too large to hold: the note counts the whole table's rows
+    html = show_table(pd.DataFrame({"n": range(12)}), "numbers", max_rows=60, total=2_000_000).data
+    assert "Showing the first 12 of 2,000,000 rows" in html and html.count("<tr>") == 12  # and the header row
+    assert "Showing" not in show_table(pd.DataFrame({"n": range(12)}), "numbers", total=12).data
 
 
 @pytest.mark.parametrize("value", HOSTILE)

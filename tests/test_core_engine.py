@@ -75,7 +75,7 @@ def test_dask_engine_stages_match_the_local_stages_exactly(both, client):
     _same(vocabulary_comparison(local.document_texts(), local.sentences, periods).table, result.vocabulary, "log-odds")
     key = ["doc_id", "start", "end"]
     _same(figure_stage(local).figures.sort_values(key), read_table(partitioned.work, "figures").sort_values(key), "figures")
-    assert result.n_figures == len(figure_stage(local).figures)
+    assert result.figures.n_figures == len(figure_stage(local).figures)
     _same(framing.frame_words(local.sentences), result.frame_words, "frame words")
     shares = framing.sentence_frames(local.sentences).groupby("period")[framing.frame_names()].mean()
     _same(shares, frame_shares(result.frame_articles), "frame shares")
@@ -88,6 +88,34 @@ def test_dask_engine_stages_match_the_local_stages_exactly(both, client):
              actor_comparison(result.actor_articles, periods, random_state=5, n_resamples=300))]:
         for table in ("estimates", "differences", "leave_one_out"):
             _same(getattr(local_result, table), getattr(dask_result, table), f"{kind} {table}")
+
+
+def test_the_figure_stage_on_partitions_gives_the_local_tables_without_gathering_the_figures(articles, client, tmp_path):
+    """Claims (with their first sentence), claim counts, indicators, warnings, counts per period and kind, and the
+    preview are reductions of each partition's part: equal to the local engine's tables, in the same order. The
+    partitions are Parquet files (kept as they are) holding the articles latest first, so that the partitions one
+    after the other are not in corpus order."""
+    from analysis.stages_dask import figure_stage as dask_figure_stage
+
+    rows = articles[articles["text"] != ""].drop(columns=["file"]).sort_values("published", ascending=False)
+    # one claim in the latest and the earliest article, each in its own words: the example is the earliest one's
+    added = ["The ministry said bilateral trade hit $147.3 billion last year.",
+             "Bilateral trade reached $147.3 billion last year, according to the ministry."]
+    for position, sentence in zip((0, -1), added):
+        rows.iloc[position, rows.columns.get_loc("text")] = rows["text"].iloc[position].rstrip("\n") + "\n\n" + sentence + "\n"
+    rows.to_parquet(tmp_path / "stories.parquet", index=False)
+    parts = write_parquet_parts([rows.iloc[start:start + 25] for start in range(0, len(rows), 25)], tmp_path / "parts")
+    local, partitioned = load_corpus(tmp_path / "stories.parquet"), load_partitioned(client, parts, None, tmp_path / "work")
+    expected = figure_stage(local)
+    result = dask_figure_stage(client, partitioned, stage="figures-test")
+    assert result.figures is None and result.partitions == partitioned.work / "figures-test"
+    assert expected.claims["articles"].max() >= 2, "no claim is repeated across articles: the test shows little"
+    assert added[1] in set(expected.claims["example"]), "the claim added to two articles was not found"
+    assert len(expected.indicators) and expected.counts["articles"].min() > 0
+    for name in ("claims", "claim_counts", "indicators", "side_by_side", "warnings", "counts", "kinds", "preview"):
+        pd.testing.assert_frame_equal(getattr(result, name), getattr(expected, name), obj=name)
+    pd.testing.assert_frame_equal(result.all_figures(), expected.figures, obj="figures")
+    assert result.n_figures == len(expected.figures)
 
 
 def test_a_partitioned_parquet_table_reads_like_the_same_rows_in_one_table(articles, client, tmp_path):

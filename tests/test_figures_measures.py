@@ -322,3 +322,73 @@ def test_add_shown_numbers_distinct_claims_as_the_row_loop_did():
     pd.testing.assert_frame_equal(fast, slow, check_exact=True)
     assert fast["shown"].nunique() > 30
     assert list(fm.add_shown(table.iloc[:0]).columns) == list(slow.columns)
+
+
+def test_the_stage_s_counts_and_sentences_agree_with_its_figure_table():
+    """The per-period counts, kinds, preview and the sentences built from them (notebook 03 shows these instead of
+    the whole figure table, which on the Dask engine stays in partitions) say what the figure table says."""
+    import re
+
+    from analysis.core.display import md_text
+
+    corpus = _dev_corpus()
+    result = fm.figure_stage(corpus)
+    figures = result.figures
+    claimed = figures[figures["kind"].isin(fm.CLAIM_KINDS)]
+    for row in result.counts.itertuples():
+        mine, measured = figures[figures["period"] == row.period], claimed[claimed["period"] == row.period]
+        assert (row.figures, row.articles) == (len(mine), mine["doc_id"].nunique())
+        assert (row.measurements, row.measurement_articles) == (len(measured), measured["doc_id"].nunique())
+        pd.testing.assert_frame_equal(result.preview[result.preview["period"] == row.period].reset_index(drop=True),
+                                      mine.head(fm.PREVIEW_ROWS).reset_index(drop=True))
+    kinds = figures.groupby(["period", "kind"]).size().unstack(fill_value=0).reindex(corpus.period_names, fill_value=0)
+    pd.testing.assert_frame_equal(fm.kind_table(result), kinds.reset_index(), check_names=False)
+    sentence = fm.figures_sentence(result, len(corpus.documents))
+    found = re.fullmatch(r"The extractor found \*\*([\d,]+) figures\*\* in ([\d,]+) of ([\d,]+) articles: (.*)\. "
+                         r"The most frequent kind is \*(\w+)\*\.", sentence)
+    number = lambda text: int(text.replace(",", ""))  # noqa: E731
+    assert [number(found[k]) for k in (1, 2, 3)] == [len(figures), figures["doc_id"].nunique(), len(corpus.documents)]
+    for part, period in zip(found[4].split("; "), corpus.period_names):
+        said = re.fullmatch(rf"([\d,]+) in {re.escape(period)} \(([\d,]+) articles\)", part)
+        mine = figures[figures["period"] == period]
+        assert (number(said[1]), number(said[2])) == (len(mine), mine["doc_id"].nunique())
+    counts = figures["kind"].value_counts()
+    assert found[5] == counts.index[0] and counts.iloc[0] > counts.iloc[1]
+    findings = fm.findings_markdown(result)
+    for row in result.counts.itertuples():
+        top = claimed[(claimed["period"] == row.period) & (claimed["measure"] != fm.OTHER)]["measure"].value_counts()
+        tied = sorted(top.index[top == top.iloc[0]])
+        assert f"**{row.period}**: {row.figures:,} figures in {row.articles:,} articles, {row.measurements:,} of them" in findings
+        names = [f"*{md_text(m)}*" for m in tied]
+        said = (f"the most quoted measure is {names[0]} ({top.iloc[0]:,})" if len(tied) == 1 else
+                f"the most quoted measures are {', '.join(names[:-1])} and {names[-1]} ({top.iloc[0]:,} each)")
+        assert said in findings
+    assert f"distinct claims from {len(claimed):,} mentions" in findings
+
+
+def test_the_most_quoted_measure_leaves_out_other_and_names_every_measure_that_ties():
+    counts = pd.DataFrame({"period": ["a"] * 4 + ["b"], "measure": ["other", "trade", "gas", "price", "gas"],
+                           "mentions": [9, 3, 3, 1, 0]})
+    assert fm.most_quoted(counts, "a") == (["gas", "trade"], 3)
+    assert fm.most_quoted_phrase(counts, "a") == "*gas* and *trade* (3 each)"
+    assert fm.most_quoted(counts, "b") == ([], 0) and fm.most_quoted_phrase(counts, "b") == ""  # nothing quoted
+    assert fm.most_quoted_phrase(counts, mark=str) == "gas and trade (3 each)"  # across the periods
+    assert fm.most_quoted_phrase(counts.iloc[:3].assign(mentions=[9, 3, 2])) == "*trade* (3)"
+
+
+def test_no_figure_at_all_is_said_so():
+    result = fm.FigureResult(figures=pd.DataFrame(), claims=pd.DataFrame(columns=["articles"]), claim_counts=pd.DataFrame(),
+                             indicators=pd.DataFrame(), side_by_side=pd.DataFrame(), warnings=pd.DataFrame(),
+                             periods=["a", "b"], kinds=pd.DataFrame(columns=["period", "kind", "figures"]), preview=pd.DataFrame(),
+                             counts=pd.DataFrame({"period": ["a", "b"], "figures": [0, 0], "articles": [0, 0]}))
+    assert fm.figures_sentence(result, 4) == "The extractor found no figures in this corpus."
+    assert list(fm.kind_table(result)["period"]) == ["a", "b"]
+
+
+def test_the_measure_chart_title_names_the_top_named_measure_and_what_fits_none():
+    counts = pd.DataFrame({"period": ["a", "a", "b", "b"], "measure": ["other", "trade", "trade", "gas"],
+                           "mentions": [200, 30, 12, 41]})
+    assert fm.measure_chart_title(counts) == "Most quoted measure: trade (42); 200 figures fit no named measure"
+    assert fm.measure_chart_title(counts[counts["measure"] != "other"]) == "Most quoted measure: trade (42)"
+    assert fm.measure_chart_title(counts[counts["measure"] == "other"]) == \
+        "No named measure quoted; 200 figures fit no named measure"

@@ -82,8 +82,8 @@ def test_summary_joins_the_four_paragraphs_in_order():
     vocabulary = dataclasses.make_dataclass("V", ["top", "table"])(
         pd.DataFrame({"favours": ["2014–2015"], "term": ["port"], "articles_a": [1], "articles_b": [0]}),
         pd.DataFrame({"term": ["port"], "significant": [False]}))
-    figure_stage = dataclasses.make_dataclass("F", ["side_by_side", "figures"])(
-        pd.DataFrame({"indicator": [], "comparable": [], "change": []}), pd.DataFrame({"value": [1.0, 2.0]}))
+    figure_stage = dataclasses.make_dataclass("F", ["side_by_side", "n_figures"])(
+        pd.DataFrame({"indicator": [], "comparable": [], "change": []}), 2)
     frames = dataclasses.make_dataclass("C", ["estimates", "differences"])(
         pd.DataFrame({"measure": [], "period": [], "estimate": []}),
         pd.DataFrame({"measure": [], "difference": [], "excludes_zero": [], "sign_survives": []}))

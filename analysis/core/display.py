@@ -242,9 +242,20 @@ def write_table(table: pd.DataFrame, tables_dir: str | Path, name: str, sort_by:
     return path
 
 
+def and_list(items: list[str], empty: str = "") -> str:
+    """Items joined as a sentence lists them: 'a', 'a and b', 'a, b and c' (``empty`` when there is none).
+
+    >>> and_list(["gas", "oil", "coal"])
+    'gas, oil and coal'
+    """
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else empty
+
+
 def show_table(table: pd.DataFrame, csv_name: str | None = None, max_rows: int = DEFAULT_MAX_ROWS,
-               formats: dict | None = None, caption: str | None = None) -> HTML:
-    """An escaped HTML table; beyond ``max_rows`` rows it is cut with a note linking the full CSV."""
+               formats: dict | None = None, caption: str | None = None, total: int | None = None) -> HTML:
+    """An escaped HTML table; beyond ``max_rows`` rows it is cut with a note linking the full CSV. ``total``: the
+    full table's rows when ``table`` holds only its first rows (a table too large to hold, read in part)."""
+    total = len(table) if total is None else total
     shown = table.head(max_rows)
     styled = shown.to_html(index=False, escape=True, formatters=formats or {}, border=0, classes="report-table",
                            na_rep="")
@@ -252,9 +263,9 @@ def show_table(table: pd.DataFrame, csv_name: str | None = None, max_rows: int =
     if caption:
         parts.append(f"<p><strong>{escape(caption)}</strong></p>")
     parts.append(styled)
-    if len(table) > max_rows:
+    if total > len(shown):
         link = f' The full table is <a href="tables/{escape(csv_name)}.csv">tables/{escape(csv_name)}.csv</a>.' if csv_name else ""
-        parts.append(f"<p><em>Showing the first {max_rows:,} of {len(table):,} rows.{link}</em></p>")
+        parts.append(f"<p><em>Showing the first {len(shown):,} of {total:,} rows.{link}</em></p>")
     elif csv_name:
         parts.append(f'<p><em>Data: <a href="tables/{escape(csv_name)}.csv">tables/{escape(csv_name)}.csv</a></em></p>')
     return HTML("\n".join(parts))

@@ -437,6 +437,6 @@ def write_explorer(run, folder: str | Path | None = None) -> ExplorerPages:
     vocabulary, frame_spans, actor_spans, phrases = (comparison.vocabulary.table, comparison.frame_spans,
                                                      comparison.actor_spans, comparison.phrases)
     del comparison
-    return write_pages(run.corpus, vocabulary, run.topics(), run.figures().figures,
+    return write_pages(run.corpus, vocabulary, run.topics(), run.figures().all_figures(),
                        folder or run.paths.reports / "explore", fdr=run.comparison_parameters.fdr,
                        tables_dir=run.paths.tables, frame_spans=frame_spans, actor_spans=actor_spans, phrases=phrases)

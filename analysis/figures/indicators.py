@@ -47,18 +47,26 @@ UNIT_WORDS = {"USD": "US dollars", "%": "percent", "m3": "cubic metres", "t": "t
               "EUR": "euros", "bbl": "barrels"}
 
 
+INDICATOR_NEEDS = ["indicator", "kind", "unit", "year", "published", "status", "span", "shown"]
+
+
+def indicator_candidates(figures: pd.DataFrame) -> pd.DataFrame:
+    """The figures that measure one of ``INDICATORS`` in its kind, with only the columns :func:`indicator_table`
+    reads (so a part of the figure table can be reduced to these before the parts are joined)."""
+    missing = [c for c in INDICATOR_NEEDS if c not in figures.columns]
+    if missing:
+        raise ValueError(f"indicator_table: the figures table lacks column(s) {', '.join(missing)}; pass the output of "
+                         "analysis.figures.measures.figure_stage(...).figures.")
+    kept = [c for c in figures.columns if c in INDICATOR_COLUMNS or c in INDICATOR_NEEDS or c in ("start", "per")]
+    chosen = figures.loc[figures["indicator"].isin(list(INDICATORS)), kept]  # only the columns it needs are copied
+    return chosen[[INDICATORS[label].kind == kind for label, kind in zip(chosen["indicator"], chosen["kind"])]]
+
+
 def indicator_table(figures: pd.DataFrame) -> pd.DataFrame:
     """One row per figure that measures one of ``INDICATORS`` (column ``indicator`` from analysis.figures.scope), with
     its span and status; a figure about a year after the article was published is a target or forecast, never actual.
     """
-    needed = ["indicator", "kind", "unit", "year", "published", "status", "span", "shown"]
-    missing = [c for c in needed if c not in figures.columns]
-    if missing:
-        raise ValueError(f"indicator_table: the figures table lacks column(s) {', '.join(missing)}; pass the output of "
-                         "analysis.figures.measures.figure_stage(...).figures.")
-    kept = [c for c in figures.columns if c in INDICATOR_COLUMNS or c in needed or c in ("start", "per")]
-    chosen = figures.loc[figures["indicator"].isin(list(INDICATORS)), kept]  # only the columns it needs are copied
-    chosen = chosen[[INDICATORS[label].kind == kind for label, kind in zip(chosen["indicator"], chosen["kind"])]]
+    chosen = indicator_candidates(figures)
     if chosen.empty:
         return pd.DataFrame(columns=INDICATOR_COLUMNS)
     article_year = chosen["published"].astype(str).str.slice(0, 4).astype(int)

@@ -20,9 +20,10 @@ import pandas as pd
 import pyarrow as pa
 
 from analysis.core.cache import cached
-from analysis.core.display import count_phrase, figure_value, md_text, month_year
+from analysis.core.display import and_list, count_phrase, figure_value, md_text, month_year
 from analysis.core.keywords import trie
 from analysis.core.paths import read_data_table
+from analysis.figures import summary
 from analysis.figures.extract import MONEY_WARNING_ABOVE, corpus_figures
 from analysis.figures.indicators import (  # noqa: F401  (re-exported: notebooks and other stages import them from here)
     INDICATOR_COLUMNS,
@@ -33,10 +34,10 @@ from analysis.figures.indicators import (  # noqa: F401  (re-exported: notebooks
     side_by_side,
 )
 from analysis.figures.scope import add_scope, clause_bounds
+from analysis.figures.summary import PREVIEW_ROWS, figure_parts
 
 MEASURES_FILE = "measure_keywords.csv"
 OTHER = "other"
-CLAIM_KINDS = ("money", "percent", "quantity", "count", "duration")  # dates and ranks are references, not claims
 STAGE_NAME = "figures"  # the cache name notebook 03 stores its result under; notebook 04 reads the same
 RELATIVE_OFFSET = {"last": -1, "previous": -1, "past": -1, "this": 0, "current": 0, "next": 1}
 
@@ -273,70 +274,71 @@ def _add_shown_by_rows(figures: pd.DataFrame) -> pd.DataFrame:
     return figures.assign(shown=shown)
 
 
-def _joined_sets(groups: np.ndarray, values: list, n_groups: int) -> list[str]:
-    """Per group number (0 to ``n_groups`` - 1; -1 is no group), its distinct values sorted and joined by '; '."""
-    members: list[set] = [set() for _ in range(n_groups)]
-    for group, value in zip(groups.tolist(), values):
-        if group >= 0:
-            members[group].add(value)
-    return ["; ".join(sorted(found)) for found in members]
-
-
 def group_claims(figures: pd.DataFrame) -> pd.DataFrame:
     """Repeated claims: figures of one kind with the same value, unit and measure are one claim, in however many articles.
 
     One row per claim (money, percent, quantity, count and duration; dates and ranks are references, not claims):
     claim, measure, kind, value, unit, shown, mentions, articles, periods, doc_ids, example (the first sentence).
+    The whole table as the one part of :func:`analysis.figures.summary.combine_claims`.
     """
     _require(figures, ["measure", "kind", "value", "unit", "doc_id", "period", "sentence"], "group_claims")
-    columns = ["claim", "measure", "kind", "value", "unit", "shown", "mentions", "articles", "periods", "doc_ids", "example"]
-    usable = figures.loc[figures["kind"].isin(CLAIM_KINDS), ["measure", "kind", "value", "unit", "doc_id", "period", "sentence"]]
-    if usable.empty:
-        return pd.DataFrame(columns=columns)
-    codes, values = pd.factorize(usable["value"], use_na_sentinel=False)  # each distinct value rounded once
-    rounded = np.array([float(f"{v:.9g}") for v in values], dtype=np.float64)
-    usable = usable.assign(value_key=rounded[codes] if len(codes) else np.zeros(0))
-    grouped = usable.groupby(["measure", "kind", "value_key", "unit"], sort=True)
-    claims = (grouped.agg(value=("value", "first"), mentions=("kind", "size"), articles=("doc_id", "nunique"),
-                          example=("sentence", "first"))
-              .reset_index().drop(columns="value_key"))
-    groups = grouped.ngroup().to_numpy()
-    claims["periods"] = _joined_sets(groups, usable["period"].tolist(), len(claims))
-    claims["doc_ids"] = _joined_sets(groups, usable["doc_id"].tolist(), len(claims))
-    claims["shown"] = [shown_value(k, v, u) for k, v, u in zip(claims["kind"], claims["value"], claims["unit"])]
-    claims = claims.sort_values(["articles", "mentions", "measure", "kind", "value", "unit"],
-                                ascending=[False, False, True, True, True, True], ignore_index=True)
-    claims.insert(0, "claim", np.arange(1, len(claims) + 1))
-    return claims[columns]
+    return summary.combine_claims([summary.claim_part(figures)], [])
 
 
 def claim_counts(figures: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
     """Per period and measure: mentions (figure rows), distinct claims, and claims repeated in two or more articles."""
-    usable = figures.loc[figures["kind"].isin(CLAIM_KINDS), ["period", "measure", "kind", "value", "unit", "doc_id"]]
-    mentions = usable.groupby(["period", "measure"]).size()
-    articles = usable.groupby(["period", "measure", "kind", "value", "unit"])["doc_id"].nunique()
-    claims = articles.groupby(level=["period", "measure"]).size()
-    repeated = (articles >= 2).groupby(level=["period", "measure"]).sum()
-    rows = []
-    for period in periods:
-        for measure in sorted(set(usable["measure"].tolist())):
-            key = (period, measure)
-            rows.append({"period": period, "measure": measure, "mentions": int(mentions.get(key, 0)),
-                         "claims": int(claims.get(key, 0)), "repeated_claims": int(repeated.get(key, 0))})
-    return pd.DataFrame(rows, columns=["period", "measure", "mentions", "claims", "repeated_claims"])
+    parts = summary.claim_count_parts(figures)
+    return summary.combine_claim_counts([parts["mentions"]], [parts["claim_articles"]], periods)
 
 
 @dataclass
 class FigureResult:
-    """The figure stage's tables: every figure with its measure and year, claims, indicators and warnings."""
+    """The figure stage's tables: every figure with its measure and year, claims, indicators and warnings.
 
-    figures: pd.DataFrame  # one row per figure, with who/what/span/status decided from its clause and the deciding words
+    On the Dask engine the figure table stays in Parquet partitions (``partitions``) and ``figures`` is None: the
+    other tables are reductions of it (analysis/figures/summary.py), and :meth:`all_figures` reads it whole.
+    """
+
+    figures: pd.DataFrame | None  # one row per figure, with who/what/span/status decided from its clause and the deciding words
     claims: pd.DataFrame
     claim_counts: pd.DataFrame
     indicators: pd.DataFrame
     side_by_side: pd.DataFrame
     warnings: pd.DataFrame
     periods: list
+    counts: pd.DataFrame  # per period: figures, articles, measurements, measurement_articles
+    kinds: pd.DataFrame  # period, kind, figures
+    preview: pd.DataFrame  # the first PREVIEW_ROWS figures of each period, in corpus order
+    partitions: Path | None = None  # the figure table's Parquet partitions (the Dask engine)
+
+    @property
+    def n_figures(self) -> int:
+        return int(self.counts["figures"].sum())
+
+    def all_figures(self) -> pd.DataFrame:
+        """Every figure, in corpus order: the table, or its partitions read into this process."""
+        if self.figures is not None:
+            return self.figures
+        from analysis.core.engine import read_table
+
+        return summary.in_corpus_order(read_table(self.partitions.parent, self.partitions.name), self.periods)
+
+
+def stage_tables(parts: list[summary.FigureParts], periods: list[str]) -> dict:
+    """The figure stage's corpus-level tables from the parts of its figure table (one part locally)."""
+    indicators = summary.combine_indicators([part.indicators for part in parts])
+    return dict(
+        claims=summary.combine_claims([part.claims for part in parts], periods),
+        claim_counts=summary.combine_claim_counts([part.mentions for part in parts],
+                                                  [part.claim_articles for part in parts], periods),
+        indicators=indicators,
+        side_by_side=side_by_side(indicators, periods),
+        warnings=summary.combine_rows([part.warnings for part in parts], periods),
+        periods=periods,
+        counts=summary.combine_counts([part.counts for part in parts], periods),
+        kinds=summary.combine_kinds([part.kinds for part in parts]),
+        preview=summary.combine_rows([part.preview for part in parts], periods, PREVIEW_ROWS),
+    )
 
 
 SENTENCE_BATCH = 100_000  # sentences (whole articles) read at once by figure_rows: bounds the Python objects held
@@ -395,18 +397,8 @@ def one_chunk(table: pd.DataFrame) -> pd.DataFrame:
 def figure_stage(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> FigureResult:
     """Extract, decide what each figure measures, date, group and compare the figures of a loaded corpus (what
     notebook 03 shows and 04 reuses). ``measure`` is the quantity decided from the figure's clause (``what``)."""
-    periods = corpus.period_names
     figures = figure_rows(corpus, money_warning_above)
-    indicators = indicator_table(figures)
-    return FigureResult(
-        figures=figures,
-        claims=group_claims(figures),
-        claim_counts=claim_counts(figures, periods),
-        indicators=indicators,
-        side_by_side=side_by_side(indicators, periods),
-        warnings=figures[figures["warning"] != ""].reset_index(drop=True),
-        periods=periods,
-    )
+    return FigureResult(figures=figures, **stage_tables([figure_parts(figures)], corpus.period_names))
 
 
 def stage_parameters(corpus, money_warning_above: float = MONEY_WARNING_ABOVE) -> dict:
@@ -420,24 +412,81 @@ def figure_results(corpus, reports_dir: str | Path, money_warning_above: float =
                   lambda: figure_stage(corpus, money_warning_above))
 
 
+FIGURE_TABLE_COLUMNS = ["doc_id", "outlet", "period", "sent_id", "start", "end", "surface", "kind", "value", "unit", "per",
+                        "date", "qualifier", "warning", "who", "who_words", "what", "what_words", "span", "status",
+                        "span_words", "currency", "indicator", "year", "year_source", "sentence"]  # figures.csv
+FIGURE_TABLE_ORDER = ["period", "doc_id", "start"]
+
+
+def write_figure_table(result: FigureResult, tables_dir: str | Path, name: str) -> Path:
+    """Write every figure as ``tables_dir/<name>.csv`` (:data:`FIGURE_TABLE_COLUMNS`, sorted by period, article and
+    place), as :func:`analysis.core.display.write_table` writes a table."""
+    from analysis.core.display import write_table
+
+    return write_table(result.all_figures()[FIGURE_TABLE_COLUMNS], tables_dir, name, FIGURE_TABLE_ORDER)
+
+
+def kind_table(result: FigureResult) -> pd.DataFrame:
+    """Figures per period (a row for every period, in order) and kind (a column each)."""
+    wide = result.kinds.pivot(index="period", columns="kind", values="figures")
+    return wide.reindex(result.periods).fillna(0).astype("int64").reset_index()
+
+
+def figures_sentence(result: FigureResult, n_articles: int) -> str:
+    """How many figures, in how many of the corpus's ``n_articles`` articles, per period; and the most frequent kind
+    (ties go to the first name)."""
+    if result.n_figures == 0:
+        return "The extractor found no figures in this corpus."
+    kinds = result.kinds.groupby("kind")["figures"].sum()
+    top = sorted(kinds.index[kinds == kinds.max()])  # every kind that ties
+    return (f"The extractor found **{result.n_figures:,} figures** in {int(result.counts['articles'].sum()):,} of "
+            f"{n_articles:,} articles: "
+            + "; ".join(f"{row.figures:,} in {md_text(row.period)} ({count_phrase(int(row.articles), 'article')})"
+                        for row in result.counts.itertuples(index=False))
+            + f". The most frequent {'kinds are' if len(top) > 1 else 'kind is'} {and_list([f'*{md_text(k)}*' for k in top])}.")
+
+
+def most_quoted(claim_counts: pd.DataFrame, period: str | None = None) -> tuple[list[str], int]:
+    """The measures (other than "other") quoted most often in ``period`` (every period when None): all of them when
+    several tie, by name, with their mentions; ``([], 0)`` when none is quoted."""
+    mine = claim_counts[claim_counts["measure"] != OTHER]
+    if period is not None:
+        mine = mine[mine["period"] == period]
+    mentions = mine.groupby("measure")["mentions"].sum()
+    top = int(mentions.max()) if len(mentions) else 0
+    return (sorted(mentions.index[mentions == top]) if top > 0 else []), top
+
+
+def most_quoted_phrase(claim_counts: pd.DataFrame, period: str | None = None, mark=lambda name: f"*{md_text(name)}*") -> str:
+    """"*gas volume* (12)", or "*gas volume* and *total trade* (3 each)" when they tie (each name written by
+    ``mark``: Markdown emphasis, or ``str`` for a chart title); "" when nothing is quoted."""
+    measures, mentions = most_quoted(claim_counts, period)
+    if not measures:
+        return ""
+    return f"{and_list([mark(measure) for measure in measures])} ({mentions:,}{' each' if len(measures) > 1 else ''})"
+
+
+def measure_chart_title(claim_counts: pd.DataFrame) -> str:
+    """The title of the chart of mentions per measure: the most quoted named measure across the periods, and how many
+    figures fit none ("other", drawn as a bar of its own)."""
+    top = most_quoted_phrase(claim_counts, mark=str)
+    other = int(claim_counts.loc[claim_counts["measure"] == OTHER, "mentions"].sum())
+    title = f"Most quoted measure: {top}" if top else "No named measure quoted"
+    return title + (f"; {other:,} figures fit no named measure" if other else "")
+
+
 def findings_markdown(result: FigureResult) -> str:
     """Sentences of findings, every number computed from the tables: figures per period, repeated claims, indicators."""
-    figures, periods = result.figures, result.periods
     lines = []
-    counts = figures.groupby("period").size()
-    claimed = figures[figures["kind"].isin(CLAIM_KINDS)]
-    per_doc = claimed.groupby("period")["doc_id"].nunique()
-    docs = figures.groupby("period")["doc_id"].nunique()
-    for period in periods:
-        mine = claimed[claimed["period"] == period]
-        top = mine["measure"].value_counts()
-        top = top[top.index != OTHER]
-        lines.append(f"- **{md_text(period)}**: {count_phrase(int(counts.get(period, 0)), 'figure')} in "
-                     f"{count_phrase(int(docs.get(period, 0)), 'article')}, {len(mine):,} of them measurements (money, shares, "
-                     f"quantities, counts, durations) in {count_phrase(int(per_doc.get(period, 0)), 'article')}"
-                     + (f"; the most quoted measure is *{top.index[0]}* ({int(top.iloc[0]):,})." if len(top) else "."))
+    for row in result.counts.itertuples(index=False):
+        tied, top = most_quoted(result.claim_counts, row.period)[0], most_quoted_phrase(result.claim_counts, row.period)
+        lines.append(f"- **{md_text(row.period)}**: {count_phrase(row.figures, 'figure')} in "
+                     f"{count_phrase(row.articles, 'article')}, {row.measurements:,} of them measurements (money, shares, "
+                     f"quantities, counts, durations) in {count_phrase(row.measurement_articles, 'article')}"
+                     + (f"; the most quoted {'measures are' if len(tied) > 1 else 'measure is'} {top}." if top else "."))
+    claimed = int(result.counts["measurements"].sum())
     repeated = result.claims[result.claims["articles"] >= 2]
-    lines.append(f"- {len(result.claims):,} distinct claims from {len(claimed):,} mentions; "
+    lines.append(f"- {len(result.claims):,} distinct claims from {claimed:,} mentions; "
                  + (f"{len(repeated):,} claims appear in two or more articles, the most repeated being "
                     f"{repeated.iloc[0]['shown']} ({repeated.iloc[0]['measure']}, {int(repeated.iloc[0]['articles']):,} articles)."
                     if len(repeated) else "no claim appears in more than one article."))

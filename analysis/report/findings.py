@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from analysis.core.display import code_span, count_phrase, md_text
+from analysis.core.display import and_list, code_span, count_phrase, md_text
 
 SUPPORTED = "supported"
 FEW_ARTICLES = "tentative"
@@ -183,7 +183,7 @@ def support_counts(differences: pd.DataFrame, n_units: int = MIN_UNITS) -> dict[
 def verdict_phrase(counts: dict[str, int]) -> str:
     """'2 supported, 1 fragile and 6 not supported' (verdicts with a zero count left out)."""
     parts = [f"{count:,} {verdict}" for verdict, count in counts.items() if count]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1] if parts else "none"
+    return and_list(parts, "none")
 
 
 def with_verdicts(differences: pd.DataFrame, n_units: int = MIN_UNITS) -> pd.DataFrame:

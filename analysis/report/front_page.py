@@ -71,6 +71,6 @@ def summary_markdown(vocabulary, topics: TopicResult, figure_stage, frames, peri
     return "\n\n".join([
         words_paragraph(vocabulary.top, vocabulary.table, periods, articles, fdr),
         topics_paragraph(topics, n_units),
-        figures_paragraph(figure_stage.side_by_side, len(figure_stage.figures)),
+        figures_paragraph(figure_stage.side_by_side, figure_stage.n_figures),
         frames_paragraph(frames.estimates, frames.differences, periods, n_units),
     ])
