@@ -221,7 +221,12 @@ class Run:
         return self.corpus.period_names[1]
 
     def independent_sources(self):
-        """Articles grouped into independent sources (one outlet, or shared passages), computed once per run."""
+        """Articles grouped into independent sources (one outlet, or shared passages), computed once per run (on the
+        Dask engine, on the cluster)."""
+        if self.parameters["engine"] == "dask":
+            from analysis.stages_dask import independent_units_for_run
+
+            return independent_units_for_run(self.corpus, self.paths.reports, scheduler=self.parameters["dask_scheduler"])
         from analysis.corpus.composition import independent_units_for_run
 
         return independent_units_for_run(self.corpus, self.paths.reports)

@@ -19,8 +19,9 @@ from analysis.comparison.vocabulary import DEFAULT_ALPHA, DEFAULT_PRIOR_SCALE, v
 from analysis.core.bootstrap import DEFAULT_RESAMPLES, PeriodComparison, compare_periods
 from analysis.core.engine import map_partitions, partition_path, read_table, write_table
 from analysis.core.preprocess import corpus_phrases, display_term, tokenize
+from analysis.corpus import composition
 from analysis.corpus.load import Corpus
-from analysis.corpus.partitioned import N_BUCKETS, PartitionedCorpus, _bucket
+from analysis.corpus.partitioned import N_BUCKETS, PartitionedCorpus, _bucket, article_numbers
 from analysis.figures.extract import MONEY_WARNING_ABOVE
 from analysis.figures.measures import STAGE_NAME, FigureResult, figure_rows, stage_parameters, stage_tables
 from analysis.figures.summary import FigureParts, figure_parts
@@ -37,6 +38,65 @@ def _partition(work, number: int, *names: str, columns: dict | None = None) -> l
 def document_texts(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> pd.DataFrame:
     """:meth:`analysis.corpus.load.Corpus.document_texts` for the documents and paragraphs of one partition."""
     return Corpus.document_texts(SimpleNamespace(documents=documents, paragraphs=paragraphs))
+
+
+def passages_partition(number: int, work) -> int:
+    """Map step of the independent sources: the passages of one partition's articles
+    (:func:`analysis.corpus.composition.passages`, keyed by hashes of their sentences' texts), each with its article's
+    doc_id and integer number, written in hash buckets by their first sentence (every copy of a passage in one bucket)."""
+    documents, sentences = _partition(work, number, "documents", "sentences",
+                                      columns={"documents": ["doc_id", "period", "outlet"], "sentences": ["doc_id", "text"]})
+    docs = composition.source_documents(documents)
+    found = composition.passages(docs, sentences, composition.sentence_hashes)
+    rows = pd.Index(documents["doc_id"]).get_indexer(docs["doc_id"])  # each article's row in its partition
+    found = found.assign(doc_id=docs["doc_id"].to_numpy()[found["doc"]],
+                         article=article_numbers(number, rows[found["doc"].to_numpy()]),
+                         bucket=(found["first_0"] % np.uint64(N_BUCKETS)).astype("int64")).drop(columns="doc")
+    write_table(found, partition_path(work, "passages", number))
+    return len(found)
+
+
+def passages_bucket(bucket: int, work) -> pd.DataFrame:
+    """Reduce step: the passages of one bucket grouped by period and text. An article sharing one with another
+    outlet's article is linked to the group's first article (``first``); a passage within one outlet links nothing
+    that its outlet does not already link. Integer article numbers, not doc_ids, go back to the driver."""
+    table = read_table(work, "passages", ["article", "period", "outlet", "first_0", "first_1", "second_0", "second_1"],
+                       filters=[("bucket", "=", bucket)])
+    grouped = table.groupby(["period", "first_0", "first_1", "second_0", "second_1"], sort=False)
+    crosses = grouped["outlet"].transform("nunique").to_numpy() > 1
+    return pd.DataFrame({"article": table["article"].to_numpy()[crosses],
+                         "first": grouped["article"].transform("first").to_numpy()[crosses]})
+
+
+def independent_units(client, corpus: PartitionedCorpus) -> pd.DataFrame:
+    """:func:`analysis.corpus.composition.independent_units` on the cluster: passages are found partition by
+    partition and grouped by a shuffle on their sentences' hashes; the driver holds one row per article and the
+    links between articles, never the text. The same table as the local engine's (the hashes stand for the texts:
+    see :func:`analysis.corpus.composition.sentence_hashes`)."""
+    numbers = corpus.partition_numbers()
+    map_partitions(client, passages_partition, numbers, corpus.work)
+    links = pd.concat(map_partitions(client, passages_bucket, list(range(N_BUCKETS)), corpus.work), ignore_index=True)
+    docs = composition.source_documents(corpus.documents)
+    ids = [pd.read_parquet(partition_path(corpus.work, "documents", number), columns=["doc_id"])["doc_id"] for number in numbers]
+    articles = pd.Series(np.concatenate([article_numbers(number, np.arange(len(part))) for number, part in zip(numbers, ids)]),
+                         index=pd.concat(ids, ignore_index=True))
+    row = pd.Series(np.arange(len(docs)), index=articles.reindex(docs["doc_id"]).to_numpy())  # article number -> row
+    linked = row.reindex(links["article"]).to_numpy()
+    return composition.source_units(docs, linked, row.reindex(links["first"]).to_numpy(), linked)
+
+
+def independent_units_for_run(corpus: PartitionedCorpus, reports_dir, *, scheduler: str = "") -> pd.DataFrame:
+    """:func:`independent_units` on the cluster at ``scheduler``, computed once per run (as
+    :func:`analysis.corpus.composition.independent_units_for_run`)."""
+    from analysis.core.cache import cached
+    from analysis.core.engine import dask_client
+
+    def compute() -> pd.DataFrame:
+        with dask_client(scheduler) as client:
+            return independent_units(client, corpus)
+
+    return cached(reports_dir, "independent_sources", corpus.fingerprint, {"periods": corpus.period_names, "engine": "dask"},
+                  compute)
 
 
 def figures_partition(number: int, work, money_warning_above: float, stage: str = "figures") -> FigureParts:

@@ -267,3 +267,21 @@ def test_the_run_keeps_its_partitions_and_loads_again_when_they_are_gone(folder,
     reloaded = load_partitioned_for_run(folder, None, tmp_path / "reports")
     assert reloaded.is_complete()
     pd.testing.assert_frame_equal(reloaded.documents, first.documents)
+
+
+def test_independent_sources_on_partitions_equal_the_local_engine_s(articles, client, tmp_path):
+    """Articles sharing a passage across partitions and outlets, partitions not in corpus order: the units and the
+    shared-passage flags are the local engine's, and passages shared across outlets join some units."""
+    from analysis.corpus.composition import independent_units
+    from analysis.stages_dask import independent_units as dask_independent_units
+
+    rows = articles[articles["text"] != ""].drop(columns=["file"]).sort_values("published", ascending=False)
+    rows = rows.assign(outlet=[f"Outlet {k % 30}" for k in range(len(rows))])  # passages shared within and across outlets
+    rows.to_parquet(tmp_path / "stories.parquet", index=False)
+    parts = write_parquet_parts([rows.iloc[start:start + 25] for start in range(0, len(rows), 25)], tmp_path / "parts")
+    local, partitioned = load_corpus(tmp_path / "stories.parquet"), load_partitioned(client, parts, None, tmp_path / "work")
+    expected = independent_units(local.documents, local.sentences)
+    assert expected["shares_sentences"].any()
+    outlets_only = expected.groupby(["period", "outlet"]).ngroups
+    assert expected["unit"].nunique() < outlets_only, "no passage joins two outlets' articles: the test shows little"
+    pd.testing.assert_frame_equal(dask_independent_units(client, partitioned), expected)

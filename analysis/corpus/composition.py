@@ -73,36 +73,57 @@ def independent_units(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.Da
     ``documents`` needs doc_id, period and outlet; ``sentences`` doc_id and text, in reading order. Linear in the
     corpus: passages are grouped by their text, never compared pair by pair.
     """
-    docs = documents[["doc_id", "period", "outlet"]].sort_values("doc_id", kind="mergesort", ignore_index=True)
+    docs = source_documents(documents)
+    found = passages(docs, sentences, lambda texts: sentence_codes(texts)[:, None])
+    by_passage = found.groupby(["period", "first_0", "second_0"], sort=False)
+    linked = found.assign(first_doc=by_passage["doc"].transform("min").to_numpy(),
+                          crosses=by_passage["outlet"].transform("nunique").to_numpy() > 1)
+    return source_units(docs, linked["doc"].to_numpy(), linked["first_doc"].to_numpy(),
+                        linked.loc[linked["crosses"], "doc"].to_numpy())
+
+
+def source_documents(documents: pd.DataFrame) -> pd.DataFrame:
+    """The documents :func:`independent_units` links, by doc_id: an article is its row number here."""
+    return documents[["doc_id", "period", "outlet"]].sort_values("doc_id", kind="mergesort", ignore_index=True)
+
+
+def passages(docs: pd.DataFrame, sentences: pd.DataFrame, keys) -> pd.DataFrame:
+    """Every passage (a sentence and the next one of its article) of at least ``MIN_PASSAGE_WORDS`` words, once per
+    article: its article's row in ``docs`` (``doc``), period, outlet and the keys of its two sentences (``keys``:
+    texts -> one row of integer keys per text, equal exactly when the normalised texts are; columns first_0, … and
+    second_0, …). The passages' texts are never built."""
     where = pd.Index(docs["doc_id"]).get_indexer(sentences["doc_id"])  # each sentence's document's row, -1: none
     inside = where >= 0
-    doc_ids, texts = (sentences["doc_id"], sentences["text"]) if inside.all() else (
-        sentences.loc[inside, "doc_id"], sentences.loc[inside, "text"])
-    # A passage is a sentence and the next one of its article, as the pair of their normalised texts' codes (two
-    # sentences get one code exactly when their normalised texts are equal): the passages' texts are never built.
-    codes = pd.Series(sentence_codes(texts), index=doc_ids.index)
-    words = pd.Series(count_words(texts), index=doc_ids.index)
+    texts = sentences["text"] if inside.all() else sentences.loc[inside, "text"]
+    codes = np.asarray(keys(texts))
+    words = count_words(texts)
     doc = where[inside]  # the articles as row numbers: grouped and compared as integers, not as texts
-    following = codes.groupby(doc, sort=False).shift(-1)
-    passage_words = words + words.groupby(doc, sort=False).shift(-1)
-    passages = pd.DataFrame({"doc": doc, "first": codes.to_numpy(),
-                             "second": following.to_numpy(), "words": passage_words.to_numpy()})
-    passages = passages[passages["second"].notna() & (passages["words"] >= MIN_PASSAGE_WORDS)]
-    passages = passages.assign(period=docs["period"].to_numpy()[passages["doc"]],
-                               outlet=docs["outlet"].to_numpy()[passages["doc"]]).drop_duplicates(["doc", "first", "second"])
-    by_passage = passages.groupby(["period", "first", "second"], sort=False)
-    passage_first = by_passage["doc"].transform("min").to_numpy()
-    crosses_outlets = by_passage["outlet"].transform("nunique").to_numpy() > 1
+    following = pd.Series(np.arange(len(doc))).groupby(doc, sort=False).shift(-1)  # the article's next sentence
+    kept = np.flatnonzero(following.notna().to_numpy())
+    after = following.to_numpy()[kept].astype(np.int64)
+    kept_words = words[kept] + words[after]
+    kept, after = kept[kept_words >= MIN_PASSAGE_WORDS], after[kept_words >= MIN_PASSAGE_WORDS]
+    table = pd.DataFrame({"doc": doc[kept], **{f"first_{k}": codes[kept, k] for k in range(codes.shape[1])},
+                          **{f"second_{k}": codes[after, k] for k in range(codes.shape[1])}})
+    key = [c for c in table.columns if c.startswith(("first_", "second_"))]
+    return (table.assign(period=docs["period"].to_numpy()[table["doc"]], outlet=docs["outlet"].to_numpy()[table["doc"]])
+            .drop_duplicates(["doc", *key])[["doc", "period", "outlet", *key]].reset_index(drop=True))
+
+
+def source_units(docs: pd.DataFrame, linked: np.ndarray, first: np.ndarray, crossing: np.ndarray) -> pd.DataFrame:
+    """:func:`independent_units`' table from the passage links: article ``linked[i]`` shares a passage whose first
+    article (by doc_id) is ``first[i]``; the articles in ``crossing`` share one with another outlet's article.
+    Articles of one outlet in one period are linked too; sources are the connected groups."""
     same_outlet = docs.groupby(["period", "outlet"], sort=False).ngroup()
     outlet_first = pd.Series(np.arange(len(docs))).groupby(same_outlet.to_numpy()).transform("min").to_numpy()
-    sources = np.concatenate([passages["doc"].to_numpy(), np.arange(len(docs))])
-    targets = np.concatenate([passage_first, outlet_first])
+    sources = np.concatenate([linked, np.arange(len(docs))])
+    targets = np.concatenate([first, outlet_first])
     graph = sparse.coo_matrix((np.ones(len(sources)), (sources, targets)), shape=(len(docs), len(docs)))
     _, labels = connected_components(graph, directed=False)
-    first = pd.Series(docs["doc_id"].to_numpy()).groupby(labels).transform("first").to_numpy()
+    unit = pd.Series(docs["doc_id"].to_numpy()).groupby(labels).transform("first").to_numpy()
     shares = np.zeros(len(docs), dtype=bool)
-    shares[passages["doc"].to_numpy()[crosses_outlets]] = True
-    return docs.assign(unit=first, shares_sentences=shares)
+    shares[crossing] = True
+    return docs.assign(unit=unit, shares_sentences=shares)
 
 
 def count_words(texts: pd.Series) -> np.ndarray:
@@ -127,20 +148,41 @@ def count_words(texts: pd.Series) -> np.ndarray:
     return counts
 
 
-def sentence_codes(texts: pd.Series) -> np.ndarray:
-    """An integer per sentence, the same for two sentences exactly when their texts are equal once lower-cased (by
-    Arrow, as pandas' ``str.lower``) with runs of white space as one space. Normalised in slices into Arrow strings,
-    so the corpus's sentences never exist at once as Python strings or lists of words.
-
-    >>> sentence_codes(pd.Series(["Xi met Putin.", "xi  MET putin.", "Putin met Xi."])).tolist()
-    [0, 0, 1]
-    """
+def normalised_sentences(texts: pd.Series) -> pd.Series:
+    """Each text lower-cased (by Arrow, as pandas' ``str.lower``) with runs of white space as one space, as Arrow
+    strings. Normalised in slices, so the corpus's sentences never exist at once as Python strings or lists of words."""
     slices = []
     for start in range(0, len(texts), CODE_SLICE):
         lowered = pc.utf8_lower(pa.array(texts.iloc[start:start + CODE_SLICE], type=pa.large_string())).to_pylist()
         slices.append(pa.array([" ".join(text.split()) for text in lowered], type=pa.large_string()))
-    normalised = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(slices, type=pa.large_string())))
-    return pd.factorize(normalised)[0]
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(slices, type=pa.large_string())))
+
+
+def sentence_codes(texts: pd.Series) -> np.ndarray:
+    """An integer per sentence, the same for two sentences exactly when their normalised texts are equal
+    (:func:`normalised_sentences`: case and white space aside).
+
+    >>> sentence_codes(pd.Series(["Xi met Putin.", "xi  MET putin.", "Putin met Xi."])).tolist()
+    [0, 0, 1]
+    """
+    return pd.factorize(normalised_sentences(texts))[0]
+
+
+HASH_KEYS = ("passage sources1", "passage sources2")  # two independent 64-bit hashes (each key 16 characters)
+
+
+def sentence_hashes(texts: pd.Series) -> np.ndarray:
+    """Two 64-bit hashes per sentence of its normalised text (:func:`normalised_sentences`): keys that mean the same
+    in every partition of a corpus, where :func:`sentence_codes` numbers one table's texts. Two different texts get
+    the same pair with probability 2⁻¹²⁸ (for a million articles' 25 million sentences, about 10⁻²⁴ that any pair
+    does).
+
+    >>> keys = sentence_hashes(pd.Series(["Xi met Putin.", "xi  MET putin.", "Putin met Xi."]))
+    >>> keys.shape, bool((keys[0] == keys[1]).all()), bool((keys[0] == keys[2]).any())
+    ((3, 2), True, False)
+    """
+    normalised = normalised_sentences(texts).to_numpy(dtype=object)
+    return np.column_stack([pd.util.hash_array(normalised, hash_key=key, categorize=False) for key in HASH_KEYS])
 
 
 def independent_units_for_run(corpus, reports_dir) -> pd.DataFrame:
