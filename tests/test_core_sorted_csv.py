@@ -100,8 +100,8 @@ def test_a_table_without_rows_is_its_header(client, tmp_path):
 
 def test_partitions_of_narrower_types_are_written_as_the_gathered_types(client, tmp_path):
     """Integers in one partition and floats in another are floats in the gathered table; a text column that is
-    missing everywhere in one partition is still text."""
-    parts = [pd.DataFrame({"key": [3, 1, 2], "text": pd.Series([None, None, None], dtype=object)}),
+    missing everywhere in one partition is still text."""  # 12345678901234 as a float is 1.23456789e+13
+    parts = [pd.DataFrame({"key": [3, 12_345_678_901_234, 2], "text": pd.Series([None, None, None], dtype="str")}),
              pd.DataFrame({"key": [2.5, 1.0, np.nan], "text": pd.Series(["=x", "b", "a,b"], dtype="str")})]
     _assert_same_bytes(client, _partitioned(tmp_path / "work", parts), tmp_path, ["key"])
 
