@@ -59,18 +59,17 @@ def write_partitioned_table(client, folder: Path, stage: str, tables_dir: str | 
     sort_by = list(sort_by or template.columns)
     samples = _as_types(pd.concat([part["sample"] for part in sampled], ignore_index=True), template[sort_by].dtypes)
     boundaries = _bucket_boundaries(samples, samples_per_bucket)
-    # a text column of the gathered table may hold a formula if one of its partitions may (or its type says so)
-    flagged = set().union(*(part["text"] for part in sampled), display.csv_text_columns(template))
-    text_columns = [column for column in template.columns if column in flagged
-                    and not pd.api.types.is_numeric_dtype(template[column])]
-
     buckets_dir = Path(folder) / f"{stage}-sorted"
     shutil.rmtree(buckets_dir, ignore_errors=True)  # left by a run that stopped half-way
     try:
         targets = [buckets_dir / path.name for path in filled]
-        pieces = map_partitions(client, _split_part, list(zip(filled, targets)), template, sort_by, boundaries)
-        return _write_buckets(targets, pieces, len(boundaries) + 1, template, sort_by, text_columns,
-                              Path(tables_dir) / f"{name}.csv")
+        split = map_partitions(client, _split_part, list(zip(filled, targets)), template, sort_by, boundaries)
+        # a text column of the gathered table may hold a formula if one of its partitions may (or its type says so)
+        flagged = set().union(*(part["text"] for part in split), display.csv_text_columns(template))
+        text_columns = [column for column in template.columns if column in flagged
+                        and not pd.api.types.is_numeric_dtype(template[column])]
+        return _write_buckets(targets, [part["groups"] for part in split], len(boundaries) + 1, template, sort_by,
+                              text_columns, Path(tables_dir) / f"{name}.csv")
     finally:
         shutil.rmtree(buckets_dir, ignore_errors=True)
 
@@ -95,16 +94,16 @@ def _as_types(table: pd.DataFrame, dtypes: pd.Series) -> pd.DataFrame:
 
 
 def _sample_part(path: Path, columns: list[str] | None, sort_by: list[str] | None, step: int) -> dict:
-    """A partition's first row (for the column types), every ``step``-th of its keys in sorted order (positions
-    step - 1, 2 step - 1, ...), and its columns that may hold a spreadsheet formula."""
-    part = pd.read_parquet(path, columns=columns)
-    missing = [column for column in sort_by or [] if column not in part.columns]
+    """A partition's first row (for the column types) and every ``step``-th of its keys in sorted order (positions
+    step - 1, 2 step - 1, ...); only the sort columns are read whole."""
+    head = next(pq.ParquetFile(path).iter_batches(batch_size=1, columns=columns)).to_pandas()
+    missing = [column for column in sort_by or [] if column not in head.columns]
     if missing:
-        raise ValueError(f"Cannot sort {path} by {missing}: it has no such column; its columns are {list(part.columns)}. "
+        raise ValueError(f"Cannot sort {path} by {missing}: it has no such column; its columns are {list(head.columns)}. "
                          "Name sort columns among the columns written.")
-    keys = part[list(sort_by or part.columns)]
+    keys = pd.read_parquet(path, columns=list(sort_by or head.columns))
     sample = keys.take(display.sorted_order(keys)[step - 1::step]).reset_index(drop=True)
-    return {"head": part.iloc[:1], "sample": sample, "text": set(display.csv_text_columns(part))}
+    return {"head": head, "sample": sample}
 
 
 def _new_keys(ordered: pd.DataFrame) -> np.ndarray:
@@ -152,9 +151,10 @@ def _buckets(keys: pd.DataFrame, boundaries: pd.DataFrame) -> np.ndarray:
 
 
 def _split_part(paths: tuple[Path, Path], template: pd.DataFrame, sort_by: list[str],
-                boundaries: pd.DataFrame) -> dict[int, int]:
+                boundaries: pd.DataFrame) -> dict:
     """Write a partition's rows to ``paths[1]`` grouped by bucket (in row order within one), one row group per bucket;
-    return ``{bucket: row group}`` for its buckets that have rows."""
+    return ``{bucket: row group}`` for its buckets that have rows ("groups") and its columns that may hold a
+    spreadsheet formula ("text")."""
     source, target = paths
     part = _as_types(pd.read_parquet(source, columns=list(template.columns)), template.dtypes)
     buckets = _buckets(part[sort_by], boundaries)
@@ -168,7 +168,8 @@ def _split_part(paths: tuple[Path, Path], template: pd.DataFrame, sort_by: list[
     if pq.ParquetFile(target).metadata.num_row_groups != len(present):
         raise RuntimeError(f"{target}: expected one Parquet row group per bucket ({len(present)}); "
                            "pyarrow split a bucket. Report this with your pyarrow version.")
-    return {int(bucket): group for group, bucket in enumerate(present.tolist())}
+    return {"groups": {int(bucket): group for group, bucket in enumerate(present.tolist())},
+            "text": set(display.csv_text_columns(part))}
 
 
 def _read_bucket(targets: list[Path], pieces: list[dict[int, int]], bucket: int, template: pd.DataFrame) -> pd.DataFrame:
