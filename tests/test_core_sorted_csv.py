@@ -43,12 +43,13 @@ def _figures(rng, n, first_row):
     """Figure rows with few distinct keys (so ties cross partitions), awkward text and every simple column type; the
     ``row`` column is unique, so any change of order among ties changes the bytes."""
     def texts():
-        return ["".join(rng.choice(TEXT_PIECES, rng.integers(0, 4))) for _ in range(n)]
+        cells = ["".join(rng.choice(TEXT_PIECES, rng.integers(0, 4))) for _ in range(n)]
+        return [None if rng.random() < 0.1 else cell for cell in cells]
 
     floats = np.array([np.nan, -0.0, 0.0, np.inf, -np.inf, 1 / 3, 1e20, -2.5e-7, 7.0])
     return pd.DataFrame({
         "period": pd.Series(rng.choice(["2014-2016", "2022-2024"], n), dtype="str"),
-        "doc_id": pd.Series(rng.choice(["a-1", "a-2", "B", "é-3", "中", "=doc"], n), dtype="str"),
+        "doc_id": pd.Series(rng.choice(np.array(["a-1", "a-2", "B", "é-3", "中", "=doc", None], dtype=object), n), dtype="str"),
         "start": rng.integers(0, 4, n),
         "sentence": pd.Series(texts(), dtype="str"),
         "value": rng.choice(floats, n),
@@ -72,8 +73,8 @@ def figures_folder(tmp_path_factory):
 @pytest.mark.parametrize("sort_by", [["period", "doc_id", "start"], ["start"], ["value"], ["flag", "sentence"],
                                      ["sentence"], ["doc_id", "value", "row"], None])
 def test_a_partitioned_table_is_written_with_the_bytes_of_write_table(client, figures_folder, tmp_path, sort_by):
-    """Ties across partitions (a few keys over 166 rows), keys repeated on more rows than a bucket holds, missing and
-    signed-zero floats in a sort column, text to quote and neutralise, empty partitions: the same bytes."""
+    """Ties across partitions (a few keys over 166 rows), keys repeated on more rows than a bucket holds, missing
+    text and floats (sorted last) and signed zeros in a sort column, text to quote and neutralise, empty partitions: the same bytes."""
     written = _assert_same_bytes(client, figures_folder, tmp_path, sort_by)
     assert b"'=1+1" in written and b"'=doc" in written and '中'.encode() in written
 
@@ -98,11 +99,12 @@ def test_a_table_without_rows_is_its_header(client, tmp_path):
     assert written == b"period,doc_id,start,sentence,value,flag,row\n"
 
 
-def test_partitions_of_narrower_types_are_written_as_the_gathered_types(client, tmp_path):
+@pytest.mark.parametrize("text_type", ["str", object])  # object: the table is written by pandas
+def test_partitions_of_narrower_types_are_written_as_the_gathered_types(client, tmp_path, text_type):
     """Integers in one partition and floats in another are floats in the gathered table; a text column that is
     missing everywhere in one partition is still text."""  # 12345678901234 as a float is 1.23456789e+13
-    parts = [pd.DataFrame({"key": [3, 12_345_678_901_234, 2], "text": pd.Series([None, None, None], dtype="str")}),
-             pd.DataFrame({"key": [2.5, 1.0, np.nan], "text": pd.Series(["=x", "b", "a,b"], dtype="str")})]
+    parts = [pd.DataFrame({"key": [3, 12_345_678_901_234, 2], "text": pd.Series([None, None, None], dtype=text_type)}),
+             pd.DataFrame({"key": [2.5, 1.0, np.nan], "text": pd.Series(["=x", "b", "a,b"], dtype=text_type)})]
     _assert_same_bytes(client, _partitioned(tmp_path / "work", parts), tmp_path, ["key"])
 
 
@@ -148,5 +150,7 @@ def test_buckets_hold_at_most_rows_per_bucket_unless_one_key_is_larger(client, t
 def test_a_sort_column_not_in_the_table_is_named(client, figures_folder, tmp_path):
     with pytest.raises(ValueError, match=r"\['paragraph'\].*no such column"):
         write_partitioned_table(client, figures_folder, "figures", tmp_path, "table", ["period", "paragraph"])
+    with pytest.raises(ValueError, match=r"\['period'\].*no such column"):
+        write_partitioned_table(client, figures_folder, "figures", tmp_path, "table", ["period"], ["doc_id", "start"])
     with pytest.raises(ValueError, match="rows_per_bucket"):
         write_partitioned_table(client, figures_folder, "figures", tmp_path, "table", ["period"], rows_per_bucket=0)
