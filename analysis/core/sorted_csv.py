@@ -17,7 +17,9 @@ import pyarrow.parquet as pq
 from analysis.core import display
 from analysis.core.engine import map_partitions, read_table
 
-ROWS_PER_BUCKET = 200_000  # rows the driver sorts and writes at once (about 1 GB for the figures' sentence text)
+# rows the driver sorts and writes at once, at most: with sentences of about 100 characters, a bucket of 200,000 rows
+# took 260 MB more than the driver's own memory
+ROWS_PER_BUCKET = 200_000
 
 
 def write_partitioned_table(client, folder: Path, stage: str, tables_dir: str | Path, name: str,
@@ -38,10 +40,12 @@ def write_partitioned_table(client, folder: Path, stage: str, tables_dir: str | 
     is a range of whole keys, so rows with equal keys are always in the same bucket and keep their order. Only a
     single key repeated on more than ``rows_per_bucket`` rows makes a larger bucket (that key's rows, plus at most
     ``rows_per_bucket / 2`` others). The driver holds one bucket and the samples (about ``2 * partitions *
-    rows / rows_per_bucket`` keys); the bucket files are removed at the end.
+    rows / rows_per_bucket`` keys); the bucket files are removed at the end. ``folder`` must be on storage that the
+    workers and this process share, as for every stage of the Dask engine.
 
-    >>> write_partitioned_table(client, work, "figures", "reports/tables", "figures", ["period", "doc_id", "start"])
-    PosixPath('reports/tables/figures.csv')
+    Usage, with the client whose workers wrote the partitions (returns ``reports/tables/figures.csv``)::
+
+        write_partitioned_table(client, work, "figures", "reports/tables", "figures", ["period", "doc_id", "start"])
     """
     if rows_per_bucket < 1:
         raise ValueError(f"rows_per_bucket must be at least 1; got {rows_per_bucket}.")
