@@ -152,5 +152,15 @@ def test_a_sort_column_not_in_the_table_is_named(client, figures_folder, tmp_pat
         write_partitioned_table(client, figures_folder, "figures", tmp_path, "table", ["period", "paragraph"])
     with pytest.raises(ValueError, match=r"\['period'\].*no such column"):
         write_partitioned_table(client, figures_folder, "figures", tmp_path, "table", ["period"], ["doc_id", "start"])
+    with pytest.raises(ValueError, match=r"columns \['paragraph'\].*no such column"):
+        write_partitioned_table(client, figures_folder, "figures", tmp_path, "table", ["period"], ["period", "paragraph"])
     with pytest.raises(ValueError, match="rows_per_bucket"):
         write_partitioned_table(client, figures_folder, "figures", tmp_path, "table", ["period"], rows_per_bucket=0)
+
+
+def test_a_bucket_cut_into_several_row_groups_is_read_whole(client, figures_folder, tmp_path, monkeypatch):
+    """pyarrow may cut a large bucket into row groups (its limit on rows per group); every group is read, in order."""
+    write = sorted_csv.pq.ParquetWriter.write_table
+    monkeypatch.setattr(sorted_csv.pq.ParquetWriter, "write_table",
+                        lambda writer, table, row_group_size=None: write(writer, table, row_group_size=3))
+    _assert_same_bytes(client, figures_folder, tmp_path, ["period", "doc_id", "start"], sizes=[40, 100_000])

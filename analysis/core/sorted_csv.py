@@ -1,8 +1,5 @@
-"""Write a table held as Parquet partitions as one sorted CSV, never gathering it into one process.
-
-A sample sort: the workers split each partition into key ranges (buckets); the driver writes the buckets in order,
-each sorted and formatted by :mod:`analysis.core.display`, so the file has the bytes of ``display.write_table``.
-"""
+"""Write a table held as Parquet partitions as one sorted CSV without gathering it: a sample sort whose key ranges
+the driver writes in order, each sorted and formatted by ``display``, with the bytes of ``display.write_table``."""
 
 from __future__ import annotations
 
@@ -35,11 +32,11 @@ def write_partitioned_table(client, folder: Path, stage: str, tables_dir: str | 
     Three steps. Each worker sorts its partition's sort columns and returns every k-th key (a regular sample); the
     driver cuts the sorted samples into key ranges (buckets) holding at most ``rows_per_bucket`` rows each (a
     bound, not an estimate: see :func:`_bucket_boundaries`); each worker writes its partition's rows bucket by
-    bucket, one Parquet row group per bucket, to ``folder/<stage>-sorted/``; the driver then reads one bucket at a
+    bucket, in Parquet row groups of one bucket each, to ``folder/<stage>-sorted/``; the driver then reads one bucket at a
     time (its rows from every partition, in partition order), sorts it stably and appends it to the CSV. A bucket
     is a range of whole keys, so rows with equal keys are always in the same bucket and keep their order. Only a
-    single key repeated on more than ``rows_per_bucket`` rows makes a larger bucket (that key's rows, plus at most
-    ``rows_per_bucket / 2`` others). The driver holds one bucket and the samples (about ``2 * partitions *
+    single key repeated on more than ``rows_per_bucket`` rows makes a larger bucket (that key's rows, plus fewer than
+    ``rows_per_bucket`` others). The driver holds one bucket and the samples (about ``2 * partitions *
     rows / rows_per_bucket`` keys); the bucket files are removed at the end. ``folder`` must be on storage that the
     workers and this process share, as for every stage of the Dask engine.
 
@@ -100,7 +97,12 @@ def _as_types(table: pd.DataFrame, dtypes: pd.Series) -> pd.DataFrame:
 def _sample_part(path: Path, columns: list[str] | None, sort_by: list[str] | None, step: int) -> dict:
     """A partition's first row (for the column types) and every ``step``-th of its keys in sorted order (positions
     step - 1, 2 step - 1, ...); only the sort columns are read whole."""
-    head = next(pq.ParquetFile(path).iter_batches(batch_size=1, columns=columns)).to_pandas()
+    file = pq.ParquetFile(path)
+    names = file.schema_arrow.names
+    missing = [column for column in columns or [] if column not in names]
+    if missing:
+        raise ValueError(f"Cannot write columns {missing} of {path}: it has no such column; its columns are {names}.")
+    head = next(file.iter_batches(batch_size=1, columns=columns)).to_pandas()
     missing = [column for column in sort_by or [] if column not in head.columns]
     if missing:
         raise ValueError(f"Cannot sort {path} by {missing}: it has no such column; its columns are {list(head.columns)}. "
@@ -156,9 +158,9 @@ def _buckets(keys: pd.DataFrame, boundaries: pd.DataFrame) -> np.ndarray:
 
 def _split_part(paths: tuple[Path, Path], template: pd.DataFrame, sort_by: list[str],
                 boundaries: pd.DataFrame) -> dict:
-    """Write a partition's rows to ``paths[1]`` grouped by bucket (in row order within one), one row group per bucket;
-    return ``{bucket: row group}`` for its buckets that have rows ("groups") and its columns that may hold a
-    spreadsheet formula ("text")."""
+    """Write a partition's rows to ``paths[1]`` grouped by bucket (in row order within one), no row group holding
+    two buckets; return ``{bucket: [row groups]}`` for its buckets that have rows ("groups") and its columns that may
+    hold a spreadsheet formula ("text")."""
     source, target = paths
     part = _as_types(pd.read_parquet(source, columns=list(template.columns)), template.dtypes)
     buckets = _buckets(part[sort_by], boundaries)
@@ -166,24 +168,27 @@ def _split_part(paths: tuple[Path, Path], template: pd.DataFrame, sort_by: list[
     present, firsts = np.unique(buckets[by_bucket], return_index=True)
     table = pa.Table.from_pandas(part, preserve_index=False)  # one schema (and pandas' types) for every row group
     target.parent.mkdir(parents=True, exist_ok=True)
+    lasts = [*firsts[1:].tolist(), len(part)]
     with pq.ParquetWriter(target, table.schema) as writer:
-        for first, last in zip(firsts.tolist(), [*firsts[1:].tolist(), len(part)]):
+        for first, last in zip(firsts.tolist(), lasts):  # a row group never spans two calls (one per bucket)
             writer.write_table(table.take(by_bucket[first:last]), row_group_size=last - first)
-    if pq.ParquetFile(target).metadata.num_row_groups != len(present):
-        raise RuntimeError(f"{target}: expected one Parquet row group per bucket ({len(present)}); "
-                           "pyarrow split a bucket. Report this with your pyarrow version.")
-    return {"groups": {int(bucket): group for group, bucket in enumerate(present.tolist())},
-            "text": set(display.csv_text_columns(part))}
+    metadata = pq.ParquetFile(target).metadata  # pyarrow may cut a very large bucket into several row groups
+    group_ends = np.cumsum([metadata.row_group(group).num_rows for group in range(metadata.num_row_groups)])
+    groups: dict[int, list[int]] = {}
+    for group, piece in enumerate(np.searchsorted(lasts, group_ends).tolist()):
+        groups.setdefault(int(present[piece]), []).append(group)
+    return {"groups": groups, "text": set(display.csv_text_columns(part))}
 
 
-def _read_bucket(targets: list[Path], pieces: list[dict[int, int]], bucket: int, template: pd.DataFrame) -> pd.DataFrame:
+def _read_bucket(targets: list[Path], pieces: list[dict[int, list[int]]], bucket: int,
+                 template: pd.DataFrame) -> pd.DataFrame:
     """A bucket's rows from every partition, in partition order, with the gathered table's column types."""
-    parts = [pq.ParquetFile(target).read_row_group(groups[bucket]).to_pandas()
+    parts = [pq.ParquetFile(target).read_row_groups(groups[bucket]).to_pandas()
              for target, groups in zip(targets, pieces) if bucket in groups]
     return _as_types(pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0], template.dtypes)
 
 
-def _write_buckets(targets: list[Path], pieces: list[dict[int, int]], n_buckets: int, template: pd.DataFrame,
+def _write_buckets(targets: list[Path], pieces: list[dict[int, list[int]]], n_buckets: int, template: pd.DataFrame,
                    sort_by: list[str], text_columns: list[str], path: Path) -> Path:
     """Append the buckets, in order, each sorted stably, to one CSV file (header once) with ``write_table``'s bytes."""
     # pandas formats some column types (dates) a chunk at a time: it then gets runs of whole parts, as in one write
