@@ -108,10 +108,12 @@ def test_partitions_of_narrower_types_are_written_as_the_gathered_types(client, 
     _assert_same_bytes(client, _partitioned(tmp_path / "work", parts), tmp_path, ["key"])
 
 
-def test_tables_written_by_pandas_get_its_chunks_as_in_one_write(client, tmp_path, monkeypatch):
+@pytest.mark.parametrize("part_chunks", [1, 10])
+def test_tables_written_by_pandas_get_its_chunks_as_in_one_write(client, tmp_path, monkeypatch, part_chunks):
     """A date column leaves the table to pandas, which writes a date with a time of day in its chunk only (here the
-    last): the buckets are written in whole parts, so every chunk is the one write_table writes."""
-    monkeypatch.setattr(display, "CSV_PART_CHUNKS", 1)  # parts of pandas' own chunk: 33,333 rows of three columns
+    last, of 33,333 rows for three columns): the buckets are written in whole chunks, as write_table writes them in
+    parts of one chunk or of ten."""
+    monkeypatch.setattr(display, "CSV_PART_CHUNKS", part_chunks)
     rng = np.random.default_rng(5)
     n = 40_000
     table = pd.DataFrame({"key": rng.integers(0, 300, n),

@@ -227,7 +227,7 @@ def write_csv_rows(handle: BinaryIO, table: pd.DataFrame, order: np.ndarray, tex
     Written a part of :func:`csv_part_rows` rows at a time, so a large table is never copied whole. Columns of text,
     integers, booleans and floats are formatted here, any other column type by pandas, whose formatting of some types
     (dates) depends on its chunk: rows written by several calls have the bytes of one call when every call but the
-    last writes a multiple of :func:`csv_part_rows` rows.
+    last writes a whole number of pandas' chunks (``csv_part_rows(n_columns) // CSV_PART_CHUNKS`` rows each).
     """
     part_rows = csv_part_rows(len(table.columns))
     if _writes_itself(table):

@@ -191,9 +191,10 @@ def _read_bucket(targets: list[Path], pieces: list[dict[int, list[int]]], bucket
 def _write_buckets(targets: list[Path], pieces: list[dict[int, list[int]]], n_buckets: int, template: pd.DataFrame,
                    sort_by: list[str], text_columns: list[str], path: Path) -> Path:
     """Append the buckets, in order, each sorted stably, to one CSV file (header once) with ``write_table``'s bytes."""
-    # pandas formats some column types (dates) a chunk at a time: it then gets runs of whole parts, as in one write
+    # pandas formats some column types (dates) a chunk at a time: it then gets runs of its whole chunks (of fewer than
+    # 100,000 rows), which start where they start in one write
     aligned = not display._writes_itself(template)
-    part_rows = display.csv_part_rows(len(template.columns))
+    chunk_rows = display.csv_part_rows(len(template.columns)) // display.CSV_PART_CHUNKS
     pending, header = template, True
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
@@ -204,7 +205,7 @@ def _write_buckets(targets: list[Path], pieces: list[dict[int, list[int]]], n_bu
             order = display.sorted_order(table[sort_by])
             if aligned:
                 table = pd.concat([pending, table.take(order)], ignore_index=True)
-                order = np.arange(len(table) - len(table) % part_rows)
+                order = np.arange(len(table) - len(table) % chunk_rows)
                 pending = table.iloc[len(order):]
             if len(order):
                 display.write_csv_rows(handle, table, order, text_columns, header=header)
