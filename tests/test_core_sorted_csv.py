@@ -74,7 +74,8 @@ def figures_folder(tmp_path_factory):
                                      ["sentence"], ["doc_id", "value", "row"], None])
 def test_a_partitioned_table_is_written_with_the_bytes_of_write_table(client, figures_folder, tmp_path, sort_by):
     """Ties across partitions (a few keys over 166 rows), keys repeated on more rows than a bucket holds, missing
-    text and floats (sorted last) and signed zeros in a sort column, text to quote and neutralise, empty partitions: the same bytes."""
+    text and floats (sorted last) and signed zeros in a sort column, text to quote and neutralise, empty partitions:
+    the same bytes."""
     written = _assert_same_bytes(client, figures_folder, tmp_path, sort_by)
     assert b"'=1+1" in written and b"'=doc" in written and '中'.encode() in written
 
