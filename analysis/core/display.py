@@ -13,6 +13,7 @@ import io
 import platform
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -195,6 +196,67 @@ def _in_sorted_order(keys: pd.DataFrame) -> bool:
     return True
 
 
+def sorted_order(keys: pd.DataFrame) -> np.ndarray:
+    """The positions of the rows of ``keys`` in the order of a stable sort by all its columns (pandas' order: text by
+    code point, numbers by value, missing values last, ties in their original order)."""
+    keys = keys.reset_index(drop=True)
+    # a table already in order (the leave-one-out tables, six million rows at 100,000 articles) keeps it: the stable
+    # sort would leave every row where it is
+    if _in_sorted_order(keys):
+        return np.arange(len(keys))
+    return keys.sort_values(list(keys.columns), kind="mergesort").index.to_numpy()
+
+
+def csv_text_columns(table: pd.DataFrame) -> list[str]:
+    """The columns of ``table`` whose cells :func:`write_table` checks for spreadsheet formulas (text that may hold one)."""
+    return [column for column in table.columns if not pd.api.types.is_numeric_dtype(table[column])
+            and _may_hold_formula(table[column])]
+
+
+def csv_part_rows(n_columns: int) -> int:
+    """The rows :func:`write_csv_rows` formats at once: a whole number of pandas' own CSV chunks (100,000 cells), so
+    that where pandas writes, every chunk is formatted exactly as in one call."""
+    return CSV_PART_CHUNKS * max(1, 100_000 // max(1, n_columns))
+
+
+def write_csv_rows(handle: BinaryIO, table: pd.DataFrame, order: np.ndarray, text_columns: list[str],
+                   header: bool) -> None:
+    """Write the rows ``order`` (positions, in that order) of ``table`` to the binary ``handle`` as :func:`write_table`
+    writes them, the header line first when ``header``; formula cells are neutralised in ``text_columns``.
+
+    Written a part of :func:`csv_part_rows` rows at a time, so a large table is never copied whole. Columns of text,
+    integers, booleans and floats are formatted here, any other column type by pandas, whose formatting of some types
+    (dates) depends on its chunk: rows written by several calls have the bytes of one call when every call but the
+    last writes a whole number of pandas' chunks (``csv_part_rows(n_columns) // CSV_PART_CHUNKS`` rows each).
+    """
+    part_rows = csv_part_rows(len(table.columns))
+    if _writes_itself(table):
+        columns = pa.Table.from_pandas(table, preserve_index=False)
+        if header:
+            line = io.StringIO()
+            csv.writer(line, lineterminator="\n").writerow(table.columns)
+            handle.write(line.getvalue().encode("utf-8"))
+        for first in range(0, len(order), part_rows):
+            rows = order[first:first + part_rows]
+            consecutive = rows[-1] - rows[0] == len(rows) - 1 and bool((np.diff(rows) == 1).all())
+            part = columns.slice(int(rows[0]), len(rows)) if consecutive else columns.take(rows)
+            handle.write(_csv_rows(part, set(text_columns)))
+        return
+    float_columns = [column for column in table.columns if table[column].dtype == np.float64] if table.columns.is_unique else []
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=True)
+    try:
+        for first in range(0, max(len(order), int(header)), part_rows):
+            part = table.take(order[first:first + part_rows]).reset_index(drop=True)
+            safe = part.assign(**{column: part[column].map(neutralise_formula) for column in text_columns})
+            for column in float_columns:
+                safe[column] = _csv_floats(part[column].to_numpy())
+            safe.to_csv(text, index=False, header=header and first == 0, float_format=CSV_FLOAT_FORMAT,
+                        lineterminator="\n")
+    finally:
+        text.flush()
+        text.detach()  # the caller's handle stays open
+
+
 def write_table(table: pd.DataFrame, tables_dir: str | Path, name: str, sort_by: list[str] | None = None) -> Path:
     """Write ``table`` as ``tables_dir/name.csv``, sorted (by ``sort_by`` or all columns) for byte-identical reruns.
 
@@ -205,40 +267,14 @@ def write_table(table: pd.DataFrame, tables_dir: str | Path, name: str, sort_by:
     The bytes are those of pandas' ``to_csv(index=False, float_format="%.10g", lineterminator="\\n")``. Columns of
     text, integers, booleans and floats are formatted here a column at a time (Arrow's string functions; pandas hands
     every cell to Python's csv writer, most of the time of writing a large table); a table with any other column
-    type is written by pandas.
+    type is written by pandas. A table too large for one process, held as Parquet partitions, is written with the
+    same bytes by :func:`analysis.core.sorted_csv.write_partitioned_table`.
     """
     path = Path(tables_dir) / f"{name}.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    keys = table[sort_by or list(table.columns)].reset_index(drop=True)  # the order, from the sort columns alone
-    # a table already in order (the leave-one-out tables, six million rows at 100,000 articles) keeps it: the stable
-    # sort would leave every row where it is
-    order = (np.arange(len(keys)) if _in_sorted_order(keys)
-             else keys.sort_values(list(keys.columns), kind="mergesort").index.to_numpy())
-    text_columns = [column for column in table.columns if not pd.api.types.is_numeric_dtype(table[column])
-                    and _may_hold_formula(table[column])]
-    # Written a part at a time, so a large table is never copied whole; a part is a whole number of pandas' own
-    # CSV chunks (100,000 cells), so where pandas writes, every chunk is formatted exactly as in one call.
-    part_rows = CSV_PART_CHUNKS * max(1, 100_000 // max(1, len(table.columns)))
-    if _writes_itself(table):
-        columns = pa.Table.from_pandas(table, preserve_index=False)
-        with path.open("wb") as handle:
-            header = io.StringIO()
-            csv.writer(header, lineterminator="\n").writerow(table.columns)
-            handle.write(header.getvalue().encode("utf-8"))
-            for first in range(0, len(order), part_rows):
-                rows = order[first:first + part_rows]
-                consecutive = rows[-1] - rows[0] == len(rows) - 1 and bool((np.diff(rows) == 1).all())
-                part = columns.slice(int(rows[0]), len(rows)) if consecutive else columns.take(rows)
-                handle.write(_csv_rows(part, set(text_columns)))
-        return path
-    float_columns = [column for column in table.columns if table[column].dtype == np.float64] if table.columns.is_unique else []
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        for first in range(0, max(len(order), 1), part_rows):
-            part = table.take(order[first:first + part_rows]).reset_index(drop=True)
-            safe = part.assign(**{column: part[column].map(neutralise_formula) for column in text_columns})
-            for column in float_columns:
-                safe[column] = _csv_floats(part[column].to_numpy())
-            safe.to_csv(handle, index=False, header=first == 0, float_format=CSV_FLOAT_FORMAT, lineterminator="\n")
+    order = sorted_order(table[sort_by or list(table.columns)])  # the order, from the sort columns alone
+    with path.open("wb") as handle:
+        write_csv_rows(handle, table, order, csv_text_columns(table), header=True)
     return path
 
 
