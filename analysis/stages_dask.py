@@ -7,7 +7,7 @@ are sums of those (term counts and document frequencies per period, per-article 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import SimpleNamespace
 
 import numpy as np
@@ -128,7 +128,8 @@ def figure_results(corpus: PartitionedCorpus, reports_dir, money_warning_above: 
 
     def compute() -> FigureResult:
         with dask_client(scheduler) as client:
-            return figure_stage(client, corpus, money_warning_above, stage=cache_key(STAGE_NAME, corpus.fingerprint, parameters))
+            result = figure_stage(client, corpus, money_warning_above, stage=cache_key(STAGE_NAME, corpus.fingerprint, parameters))
+        return replace(result, scheduler=scheduler)
 
     return cached(reports_dir, STAGE_NAME, corpus.fingerprint, parameters, compute)
 

@@ -90,7 +90,23 @@ def test_dask_engine_stages_match_the_local_stages_exactly(both, client):
             _same(getattr(local_result, table), getattr(dask_result, table), f"{kind} {table}")
 
 
-def test_the_figure_stage_on_partitions_gives_the_local_tables_without_gathering_the_figures(articles, client, tmp_path):
+@pytest.fixture
+def threads(monkeypatch):
+    """Stages that start their own cluster get one of threads in this process, as the tests' client."""
+    from contextlib import contextmanager
+
+    from analysis.core import engine
+
+    @contextmanager
+    def cluster(scheduler=""):
+        with dask_client(scheduler, processes=False) as client:
+            yield client
+
+    monkeypatch.setattr(engine, "dask_client", cluster)
+
+
+def test_the_figure_stage_on_partitions_gives_the_local_tables_without_gathering_the_figures(articles, client, tmp_path,
+                                                                                           threads):
     """Claims (with their first sentence), claim counts, indicators, warnings, counts per period and kind, and the
     preview are reductions of each partition's part: equal to the local engine's tables, in the same order. The
     partitions are Parquet files (kept as they are) holding the articles latest first, so that the partitions one
@@ -116,6 +132,11 @@ def test_the_figure_stage_on_partitions_gives_the_local_tables_without_gathering
         pd.testing.assert_frame_equal(getattr(result, name), getattr(expected, name), obj=name)
     pd.testing.assert_frame_equal(result.all_figures(), expected.figures, obj="figures")
     assert result.n_figures == len(expected.figures)
+    from analysis.figures.measures import write_figure_table
+
+    local_csv, dask_csv = (write_figure_table(figures, tmp_path / engine, "figures")
+                           for engine, figures in (("local", expected), ("dask", result)))
+    assert dask_csv.read_bytes() == local_csv.read_bytes()
 
 
 def test_a_partitioned_parquet_table_reads_like_the_same_rows_in_one_table(articles, client, tmp_path):
@@ -219,13 +240,14 @@ def test_gathering_a_corpus_too_large_for_this_machine_stops_with_what_to_do(bot
         _same(getattr(full, name), getattr(lean, name), name)
 
 
-def test_a_partitioned_corpus_gives_its_documents_without_gathering_its_text(both, monkeypatch):
+def test_a_partitioned_corpus_gives_its_documents_without_gathering_its_text(both, monkeypatch, threads, tmp_path):
     """As a run's corpus: the documents and removed lines come from the partitions, in the local loader's order and
     columns, on a machine too small for the text; the paragraphs and sentences are gathered only when asked for,
     and only when they fit."""
     import copy
 
     from analysis.corpus import partitioned as module
+    from analysis.corpus.composition import first_sentences
     from analysis.corpus.load import without_raw_text
 
     local, loaded = both
@@ -235,6 +257,13 @@ def test_a_partitioned_corpus_gives_its_documents_without_gathering_its_text(bot
     pd.testing.assert_frame_equal(corpus.documents, expected.documents, obj="documents")
     pd.testing.assert_frame_equal(corpus.removed, expected.removed, obj="removed")
     assert corpus.docs_per_period() == local.docs_per_period()
+    chosen = local.documents["doc_id"].iloc[[40, 3, 77]].tolist()  # from three partitions, not in corpus order
+    _same(local.sentences_of(chosen), corpus.sentences_of(chosen), "some articles' sentences")
+    assert list(corpus.sentences_of(chosen)["doc_id"].unique()) == sorted(chosen, key=local.documents["doc_id"].tolist().index)
+    _same(first_sentences(local), first_sentences(corpus), "first sentences")
+    for name, order in (("paragraphs", ["doc_id", "para_no"]), ("sentences", ["doc_id", "sent_no"])):
+        assert corpus.write_table(name, tmp_path / "dask", order).read_bytes() == \
+            local.write_table(name, tmp_path / "local", order).read_bytes(), name
     with pytest.raises(CorpusError, match="this notebook's stages gather the corpus's text"):
         _ = corpus.sentences
     monkeypatch.setattr(module, "available_memory", lambda: loaded.gathered_bytes())
@@ -243,21 +272,13 @@ def test_a_partitioned_corpus_gives_its_documents_without_gathering_its_text(bot
     _same(local.document_texts(), corpus.document_texts(), "document texts")
 
 
-def test_the_run_keeps_its_partitions_and_loads_again_when_they_are_gone(folder, tmp_path, monkeypatch):
+def test_the_run_keeps_its_partitions_and_loads_again_when_they_are_gone(folder, tmp_path, threads):
     """The run's later notebooks read the stored corpus's partitions: they stay under the run's cache, and a stored
     corpus whose partitions were removed is loaded again rather than pointing at nothing."""
     import shutil
-    from contextlib import contextmanager
 
-    from analysis.core import engine
     from analysis.corpus.partitioned import load_partitioned_for_run
 
-    @contextmanager
-    def threads(scheduler=""):  # a cluster of threads, as the tests' client
-        with dask_client(scheduler, processes=False) as client:
-            yield client
-
-    monkeypatch.setattr(engine, "dask_client", threads)
     first = load_partitioned_for_run(folder, None, tmp_path / "reports")
     assert first.is_complete() and (first.work / "sentences").is_dir()
     assert first.work.is_relative_to(tmp_path / "reports" / "cache")

@@ -61,6 +61,13 @@ def outlet_mix(corpus) -> pd.DataFrame:
     return mix.sort_values(["period", "outlet"], key=lambda s: s.map(order) if s.name == "period" else s, ignore_index=True)
 
 
+def first_sentences(corpus, per_article: int = 2, rows: int = 20) -> pd.DataFrame:
+    """The first ``per_article`` sentences of the first articles in corpus order, ``rows`` at most: a look at the
+    segmentation that reads only those articles' sentences (on the Dask engine too)."""
+    chosen = corpus.sentences_of(corpus.documents["doc_id"].head(rows).tolist())
+    return chosen.groupby("doc_id", sort=False).head(per_article).head(rows).reset_index(drop=True)
+
+
 def independent_units(documents: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """Which articles count as one independent source in the verdicts: one row per document (doc_id, period,
     outlet, unit, shares_sentences).

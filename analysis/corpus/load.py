@@ -106,6 +106,16 @@ class Corpus:
         counts = self.documents["period"].value_counts()
         return {name: int(counts.get(name, 0)) for name in self.period_names}
 
+    def sentences_of(self, doc_ids: list[str]) -> pd.DataFrame:
+        """The sentences of the articles ``doc_ids``, in corpus order."""
+        return self.sentences[self.sentences["doc_id"].isin(doc_ids)].reset_index(drop=True)
+
+    def write_table(self, name: str, tables_dir: str | Path, sort_by: list[str]) -> Path:
+        """Write its table ``name`` (paragraphs, sentences) as ``tables_dir/<name>.csv`` (:func:`analysis.core.display.write_table`)."""
+        from analysis.core.display import write_table
+
+        return write_table(getattr(self, name), tables_dir, name, sort_by)
+
     def document_texts(self) -> pd.DataFrame:
         """One row per document (doc_id, period, outlet, text): its cleaned paragraphs joined by blank lines."""
         texts: dict[str, list[str]] = {}  # one pass in paragraph order (a groupby with a Python join is ten times slower)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -271,6 +271,7 @@ class PartitionedCorpus:
     warnings: pd.DataFrame
     excluded: pd.DataFrame
     fingerprint: str
+    scheduler: str = ""  # the cluster that loaded it ("": a local cluster), which the stages reading it use too
 
     @property
     def period_names(self) -> list[str]:
@@ -312,6 +313,24 @@ class PartitionedCorpus:
 
     def docs_per_period(self) -> dict[str, int]:
         return Corpus.docs_per_period(self)
+
+    def sentences_of(self, doc_ids: list[str]) -> pd.DataFrame:
+        """The sentences of the articles ``doc_ids``, in corpus order, read from the partitions (not gathered)."""
+        found = read_table(self.work, "sentences", filters=[("doc_id", "in", list(doc_ids))]) if len(doc_ids) else \
+            read_table(self.work, "sentences").iloc[:0]
+        rank = pd.Series(np.arange(len(self.documents)), index=self.documents["doc_id"])
+        order = np.lexsort((found["sent_no"].to_numpy(), rank.reindex(found["doc_id"]).to_numpy()))
+        return found.take(order).reset_index(drop=True)
+
+    def write_table(self, name: str, tables_dir: str | Path, sort_by: list[str]) -> Path:
+        """Write its table ``name`` (paragraphs, sentences) as ``tables_dir/<name>.csv`` from the partitions, a range
+        of rows at a time on the cluster (:func:`analysis.core.sorted_csv.write_partitioned_table`): the bytes the
+        local engine writes, never the whole table in this process."""
+        from analysis.core.engine import dask_client
+        from analysis.core.sorted_csv import write_partitioned_table
+
+        with dask_client(self.scheduler) as client:
+            return write_partitioned_table(client, self.work, name, tables_dir, name, sort_by)
 
     def gathered(self) -> Corpus:
         """The whole corpus in this process (the paragraphs and sentences with their text), gathered once, after
@@ -471,7 +490,7 @@ def load_partitioned_for_run(corpus_dir: str | Path | None, periods: dict | None
             shutil.rmtree(work, ignore_errors=True)
             raise
         (work / COMPLETE_FILE).touch()
-        return partitioned
+        return replace(partitioned, scheduler=scheduler)
 
     if key is None:
         return compute()

@@ -310,6 +310,7 @@ class FigureResult:
     kinds: pd.DataFrame  # period, kind, figures
     preview: pd.DataFrame  # the first PREVIEW_ROWS figures of each period, in corpus order
     partitions: Path | None = None  # the figure table's Parquet partitions (the Dask engine)
+    scheduler: str = ""  # the Dask engine's scheduler address ("": a local cluster), for writing the table from them
 
     @property
     def n_figures(self) -> int:
@@ -420,10 +421,18 @@ FIGURE_TABLE_ORDER = ["period", "doc_id", "start"]
 
 def write_figure_table(result: FigureResult, tables_dir: str | Path, name: str) -> Path:
     """Write every figure as ``tables_dir/<name>.csv`` (:data:`FIGURE_TABLE_COLUMNS`, sorted by period, article and
-    place), as :func:`analysis.core.display.write_table` writes a table."""
-    from analysis.core.display import write_table
+    place), as :func:`analysis.core.display.write_table` writes a table; on the Dask engine from the table's
+    partitions, a range of rows at a time (:func:`analysis.core.sorted_csv.write_partitioned_table`), never whole."""
+    if result.figures is not None:
+        from analysis.core.display import write_table
 
-    return write_table(result.all_figures()[FIGURE_TABLE_COLUMNS], tables_dir, name, FIGURE_TABLE_ORDER)
+        return write_table(result.figures[FIGURE_TABLE_COLUMNS], tables_dir, name, FIGURE_TABLE_ORDER)
+    from analysis.core.engine import dask_client
+    from analysis.core.sorted_csv import write_partitioned_table
+
+    with dask_client(result.scheduler) as client:
+        return write_partitioned_table(client, result.partitions.parent, result.partitions.name, tables_dir, name,
+                                       FIGURE_TABLE_ORDER, FIGURE_TABLE_COLUMNS)
 
 
 def kind_table(result: FigureResult) -> pd.DataFrame:
