@@ -34,7 +34,7 @@ from analysis.figures.indicators import (  # noqa: F401  (re-exported: notebooks
     side_by_side,
 )
 from analysis.figures.scope import add_scope, clause_bounds
-from analysis.figures.summary import PREVIEW_ROWS, figure_parts
+from analysis.figures.summary import CLAIM_KINDS, PREVIEW_ROWS, figure_parts  # noqa: F401  (CLAIM_KINDS: re-exported, as before)
 
 MEASURES_FILE = "measure_keywords.csv"
 OTHER = "other"
