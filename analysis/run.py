@@ -264,7 +264,13 @@ class Run:
         return figure_results(self.corpus, self.paths.reports, **asdict(self.figure_parameters))
 
     def comparison(self):
-        """Distinctive vocabulary, frames and actors for this run's comparison parameters, computed once per run."""
+        """Distinctive vocabulary, frames and actors for this run's comparison parameters, computed once per run (on
+        the Dask engine, on the cluster)."""
+        if self.parameters["engine"] == "dask":
+            from analysis.stages_dask import comparison_results
+
+            return comparison_results(self.corpus, self.paths.reports, **asdict(self.comparison_parameters),
+                                      scheduler=self.parameters["dask_scheduler"])
         from analysis.stages import comparison_results
 
         return comparison_results(self.corpus, self.paths.reports, **asdict(self.comparison_parameters))

@@ -15,16 +15,29 @@ import pandas as pd
 
 from analysis.comparison import actors
 from analysis.comparison import frames as framing
-from analysis.comparison.vocabulary import DEFAULT_ALPHA, DEFAULT_PRIOR_SCALE, vocabulary_table
+from analysis.comparison.vocabulary import (
+    DEFAULT_ALPHA,
+    DEFAULT_PRIOR_SCALE,
+    KWIC_WIDTH,
+    VocabularyComparison,
+    choose_contexts,
+    context_candidates,
+    context_table,
+    leave_one_out_columns,
+    term_robustness,
+    top_terms,
+    vocabulary_table,
+)
 from analysis.core.bootstrap import DEFAULT_RESAMPLES, PeriodComparison, compare_periods
 from analysis.core.engine import map_partitions, partition_path, read_table, write_table
-from analysis.core.preprocess import corpus_phrases, display_term, tokenize
+from analysis.core.preprocess import corpus_phrases, display_term, term_regex, tokenize
 from analysis.corpus import composition
 from analysis.corpus.load import Corpus
 from analysis.corpus.partitioned import N_BUCKETS, PartitionedCorpus, _bucket, article_numbers
 from analysis.figures.extract import MONEY_WARNING_ABOVE
 from analysis.figures.measures import STAGE_NAME, FigureResult, figure_rows, stage_parameters, stage_tables
 from analysis.figures.summary import FigureParts, figure_parts
+from analysis.stages import ComparisonResults
 
 TEXT_BATCH = 2_000  # articles read at once while the leading texts are streamed for the collocations
 
@@ -206,12 +219,15 @@ class DaskComparison:
     frame_words: pd.DataFrame  # frame, period, word, matches
     actor_articles: pd.DataFrame  # per article: doc_id, period, outlet, words, mentions per 1,000 words of each actor
     actor_mentions: pd.DataFrame  # actor, group, period, mentions
-    figures: FigureResult  # the figure stage (its figure table stays in Parquet partitions: "figures")
+    phrases: tuple[str, ...]  # the phrases the terms were counted with
+    tokens: dict[str, str]  # each term's token (the term is how it is shown)
+    words: dict[str, int]  # counted words of each of the first two periods
+    figures: FigureResult | None = None  # the figure stage, when run with it (its figure table stays in partitions)
 
 
-def run_stages(client, corpus: PartitionedCorpus, *, prior_scale: float = DEFAULT_PRIOR_SCALE,
-               fdr: float = DEFAULT_ALPHA, money_warning_above: float = MONEY_WARNING_ABOVE) -> DaskComparison:
-    """Figures, frames, actors and the log-odds vocabulary table of a partitioned corpus on the cluster.
+def comparison_parts(client, corpus: PartitionedCorpus, *, prior_scale: float = DEFAULT_PRIOR_SCALE,
+                     fdr: float = DEFAULT_ALPHA) -> DaskComparison:
+    """Frames, actors and the log-odds vocabulary table of a partitioned corpus on the cluster.
 
     The vocabulary table equals the local engine's (:func:`analysis.comparison.vocabulary.vocabulary_comparison`'s
     ``table``): the same phrases (the curated list and the collocations of the first 300,000 tokens in corpus order),
@@ -219,7 +235,6 @@ def run_stages(client, corpus: PartitionedCorpus, *, prior_scale: float = DEFAUL
     """
     numbers = corpus.partition_numbers()
     labels = (corpus.period_names[0], corpus.period_names[1])
-    figures = figure_stage(client, corpus, money_warning_above)
     frame_parts = map_partitions(client, frames_partition, numbers, corpus.work)
     actor_parts = map_partitions(client, actors_partition, numbers, corpus.work)
     phrases = corpus_phrases(leading_texts(corpus))
@@ -242,8 +257,87 @@ def run_stages(client, corpus: PartitionedCorpus, *, prior_scale: float = DEFAUL
         frame_words=frame_words,
         actor_articles=pd.concat([table for table, _ in actor_parts], ignore_index=True).sort_values("doc_id", ignore_index=True),
         actor_mentions=mentions[["actor", "group", "period", "mentions"]],
-        figures=figures,
+        phrases=phrases,
+        tokens=dict(zip(sums["term"], sums["token"])),
+        words={labels[0]: int(counts_a.sum()), labels[1]: int(counts_b.sum())},
     )
+
+
+def run_stages(client, corpus: PartitionedCorpus, *, prior_scale: float = DEFAULT_PRIOR_SCALE,
+               fdr: float = DEFAULT_ALPHA, money_warning_above: float = MONEY_WARNING_ABOVE) -> DaskComparison:
+    """The figure stage and :func:`comparison_parts` (the per-article stages the benchmark times)."""
+    figures = figure_stage(client, corpus, money_warning_above)
+    return replace(comparison_parts(client, corpus, prior_scale=prior_scale, fdr=fdr), figures=figures)
+
+
+def chosen_counts_partition(number: int, work, phrases: tuple[str, ...], tokens: list[str]) -> pd.DataFrame:
+    """Per article of one partition: its period, how many terms it has (``length``) and how often it has each of
+    ``tokens`` (columns 0, 1, …): what the leave-one-article-out check of the top terms reads."""
+    documents, paragraphs = _partition(work, number, "documents", "paragraphs",
+                                       columns={"documents": ["doc_id", "period", "outlet"]})
+    texts = document_texts(documents, paragraphs)
+    rows = []
+    for text in texts["text"]:
+        found = Counter(tokenize(text, phrases))
+        rows.append([sum(found.values()), *(found[token] for token in tokens)])
+    table = pd.DataFrame(rows, columns=["length", *map(str, range(len(tokens)))], dtype="int64")
+    return table.assign(doc_id=texts["doc_id"].to_numpy(), period=texts["period"].to_numpy())
+
+
+def context_partition(number: int, work, terms: list[str], per_period: int) -> pd.DataFrame:
+    """The keyword-in-context candidates of one partition's sentences for ``terms``
+    (:func:`analysis.comparison.vocabulary.context_candidates`)."""
+    (sentences,) = _partition(work, number, "sentences")
+    return context_candidates(sentences, [term_regex(term) for term in terms], per_period, KWIC_WIDTH, "sent_id")
+
+
+def vocabulary_comparison(client, corpus: PartitionedCorpus, parts: DaskComparison, *,
+                          prior_scale: float = DEFAULT_PRIOR_SCALE, top_n: int = 10,
+                          kwic_per_period: int = 2) -> VocabularyComparison:
+    """:func:`analysis.comparison.vocabulary.vocabulary_comparison` from the partitions: the top terms of the
+    summed table, their leave-one-article-out z from each article's counts of them (one row per article reaches
+    the driver, not its text), and their contexts from each partition's candidates."""
+    labels = (corpus.period_names[0], corpus.period_names[1])
+    top = top_terms(parts.vocabulary, top_n, labels)
+    chosen = top["term"].tolist()
+    numbers = corpus.partition_numbers()
+    counts = pd.concat(map_partitions(client, chosen_counts_partition, numbers, corpus.work, parts.phrases,
+                                      [parts.tokens[term] for term in chosen]), ignore_index=True)
+    loo = leave_one_out_columns(counts[[str(k) for k in range(len(chosen))]].to_numpy(), counts["length"].to_numpy(),
+                                counts["doc_id"].to_numpy(), counts["period"].to_numpy(), chosen, labels,
+                                prior_scale=prior_scale)
+    candidates = pd.concat(map_partitions(client, context_partition, numbers, corpus.work, chosen, kwic_per_period),
+                           ignore_index=True)
+    kwic = context_table(choose_contexts(candidates, len(chosen), kwic_per_period), top)
+    return VocabularyComparison(parts.vocabulary, top, term_robustness(top, loo), loo, kwic, parts.words)
+
+
+def comparison_results(corpus: PartitionedCorpus, reports_dir, *, random_seed: int, prior_scale: float, fdr: float,
+                       top_n: int, n_resamples: int, scheduler: str = "") -> ComparisonResults:
+    """:func:`analysis.stages.comparison_results` on the cluster at ``scheduler``, stored once per run: the same
+    tables, computed from per-partition sums and per-article rows. The explorer finds the frame words and actor
+    mentions in the text itself (no stored spans)."""
+    from analysis.core.cache import cached
+    from analysis.core.engine import dask_client
+
+    periods = corpus.period_names
+    parameters = {"random_seed": random_seed, "prior_scale": prior_scale, "fdr": fdr, "top_n": top_n,
+                  "n_resamples": n_resamples, "periods": periods, "engine": "dask"}
+
+    def compute() -> ComparisonResults:
+        with dask_client(scheduler) as client:
+            parts = comparison_parts(client, corpus, prior_scale=prior_scale, fdr=fdr)
+            vocabulary = vocabulary_comparison(client, corpus, parts, prior_scale=prior_scale, top_n=top_n)
+        return ComparisonResults(
+            vocabulary=vocabulary,
+            frames=frame_comparison(parts.frame_articles, periods, random_state=random_seed, n_resamples=n_resamples),
+            frame_words=parts.frame_words,
+            actors=actor_comparison(parts.actor_articles, periods, random_state=random_seed, n_resamples=n_resamples),
+            actor_mentions=parts.actor_mentions,
+            phrases=parts.phrases,
+        )
+
+    return cached(reports_dir, "comparison", corpus.fingerprint, parameters, compute)
 
 
 def frame_comparison(frame_articles: pd.DataFrame, periods: list[str], *, random_state: int,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from analysis.core.engine import dask_client
 from analysis.corpus.partitioned import load_partitioned
-from analysis.stages_dask import run_stages
+from analysis.stages_dask import run_stages, vocabulary_comparison
 from benchmarks.bench_pipeline import MemorySampler
 from benchmarks.synthetic import write_parquet_corpus
 
@@ -49,6 +49,9 @@ def bench_size(n_articles: int, workdir: Path, load_only: bool = False) -> list[
             began = time.perf_counter()
             result = run_stages(client, corpus)
             marks.append(("figures, frames, actors, log-odds", began, time.perf_counter()))
+            began = time.perf_counter()
+            vocabulary_comparison(client, corpus, result)
+            marks.append(("top terms' leave-one-out and contexts", began, time.perf_counter()))
         marks.append(("total", marks[0][1], time.perf_counter()))
     for stage, start, end in marks:
         one, total = peaks.peak(start, end, largest=True), peaks.peak(start, end)

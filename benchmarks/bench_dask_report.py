@@ -46,7 +46,7 @@ def bench_size(n_articles: int, workdir: Path, notebooks: list[str]) -> list[dic
                      "largest_mb": peaks.peak(began, ended, largest=True) / 2**20, "all_mb": peaks.peak(began, ended) / 2**20})
         print(f"  {source.stem}: {rows[-1]['seconds']:,.0f} s, {rows[-1]['largest_mb']:,.0f} MB largest process, "
               f"{rows[-1]['all_mb']:,.0f} MB all", file=sys.stderr, flush=True)
-    stored = next((reports / CACHE_FOLDER).glob("corpus-dask-*"))
+    stored = next(path for path in (reports / CACHE_FOLDER).glob("corpus-dask-*") if path.is_dir())  # not its lock
     corpus = _load(stored)
     print(f"  gathering this corpus into one process would need about {corpus.gathered_bytes() / 2**30:,.1f} GB "
           f"({corpus.characters():,} characters; partitioned.check_gather)", file=sys.stderr, flush=True)

@@ -306,3 +306,29 @@ def test_independent_sources_on_partitions_equal_the_local_engine_s(articles, cl
     outlets_only = expected.groupby(["period", "outlet"]).ngroups
     assert expected["unit"].nunique() < outlets_only, "no passage joins two outlets' articles: the test shows little"
     pd.testing.assert_frame_equal(dask_independent_units(client, partitioned), expected)
+
+
+def test_the_comparison_stage_on_partitions_gives_the_local_tables(articles, client, tmp_path, threads):
+    """Distinctive terms with their leave-one-article-out checks and contexts, frames and actors with their intervals:
+    the local engine's tables, from per-partition sums, per-article rows and each partition's context candidates
+    (partitions holding the articles latest first, so that none is in corpus order)."""
+    from analysis.stages import comparison_results as local_results
+    from analysis.stages_dask import comparison_results as dask_results
+
+    rows = articles[articles["text"] != ""].drop(columns=["file"]).sort_values("published", ascending=False)
+    rows.to_parquet(tmp_path / "stories.parquet", index=False)
+    parts = write_parquet_parts([rows.iloc[start:start + 25] for start in range(0, len(rows), 25)], tmp_path / "parts")
+    local, partitioned = load_corpus(tmp_path / "stories.parquet"), load_partitioned(client, parts, None, tmp_path / "work")
+    settings = {"random_seed": 5, "prior_scale": 0.5, "fdr": 0.05, "top_n": 4, "n_resamples": 200}
+    expected = local_results(local, tmp_path / "local", **settings)
+    result = dask_results(partitioned, tmp_path / "dask", **settings)
+    assert len(expected.vocabulary.kwic) and expected.vocabulary.leave_one_out["z"].notna().any()
+    assert expected.vocabulary.kwic.groupby(["term", "period"]).size().max() == 2
+    for name in ("table", "top", "robustness", "leave_one_out", "kwic"):
+        pd.testing.assert_frame_equal(getattr(result.vocabulary, name), getattr(expected.vocabulary, name), obj=name)
+    assert result.vocabulary.words == expected.vocabulary.words and result.phrases == expected.phrases
+    for kind in ("frames", "actors"):
+        for table in ("estimates", "differences", "leave_one_out"):
+            _same(getattr(getattr(expected, kind), table), getattr(getattr(result, kind), table), f"{kind} {table}")
+    _same(expected.frame_words, result.frame_words, "frame words")
+    _same(expected.actor_mentions, result.actor_mentions, "actor mentions")

@@ -125,19 +125,28 @@ def leave_one_out_terms(matrix, terms, doc_ids, doc_periods, chosen: list[str], 
     over documents: one column per chosen term, so 10,000 documents cost as little as five. Rows (left_out,
     term, z), sorted by term and document; documents outside the two periods are ignored.
     """
+    position = {term: index for index, term in enumerate(terms)}
+    # every chosen term's column in one pass over the matrix, not one pass per term
+    columns = matrix[:, [position[term] for term in chosen]].toarray() if chosen else np.zeros((matrix.shape[0], 0))
+    return leave_one_out_columns(columns, np.asarray(matrix.sum(axis=1)).ravel(), doc_ids, doc_periods, chosen, labels,
+                                 prior_scale=prior_scale)
+
+
+def leave_one_out_columns(columns: np.ndarray, lengths: np.ndarray, doc_ids, doc_periods, chosen: list[str],
+                          labels: tuple[str, str], *, prior_scale: float = DEFAULT_PRIOR_SCALE) -> pd.DataFrame:
+    """:func:`leave_one_out_terms` from each document's count of each ``chosen`` term (``columns``: documents ×
+    chosen terms) and its count of all terms (``lengths``): all it reads of the document-term matrix, so a corpus in
+    partitions (the Dask engine) sends these instead."""
     doc_ids = np.asarray(doc_ids)
     periods = np.asarray(doc_periods)
     keep = np.isin(periods, labels)
-    matrix, doc_ids, periods = matrix[keep], doc_ids[keep], periods[keep]
+    columns, doc_ids, periods = columns[keep], doc_ids[keep], periods[keep]
     in_a = periods == labels[0]
-    lengths = np.asarray(matrix.sum(axis=1)).ravel().astype(float)
+    lengths = np.asarray(lengths)[keep].astype(float)
     n_a, n_b = lengths[in_a].sum(), lengths[~in_a].sum()
     n_a_loo = n_a - np.where(in_a, lengths, 0)
     n_b_loo = n_b - np.where(in_a, 0, lengths)
     alpha_0 = prior_scale * (n_a_loo + n_b_loo)
-    position = {term: index for index, term in enumerate(terms)}
-    # every chosen term's column in one pass over the matrix, not one pass per term
-    columns = matrix[:, [position[term] for term in chosen]].toarray() if chosen else None
     # the rows are built in (term, document) order when terms and documents sort without ties, so the table needs
     # no sort (two million rows at 100,000 articles); otherwise they are sorted at the end as before
     order = _sorted_positions(doc_ids) if len(set(chosen)) == len(chosen) else None
@@ -213,6 +222,7 @@ def article_counts(matrix, terms, doc_periods, labels: tuple[str, str]) -> pd.Da
 KWIC_COLUMNS = ["period", "doc_id", "outlet", "sent_id", "left", "keyword", "right"]
 
 
+KWIC_WIDTH = 70  # characters of context on each side of a keyword
 KWIC_CHUNK = 20_000  # sentences turned into Python strings at a time while looking for a term's contexts
 
 
@@ -257,12 +267,18 @@ def _texts_to_search(found: Screen, joined: str, folded: str, unfolded: list[int
     return sorted(numbers)
 
 
-def _context_rows(sentences: pd.DataFrame, patterns: list[re.Pattern], per_period: int, width: int,
-                  order_by: str) -> list[pd.DataFrame]:
-    """Each pattern's keyword-in-context rows (see :func:`keyword_in_context`). The sentences are read KWIC_CHUNK at a
-    time, in order, for all patterns together; a pattern stops reading a period once it has ``per_period`` sentences
-    from different documents, and a period stops being read once every pattern has."""
-    found: list[list[dict]] = [[] for _ in patterns]
+def context_candidates(sentences: pd.DataFrame, patterns: list[re.Pattern], per_period: int, width: int,
+                       order_by: str) -> pd.DataFrame:
+    """The sentences that may be shown as each pattern's keyword in context (see :func:`keyword_in_context`): per
+    pattern and period, the first match of each of the first ``per_period`` documents, and up to ``per_period``
+    later matches in documents already seen (``first`` False), each as a formatted row with its ``order`` value.
+
+    The sentences are read KWIC_CHUNK at a time, in order, for all patterns together; a pattern stops reading a
+    period once it has ``per_period`` sentences from different documents, and a period stops being read once every
+    pattern has. :func:`choose_contexts` picks the rows shown, from one table's candidates or from several tables'
+    (the partitions of a corpus: an article is in one of them, so its first match is found there).
+    """
+    rows: list[dict] = []
     screens = [screen(pattern, whole_line=False) for pattern in patterns]
     for period, positions in _period_positions(sentences, order_by):
         states = [([], [], set()) for _ in patterns]  # per pattern: first match per document, repeats, documents seen
@@ -295,15 +311,33 @@ def _context_rows(sentences: pd.DataFrame, patterns: list[re.Pattern], per_perio
                     still.append(number)
             reading = still
         for number, (first_per_doc, repeats, _) in enumerate(states):
-            for position, match, text in (first_per_doc + repeats)[:per_period]:
-                row = sentences.iloc[position]
-                left, right = text[:match.start()], text[match.end():]
-                found[number].append({"period": period, "doc_id": row["doc_id"], "outlet": row["outlet"],
-                                      "sent_id": row["sent_id"], "left": ("…" + left[-width:]) if len(left) > width else left,
-                                      "keyword": match.group(0),
-                                      "right": (right[:width] + "…") if len(right) > width else right})
-    return [pd.DataFrame(rows, columns=KWIC_COLUMNS).sort_values(["period", "sent_id"], ignore_index=True)
-            for rows in found]
+            for first, found in ((True, first_per_doc), (False, repeats)):
+                for position, match, text in found:
+                    row = sentences.iloc[position]
+                    left, right = text[:match.start()], text[match.end():]
+                    rows.append({"pattern": number, "first": first, "order": row[order_by], "period": period,
+                                 "doc_id": row["doc_id"], "outlet": row["outlet"], "sent_id": row["sent_id"],
+                                 "left": ("…" + left[-width:]) if len(left) > width else left, "keyword": match.group(0),
+                                 "right": (right[:width] + "…") if len(right) > width else right})
+    return pd.DataFrame(rows, columns=["pattern", "first", "order", *KWIC_COLUMNS])
+
+
+def choose_contexts(candidates: pd.DataFrame, n_patterns: int, per_period: int) -> list[pd.DataFrame]:
+    """Each pattern's rows shown, from :func:`context_candidates` (of one table, or of several joined): per period,
+    the first matches of different documents in order, then repeats, ``per_period`` in all."""
+    shown = []
+    for (_, _), part in candidates.groupby(["pattern", "period"], sort=True):
+        firsts, repeats = (part[part["first"] == flag].sort_values("order", kind="mergesort") for flag in (True, False))
+        shown.append(pd.concat([firsts, repeats]).head(per_period))
+    chosen = pd.concat(shown, ignore_index=True) if shown else candidates.iloc[:0]
+    return [chosen.loc[chosen["pattern"] == number, KWIC_COLUMNS].sort_values(["period", "sent_id"], ignore_index=True)
+            for number in range(n_patterns)]
+
+
+def _context_rows(sentences: pd.DataFrame, patterns: list[re.Pattern], per_period: int, width: int,
+                  order_by: str) -> list[pd.DataFrame]:
+    """Each pattern's keyword-in-context rows (see :func:`keyword_in_context`)."""
+    return choose_contexts(context_candidates(sentences, patterns, per_period, width, order_by), len(patterns), per_period)
 
 
 def keyword_in_context(sentences: pd.DataFrame, pattern: re.Pattern, *, per_period: int = 2, width: int = 70,
@@ -320,10 +354,18 @@ def keyword_in_context(sentences: pd.DataFrame, pattern: re.Pattern, *, per_peri
 def terms_in_context(sentences: pd.DataFrame, top: pd.DataFrame, *, per_period: int = 2) -> pd.DataFrame:
     """Keyword-in-context lines for every term of ``top`` (columns term, favours), from both periods; the
     sentences are read once for all terms, a chunk at a time."""
+    if top.empty:
+        return context_table([], top)
+    return context_table(_context_rows(sentences, [term_regex(term) for term in top["term"]], per_period, KWIC_WIDTH,
+                                       "sent_id"), top)
+
+
+def context_table(rows: list[pd.DataFrame], top: pd.DataFrame) -> pd.DataFrame:
+    """The keyword-in-context table of the terms of ``top``: each term's rows (in ``top``'s order) with its term and
+    the period it favours."""
     columns = ["term", "favours", "period", "doc_id", "outlet", "sent_id", "left", "keyword", "right"]
     if top.empty:
         return pd.DataFrame(columns=columns)
-    rows = _context_rows(sentences, [term_regex(term) for term in top["term"]], per_period, 70, "sent_id")
     found = [part.assign(term=row.term, favours=row.favours) for part, row in zip(rows, top.itertuples(index=False))]
     return pd.concat(found, ignore_index=True)[columns]
 
