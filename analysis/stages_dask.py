@@ -56,14 +56,13 @@ def document_texts(documents: pd.DataFrame, paragraphs: pd.DataFrame) -> pd.Data
 def passages_partition(number: int, work) -> int:
     """Map step of the independent sources: the passages of one partition's articles
     (:func:`analysis.corpus.composition.passages`, keyed by hashes of their sentences' texts), each with its article's
-    doc_id and integer number, written in hash buckets by their first sentence (every copy of a passage in one bucket)."""
+    integer number, written in hash buckets by their first sentence (every copy of a passage in one bucket)."""
     documents, sentences = _partition(work, number, "documents", "sentences",
                                       columns={"documents": ["doc_id", "period", "outlet"], "sentences": ["doc_id", "text"]})
     docs = composition.source_documents(documents)
     found = composition.passages(docs, sentences, composition.sentence_hashes)
     rows = pd.Index(documents["doc_id"]).get_indexer(docs["doc_id"])  # each article's row in its partition
-    found = found.assign(doc_id=docs["doc_id"].to_numpy()[found["doc"]],
-                         article=article_numbers(number, rows[found["doc"].to_numpy()]),
+    found = found.assign(article=article_numbers(number, rows[found["doc"].to_numpy()]),
                          bucket=(found["first_0"] % np.uint64(N_BUCKETS)).astype("int64")).drop(columns="doc")
     write_table(found, partition_path(work, "passages", number))
     return len(found)
@@ -141,10 +140,11 @@ def figure_results(corpus: PartitionedCorpus, reports_dir, money_warning_above: 
 
     def compute() -> FigureResult:
         with dask_client(scheduler) as client:
-            result = figure_stage(client, corpus, money_warning_above, stage=cache_key(STAGE_NAME, corpus.fingerprint, parameters))
-        return replace(result, scheduler=scheduler)
+            return figure_stage(client, corpus, money_warning_above, stage=cache_key(STAGE_NAME, corpus.fingerprint, parameters))
 
-    return cached(reports_dir, STAGE_NAME, corpus.fingerprint, parameters, compute)
+    result = cached(reports_dir, STAGE_NAME, corpus.fingerprint, parameters, compute)
+    result.scheduler = scheduler  # this run's cluster writes its table (a stored result may come from another run)
+    return result
 
 
 def frames_partition(number: int, work) -> tuple[pd.DataFrame, pd.DataFrame]:

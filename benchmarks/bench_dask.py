@@ -69,15 +69,25 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(argv or [])
     load_only = "--load-only" in argv
     sizes = [int(value) for value in argv if value != "--load-only"] or SIZES
+    print_rows(bench_sizes(sizes, lambda size, folder: bench_size(size, folder, load_only)), "stage")
+
+
+def bench_sizes(sizes: list[int], bench) -> list[dict]:
+    """``bench(size, folder)``'s rows for each size, each in its own temporary folder under /var/tmp."""
     rows = []
     for size in sizes:
         print(f"… {size:,} articles", file=sys.stderr, flush=True)
         with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
-            rows += bench_size(size, Path(tmp), load_only)
-    print("\n| articles | stage (Dask engine, local cluster of 2 workers) | wall time (s) | peak memory, largest process (MB) "
+            rows += bench(size, Path(tmp))
+    return rows
+
+
+def print_rows(rows: list[dict], what: str) -> None:
+    """The rows as the README's table: articles, ``what`` (stage or notebook), wall time and peak memories."""
+    print(f"\n| articles | {what} (Dask engine, local cluster of 2 workers) | wall time (s) | peak memory, largest process (MB) "
           "| peak memory, all processes (MB) |\n|---:|---|---:|---:|---:|")
     for row in rows:
-        print(f"| {row['articles']:,} | {row['stage']} | {row['seconds']:.0f} | {row['largest_mb']:,.0f} | {row['all_mb']:,.0f} |")
+        print(f"| {row['articles']:,} | {row[what]} | {row['seconds']:.0f} | {row['largest_mb']:,.0f} | {row['all_mb']:,.0f} |")
 
 
 if __name__ == "__main__":

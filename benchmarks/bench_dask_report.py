@@ -12,13 +12,13 @@ articles wrap it in flock, see README)
 from __future__ import annotations
 
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import papermill
 
 from analysis.core.paths import PROJECT_ROOT
+from benchmarks.bench_dask import bench_sizes, print_rows
 from benchmarks.bench_pipeline import MemorySampler
 from benchmarks.synthetic import write_parquet_corpus
 
@@ -60,15 +60,7 @@ def main(argv: list[str] | None = None) -> None:
         at = argv.index("--notebooks")
         notebooks, argv = argv[at + 1].split(","), argv[:at] + argv[at + 2:]
     sizes = [int(value) for value in argv] or SIZES
-    rows = []
-    for size in sizes:
-        print(f"… {size:,} articles", file=sys.stderr, flush=True)
-        with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
-            rows += bench_size(size, Path(tmp), notebooks)
-    print("\n| articles | notebook (Dask engine, local cluster of 2 workers) | wall time (s) | peak memory, largest process (MB) "
-          "| peak memory, all processes (MB) |\n|---:|---|---:|---:|---:|")
-    for row in rows:
-        print(f"| {row['articles']:,} | {row['notebook']} | {row['seconds']:.0f} | {row['largest_mb']:,.0f} | {row['all_mb']:,.0f} |")
+    print_rows(bench_sizes(sizes, lambda size, folder: bench_size(size, folder, notebooks)), "notebook")
 
 
 if __name__ == "__main__":

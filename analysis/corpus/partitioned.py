@@ -490,12 +490,12 @@ def load_partitioned_for_run(corpus_dir: str | Path | None, periods: dict | None
             shutil.rmtree(work, ignore_errors=True)
             raise
         (work / COMPLETE_FILE).touch()
-        return replace(partitioned, scheduler=scheduler)
+        return partitioned
 
     if key is None:
-        return compute()
+        return replace(compute(), scheduler=scheduler)
     corpus = cached(reports_dir, "corpus-dask", key, parameters, compute)
     if not corpus.is_complete():
         forget(reports_dir, "corpus-dask", key, parameters)
         corpus = cached(reports_dir, "corpus-dask", key, parameters, compute)
-    return corpus
+    return replace(corpus, scheduler=scheduler)  # this run's cluster reads it (a stored corpus may come from another run)
