@@ -259,7 +259,7 @@ class PartitionedCorpus:
 
     As a run's corpus it offers what :class:`analysis.corpus.load.Corpus` does. The documents (no text, one row per
     article) and the removed lines are read from the partitions when first asked for; the paragraphs and sentences,
-    which hold the text, are gathered into this process only when a stage asks for them (:meth:`gathered`), after
+    which hold the text, are gathered into this process only when a stage asks for them (:attr:`gathered`), after
     checking that they fit, so a notebook whose stages read the partitions never holds the corpus's text.
     """
 
@@ -332,24 +332,23 @@ class PartitionedCorpus:
         with dask_client(self.scheduler) as client:
             return write_partitioned_table(client, self.work, name, tables_dir, name, sort_by)
 
+    @cached_property
     def gathered(self) -> Corpus:
         """The whole corpus in this process (the paragraphs and sentences with their text), gathered once, after
         :func:`check_gather` found that it fits."""
-        if "_gathered" not in self.__dict__:
-            check_gather(self, available_memory())
-            self.__dict__["_gathered"] = without_raw_text(self.to_corpus(raw=False))
-        return self.__dict__["_gathered"]
+        check_gather(self, available_memory())
+        return without_raw_text(self.to_corpus(raw=False))
 
     @property
     def paragraphs(self) -> pd.DataFrame:
-        return self.gathered().paragraphs
+        return self.gathered.paragraphs
 
     @property
     def sentences(self) -> pd.DataFrame:
-        return self.gathered().sentences
+        return self.gathered.sentences
 
     def document_texts(self) -> pd.DataFrame:
-        return self.gathered().document_texts()
+        return self.gathered.document_texts()
 
     def to_corpus(self, raw: bool = True) -> Corpus:
         """The whole corpus in this process, in the local loader's order: for the notebooks on corpora that fit.

@@ -105,9 +105,9 @@ def in_corpus_order(table: pd.DataFrame, periods: list[str], columns: list[str] 
     return table.take(keys.sort_values(list(keys.columns), kind="mergesort").index.to_numpy()).reset_index(drop=True)
 
 
-def _joined(table: pd.DataFrame) -> pd.DataFrame:
+def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """The parts' tables one under the other, in the order they were given."""
-    return pd.concat(table, ignore_index=True) if len(table) > 1 else table[0].reset_index(drop=True)
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
 
 
 def combine_claims(parts: list[pd.DataFrame], periods: list[str]) -> pd.DataFrame:
