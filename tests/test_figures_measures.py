@@ -392,3 +392,17 @@ def test_the_measure_chart_title_names_the_top_named_measure_and_what_fits_none(
     assert fm.measure_chart_title(counts[counts["measure"] != "other"]) == "Most quoted measure: trade (42)"
     assert fm.measure_chart_title(counts[counts["measure"] == "other"]) == \
         "No named measure quoted; 200 figures fit no named measure"
+
+
+def test_a_corpus_whose_figures_measure_no_indicator_gets_empty_indicator_tables():
+    """Figures, but none that an indicator holds (a researcher's corpus about ferries): the indicator table is empty
+    with its columns, from one part or from several, and nothing is compared."""
+    from analysis.figures.indicators import INDICATOR_COLUMNS
+    from analysis.figures.summary import figure_parts
+
+    figures = staged(figures_of("The ferry carries 300 passengers across the river in 40 minutes."))
+    assert len(figures) >= 2 and not figures["indicator"].isin(list(fm.INDICATORS)).any()
+    for parts in ([figure_parts(figures)], [figure_parts(figures.head(1)), figure_parts(figures.iloc[1:])]):
+        tables = fm.stage_tables(parts, ["early", "late"])
+        assert tables["indicators"].empty and list(tables["indicators"].columns) == INDICATOR_COLUMNS
+        assert tables["side_by_side"].empty and tables["counts"]["figures"].sum() == len(figures)

@@ -59,7 +59,9 @@ def indicator_candidates(figures: pd.DataFrame) -> pd.DataFrame:
                          "analysis.figures.measures.figure_stage(...).figures.")
     kept = [c for c in figures.columns if c in INDICATOR_COLUMNS or c in INDICATOR_NEEDS or c in ("start", "per")]
     chosen = figures.loc[figures["indicator"].isin(list(INDICATORS)), kept]  # only the columns it needs are copied
-    return chosen[[INDICATORS[label].kind == kind for label, kind in zip(chosen["indicator"], chosen["kind"])]]
+    # a boolean array, not a list: an empty list would select no columns rather than no rows
+    return chosen[np.array([INDICATORS[label].kind == kind for label, kind in zip(chosen["indicator"], chosen["kind"])],
+                           dtype=bool)]
 
 
 def indicator_table(figures: pd.DataFrame) -> pd.DataFrame:
