@@ -44,8 +44,8 @@ def bench_size(n_articles: int, workdir: Path, notebooks: list[str]) -> list[dic
             ended = time.perf_counter()
         rows.append({"articles": n_articles, "notebook": source.stem, "seconds": ended - began,
                      "largest_mb": peaks.peak(began, ended, largest=True) / 2**20, "all_mb": peaks.peak(began, ended) / 2**20})
-        print(f"  {source.stem}: {rows[-1]['seconds']:,.0f} s, {rows[-1]['largest_mb']:,.0f} MB largest process, "
-              f"{rows[-1]['all_mb']:,.0f} MB all", file=sys.stderr, flush=True)
+        print(f"  {source.stem}: {rows[-1]['seconds']:,.0f} s, {rows[-1]['largest_mb']:,.0f} MB largest process "
+              f"(a {peaks.largest_at_peak(began, ended)}), {rows[-1]['all_mb']:,.0f} MB all", file=sys.stderr, flush=True)
     stored = next(path for path in (reports / CACHE_FOLDER).glob("corpus-dask-*") if path.is_dir())  # not its lock
     corpus = _load(stored)
     print(f"  gathering this corpus into one process would need about {corpus.gathered_bytes() / 2**30:,.1f} GB "

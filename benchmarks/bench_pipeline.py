@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import psutil
 
 from analysis.report.kernels import import_lines
@@ -33,12 +34,22 @@ SAMPLE_SECONDS = 0.05
 SEED = 20240516
 
 
+def process_kind(process: psutil.Process) -> str:
+    """What a sampled process is: a notebook's kernel (which holds the Dask client and, on a local cluster, its
+    scheduler), a process it started (a Dask worker), or the benchmark itself."""
+    command = " ".join(process.cmdline())
+    if "ipykernel" in command:
+        return "kernel"
+    return "worker" if "multiprocessing" in command or "distributed" in command else "benchmark"
+
+
 class MemorySampler:
     """Samples the summed resident memory of this process and all its descendants in a thread."""
 
     def __init__(self, report_every: float = 0, progress=None) -> None:
         """``report_every`` seconds (0: never), print the peaks so far and ``progress()`` to stderr (long runs)."""
         self.samples: list[tuple[float, int, int]] = []  # (time, summed resident set, largest single process)
+        self.largest: list[str] = []  # at each sample, what the largest process is (see :func:`process_kind`)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self.report_every, self.progress = report_every, progress
@@ -52,13 +63,15 @@ class MemorySampler:
                 print(f"  {last - started:,.0f} s: {self.progress() if self.progress else ''}; peak so far "
                       f"{self.peak(started, last, largest=True) / 2**20:,.0f} MB (largest process), "
                       f"{self.peak(started, last) / 2**20:,.0f} MB (all)", file=sys.stderr, flush=True)
-            sizes = []
+            sizes, kinds = [], []
             for process in [me, *me.children(recursive=True)]:
                 try:
                     sizes.append(process.memory_info().rss)
+                    kinds.append(process_kind(process))
                 except psutil.Error:
                     pass
             self.samples.append((time.perf_counter(), sum(sizes), max(sizes, default=0)))
+            self.largest.append(kinds[int(np.argmax(sizes))] if sizes else "")
             time.sleep(SAMPLE_SECONDS)
 
     def __enter__(self):
@@ -68,6 +81,11 @@ class MemorySampler:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
+
+    def largest_at_peak(self, start: float, end: float) -> str:
+        """What the largest process was when the largest single process peaked between two perf_counter times."""
+        inside = [(one, kind) for (when, _, one), kind in zip(self.samples, self.largest) if start <= when <= end]
+        return max(inside, key=lambda sample: sample[0], default=(0, ""))[1]
 
     def peak(self, start: float, end: float, largest: bool = False) -> int:
         """Highest sample between two perf_counter times (bytes): summed, or of the largest process."""
