@@ -392,6 +392,8 @@ def test_the_measure_chart_title_names_the_top_named_measure_and_what_fits_none(
     assert fm.measure_chart_title(counts[counts["measure"] != "other"]) == "Most quoted measure: trade (42)"
     assert fm.measure_chart_title(counts[counts["measure"] == "other"]) == \
         "No named measure quoted; 200 figures fit no named measure"
+    assert fm.measure_chart_title(counts.assign(mentions=[200, 30, 11, 41])) == \
+        "Most quoted measures: gas and trade (41 each); 200 figures fit no named measure"
 
 
 def test_a_corpus_whose_figures_measure_no_indicator_gets_empty_indicator_tables():

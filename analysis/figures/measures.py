@@ -443,7 +443,7 @@ def kind_table(result: FigureResult) -> pd.DataFrame:
 
 def figures_sentence(result: FigureResult, n_articles: int) -> str:
     """How many figures, in how many of the corpus's ``n_articles`` articles, per period; and the most frequent kind
-    (ties go to the first name)."""
+    (every kind that ties, by name)."""
     if result.n_figures == 0:
         return "The extractor found no figures in this corpus."
     kinds = result.kinds.groupby("kind")["figures"].sum()
@@ -480,7 +480,8 @@ def measure_chart_title(claim_counts: pd.DataFrame) -> str:
     figures fit none ("other", drawn as a bar of its own)."""
     top = most_quoted_phrase(claim_counts, mark=str)
     other = int(claim_counts.loc[claim_counts["measure"] == OTHER, "mentions"].sum())
-    title = f"Most quoted measure: {top}" if top else "No named measure quoted"
+    several = len(most_quoted(claim_counts)[0]) > 1
+    title = f"Most quoted {'measures' if several else 'measure'}: {top}" if top else "No named measure quoted"
     return title + (f"; {other:,} figures fit no named measure" if other else "")
 
 
