@@ -990,13 +990,14 @@ DOCUMENT_COLUMNS = ["doc_id", "file", "title", "outlet", "published", "period", 
                     "n_words", "n_paragraphs", "n_sentences", "n_chars"]  # and "raw" while a corpus is being loaded
 
 
-def document_order(docs: pd.DataFrame, periods: list[Period], dropped=()) -> np.ndarray:
-    """The positions of the rows of ``docs`` in corpus order (period, then date, then doc_id), leaving out the
-    articles whose doc_id is in ``dropped``."""
-    order = {period.name: index for index, period in enumerate(periods)}
+def document_order(docs: pd.DataFrame, period_names: list[str], dropped=()) -> np.ndarray:
+    """The positions of the rows of ``docs`` (period, published, doc_id) in corpus order: period (in
+    ``period_names``' order), then date, then doc_id, rows that tie keeping their order (one article's rows); the
+    articles whose doc_id is in ``dropped`` are left out."""
+    order = {name: index for index, name in enumerate(period_names)}
     keys = pd.DataFrame({"period_order": docs["period"].map(order).to_numpy(), "published": docs["published"].to_numpy(),
                          "doc_id": docs["doc_id"].to_numpy()})
-    keys = keys[~keys["doc_id"].isin(dropped)].sort_values(["period_order", "published", "doc_id"])
+    keys = keys[~keys["doc_id"].isin(dropped)].sort_values(["period_order", "published", "doc_id"], kind="mergesort")
     return keys.index.to_numpy()
 
 
@@ -1009,7 +1010,7 @@ def _finish_tables(docs, paras, sents, periods, dropped=()):
     ``docs``. The rows are taken once, in their final order, and column by column: the tables given are emptied as
     they go, so a table and its reordered copy never both exist whole (this is where loading a corpus peaks).
     """
-    docs = _take_rows(docs, document_order(docs, periods, dropped))
+    docs = _take_rows(docs, document_order(docs, [period.name for period in periods], dropped))
     doc_order = pd.Series(np.arange(len(docs)), index=docs["doc_id"])
     para_rank, paras = _take_in_order(paras, doc_order, "para_no")
     sent_rank, sents = _take_in_order(sents, doc_order, "start")

@@ -304,7 +304,7 @@ class PartitionedCorpus:
     def documents(self) -> pd.DataFrame:
         """One row per article, in corpus order, without its text (:data:`analysis.corpus.load.DOCUMENT_COLUMNS`)."""
         docs = read_table(self.work, "documents", DOCUMENT_COLUMNS)
-        return docs.take(document_order(docs, self.periods)).reset_index(drop=True)
+        return docs.take(document_order(docs, self.period_names)).reset_index(drop=True)
 
     @cached_property
     def removed(self) -> pd.DataFrame:

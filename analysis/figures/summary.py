@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.corpus.load import document_order
 from analysis.figures.indicators import indicator_candidates, indicator_table
 
 CLAIM_KINDS = ("money", "percent", "quantity", "count", "duration")  # dates and ranks are references, not claims
@@ -95,14 +96,12 @@ def figure_parts(figures: pd.DataFrame) -> FigureParts:
 
 
 def in_corpus_order(table: pd.DataFrame, periods: list[str], columns: list[str] = ORDER) -> pd.DataFrame:
-    """``table``'s rows in corpus order: by period (in ``periods``' order), date and doc_id (``columns`` names those
-    three), keeping the order of rows that tie (one article's figures)."""
+    """``table``'s rows in corpus order (:func:`analysis.corpus.load.document_order`; ``columns`` names its period,
+    date and doc_id), keeping the order of rows that tie (one article's figures)."""
     if len(table) < 2:
         return table.reset_index(drop=True)
-    rank = {name: k for k, name in enumerate(periods)}
-    keys = pd.DataFrame({"period": table[columns[0]].map(rank).to_numpy(), "published": table[columns[1]].to_numpy(),
-                         "doc_id": table[columns[2]].to_numpy()})
-    return table.take(keys.sort_values(list(keys.columns), kind="mergesort").index.to_numpy()).reset_index(drop=True)
+    keys = pd.DataFrame({name: table[column].to_numpy() for name, column in zip(ORDER, columns)})
+    return table.take(document_order(keys, periods)).reset_index(drop=True)
 
 
 def _joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
