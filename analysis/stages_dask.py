@@ -199,11 +199,9 @@ def term_counts_bucket(bucket: int, work) -> pd.DataFrame:
 def leading_texts(corpus: PartitionedCorpus, batch: int = TEXT_BATCH):
     """Document texts in the local corpus's order (period, date, doc_id), read a batch at a time: what the
     collocation finder reads (it stops after its first 300,000 tokens, so only the first batches are read)."""
-    index = read_table(corpus.work, "documents", ["doc_id", "period", "published"])
-    order = {name: k for k, name in enumerate(corpus.period_names)}
-    index = index.assign(order=index["period"].map(order)).sort_values(["order", "published", "doc_id"])
-    for start in range(0, len(index), batch):
-        wanted = index["doc_id"].iloc[start:start + batch].tolist()
+    ordered = corpus.documents["doc_id"]  # in corpus order
+    for start in range(0, len(ordered), batch):
+        wanted = ordered.iloc[start:start + batch].tolist()
         documents = read_table(corpus.work, "documents", ["doc_id", "period", "outlet"], filters=[("doc_id", "in", wanted)])
         paragraphs = read_table(corpus.work, "paragraphs", filters=[("doc_id", "in", wanted)])
         texts = document_texts(documents, paragraphs).set_index("doc_id")["text"]
