@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
@@ -193,11 +194,21 @@ def headline_units(paragraphs: pd.DataFrame) -> pd.Series:
 
 
 def choose_unit(paragraphs: pd.DataFrame) -> tuple[str, str]:
-    """The unit for ``unit="auto"`` and the rule's reason in one sentence: whole articles when the corpus has at least
-    ``DOCUMENT_MIN_ARTICLES`` articles and the median article (headlines excluded) is shorter than
-    ``DOCUMENT_MAX_MEDIAN_WORDS`` words; paragraphs weighted by their length otherwise."""
+    """The unit for ``unit="auto"`` and the rule's reason in one sentence (:func:`unit_choice` of the paragraphs'
+    articles)."""
     kept = ~headline_units(paragraphs).to_numpy()
-    words = word_counts(paragraphs["text"])[kept].groupby(paragraphs["doc_id"].to_numpy()[kept]).sum()
+    return unit_choice(word_counts(paragraphs["text"])[kept].groupby(paragraphs["doc_id"].to_numpy()[kept]).sum())
+
+
+def unit_choice(words: pd.Series) -> tuple[str, str]:
+    """The unit for ``unit="auto"`` and the rule's reason, from each article's words outside headline-like
+    paragraphs (one entry per article that has such paragraphs): whole articles when there are at least
+    ``DOCUMENT_MIN_ARTICLES`` articles and the median article is shorter than ``DOCUMENT_MAX_MEDIAN_WORDS`` words;
+    paragraphs weighted by their length otherwise.
+
+    >>> unit_choice(pd.Series([120] * 30))[0], unit_choice(pd.Series([900] * 30))[0]
+    ('document', 'paragraph')
+    """
     n_articles, median = len(words), float(words.median()) if len(words) else 0.0
     if n_articles >= DOCUMENT_MIN_ARTICLES and median < DOCUMENT_MAX_MEDIAN_WORDS:
         return "document", (f"Whole articles are the units: the median article has {median:,.0f} words (under "
@@ -294,23 +305,53 @@ def model_matrix(units: pd.DataFrame, model: str, *, stem: bool = False, max_sha
         row = pd.Index(units["doc_id"]).get_indexer(passages["doc_id"])
         grouping = sparse.csr_matrix((np.ones(len(row)), (row, np.arange(len(row)))), shape=(len(units), len(row)))
         passage_counts, counts = counts, (grouping @ counts).tocsr()
+    words = units["weight"].to_numpy(float) if weight_by_length else None
+    transformer = idf_transformer(unit_frequency(counts), counts.shape[0]) if model == "nmf" else None
+    matrix = model_rows(counts, model, transformer, words, words.mean() if weight_by_length else None)
+    return matrix, counts, terms, common, passage_counts
+
+
+def unit_frequency(counts) -> np.ndarray:
+    """Units each term (column of a canonical CSR count matrix) occurs in."""
+    return np.bincount(counts.indices, minlength=counts.shape[1])
+
+
+def idf_transformer(frequency: np.ndarray, n_units: int):
+    """scikit-learn's ``TfidfTransformer().fit(counts)`` for counts of ``n_units`` units in which the terms occur
+    ``frequency`` times: the same idf to the bit (smoothed: log((1 + n) / (1 + df)) + 1), so a partitioned corpus's
+    units are weighted as one count matrix would weigh them."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    transformer = TfidfTransformer()
+    df = frequency.astype(np.float64) + 1.0
+    idf = np.full_like(df, fill_value=n_units + 1, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    transformer.idf_, transformer.n_features_in_ = idf, len(idf)
+    return transformer
+
+
+def model_rows(counts, model: str, transformer=None, words: np.ndarray | None = None, mean_words: float | None = None):
+    """The rows of the matrix the model fits for these units' counts: the counts (LDA), or TF-IDF rows of unit length
+    (NMF, with ``transformer`` from :func:`idf_transformer`) scaled by √(words / mean words) when ``words`` are given.
+    Row by row arithmetic: the rows of some units are those of the whole matrix. The rows come in canonical form
+    (sorted column indices), which the fits would otherwise impose on the matrix in place, changing later slices."""
     if model == "lda":
-        return counts.astype(float), counts, terms, common, passage_counts
-    from sklearn.feature_extraction.text import TfidfTransformer
+        matrix = counts.astype(float)
+    else:
+        matrix = transformer.transform(counts).tocsr()
+        if words is not None:
+            matrix = (sparse.diags(np.sqrt(words / max(mean_words, 1e-12))) @ matrix).tocsr()
+    matrix.sum_duplicates()
+    return matrix
 
-    matrix = TfidfTransformer().fit_transform(counts).tocsr()
-    if weight_by_length:
-        words = units["weight"].to_numpy(float)
-        matrix = sparse.diags(np.sqrt(words / max(words.mean(), 1e-12))) @ matrix
-    return matrix.tocsr(), counts, terms, common, passage_counts
 
-
-def passage_scores(passage_counts, counts, weights: np.ndarray) -> np.ndarray:
-    """Passages × topics: cosine of each passage's TF-IDF profile (IDF from the modelled units) with each topic's
-    term weights, so the passage of an article closest to a topic can be quoted for it."""
-    from sklearn.feature_extraction.text import TfidfTransformer
-
-    transformer = TfidfTransformer().fit(counts)
+def passage_scores(passage_counts, counts, weights: np.ndarray, transformer=None) -> np.ndarray:
+    """Passages × topics: cosine of each passage's TF-IDF profile (IDF from the modelled units' ``counts``, or
+    ``transformer`` from :func:`idf_transformer`) with each topic's term weights, so the passage of an article
+    closest to a topic can be quoted for it."""
+    transformer = transformer or idf_transformer(unit_frequency(counts), counts.shape[0])
     topics = weights / np.maximum(np.linalg.norm(weights, axis=1, keepdims=True), 1e-300)
     scores = np.empty((passage_counts.shape[0], len(topics)))
     for begin in range(0, passage_counts.shape[0], PASSAGE_BATCH):  # row by row arithmetic: batches change nothing
@@ -327,6 +368,8 @@ class Fit:
     weights: np.ndarray
     objective: float  # NMF: reconstruction error; LDA: perplexity (lower is better for both)
     start: int = 0  # which start of restart_fits produced it (0: NNDSVDa for NMF)
+    components: np.ndarray | None = None  # NMF: the fitted topic × term matrix, which scores further units
+    estimator: object = None  # LDA: the fitted scikit-learn model, which scores further units
 
 
 def present_terms(matrix) -> np.ndarray | None:
@@ -338,18 +381,26 @@ def present_terms(matrix) -> np.ndarray | None:
 def fit_model(matrix, model: str, k: int, random_state: int, *, init: str = "nndsvda", fit_rows=None,
               sample: bool = False) -> Fit:
     """Fit one model from one start; with ``fit_rows`` (row indices), fit on those rows and then estimate every
-    row's topic shares with the fitted topics (scikit-learn's ``transform``).
+    row's topic shares with the fitted topics (:func:`score_units`).
 
     A fit on a sample of units (``fit_rows``, or ``sample`` when ``matrix`` is one) uses NMF only on the terms that
     occur in it. A term absent from every fitted unit weighs nothing at NMF's optimum, but scikit-learn still updates
     its weights at every iteration: with a corpus's rare words (94,836 terms at 20,000 distinct-sentence articles, of
     which the k search's sample of 152 units held 4,027) that was nearly all of the k search's time. Its weight is 0.
     """
+    if fit_rows is None:
+        return _fit(matrix, model, k, random_state, init=init, sample=sample)
+    fitted = _fit(matrix[fit_rows], model, k, random_state, init=init, sample=True)
+    return dataclasses.replace(fitted, shares=score_units(matrix, model, fitted))
+
+
+def _fit(train, model: str, k: int, random_state: int, *, init: str, sample: bool) -> Fit:
+    """:func:`fit_model` on the rows ``train``: the fit and its units' shares."""
     from sklearn.decomposition import LatentDirichletAllocation
     from sklearn.exceptions import ConvergenceWarning
 
-    train = matrix if fit_rows is None else matrix[fit_rows]
-    columns = present_terms(train) if model == "nmf" and (sample or fit_rows is not None) else None
+    columns = present_terms(train) if model == "nmf" and sample else None
+    estimator = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # the k search fits many small models; shares are still used
         if model == "nmf":  # scikit-learn's NMF(init=init, max_iter=400, tol=1e-4) to the bit, in less time
@@ -357,21 +408,35 @@ def fit_model(matrix, model: str, k: int, random_state: int, *, init: str = "nnd
                                                         random_state=random_state)
             if columns is not None:
                 topic_term = _widen(topic_term, columns, train.shape[1])
-            if fit_rows is not None:
-                unit_topic = nmf_transform(matrix, topic_term)
         else:
             method = "batch" if train.shape[0] <= 5000 else "online"
             estimator = LatentDirichletAllocation(n_components=k, learning_method=method, random_state=random_state,
                                                   max_iter=LDA_MAX_ITER if method == "batch" else 5, batch_size=1024)
             unit_topic = estimator.fit_transform(train)
             objective = float(estimator.perplexity(train))
-            if fit_rows is not None:
-                unit_topic = estimator.transform(matrix)
             topic_term = estimator.components_
-    row_sums = unit_topic.sum(axis=1, keepdims=True)
-    shares = np.divide(unit_topic, row_sums, out=np.full_like(unit_topic, 1.0 / k), where=row_sums > 0)
     weights = topic_term / np.maximum(topic_term.sum(axis=1, keepdims=True), 1e-300)
-    return Fit(shares, weights, objective)
+    return Fit(unit_shares(unit_topic), weights, objective, components=topic_term if model == "nmf" else None,
+               estimator=estimator)
+
+
+def unit_shares(unit_topic: np.ndarray) -> np.ndarray:
+    """Units' topic weights as shares that sum to 1 (an even split for a unit with no weight at all)."""
+    row_sums = unit_topic.sum(axis=1, keepdims=True)
+    return np.divide(unit_topic, row_sums, out=np.full_like(unit_topic, 1.0 / unit_topic.shape[1]), where=row_sums > 0)
+
+
+def score_units(matrix, model: str, fitted: Fit) -> np.ndarray:
+    """The topic shares of the units whose model-matrix rows are ``matrix``, given a fitted model (scikit-learn's
+    ``transform``). LDA scores each unit on its own; NMF's scoring stops when all of ``matrix``'s rows together are
+    within its tolerance, so a unit's shares depend slightly (within that tolerance) on the rows scored with it."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if model == "nmf":
+            return unit_shares(nmf_transform(matrix, fitted.components))
+        return unit_shares(fitted.estimator.transform(matrix))
 
 
 def _widen(topic_term: np.ndarray, columns: np.ndarray, n_terms: int) -> np.ndarray:
@@ -534,9 +599,9 @@ def frex_scores(weights: np.ndarray, w: float = FREX_WEIGHT) -> tuple[np.ndarray
     return frex, exclusivity
 
 
-def _order_topics(shares: np.ndarray, weights: np.ndarray, terms: np.ndarray) -> np.ndarray:
-    """Topic order: most prevalent first, ties broken by the topic's top terms alphabetically."""
-    prevalence = shares.mean(axis=0)
+def _order_topics(prevalence: np.ndarray, weights: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    """Topic order: most prevalent first (``prevalence``: each topic's mean share over the units), ties broken by the
+    topic's top terms alphabetically."""
     keys = [" ".join(terms[top_term_indices(weights[[t]], LABEL_TERMS)[0]]) for t in range(weights.shape[0])]
     return np.array(sorted(range(weights.shape[0]), key=lambda t: (-round(float(prevalence[t]), 12), keys[t])))
 
@@ -682,41 +747,67 @@ def fit_topic_stage(corpus, *, unit: str = "auto", model: str = "nmf", n_topics:
                                 max_share=max_share)
 
 
-def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts, stem, random_seed, n_resamples,
-                     max_share) -> TopicResult:
-    if model not in MODELS:
-        raise TopicModelError(f"Parameter 'model' must be one of {MODELS}, not {model!r}.")
-    if n_restarts < 2:
-        raise TopicModelError(f"Parameter 'n_restarts' must be at least 2 to measure stability (got {n_restarts}).")
-    requested = _requested_k(n_topics)
-    units, excluded, unit, unit_rule, kept, texts = _topic_units(corpus, unit, article_text=False)
-    n_units = len(units)
-    passages = kept if unit == "document" else None
-    matrix, counts, terms, common, passage_counts = model_matrix(
-        units, model, stem=stem, max_share=max_share, weight_by_length=unit == "paragraph", passages=passages,
-        passage_texts=texts if unit == "document" else None)
-    doc_ids = units["doc_id"].to_numpy()
-    n_articles = len(np.unique(doc_ids))
+@dataclass
+class ModelUnits:
+    """The modelled units as fitting reads them, on either engine: each unit's article, period and topic-word tokens
+    (in unit order), the number of terms, and a function giving some units' rows (sorted unit indices -> their
+    model-matrix rows and count rows), so a partitioned corpus's units are read only where a sample needs them."""
+
+    doc_ids: np.ndarray
+    periods: np.ndarray
+    tokens: np.ndarray
+    n_terms: int
+    rows: Callable
+
+    @property
+    def n_units(self) -> int:
+        return len(self.tokens)
+
+
+def in_memory_units(matrix, counts, doc_ids: np.ndarray, periods: np.ndarray) -> ModelUnits:
+    """:class:`ModelUnits` of a model matrix and its counts held in this process."""
+    return ModelUnits(np.asarray(doc_ids), np.asarray(periods), np.asarray(counts.sum(axis=1)).ravel(), counts.shape[1],
+                      lambda rows: (matrix[rows], counts[rows]))
+
+
+@dataclass
+class ChosenModel:
+    """The k search's outcome and the final fit: ``fit.shares`` are every unit's when ``fit_rows`` is None, else
+    those of the units in ``fit_rows`` only (every unit is then scored with :func:`score_units`)."""
+
+    k: int
+    k_search: pd.DataFrame
+    fit: Fit
+    fit_rows: np.ndarray | None
+    cap: int
+
+
+def choose_model(units: ModelUnits, *, unit: str, model: str, requested: int | None, k_min: int, k_max: int,
+                 n_restarts: int, random_seed: int, notes: list[str]) -> ChosenModel:
+    """Choose k among ``k_min`` … ``k_max`` (unless ``requested``) on a seeded sample of units, then fit the final
+    model (from every restart on a small corpus; once, on a seeded sample of at most ``FINAL_MAX_UNITS`` units, on
+    a large one). Reduced-fidelity choices are appended to ``notes``."""
+    n_units = units.n_units
+    n_articles = len(np.unique(units.doc_ids))
     cap = k_cap(n_articles)
-    notes: list[str] = []
     fits: dict[int, Fit] = {}
-    tokens = np.asarray(counts.sum(axis=1)).ravel()
-    small = tokens.sum() <= SEARCH_MAX_TOKENS[model]  # small enough to fit from every start, on every unit
+    small = units.tokens.sum() <= SEARCH_MAX_TOKENS[model]  # small enough to fit from every start, on every unit
     if requested is None:
         k_values = [k for k in range(max(2, k_min), min(k_max, cap) + 1) if k < n_units]
         if not k_values:
             raise TopicModelError(f"Parameter 'n_topics' asks to choose k, but {n_articles:,} articles in {n_units:,} "
                                   f"{unit} units allow no k in {k_min}–{k_max} (at most {cap}: one topic per "
                                   f"{ARTICLES_PER_TOPIC} articles); lower k_min or use more articles.")
-        sample = _sample_tokens(tokens, SEARCH_MAX_TOKENS[model], ARTICLES_PER_TOPIC * max(k_values), random_seed)
+        sample = _sample_tokens(units.tokens, SEARCH_MAX_TOKENS[model], ARTICLES_PER_TOPIC * max(k_values), random_seed)
+        matrix, counts = units.rows(sample)
         if len(sample) < n_units:
-            in_sample = int(np.count_nonzero(counts[sample].getnnz(axis=0)))
+            in_sample = int(np.count_nonzero(counts.getnnz(axis=0)))
             notes.append(f"The k search fitted each candidate on a seeded sample of {len(sample):,} of {n_units:,} units "
-                         f"and the {in_sample:,} of {len(terms):,} terms that occur in them ({n_restarts} restarts "
+                         f"and the {in_sample:,} of {units.n_terms:,} terms that occur in them ({n_restarts} restarts "
                          "each); the final model uses "
                          + ("every unit." if n_units <= FINAL_MAX_UNITS else "a larger sample and scores every unit."))
-        presence = (counts[sample] > 0).astype(float)  # the sampled units only: no 0/1 float copy of all counts
-        k_search, fits = search_k(matrix[sample], presence, doc_ids[sample], model, k_values, n_restarts=n_restarts,
+        presence = (counts > 0).astype(float)  # the sampled units only: no 0/1 float copy of all counts
+        k_search, fits = search_k(matrix, presence, units.doc_ids[sample], model, k_values, n_restarts=n_restarts,
                                   random_state=random_seed, sample=len(sample) < n_units)  # fits on the sample when sampled
         k = int(k_search.loc[k_search["chosen"], "k"].iloc[0])
     else:
@@ -727,26 +818,31 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
         k_search = pd.DataFrame(columns=["k", "coherence", "coherence_sd", "exclusivity", "stability_restarts",
                                          "stability_articles", "admissible", "chosen"])
     if small:
-        final = fits.get(k) or best_fit(restart_fits(matrix, model, k, random_seed, n_restarts))
-    else:  # large corpus: one fit, from the start that did best in the search (NNDSVDa when k was given)
-        start = fits[k].start if k in fits else 0
-        fit_rows = _sample(n_units, FINAL_MAX_UNITS, random_seed) if n_units > FINAL_MAX_UNITS else None
-        final = fit_model(matrix, model, k, random_seed + start, init="nndsvda" if start == 0 else "random",
-                          fit_rows=fit_rows)
-        if fit_rows is None:
-            notes.append(f"The final model was fitted once on all {n_units:,} units, from the start that did best in "
-                         "the search, not from every restart.")
-        else:
-            notes.append(f"The final model was fitted once, from the start that did best in the search, on a seeded "
-                         f"sample of {FINAL_MAX_UNITS:,} of the {n_units:,} units; every unit's topic shares were then "
-                         "estimated with its topics.")
-    order = _order_topics(final.shares, final.weights, terms)
-    shares, weights = final.shares[:, order], final.weights[order]
-    topic_ids = list(range(1, k + 1))
+        final = fits.get(k) or best_fit(restart_fits(units.rows(np.arange(n_units))[0], model, k, random_seed, n_restarts))
+        return ChosenModel(k, k_search, final, None, cap)
+    # large corpus: one fit, from the start that did best in the search (NNDSVDa when k was given)
+    start = fits[k].start if k in fits else 0
+    init = "nndsvda" if start == 0 else "random"
+    if n_units <= FINAL_MAX_UNITS:
+        notes.append(f"The final model was fitted once on all {n_units:,} units, from the start that did best in "
+                     "the search, not from every restart.")
+        return ChosenModel(k, k_search, fit_model(units.rows(np.arange(n_units))[0], model, k, random_seed + start,
+                                                  init=init), None, cap)
+    fit_rows = _sample(n_units, FINAL_MAX_UNITS, random_seed)
+    notes.append(f"The final model was fitted once, from the start that did best in the search, on a seeded "
+                 f"sample of {FINAL_MAX_UNITS:,} of the {n_units:,} units; every unit's topic shares were then "
+                 "estimated with its topics.")
+    final = fit_model(units.rows(fit_rows)[0], model, k, random_seed + start, init=init, sample=True)
+    return ChosenModel(k, k_search, final, fit_rows, cap)
+
+
+def term_tables(weights: np.ndarray, terms: np.ndarray) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Each topic's label (its top ``LABEL_TERMS`` terms), its top terms and its FREX terms, topics in the order of
+    ``weights``' rows (topic 1 first)."""
+    topic_ids = list(range(1, len(weights) + 1))
     top = top_term_indices(weights)
     labels = {t: " · ".join(terms[top[t - 1, :LABEL_TERMS]]) for t in topic_ids}
     frex, exclusivity = frex_scores(weights)
-
     term_rows, frex_rows = [], []
     for t in topic_ids:
         for rank, index in enumerate(top[t - 1], start=1):
@@ -757,8 +853,56 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
             frex_rows.append({"topic": t, "label": labels[t], "rank": rank, "term": terms[index],
                               "frex": float(frex[t - 1, index]), "exclusivity": float(exclusivity[t - 1, index]),
                               "weight": float(weights[t - 1, index])})
+    return labels, pd.DataFrame(term_rows), pd.DataFrame(frex_rows)
 
-    columns = [f"topic_{t}" for t in topic_ids]
+
+def period_tables(comparison, labels: dict, periods: list[str], loo: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Prevalence per period and the period shifts (with the leave-one-out refits' summary) from the bootstrap of
+    the topic-share columns (:func:`analysis.core.bootstrap.compare_periods`)."""
+    prevalence = comparison.estimates.rename(columns={"estimate": "share"})
+    prevalence.insert(0, "topic", prevalence["measure"].str.removeprefix("topic_").astype(int))
+    prevalence.insert(1, "label", prevalence["topic"].map(labels))
+    differences = comparison.differences.drop(columns=LOO_COLUMNS)
+    differences.insert(0, "topic", differences["measure"].str.removeprefix("topic_").astype(int))
+    differences.insert(1, "label", differences["topic"].map(labels))
+    differences.insert(2, "period_a", periods[0])
+    differences.insert(3, "period_b", periods[1])
+    differences = differences.merge(_loo_summary(differences, loo), on="topic", how="left")
+    return (prevalence.drop(columns="measure")[["topic", "label", "period", "share", "ci_low", "ci_high", "n_docs", "n_units"]],
+            differences.drop(columns="measure"))
+
+
+def refit_note(loo_mode: str, model: str, n_articles: int) -> list[str]:
+    """The note the report shows when leave-one-out left out groups of articles rather than each article."""
+    if loo_mode == "article":
+        return []
+    return [f"Leave-one-out drops one of {LOO_GROUPS} seeded groups of articles in turn (not each of the "
+            f"{n_articles:,} articles), refitting on at most {REFIT_MAX_UNITS[model]:,} units."]
+
+
+def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts, stem, random_seed, n_resamples,
+                     max_share) -> TopicResult:
+    if model not in MODELS:
+        raise TopicModelError(f"Parameter 'model' must be one of {MODELS}, not {model!r}.")
+    if n_restarts < 2:
+        raise TopicModelError(f"Parameter 'n_restarts' must be at least 2 to measure stability (got {n_restarts}).")
+    requested = _requested_k(n_topics)
+    units, excluded, unit, unit_rule, kept, texts = _topic_units(corpus, unit, article_text=False)
+    passages = kept if unit == "document" else None
+    matrix, counts, terms, common, passage_counts = model_matrix(
+        units, model, stem=stem, max_share=max_share, weight_by_length=unit == "paragraph", passages=passages,
+        passage_texts=texts if unit == "document" else None)
+    modelled = in_memory_units(matrix, counts, units["doc_id"].to_numpy(), units["period"].to_numpy())
+    notes: list[str] = []
+    chosen = choose_model(modelled, unit=unit, model=model, requested=requested, k_min=k_min, k_max=k_max,
+                          n_restarts=n_restarts, random_seed=random_seed, notes=notes)
+    k, final = chosen.k, chosen.fit
+    all_shares = final.shares if chosen.fit_rows is None else score_units(matrix, model, final)
+    order = _order_topics(all_shares.mean(axis=0), final.weights, terms)
+    shares, weights = all_shares[:, order], final.weights[order]
+    labels, term_table, frex_table = term_tables(weights, terms)
+
+    columns = [f"topic_{t}" for t in sorted(labels)]
     unit_topics = pd.concat([units[["unit_id", "doc_id", "period", "outlet", "weight"]],
                              pd.DataFrame(shares, columns=columns)], axis=1)
     articles = article_topics(unit_topics, columns)
@@ -771,33 +915,19 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
     periods = corpus.period_names[:2]
     comparison = compare_periods(unit_topics, columns, periods[0], periods[1], random_state=random_seed,
                                  n_resamples=n_resamples, weight_column="weight")
-    prevalence = comparison.estimates.rename(columns={"estimate": "share"})
-    prevalence.insert(0, "topic", prevalence["measure"].str.removeprefix("topic_").astype(int))
-    prevalence.insert(1, "label", prevalence["topic"].map(labels))
-    differences = comparison.differences.drop(columns=LOO_COLUMNS)
-    differences.insert(0, "topic", differences["measure"].str.removeprefix("topic_").astype(int))
-    differences.insert(1, "label", differences["topic"].map(labels))
-    differences.insert(2, "period_a", periods[0])
-    differences.insert(3, "period_b", periods[1])
-
-    loo, loo_mode = leave_one_out_refits(units, matrix, model, k, weights, periods, random_state=random_seed)
+    loo, loo_mode = leave_one_out_refits(modelled, model, k, weights, periods, random_state=random_seed)
     loo["label"] = loo["topic"].map(labels)
-    differences = differences.merge(_loo_summary(differences, loo), on="topic", how="left")
-    if loo_mode != "article":
-        notes.append(f"Leave-one-out drops one of {LOO_GROUPS} seeded groups of articles in turn (not each of the "
-                     f"{units['doc_id'].nunique():,} articles), refitting on at most {REFIT_MAX_UNITS[model]:,} units.")
+    prevalence, differences = period_tables(comparison, labels, periods, loo)
+    notes += refit_note(loo_mode, model, units["doc_id"].nunique())
     return TopicResult(
-        model=model, unit=unit, k=k, k_search=k_search,
-        topics=pd.DataFrame(term_rows), frex=pd.DataFrame(frex_rows), labels=labels, unit_topics=unit_topics,
-        examples=examples,
-        prevalence=prevalence.drop(columns="measure")[["topic", "label", "period", "share", "ci_low", "ci_high", "n_docs", "n_units"]],
-        differences=differences.drop(columns="measure"), leave_one_out=loo, loo_mode=loo_mode,
-        n_units=n_units, n_terms=len(terms), notes=notes, article_topics=articles, common_terms=common,
-        excluded_units=excluded, unit_rule=unit_rule, k_cap=cap,
+        model=model, unit=unit, k=k, k_search=chosen.k_search, topics=term_table, frex=frex_table, labels=labels,
+        unit_topics=unit_topics, examples=examples, prevalence=prevalence, differences=differences,
+        leave_one_out=loo, loo_mode=loo_mode, n_units=len(units), n_terms=len(terms), notes=notes,
+        article_topics=articles, common_terms=common, excluded_units=excluded, unit_rule=unit_rule, k_cap=chosen.cap,
     )
 
 
-def leave_one_out_refits(units: pd.DataFrame, matrix, model: str, k: int, weights: np.ndarray, periods: list[str], *,
+def leave_one_out_refits(units: ModelUnits, model: str, k: int, weights: np.ndarray, periods: list[str], *,
                          random_state: int) -> tuple[pd.DataFrame, str]:
     """Refit without each article (or group of articles) in turn; match each original topic to its most similar
     refit topic (cosine of term weights, one-to-one) and recompute its period shift among the remaining units.
@@ -807,7 +937,7 @@ def leave_one_out_refits(units: pd.DataFrame, matrix, model: str, k: int, weight
     """
     from scipy.optimize import linear_sum_assignment
 
-    doc_ids = np.array(sorted(units["doc_id"].unique()))
+    doc_ids = np.unique(units.doc_ids)
     if len(doc_ids) <= LOO_MAX_GROUPS:
         groups = {doc: [doc] for doc in doc_ids}
         mode = "article"
@@ -816,8 +946,8 @@ def leave_one_out_refits(units: pd.DataFrame, matrix, model: str, k: int, weight
         groups = {f"group {g + 1}": list(doc_ids[assignment == g]) for g in range(LOO_GROUPS)}
         mode = "group"
     reference = weights / np.maximum(np.linalg.norm(weights, axis=1, keepdims=True), 1e-300)
-    unit_docs = pd.Series(units["doc_id"].to_numpy())  # no copy of the units table per refit
-    unit_periods = units["period"].to_numpy()
+    unit_docs = pd.Series(units.doc_ids)
+    unit_periods = units.periods
     rows = []
     for name, dropped in progress(groups.items(), f"leave-one-{mode}-out refits", total=len(groups)):
         keep = np.flatnonzero(~unit_docs.isin(dropped).to_numpy())
@@ -825,7 +955,7 @@ def leave_one_out_refits(units: pd.DataFrame, matrix, model: str, k: int, weight
         if not (kept_periods == periods[0]).any() or not (kept_periods == periods[1]).any() or len(keep) <= k:
             continue
         chosen = keep[_sample(len(keep), REFIT_MAX_UNITS[model], random_state)]
-        shares, refit_weights = fit(matrix[chosen], model, k, random_state, sample=len(chosen) < len(keep))
+        shares, refit_weights = fit(units.rows(chosen)[0], model, k, random_state, sample=len(chosen) < len(keep))
         refit = refit_weights / np.maximum(np.linalg.norm(refit_weights, axis=1, keepdims=True), 1e-300)
         similarity = reference @ refit.T
         original, matched = linear_sum_assignment(-similarity)
