@@ -246,7 +246,13 @@ class Run:
         return source_line(self.corpus.name, self.corpus.docs_per_period())
 
     def topics(self):
-        """The topic stage's result for this run's topic parameters, computed once per run."""
+        """The topic stage's result for this run's topic parameters, computed once per run (on the Dask engine, on
+        the cluster: its unit topics then stay in partitions, ``TopicResult.unit_topics`` being None)."""
+        if self.parameters["engine"] == "dask":
+            from analysis.topics.partitioned import topic_results
+
+            return topic_results(self.corpus, self.paths.reports, **asdict(self.topic_parameters),
+                                 scheduler=self.parameters["dask_scheduler"])
         from analysis.stages import topic_results
 
         return topic_results(self.corpus, self.paths.reports, **asdict(self.topic_parameters))

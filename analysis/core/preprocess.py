@@ -205,7 +205,7 @@ def document_term_matrix(texts, *, stem: bool = False, min_df: int = 1, weightin
         raise ValueError(f"Unknown weighting {weighting!r}; use one of {WEIGHTINGS}.")
     texts = texts if isinstance(texts, (pd.Series, TextRows, JoinedTexts)) else list(texts)  # strings a batch at a time
     phrases = corpus_phrases(texts) if phrases is None else tuple(phrases)
-    matrix, words = _count_tokens(texts, phrases)
+    matrix, words = count_terms(texts, phrases)
     if stem:
         matrix, words = _merge_stems(matrix, words)
         matrix = matrix.tocsr()
@@ -418,7 +418,7 @@ def _token_spans(data: np.ndarray, *, with_mask: bool = False):
     return starts, ends, in_chain
 
 
-def _count_tokens(texts, phrases: tuple[str, ...]):
+def count_terms(texts, phrases: tuple[str, ...]):
     """Units × terms counts of :func:`tokenize`'s tokens (int64, canonical CSR) and the terms, sorted.
 
     The same counts as scikit-learn's ``CountVectorizer(analyzer=tokenize)``, without a Python step per token: each
@@ -477,15 +477,26 @@ def _count_tokens(texts, phrases: tuple[str, ...]):
 
 def _merge_stems(matrix, words):
     """Sum the columns of words sharing a Snowball stem; name each by its most frequent surface word."""
+    codes, display = stem_columns(words, np.asarray(matrix.sum(axis=0)).ravel())
+    merge = sparse.csr_matrix((np.ones(len(words), dtype=np.int64), (np.arange(len(words)), codes)),
+                              shape=(len(words), len(display)))
+    return (matrix @ merge).tocsc(), display
+
+
+def stem_columns(words: np.ndarray, totals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each word's column among the stemmed terms, and the terms as displayed (sorted): words sharing a Snowball
+    stem share a column, named by its most frequent surface word (``totals``: each word's count; ties
+    alphabetical). Phrases are not stemmed.
+
+    >>> codes, display = stem_columns(np.array(["pipeline", "pipelines", "talks"], dtype=object), np.array([1, 3, 1]))
+    >>> codes.tolist(), display.tolist()
+    ([0, 0, 1], ['pipelines', 'talks'])
+    """
     from nltk.stem.snowball import SnowballStemmer  # heavy: imported when used
 
     stemmer = SnowballStemmer("english")
     stems = np.array([word if "_" in word else stemmer.stem(word) for word in words], dtype=object)
     stem_index, codes = np.unique(stems, return_inverse=True)
-    totals = np.asarray(matrix.sum(axis=0)).ravel()
-    merge = sparse.csr_matrix((np.ones(len(words), dtype=np.int64), (np.arange(len(words)), codes)),
-                              shape=(len(words), len(stem_index)))
-    merged = (matrix @ merge).tocsc()
     display = np.empty(len(stem_index), dtype=object)
     best = np.full(len(stem_index), -1)
     for position in np.lexsort((words, -totals)):  # most frequent surface first, ties alphabetical
@@ -493,7 +504,9 @@ def _merge_stems(matrix, words):
             best[codes[position]] = position
             display[codes[position]] = display_term(words[position])
     order = np.argsort(display.astype(str), kind="mergesort")
-    return merged[:, order], display[order]
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[codes.ravel()], display[order]
 
 
 def article_frequency(matrix, doc_ids) -> tuple[np.ndarray, int]:
@@ -530,9 +543,16 @@ def corpus_vocabulary(matrix, terms, doc_ids, *, max_share: float = MAX_ARTICLE_
     >>> keep.tolist(), common["term"].tolist()
     ([1], ['china', 'oil'])
     """
+    frequency, n_articles = article_frequency(matrix, doc_ids)
+    return vocabulary_from_frequency(frequency, n_articles, terms, max_share=max_share, min_articles=min_articles)
+
+
+def vocabulary_from_frequency(frequency: np.ndarray, n_articles: int, terms, *, max_share: float = MAX_ARTICLE_SHARE,
+                              min_articles: int = MIN_ARTICLES) -> tuple[np.ndarray, pd.DataFrame]:
+    """:func:`corpus_vocabulary` from the number of articles each term occurs in (``frequency``) and of articles:
+    sums over a partitioned corpus's parts give the same vocabulary."""
     if not 0 < max_share <= 1:
         raise ValueError(f"max_share must be in (0, 1], not {max_share!r}.")
-    frequency, n_articles = article_frequency(matrix, doc_ids)
     floor = min_articles if n_articles >= 10 else 1
     limit = max(min_articles, max_share * n_articles)  # in a tiny corpus, a term in two articles is still specific
     keep = np.flatnonzero((frequency >= floor) & (frequency <= limit))

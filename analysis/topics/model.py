@@ -87,7 +87,7 @@ class TopicResult:
     topics: pd.DataFrame  # topic, label, rank, term, weight, exclusivity
     frex: pd.DataFrame  # topic, label, rank, term, frex, exclusivity, weight
     labels: dict  # topic -> label
-    unit_topics: pd.DataFrame  # unit_id, doc_id, period, outlet, weight, topic_1 … topic_k
+    unit_topics: pd.DataFrame | None  # unit_id, doc_id, period, outlet, weight, topic_1 … topic_k
     examples: pd.DataFrame  # topic, label, rank, unit_id, doc_id, outlet, period, start, end, share, text
     prevalence: pd.DataFrame  # topic, label, period, share, ci_low, ci_high, n_docs, n_units
     differences: pd.DataFrame  # topic, label, period_a, period_b, difference, ci_low, ci_high, excludes_zero, loo_*
@@ -101,6 +101,8 @@ class TopicResult:
     excluded_units: pd.DataFrame = field(default_factory=pd.DataFrame)  # unit_id, doc_id, text: headline-like units
     unit_rule: str = ""  # why these units, in one sentence
     k_cap: int = 0  # the largest k the articles can carry
+    partitions: Path | None = None  # Dask engine: unit_topics (then None) stays in these Parquet partitions
+    scheduler: str = ""  # Dask engine: the cluster that writes unit_topics from its partitions
 
     @property
     def topic_columns(self) -> list[str]:
@@ -647,6 +649,39 @@ def article_topics(unit_topics: pd.DataFrame, columns: list[str]) -> pd.DataFram
     return table
 
 
+def article_sums(unit_topics: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Per article (sorted by doc_id): its period, its units' total weight (``weight``) and number (``n_units``), and
+    each topic's shares times the units' weights, summed: the rows the prevalence bootstrap resamples
+    (:func:`analysis.core.bootstrap.compare_periods` with ``summed``), which a partitioned corpus sums per partition.
+
+    >>> units = pd.DataFrame({"doc_id": ["a", "a", "b"], "period": "p", "weight": [3.0, 1.0, 2.0], "topic_1": [1.0, 0.0, 0.5]})
+    >>> article_sums(units, ["topic_1"])[["doc_id", "topic_1", "weight", "n_units"]].values.tolist()
+    [['a', 3.0, 4.0, 2], ['b', 1.0, 2.0, 1]]
+    """
+    weights = unit_topics["weight"].to_numpy(float)
+    table = pd.DataFrame(unit_topics[columns].to_numpy(float) * weights[:, None], columns=columns)
+    table = table.assign(doc_id=unit_topics["doc_id"].to_numpy(), period=unit_topics["period"].to_numpy(), weight=weights,
+                         n_units=1)
+    return table.groupby(["doc_id", "period"], sort=True, as_index=False).sum()
+
+
+def write_unit_topics(result: TopicResult, tables_dir: str | Path, name: str = "unit_topics") -> Path:
+    """Write every unit's topic shares as ``tables_dir/<name>.csv`` sorted by article and unit, as
+    :func:`analysis.core.display.write_table` writes a table; on the Dask engine from the table's partitions, a
+    range of rows at a time (:func:`analysis.core.sorted_csv.write_partitioned_table`), never whole."""
+    if result.unit_topics is not None:
+        from analysis.core.display import write_table
+
+        return write_table(result.unit_topics, tables_dir, name, ["doc_id", "unit_id"])
+    from analysis.core.engine import dask_client
+    from analysis.core.sorted_csv import write_partitioned_table
+
+    with dask_client(result.scheduler) as client:
+        return write_partitioned_table(client, result.partitions.parent, result.partitions.name, tables_dir, name,
+                                       ["doc_id", "unit_id"], ["unit_id", "doc_id", "period", "outlet", "weight",
+                                                               *result.topic_columns])
+
+
 def typical_passages(units: pd.DataFrame, unit: str, paragraph_shares: np.ndarray, paragraphs: pd.DataFrame,
                      articles: pd.DataFrame, labels: dict, paragraph_texts=None) -> pd.DataFrame:
     """The ``EXAMPLES`` most typical passages of each topic, none a headline, each from a different article.
@@ -913,8 +948,8 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
                                     paragraph_texts=texts)
 
     periods = corpus.period_names[:2]
-    comparison = compare_periods(unit_topics, columns, periods[0], periods[1], random_state=random_seed,
-                                 n_resamples=n_resamples, weight_column="weight")
+    comparison = compare_periods(article_sums(unit_topics, columns), columns, periods[0], periods[1],
+                                 random_state=random_seed, n_resamples=n_resamples, weight_column="weight", summed="n_units")
     loo, loo_mode = leave_one_out_refits(modelled, model, k, weights, periods, random_state=random_seed)
     loo["label"] = loo["topic"].map(labels)
     prevalence, differences = period_tables(comparison, labels, periods, loo)
