@@ -55,13 +55,14 @@ def dask_client(scheduler: str = "", *, processes: bool = True, n_workers: int =
             yield client
 
 
-def map_partitions(client, function: Callable, partitions: Sequence, *args, **kwargs) -> list:
-    """``[function(partition, *args, **kwargs) for partition in partitions]``, each call a task on the cluster.
+def map_partitions(client, function: Callable, partitions: Sequence, *args, each: Sequence | None = None, **kwargs) -> list:
+    """``[function(partition, *args, **kwargs) for partition in partitions]``, each call a task on the cluster; with
+    ``each`` (one value per partition), ``function(partition, value, *args, **kwargs)``.
 
     Results come back in partition order; ``function`` must be importable (a module-level function) and pure.
     """
-    futures = client.map(function, list(partitions), *[[arg] * len(partitions) for arg in args],
-                         pure=False, **kwargs)
+    varying = [list(partitions)] + ([list(each)] if each is not None else [])
+    futures = client.map(function, *varying, *[[arg] * len(partitions) for arg in args], pure=False, **kwargs)
     return client.gather(futures)
 
 

@@ -42,6 +42,8 @@ POSSESSIVE = re.compile(r"'s$")
 PHRASE_WORD = re.compile(r"[a-z0-9]+")
 COUNT_BATCH = 2000  # texts counted per batch: their tokens are held as Python strings only for one batch
 COUNT_GROUP = 8  # batches handed out at once (to worker processes when asked): their results are held together
+NO_TERMS = ("No terms left after preprocessing: every word is a stopword, a number or a single letter. Check that the "
+            "texts are English prose, or edit analysis/data/stopwords.txt.")
 PHRASE_GAP = r"[\s\-,'\"“”‘’]+"  # what may stand between a phrase's words: spaces, hyphens, commas, quotes
 
 
@@ -456,8 +458,7 @@ def count_terms(texts, phrases: tuple[str, ...]):
         block.sum_duplicates()
         blocks.append(block)
     if not terms:
-        raise ValueError("No terms left after preprocessing: every word is a stopword, a number or a single letter. "
-                         "Check that the texts are English prose, or edit analysis/data/stopwords.txt.")
+        raise ValueError(NO_TERMS)
     words = np.array(terms, dtype=object)
     order = np.argsort(words, kind="stable")  # alphabetical, as np.unique sorts (the terms are distinct)
     rank = np.empty(len(order), dtype=np.int64)

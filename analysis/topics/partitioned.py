@@ -18,6 +18,7 @@ from analysis.core.bootstrap import compare_periods
 from analysis.core.engine import map_partitions, partition_path, read_table, write_table
 from analysis.core.preprocess import (
     MAX_ARTICLE_SHARE,
+    NO_TERMS,
     article_frequency,
     corpus_phrases,
     count_terms,
@@ -168,8 +169,8 @@ def rows_partition(number: int, stage: Path, rows: np.ndarray, model: str, trans
     return _partition_rows(number, stage, rows, model, transformer, mean_words)
 
 
-def score_partition(number: int, stage: Path, model: str, fitted, transformer, mean_words, shares=None) -> np.ndarray:
-    """Map step 5: one partition's units' topic shares (``shares`` when the fit gave them, else estimated with the
+def score_partition(number: int, shares, stage: Path, model: str, fitted, transformer, mean_words) -> np.ndarray:
+    """Map step 5: one partition's units' topic shares (``shares`` when the fit gave them; None: estimated with the
     fitted topics), saved aside; returns their sums per topic."""
     if shares is None:
         shares = score_units(_partition_rows(number, stage, None, model, transformer, mean_words)[0], model, fitted)
@@ -254,9 +255,7 @@ def _terms(client, corpus, stage: Path, numbers: list[int], stem: bool, max_shar
     parts = map_partitions(client, term_counts_partition, numbers, corpus.work, stage, phrases)
     words = np.unique(np.concatenate([part[0] for part in parts] + [np.array([], dtype=object)]).astype(object))
     if not len(words):
-        raise TopicModelError("Empty vocabulary: No terms left after preprocessing: every word is a stopword, a number "
-                              "or a single letter. Check that the texts are English prose, or edit "
-                              "analysis/data/stopwords.txt.")
+        raise TopicModelError(f"Empty vocabulary: {NO_TERMS}")
     totals = np.zeros(len(words), dtype=np.int64)
     for part_words, part_totals in parts:
         np.add.at(totals, np.searchsorted(words, part_words), part_totals)
@@ -284,11 +283,12 @@ def partitioned_topic_stage(client, corpus, stage: Path, *, unit: str = "auto", 
                             max_share: float = MAX_ARTICLE_SHARE) -> TopicResult:
     """:func:`analysis.topics.model.fit_topic_stage` on a partitioned corpus, its intermediate tables under ``stage``.
 
-    The units, terms, samples and fits are the local stage's. Two results are reduced-fidelity, and a note says so:
-    NMF's scoring of every unit stops at its tolerance for each partition's units together rather than for all
-    units together (shares differ from the local engine's within that tolerance); and sums over partitions add in
-    another order than sums over one table (differences of about 1e-15). ``unit_topics`` stays in partitions
-    (``TopicResult.partitions``), and the articles × topics table and the bootstrap read per-article rows.
+    The units, terms, samples and fits are the local stage's, and so is every table, with one reduced-fidelity
+    step that a note in the report states: when the final model is fitted on a sample, NMF scores every unit to its
+    tolerance for each partition's units together rather than for all units together, so shares can differ from
+    the local engine's within that tolerance. (The topics are ordered by their mean share summed partition by
+    partition, which could only swap two topics whose shares tie to 12 decimals.) ``unit_topics`` stays in
+    partitions (``TopicResult.partitions``); the articles × topics table and the bootstrap read per-article rows.
     """
     from threadpoolctl import threadpool_limits
 
@@ -341,9 +341,9 @@ def partitioned_topic_stage(client, corpus, stage: Path, *, unit: str = "auto", 
                               n_restarts=n_restarts, random_seed=random_seed, notes=notes)
         k, final = chosen.k, chosen.fit
         shares = None if chosen.fit_rows is not None else final.shares
-        sums = map_partitions_with(client, score_partition, numbers, stage, model, replace(final, shares=None),
-                                   transformer, units.mean_words,
-                                   each=None if shares is None else [shares[units.partition == n] for n in numbers])
+        sums = map_partitions(client, score_partition, numbers, stage, model, replace(final, shares=None), transformer,
+                              units.mean_words, each=[None if shares is None else shares[units.partition == number]
+                                                      for number in numbers])
         order = _order_topics(np.sum(sums, axis=0) / n_total, final.weights, terms)
         weights = final.weights[order]
         labels, term_table, frex_table = term_tables(weights, terms)
@@ -383,14 +383,6 @@ def partitioned_topic_stage(client, corpus, stage: Path, *, unit: str = "auto", 
         article_topics=articles, common_terms=common, excluded_units=excluded, unit_rule=unit_rule, k_cap=chosen.cap,
         partitions=stage / "unit_topics",
     )
-
-
-def map_partitions_with(client, function, numbers: list[int], *args, each: list | None = None) -> list:
-    """:func:`analysis.core.engine.map_partitions` with, when ``each`` is given, one more argument per partition."""
-    if each is None:
-        return map_partitions(client, function, numbers, *args)
-    futures = [client.submit(function, number, *args, value, pure=False) for number, value in zip(numbers, each)]
-    return client.gather(futures)
 
 
 def topic_results(corpus, reports_dir, *, scheduler: str = "", **parameters) -> TopicResult:
