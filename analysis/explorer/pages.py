@@ -263,15 +263,16 @@ def write_partitioned_pages(client, corpus, vocabulary: pd.DataFrame, topics, fi
     folder, common = _start(folder, corpus, tables_dir)
     periods = common["periods"]
     articles = partitioned.partition_articles(corpus)
-    found = partitioned.term_values(client, corpus, articles, vocabulary, periods, phrases)
-    starts = write_shards(folder, "terms", 4, ((index, value, (term, value) if listed else None) for index, (term, value, listed)
-                                               in enumerate(found.values())), _term_body)
-    _write_terms_page(folder, found.terms, starts, {**common, "fdr": fdr})
-    _write_index(folder, corpus.documents, common)
-    n_topics = _write_topics(folder, partitioned.topic_records(client, corpus, articles, topics), topics, common)
-    records = partitioned.article_records(client, corpus, articles, topics, figures)
-    _write_article_page(folder, write_shards(folder, "articles", 5, ((number, text, text) for number, text in records),
-                                             _article_body), common)
+    with partitioned.scratch_folder(corpus) as scratch:
+        found = partitioned.term_values(client, corpus, articles, vocabulary, periods, scratch, phrases)
+        starts = write_shards(folder, "terms", 4, ((index, value, (term, value) if listed else None)
+                                                   for index, (term, value, listed) in enumerate(found.values())), _term_body)
+        _write_terms_page(folder, found.terms, starts, {**common, "fdr": fdr})
+        _write_index(folder, corpus.documents, common)
+        n_topics = _write_topics(folder, partitioned.topic_records(client, corpus, topics), topics, common)
+        records = partitioned.article_records(client, corpus, articles, topics, figures, scratch)
+        _write_article_page(folder, write_shards(folder, "articles", 5, ((number, text, text) for number, text in records),
+                                                 _article_body), common)
     return _written(folder, found.terms, n_topics, len(corpus.documents), found.n_contexts)
 
 
