@@ -175,16 +175,16 @@ def topic_records(client, corpus, topics) -> list[dict]:
 def records_partition(articles: dict, work: Path, scratch: Path, figure_folder: Path | None, topic_folder: Path | None,
                       topic_columns: list[str], labels: dict, rules: dict, count: int, per_bucket: int) -> list[int]:
     """Map step of the article views: the records of one partition's articles
-    (:func:`analysis.explorer.tables.article_records`, a part at a time, numbered in corpus order) as JSON, written
+    (:func:`analysis.explorer.tables.article_records`, a part at a time in the partition's order, each numbered in
+    corpus order by ``numbers``; this process sorts them) as JSON, written
     in buckets of ``per_bucket`` consecutive article numbers; returns the buckets present. ``articles``: the
     partition's number, its articles' numbers, and its figures and topic shares when not read from
     ``figure_folder`` and ``topic_folder``."""
     number, numbers = articles["number"], articles["numbers"]
     documents = pd.read_parquet(partition_path(work, "documents", number), columns=DOCUMENT_COLUMNS)
-    documents = documents.take(np.argsort(numbers.reindex(documents["doc_id"]).to_numpy(), kind="stable"))
     paragraphs, sentences, removed = (pd.read_parquet(partition_path(work, name, number))
                                       for name in ("paragraphs", "sentences", "loaded_removed"))
-    corpus = SimpleNamespace(documents=documents.reset_index(drop=True), paragraphs=paragraphs, sentences=sentences,
+    corpus = SimpleNamespace(documents=documents, paragraphs=paragraphs, sentences=sentences,
                              removed=removed.sort_values(["doc_id", "line_no"], ignore_index=True))
     figures = articles["figures"] if figure_folder is None else \
         pd.read_parquet(partition_path(figure_folder.parent, figure_folder.name, number))
