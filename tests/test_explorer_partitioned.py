@@ -95,9 +95,10 @@ def test_the_explorer_on_partitions_out_of_corpus_order_writes_the_local_files(r
     assert not (no_gathering.work / "explorer").exists(), "the explorer's intermediate tables were left behind"
 
 
-def test_topic_units_in_partitions_give_the_same_topic_pages(runs, tmp_path, small_parts, no_gathering):
+def test_topic_units_in_partitions_and_a_whole_figure_table_give_the_same_pages(runs, tmp_path, small_parts, no_gathering):
     """The topic stage's units written into partitions (one per corpus partition, as the Dask topic stage will keep
-    them): the topic explorer and the articles' topic shares are those of the whole table."""
+    them), and the figure table whole: the topic explorer, the articles' topic shares and highlights are those of the
+    whole topic table and the partitioned figure table."""
     topics = runs["dask"].topics()
     folder = tmp_path / "topics"
     for number, numbers in partitioned.partition_articles(no_gathering):
@@ -107,8 +108,10 @@ def test_topic_units_in_partitions_give_the_same_topic_pages(runs, tmp_path, sma
     split.unit_topics, split.partitions = None, folder
     run = runs["dask"]
     comparison = run.comparison()
+    figures = copy.copy(run.figures())
+    figures.figures, figures.partitions = figures.all_figures(), None
     with dask_client("", processes=False) as client:
-        written = write_partitioned_pages(client, no_gathering, comparison.vocabulary.table, split, run.figures(),
+        written = write_partitioned_pages(client, no_gathering, comparison.vocabulary.table, split, figures,
                                           tmp_path / "split", fdr=run.comparison_parameters.fdr,
                                           tables_dir=run.paths.tables, phrases=comparison.phrases)
     expected = files(write_explorer(runs["local"], tmp_path / "local").folder)
