@@ -316,9 +316,12 @@ def test_term_candidates_of_parts_merge_into_the_whole_corpus_s_contexts(plain, 
         per_key = found[-1].candidates.groupby(["key", "first"]).size()
         assert per_key.max() <= cap
     docs = found[0].docs + found[1].docs
-    merged = explorer.choose_term_contexts(pd.concat([part.candidates for part in found], ignore_index=True),
-                                           terms["term"], docs, cap)
-    pd.testing.assert_frame_equal(merged, whole.contexts)
+    joined = pd.concat([part.candidates for part in found], ignore_index=True)
+    capped = explorer.cap_term_candidates(pd.concat([explorer.cap_term_candidates(found[1].candidates, cap),
+                                                     found[0].candidates], ignore_index=True), cap)  # a part at a time
+    assert len(capped) < len(joined) or cap == 100
+    for candidates in (joined, capped):
+        pd.testing.assert_frame_equal(explorer.choose_term_contexts(candidates, terms["term"], docs, cap), whole.contexts)
     pd.testing.assert_frame_equal(explorer.term_table(terms, found[0].sentences + found[1].sentences, docs), whole.terms)
 
 

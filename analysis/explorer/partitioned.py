@@ -91,8 +91,10 @@ def term_candidates_partition(articles: tuple[int, pd.Series], work: Path, scrat
 def term_values_bucket(bucket: tuple[int, int, list[str]], scratch: Path, periods: list[str],
                        max_per_period: int) -> tuple[np.ndarray, np.ndarray, int]:
     """Reduce step: the terms of one bucket (its number, its first term's position, its terms): their counts summed
-    over the partitions, their listed sentences chosen from every partition's candidates
-    (:func:`analysis.explorer.tables.choose_term_contexts`) and written as each term's JSON
+    over the partitions, their listed sentences chosen from every partition's candidates, read one partition at a
+    time and capped as they are merged (:func:`analysis.explorer.tables.cap_term_candidates`, then
+    :func:`analysis.explorer.tables.choose_term_contexts`), so that the task's memory does not grow with the number
+    of partitions; written as each term's JSON
     (:func:`analysis.explorer.pages.term_values`). Returns the counts per key and how many sentences are listed."""
     number, first, terms = bucket
     filters = [("bucket", "=", number)]
@@ -101,7 +103,11 @@ def term_values_bucket(bucket: tuple[int, int, list[str]], scratch: Path, period
     n_sentences, n_docs = np.zeros(2 * len(terms), dtype=np.int64), np.zeros(2 * len(terms), dtype=np.int64)
     np.add.at(n_sentences, keys, counts["sentences"].to_numpy(dtype=np.int64))
     np.add.at(n_docs, keys, counts["docs"].to_numpy(dtype=np.int64))
-    candidates = read_table(scratch, "term_candidates", explorer.CANDIDATE_COLUMNS, filters=filters)
+    candidates = None  # merged a partition at a time, each time capped: at most 2 × max_per_period rows per key
+    for path in sorted((scratch / "term_candidates").glob("part-*.parquet")):
+        found = pd.read_parquet(path, columns=explorer.CANDIDATE_COLUMNS, filters=filters)
+        candidates = explorer.cap_term_candidates(found if candidates is None else pd.concat([candidates, found], ignore_index=True),
+                                                  max_per_period)
     candidates = candidates.assign(key=candidates["key"].to_numpy(dtype=np.int64) - 2 * first)
     contexts = explorer.choose_term_contexts(candidates, pd.Series(terms, dtype=object), n_docs, max_per_period)
     values = pd.DataFrame(pages.term_values(terms, contexts, {periods[0]: "a", periods[1]: "b"}),

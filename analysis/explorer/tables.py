@@ -212,16 +212,30 @@ def term_candidates(sentences: pd.DataFrame, numbers: pd.Series, periods: list[s
     return TermCandidates(n_sentences, n_docs, candidates)
 
 
+def _ranked_candidates(candidates: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Candidates sorted by key, firsts before repeats, then corpus order (article, then its sentences' order), and
+    each one's place among its key's firsts or among its key's repeats."""
+    ranked = candidates.take(np.lexsort((candidates["order"].to_numpy(), candidates["article"].to_numpy(),
+                                         ~candidates["first"].to_numpy(dtype=bool), candidates["key"].to_numpy())))
+    key, first = ranked["key"].to_numpy(dtype=np.int64), ranked["first"].to_numpy(dtype=bool)
+    return ranked, _group_ranks(key * 2 + ~first)
+
+
+def cap_term_candidates(candidates: pd.DataFrame, max_per_period: int = MAX_CONTEXTS_PER_PERIOD) -> pd.DataFrame:
+    """The candidates :func:`choose_term_contexts` may still list once these are joined with others: per key, the
+    first ``max_per_period`` firsts and repeats in corpus order (so candidates can be merged a table at a time)."""
+    ranked, rank = _ranked_candidates(candidates)
+    return ranked[rank < max_per_period].reset_index(drop=True)
+
+
 def choose_term_contexts(candidates: pd.DataFrame, terms: pd.Series, n_docs: np.ndarray,
                          max_per_period: int = MAX_CONTEXTS_PER_PERIOD) -> pd.DataFrame:
     """The sentences listed per term and period, from :func:`term_candidates` (of one table, or of several tables'
     joined): the first ``max_per_period`` articles' first sentences by article number, then repeats in article order
     up to ``max_per_period`` in all (``n_docs``: articles using each key's term, in the whole corpus). Returns term,
     period, article, sent_id, start, end, text, by term, article and start."""
-    ranked = candidates.take(np.lexsort((candidates["order"].to_numpy(), candidates["article"].to_numpy(),
-                                         ~candidates["first"].to_numpy(dtype=bool), candidates["key"].to_numpy())))
+    ranked, rank = _ranked_candidates(candidates)
     key, first = ranked["key"].to_numpy(dtype=np.int64), ranked["first"].to_numpy(dtype=bool)
-    rank = _group_ranks(key * 2 + ~first)  # place among the key's firsts, or among its repeats, in corpus order
     firsts = np.minimum(np.asarray(n_docs, dtype=np.int64), max_per_period)
     listed = np.where(first, rank < max_per_period, rank < max_per_period - firsts[key])  # repeats fill what firsts leave
     chosen = ranked[listed]
