@@ -27,7 +27,6 @@ from analysis.explorer import tables as explorer
 
 TERMS_PER_BUCKET = 5_000  # terms whose candidate sentences one reduce task merges (their values are then read at once)
 ARTICLES_PER_BUCKET = 2_000  # articles whose records this process reads at once, in corpus order, to write their shards
-TERM_SENTENCE_COLUMNS = ["doc_id", "period", "sent_id", "start", "end", "text"]  # what the term explorer reads
 PARAGRAPH_COLUMNS = ["doc_id", "para_id", "start", "end", "text"]  # what a topic's passages read
 
 
@@ -78,7 +77,7 @@ def term_candidates_partition(articles: tuple[int, pd.Series], work: Path, scrat
     """Map step of the term explorer: :func:`analysis.explorer.tables.term_candidates` of one partition's sentences,
     its candidates and its counts per key written in buckets of ``per_bucket`` terms; returns its candidates."""
     number, numbers = articles
-    sentences = pd.read_parquet(partition_path(work, "sentences", number), columns=TERM_SENTENCE_COLUMNS)
+    sentences = pd.read_parquet(partition_path(work, "sentences", number), columns=pages.TERM_SENTENCE_COLUMNS)
     found = explorer.term_candidates(sentences, numbers, periods, terms, phrases, max_per_period)
     keys = np.flatnonzero(found.sentences)
     counts = pd.DataFrame({"key": keys, "sentences": found.sentences[keys], "docs": found.docs[keys]})
