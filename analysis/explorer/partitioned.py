@@ -58,8 +58,9 @@ def write_buckets(table: pd.DataFrame, path: Path) -> list[int]:
     that a read filtering on a bucket reads only its rows; returns the buckets present.
 
     >>> import tempfile
-    >>> path = Path(tempfile.mkdtemp()) / "t.parquet"
-    >>> write_buckets(pd.DataFrame({"bucket": [2, 0, 2], "x": [1, 2, 3]}), path), pq.ParquetFile(path).num_row_groups
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "t.parquet"
+    ...     write_buckets(pd.DataFrame({"bucket": [2, 0, 2], "x": [1, 2, 3]}), path), pq.ParquetFile(path).num_row_groups
     ([0, 2], 2)
     """
     table = table.sort_values("bucket", kind="stable", ignore_index=True)
