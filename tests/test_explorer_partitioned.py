@@ -95,24 +95,25 @@ def test_the_explorer_on_partitions_out_of_corpus_order_writes_the_local_files(r
     assert not (no_gathering.work / "explorer").exists(), "the explorer's intermediate tables were left behind"
 
 
-def test_topic_units_in_partitions_and_a_whole_figure_table_give_the_same_pages(runs, tmp_path, small_parts, no_gathering):
-    """The topic stage's units written into partitions (one per corpus partition, as the Dask topic stage will keep
-    them), and the figure table whole: the topic explorer, the articles' topic shares and highlights are those of the
-    whole topic table and the partitioned figure table."""
-    topics = runs["dask"].topics()
+def test_topic_units_and_figures_whole_or_in_partitions_give_the_same_pages(runs, tmp_path, small_parts, no_gathering):
+    """The topic stage's units whole (as the local stage keeps them) or written into partitions here (one per corpus
+    partition, as the Dask topic stage keeps them), the figure table whole or in partitions: the topic explorer and
+    the articles' topic shares and highlights are the local engine's either way."""
+    topics = runs["local"].topics()  # its units whole (the Dask run's may be in partitions already)
     folder = tmp_path / "topics"
     for number, numbers in partitioned.partition_articles(no_gathering):
-        units = topics.unit_topics[topics.unit_topics["doc_id"].isin(numbers.index)]
-        write_table(units, partition_path(folder.parent, folder.name, number))
+        write_table(topics.unit_topics[topics.unit_topics["doc_id"].isin(numbers.index)],
+                    partition_path(folder.parent, folder.name, number))
     split = copy.copy(topics)
     split.unit_topics, split.partitions = None, folder
     run = runs["dask"]
+    whole_figures = copy.copy(run.figures())
+    whole_figures.figures, whole_figures.partitions = whole_figures.all_figures(), None
     comparison = run.comparison()
-    figures = copy.copy(run.figures())
-    figures.figures, figures.partitions = figures.all_figures(), None
-    with dask_client("", processes=False) as client:
-        written = write_partitioned_pages(client, no_gathering, comparison.vocabulary.table, split, figures,
-                                          tmp_path / "split", fdr=run.comparison_parameters.fdr,
-                                          tables_dir=run.paths.tables, phrases=comparison.phrases)
     expected = files(write_explorer(runs["local"], tmp_path / "local").folder)
-    assert files(written.folder) == expected
+    for name, chosen, figures in (("whole", topics, whole_figures), ("split", split, run.figures())):
+        with dask_client("", processes=False) as client:
+            written = write_partitioned_pages(client, no_gathering, comparison.vocabulary.table, chosen, figures,
+                                              tmp_path / name, fdr=run.comparison_parameters.fdr,
+                                              tables_dir=run.paths.tables, phrases=comparison.phrases)
+        assert files(written.folder) == expected, name
