@@ -11,6 +11,7 @@ from analysis.comparison import actors
 from analysis.comparison import frames as framing
 from analysis.comparison.vocabulary import vocabulary_comparison
 from analysis.core import keywords
+from analysis.core.preprocess import corpus_phrases
 from analysis.corpus.load import load_corpus
 from analysis.explorer import tables as explorer
 
@@ -297,3 +298,43 @@ def test_marks_of_an_unknown_or_missing_kind_rank_after_the_known_kinds():
                           "kind": pd.Series([None, "other", "frame", "figure"], dtype=object), "label": ["n", "o", "f", "g"]})
     assert explorer.resolve_overlaps(marks)["label"].tolist() == ["f", "g"]
     assert explorer.resolve_overlaps(marks.iloc[:2])["label"].tolist() == ["n"]  # a tie between the two: the earlier
+
+
+@pytest.mark.parametrize("cap", [1, 2, 100])
+def test_term_candidates_of_parts_merge_into_the_whole_corpus_s_contexts(plain, cap):
+    """Articles split into two tables not in corpus order (as a corpus's partitions may be): each table's candidates,
+    capped per term and period, merged by choose_term_contexts list what term_explorer lists for the whole corpus."""
+    table = vocabulary(plain)
+    whole = explorer.term_explorer(plain, table, plain.period_names, max_per_period=cap)
+    terms = explorer.explorer_terms(table)
+    numbers = explorer.article_numbers(plain.documents)
+    phrases = tuple(corpus_phrases(explorer.document_text_stream(plain)))
+    found = []
+    for part in (numbers.iloc[[5, 0, 3]], numbers.iloc[[4, 1, 2]]):  # each article in one part, late ones first
+        sentences = pd.concat([plain.sentences[plain.sentences["doc_id"] == doc_id] for doc_id in part.index])  # late first
+        found.append(explorer.term_candidates(sentences, part, plain.period_names, terms["term"].tolist(), phrases, cap))
+        per_key = found[-1].candidates.groupby(["key", "first"]).size()
+        assert per_key.max() <= cap
+    docs = found[0].docs + found[1].docs
+    joined = pd.concat([part.candidates for part in found], ignore_index=True)
+    capped = explorer.cap_term_candidates(pd.concat([explorer.cap_term_candidates(found[1].candidates, cap),
+                                                     found[0].candidates], ignore_index=True), cap)  # a part at a time
+    assert len(capped) < len(joined) or cap == 100
+    for candidates in (joined, capped):
+        pd.testing.assert_frame_equal(explorer.choose_term_contexts(candidates, terms["term"], docs, cap), whole.contexts)
+    pd.testing.assert_frame_equal(explorer.term_table(terms, found[0].sentences + found[1].sentences, docs), whole.terms)
+
+
+def test_topic_leaders_of_parts_merge_into_the_whole_table_s():
+    """The leading articles and units of each topic, from tables each holding whole articles, are those of all units;
+    shares of zero never lead."""
+    units = pd.DataFrame({"unit_id": [f"u{n}" for n in range(8)], "doc_id": list("aabbccdd"),
+                          "topic_1": [0.9, 0.1, 0.5, 0.5, 0.0, 0.0, 0.2, 0.95], "topic_2": [0.1, 0.9, 0.5, 0.5, 1.0, 1.0, 0.8, 0.05]})
+    labels = {1: "one", 2: "two"}
+    whole = explorer.topic_leaders(units, labels)
+    merged = explorer.merge_leaders([explorer.topic_leaders(units[units["doc_id"].isin(part)], labels)
+                                     for part in (["c", "b"], ["d", "a"])])
+    for topic in labels:
+        for kind in (0, 1):
+            pd.testing.assert_frame_equal(merged[topic][kind].reset_index(drop=True), whole[topic][kind].reset_index(drop=True))
+    assert whole[1][0]["doc_id"].tolist() == ["d", "a", "b"] and whole[1][1]["unit_id"].tolist()[:2] == ["u7", "u0"]

@@ -233,16 +233,7 @@ def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame,
     counted with (found again from the text when not given). A large corpus's term explorer is written by a second
     process beside the article views (:func:`explorer_processes`), started fresh as analysis.core.parallel starts its
     workers, so a script that calls this must guard its own work with ``if __name__ == "__main__":``."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    for sub in ("terms", "articles"):
-        shutil.rmtree(folder / sub, ignore_errors=True)
-        (folder / sub).mkdir()
-    for asset in ASSETS:
-        shutil.copyfile(ASSETS_DIR / asset, folder / asset)
-    periods = corpus.period_names[:2]
-    common = {"periods": periods, "colours": [period_style(period, periods)["color"] for period in periods],
-              "tables": _tables(tables_dir, folder), "n": len(corpus.documents)}
+    folder, common = _start(folder, corpus, tables_dir)
     with contextlib.ExitStack() as stack:
         if explorer_processes(len(corpus.sentences)) > 1:
             phrases = tuple(corpus_phrases(explorer.document_text_stream(corpus)) if phrases is None else phrases)
@@ -252,22 +243,115 @@ def write_pages(corpus, vocabulary: pd.DataFrame, topics, figures: pd.DataFrame,
         else:
             terms = _write_terms(folder, corpus, vocabulary, {**common, "fdr": fdr}, phrases)
             term_job = None
-        listing = [[str(r.doc_id), str(r.title), str(r.outlet), str(r.published),
-                    periods.index(r.period) if r.period in periods else -1] for r in corpus.documents.itertuples(index=False)]
-        (folder / "articles.js").write_text(shard_js("articles", listing), encoding="utf-8")
-        n_topics = _write_topics(folder, corpus, topics, common)
-        (folder / "index.html").write_text(page_html(
-            "index", "Articles", "Every article of the corpus as the pipeline read it. Filter by title, outlet or date; "
-            "open one to see its cleaned text with figures, frame words and actor mentions highlighted.",
-            common, ["common.js", "articles.js", "index.js"]), encoding="utf-8")
-        article_shards = _write_article_views(folder, corpus, topics, figures, frame_spans, actor_spans)
-        (folder / "article.html").write_text(page_html("article", "Article", "Choose an article from the list.",
-                                                       {**common, "article_shards": article_shards},
-                                                       ["common.js", "article.js"]), encoding="utf-8")
+        _write_index(folder, corpus.documents, common)
+        n_topics = _write_topics(folder, explorer.topic_explorer(topics, corpus), topics, common)
+        _write_article_page(folder, _write_article_views(folder, corpus, topics, figures, frame_spans, actor_spans), common)
         term_table, n_contexts = (terms.terms, len(terms.contexts)) if term_job is None else term_job.result()
+    return _written(folder, term_table, n_topics, len(corpus.documents), n_contexts)
+
+
+def write_partitioned_pages(client, corpus, vocabulary: pd.DataFrame, topics, figures, folder: str | Path, *,
+                            fdr: float = 0.05, tables_dir: str | Path | None = None,
+                            phrases: tuple[str, ...] | None = None) -> ExplorerPages:
+    """:func:`write_pages` for a corpus in partitions (analysis.corpus.partitioned.PartitionedCorpus) on the cluster
+    behind ``client``: the same files, computed partition by partition (analysis.explorer.partitioned). This process
+    holds the articles' numbers, the term table and one range of terms' or articles' data at a time as it writes
+    the shards, never the corpus's text. ``figures``: the figure stage's result (its table in partitions or whole);
+    ``topics``: the topic stage's (its units whole or in partitions)."""
+    from analysis.explorer import partitioned
+
+    folder, common = _start(folder, corpus, tables_dir)
+    periods = common["periods"]
+    articles = partitioned.partition_articles(corpus)
+    with partitioned.scratch_folder(corpus) as scratch:
+        found = partitioned.term_values(client, corpus, articles, vocabulary, periods, scratch, phrases)
+        starts = write_shards(folder, "terms", 4, ((index, value, (term, value) if listed else None)
+                                                   for index, (term, value, listed) in enumerate(found.values())), _term_body)
+        _write_terms_page(folder, found.terms, starts, {**common, "fdr": fdr})
+        _write_index(folder, corpus.documents, common)
+        n_topics = _write_topics(folder, partitioned.topic_records(client, corpus, topics), topics, common)
+        records = partitioned.article_records(client, corpus, articles, topics, figures, scratch)
+        _write_article_page(folder, write_shards(folder, "articles", 5, ((number, text, text) for number, text in records),
+                                                 _article_body), common)
+    return _written(folder, found.terms, n_topics, len(corpus.documents), found.n_contexts)
+
+
+def _start(folder: str | Path, corpus, tables_dir: str | Path | None) -> tuple[Path, dict]:
+    """The explorer's folder, emptied of its data shards and given the page assets, and the data every page carries."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for sub in ("terms", "articles"):
+        shutil.rmtree(folder / sub, ignore_errors=True)
+        (folder / sub).mkdir()
+    for asset in ASSETS:
+        shutil.copyfile(ASSETS_DIR / asset, folder / asset)
+    periods = corpus.period_names[:2]
+    return folder, {"periods": periods, "colours": [period_style(period, periods)["color"] for period in periods],
+                    "tables": _tables(tables_dir, folder), "n": len(corpus.documents)}
+
+
+def _written(folder: Path, terms: pd.DataFrame, n_topics: int, n_articles: int, n_contexts: int) -> ExplorerPages:
+    """What was written into ``folder``, counted from its files."""
     files = sorted(path for path in folder.rglob("*") if path.is_file())
-    return ExplorerPages(folder, term_table, n_topics, len(corpus.documents), n_contexts, len(files),
-                         sum(path.stat().st_size for path in files))
+    return ExplorerPages(folder, terms, n_topics, n_articles, n_contexts, len(files), sum(path.stat().st_size for path in files))
+
+
+def _write_index(folder: Path, documents: pd.DataFrame, common: dict) -> None:
+    """articles.js (every article's doc_id, title, outlet, date and period) and index.html, the list of articles."""
+    periods = common["periods"]
+    listing = [[str(r.doc_id), str(r.title), str(r.outlet), str(r.published),
+                periods.index(r.period) if r.period in periods else -1] for r in documents.itertuples(index=False)]
+    (folder / "articles.js").write_text(shard_js("articles", listing), encoding="utf-8")
+    (folder / "index.html").write_text(page_html(
+        "index", "Articles", "Every article of the corpus as the pipeline read it. Filter by title, outlet or date; "
+        "open one to see its cleaned text with figures, frame words and actor mentions highlighted.",
+        common, ["common.js", "articles.js", "index.js"]), encoding="utf-8")
+
+
+def _write_article_page(folder: Path, article_shards: list[int], common: dict) -> None:
+    """article.html, which finds an article's shard by the first article of each."""
+    (folder / "article.html").write_text(page_html("article", "Article", "Choose an article from the list.",
+                                                   {**common, "article_shards": article_shards},
+                                                   ["common.js", "article.js"]), encoding="utf-8")
+
+
+def write_shards(folder: Path, name: str, width: int, items, body) -> list[int]:
+    """Write consecutive items into data files ``name/0000.js``, … packed as :func:`shard_starts` packs them (up to
+    ``SHARD_BYTES``), each written as it fills. ``items`` yields (number, text, piece) in order: ``text`` counts
+    towards the shard's size, ``piece`` (None for nothing) goes into it; ``body`` makes a shard's JSON of its pieces.
+    Returns the number of each shard's first item."""
+    starts: list[int] = []
+    pieces: list = []
+    filled = 0  # characters counted in the current shard
+
+    def flush() -> None:
+        key = f"{name}/{len(starts) - 1:0{width}d}"
+        (folder / f"{key}.js").write_text(f"explorerShard({safe_json(key)},{body(pieces)});\n", encoding="utf-8")
+        pieces.clear()
+
+    for number, text, piece in items:
+        if not starts or (filled > 0 and filled + len(text) > SHARD_BYTES):
+            if starts:
+                flush()
+            starts.append(number)
+            filled = 0
+        filled += len(text)
+        if piece is not None:
+            pieces.append(piece)
+    if starts:
+        flush()
+    return starts
+
+
+def _term_body(pieces: list[tuple[str, str]]) -> str:
+    """A term shard's JSON object: its terms' ``"term":{...}`` pieces in key order, which is what :func:`safe_json`
+    writes for the whole dict (escaping works character by character)."""
+    return "{" + ",".join(f"{safe_json(term)}:{value}" for term, value in sorted(pieces)) + "}"
+
+
+def _article_body(pieces: list[str]) -> str:
+    """An article shard's JSON array of its records."""
+    return "[" + ",".join(pieces) + "]"
 
 
 TERM_COLUMNS = ["term", "count_a", "count_b", "x", "y", "z", "p_adjusted", "docs_a", "docs_b", "sentences_a", "sentences_b",
@@ -279,66 +363,49 @@ def _write_terms(folder: Path, corpus, vocabulary: pd.DataFrame, common: dict,
     """terms.html with every term inline, and the sentences of consecutive terms in shards under terms/."""
     periods = common["periods"]
     terms = explorer.term_explorer(corpus, vocabulary, periods, phrases=phrases)
-    table = terms.terms.reset_index(drop=True)
+    names = terms.terms["term"].tolist()
+    values = term_values(names, terms.contexts, {periods[0]: "a", periods[1]: "b"})
+    starts = write_shards(folder, "terms", 4, ((index, value, (term, value) if listed else None)
+                                               for index, (term, value, listed) in enumerate(values)), _term_body)
+    _write_terms_page(folder, terms.terms, starts, common)
+    return terms
+
+
+def _write_terms_page(folder: Path, table: pd.DataFrame, starts: list[int], common: dict) -> None:
+    """terms.html: every term of the term table inline, with the first term of each shard."""
+    table = table.reset_index(drop=True)
     rows = [[str(r["term"]), int(r["count_a"]), int(r["count_b"]), round(float(r["x"]), 4), round(float(r["y"]), 4),
              round(float(r["z"]), 3), float(f"{r['p_adjusted']:.3g}"), int(r["docs_a"]), int(r["docs_b"]),
              int(r["sentences_a"]), int(r["sentences_b"]), str(r["dictionary"])] for r in table.to_dict("records")]
-    starts = _write_term_shards(folder, table["term"].tolist(), terms.contexts, {periods[0]: "a", periods[1]: "b"})
     data = {**common, "shard_starts": starts, "columns": TERM_COLUMNS, "terms": rows}
     (folder / "terms.html").write_text(page_html(
         "terms", "Term explorer", "Every counted term, placed by how much each period uses it (rank of its count, as "
         "scattertext places terms) and coloured by its log-odds z. Search or click a term to read the sentences that "
         f"use it (all of them, up to {explorer.MAX_CONTEXTS_PER_PERIOD} per period).", data, ["common.js", "terms.js"]),
         encoding="utf-8")
-    return terms
 
 
-def _write_term_shards(folder: Path, terms: list[str], contexts: pd.DataFrame, side: dict) -> list[int]:
-    """The sentences of consecutive ``terms`` in shards under terms/, packed as :func:`shard_starts` packs them and
-    written as each fills; returns the index of each shard's first term.
-
-    Each term's sentences are turned into JSON once: a shard's JSON object is its terms' ``"term":{...}`` pieces in
-    key order, which is what :func:`safe_json` writes for the whole dict (escaping works character by character).
-    """
+def term_values(terms: list[str], contexts: pd.DataFrame, side: dict):
+    """Yield (term, JSON of its listed sentences by period side, whether it has any) for each of ``terms`` in order,
+    from the term explorer's contexts (sorted by term); each term's sentences are turned into JSON once."""
     columns = {name: contexts[name].tolist() for name in ("term", "period", "article", "start", "end", "text")}
     where: dict[str, tuple[int, int]] = {}  # term -> its rows of ``contexts`` (sorted by term, so consecutive)
     for row, term in enumerate(columns["term"]):
         low, _ = where.get(term, (row, row))
         where[term] = (low, row + 1)
-    starts: list[int] = []
-    pieces: list[tuple[str, str]] = []
-    filled = 0
-
-    def flush() -> None:
-        key = f"terms/{len(starts) - 1:04d}"
-        body = ",".join(f"{safe_json(term)}:{value}" for term, value in sorted(pieces))
-        (folder / f"{key}.js").write_text(f"explorerShard({safe_json(key)},{{{body}}});\n", encoding="utf-8")
-        pieces.clear()
-
-    for index, term in enumerate(terms):
-        value = "{}"
-        if term in where:
-            lines: dict[str, list] = {"a": [], "b": []}
-            for row in range(*where[term]):
-                lines[side[columns["period"][row]]].append(
-                    [int(columns["article"][row]), int(columns["start"][row]), int(columns["end"][row]), str(columns["text"][row])])
-            value = safe_json(lines)
-        if not starts or (filled + len(value) > SHARD_BYTES and filled > 0):  # as shard_starts packs
-            if starts:
-                flush()
-            starts.append(index)
-            filled = 0
-        filled += len(value)
-        if term in where:
-            pieces.append((term, value))
-    if starts:
-        flush()
-    return starts
+    for term in terms:
+        if term not in where:
+            yield term, "{}", False
+            continue
+        lines: dict[str, list] = {"a": [], "b": []}
+        for row in range(*where[term]):
+            lines[side[columns["period"][row]]].append(
+                [int(columns["article"][row]), int(columns["start"][row]), int(columns["end"][row]), str(columns["text"][row])])
+        yield term, safe_json(lines), True
 
 
-def _write_topics(folder: Path, corpus, topics, common: dict) -> int:
+def _write_topics(folder: Path, records: list[dict], topics, common: dict) -> int:
     """topics.html with every topic's record inline; returns the number of topics."""
-    records = explorer.topic_explorer(topics, corpus)
     (folder / "topics.html").write_text(page_html(
         "topics", "Topic explorer", f"The {len(records)} topics of the {topics.model.upper()} model on "
         f"{topics.unit}s: their terms, their share of each period with the 95% interval (articles resampled), and "
@@ -352,34 +419,18 @@ def _write_article_views(folder: Path, corpus, topics, figures: pd.DataFrame, fr
     """The article views' data under articles/: consecutive articles (text, highlights, removed lines, topic shares)
     packed into shards of about ``SHARD_BYTES`` (a few thousand files for 100,000 articles, not one file each).
     Returns the number of the first article of each shard, which article.html uses to find an article's shard."""
-    shares = explorer.article_topic_shares(topics.unit_topics, topics.topic_columns)
+    shares = explorer.topic_shares(topics)
     rules = explorer.rule_descriptions()
-    starts: list[int] = []
-    pending: list[str] = []
-    filled = 0  # characters in ``pending``
-
-    def flush() -> None:
-        key = f"articles/{len(starts) - 1:05d}"
-        (folder / f"{key}.js").write_text(f"explorerShard({safe_json(key)},[{','.join(pending)}]);\n", encoding="utf-8")
-        pending.clear()
 
     def records():  # a part of the corpus at a time: only one part's highlights and records exist at once
         for part in explorer.corpus_parts(corpus, figures, shares, frame_spans=frame_spans, actor_spans=actor_spans):
-            yield from explorer.article_records(part, explorer.part_marks(part), part.topic_shares, topics.labels, rules,
-                                                first=part.first, count=len(corpus.documents))
+            for number, record in explorer.article_records(part, explorer.part_marks(part), part.topic_shares,
+                                                           topics.labels, rules, first=part.first,
+                                                           count=len(corpus.documents)):
+                text = safe_json(record)
+                yield number, text, text
 
-    for number, record in records():
-        text = safe_json(record)
-        if not starts or (pending and filled + len(text) > SHARD_BYTES):  # as shard_starts packs terms
-            if pending:
-                flush()
-                filled = 0
-            starts.append(number)
-        pending.append(text)
-        filled += len(text)
-    if pending:
-        flush()
-    return starts
+    return write_shards(folder, "articles", 5, records(), _article_body)
 
 
 def term_link(term: str, base: str = "explore/") -> str:
@@ -431,12 +482,20 @@ def links_sentence(lead: str, links: list[tuple[str, str]], more: tuple[str, str
 
 
 def write_explorer(run, folder: str | Path | None = None) -> ExplorerPages:
-    """The explorer for a run (analysis.run.Run), from the stages' stored results, into ``reports/explore``."""
+    """The explorer for a run (analysis.run.Run), from the stages' stored results, into ``reports/explore``: on the
+    Dask engine partition by partition on the run's cluster (:func:`write_partitioned_pages`)."""
     comparison = run.comparison()
     # only what the pages use is kept: the rest of the stage's result (per-document tables) is freed before writing
     vocabulary, frame_spans, actor_spans, phrases = (comparison.vocabulary.table, comparison.frame_spans,
                                                      comparison.actor_spans, comparison.phrases)
     del comparison
-    return write_pages(run.corpus, vocabulary, run.topics(), run.figures().all_figures(),
-                       folder or run.paths.reports / "explore", fdr=run.comparison_parameters.fdr,
-                       tables_dir=run.paths.tables, frame_spans=frame_spans, actor_spans=actor_spans, phrases=phrases)
+    folder = folder or run.paths.reports / "explore"
+    settings = {"fdr": run.comparison_parameters.fdr, "tables_dir": run.paths.tables, "phrases": phrases}
+    if run.parameters["engine"] == "dask":
+        from analysis.core.engine import dask_client
+
+        topics, figures = run.topics(), run.figures()  # before this cluster starts: each stage may start its own
+        with dask_client(run.parameters["dask_scheduler"]) as client:
+            return write_partitioned_pages(client, run.corpus, vocabulary, topics, figures, folder, **settings)
+    return write_pages(run.corpus, vocabulary, run.topics(), run.figures().all_figures(), folder,
+                       frame_spans=frame_spans, actor_spans=actor_spans, **settings)

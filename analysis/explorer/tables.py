@@ -7,6 +7,7 @@ Builds plain tables and dicts from the stage results; analysis.explorer.pages wr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -140,19 +141,47 @@ def term_explorer(corpus, table: pd.DataFrame, periods: list[str], *, max_per_pe
     corpus-wide sentences × terms matrix is ever built. ``phrases``: those the vocabulary comparison counted with
     (analysis.stages.ComparisonResults.phrases); by default found again from the documents' text.
     """
-    sentences = corpus.sentences
-    order, codes = rows_by_article(sentences, article_numbers(corpus.documents))
-    side = np.select([(sentences["period"] == periods[0]).to_numpy(), (sentences["period"] == periods[1]).to_numpy()],
-                     [0, 1], -1)  # a third period is not compared
-    terms = table[["term", "count_a", "count_b", "z", "p_adjusted"]].sort_values("term", ignore_index=True)
-    index = pd.Index(terms["term"])
+    terms = explorer_terms(table)
     if phrases is None:  # the comparison's phrases, from the documents' text
         phrases = corpus_phrases(document_text_stream(corpus))
-    phrases = tuple(phrases)
+    found = term_candidates(corpus.sentences, article_numbers(corpus.documents), periods, terms["term"].tolist(),
+                            tuple(phrases), max_per_period)
+    return TermExplorer(term_table(terms, found.sentences, found.docs),
+                        choose_term_contexts(found.candidates, terms["term"], found.docs, max_per_period))
+
+
+def explorer_terms(table: pd.DataFrame) -> pd.DataFrame:
+    """The vocabulary comparison's terms as the term explorer lists them: term, count_a, count_b, z, p_adjusted, by term."""
+    return table[["term", "count_a", "count_b", "z", "p_adjusted"]].sort_values("term", ignore_index=True)
+
+
+@dataclass
+class TermCandidates:
+    """What :func:`term_candidates` finds in some articles' sentences, per key (term position × 2 + period side)."""
+
+    sentences: np.ndarray  # sentences using the term, per key
+    docs: np.ndarray  # articles using the term, per key
+    candidates: pd.DataFrame  # key, first, article, order, period, sent_id, start, end, text: the sentences that may be listed
+
+
+CANDIDATE_COLUMNS = ["key", "first", "article", "order", "period", "sent_id", "start", "end", "text"]
+
+
+def term_candidates(sentences: pd.DataFrame, numbers: pd.Series, periods: list[str], terms: list[str],
+                    phrases: tuple[str, ...], max_per_period: int = MAX_CONTEXTS_PER_PERIOD) -> TermCandidates:
+    """Counts and candidate sentences of ``terms`` (sorted) in the sentences of whole articles (``numbers``: doc_id ->
+    article number in the corpus), per term and period: each article's first sentence with the term (the first
+    ``max_per_period`` articles by number) and up to ``max_per_period`` further sentences of those articles.
+    ``order`` sorts an article's sentences (as the table holds them), so candidates of several tables of whole
+    articles (the partitions of a corpus) can be merged by :func:`choose_term_contexts`."""
+    order, codes = rows_by_article(sentences, numbers)
+    side = np.select([(sentences["period"] == periods[0]).to_numpy(), (sentences["period"] == periods[1]).to_numpy()],
+                     [0, 1], -1)  # a third period is not compared
+    index = pd.Index(terms)
     n_keys = 2 * len(terms)  # one key per term and period: term position × 2 + side
     n_sentences, n_docs = np.zeros(n_keys, dtype=np.int64), np.zeros(n_keys, dtype=np.int64)
     seen = {True: np.zeros(n_keys, dtype=np.int64), False: np.zeros(n_keys, dtype=np.int64)}  # firsts, repeats so far
-    picked = []  # per batch and kind: (key, row, is first, rank among the key's firsts or repeats)
+    picked = []  # per batch and kind: (key, position in ``order``, is first)
     for start, end in _batches_of_articles(codes, TERM_BATCH):
         local, term = term_presence(take_rows(sentences["text"], order[start:end]).tolist(), phrases, index)
         keep = side[order[start + local]] >= 0
@@ -170,26 +199,61 @@ def term_explorer(corpus, table: pd.DataFrame, periods: list[str], *, max_per_pe
             rank = seen[kind][key[chosen]] + _group_ranks(key[chosen])
             seen[kind] += np.bincount(key[chosen], minlength=n_keys)
             wanted = rank < max_per_period
-            picked.append((key[chosen][wanted], row[chosen][wanted], np.full(int(wanted.sum()), kind), rank[wanted]))
-    key, row, first, rank = (np.concatenate([part[i] for part in picked]) if picked else np.zeros(0, dtype=np.int64)
-                             for i in range(4))
-    listed = first.astype(bool) | (rank < max_per_period - np.minimum(seen[True], max_per_period)[key.astype(np.int64)])
-    key, row = key[listed].astype(np.int64), row[listed].astype(np.int64)  # repeats fill what firsts leave
-    article_of_row = np.empty(len(codes), dtype=np.int64)
-    article_of_row[order] = codes
+            picked.append((key[chosen][wanted], start + local[chosen][wanted], np.full(int(wanted.sum()), kind)))
+    key, position, first = (np.concatenate([part[i] for part in picked]) if picked else np.zeros(0, dtype=np.int64)
+                            for i in range(3))
+    position = position.astype(np.int64)
+    row = order[position]
+    candidates = pd.DataFrame({
+        "key": key.astype(np.int64), "first": first.astype(bool), "article": codes[position], "order": position,
+        # only the candidate rows become Python objects, never a whole column of the corpus
+        **{name: sentences[name].iloc[row].to_numpy() for name in ("period", "sent_id", "start", "end", "text")},
+    }, columns=CANDIDATE_COLUMNS)
+    return TermCandidates(n_sentences, n_docs, candidates)
+
+
+def _ranked_candidates(candidates: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Candidates sorted by key, firsts before repeats, then corpus order (article, then its sentences' order), and
+    each one's place among its key's firsts or among its key's repeats."""
+    ranked = candidates.take(np.lexsort((candidates["order"].to_numpy(), candidates["article"].to_numpy(),
+                                         ~candidates["first"].to_numpy(dtype=bool), candidates["key"].to_numpy())))
+    key, first = ranked["key"].to_numpy(dtype=np.int64), ranked["first"].to_numpy(dtype=bool)
+    return ranked, _group_ranks(key * 2 + ~first)
+
+
+def cap_term_candidates(candidates: pd.DataFrame, max_per_period: int = MAX_CONTEXTS_PER_PERIOD) -> pd.DataFrame:
+    """The candidates :func:`choose_term_contexts` may still list once these are joined with others: per key, the
+    first ``max_per_period`` firsts and repeats in corpus order (so candidates can be merged a table at a time)."""
+    ranked, rank = _ranked_candidates(candidates)
+    return ranked[rank < max_per_period].reset_index(drop=True)
+
+
+def choose_term_contexts(candidates: pd.DataFrame, terms: pd.Series, n_docs: np.ndarray,
+                         max_per_period: int = MAX_CONTEXTS_PER_PERIOD) -> pd.DataFrame:
+    """The sentences listed per term and period, from :func:`term_candidates` (of one table, or of several tables'
+    joined): the first ``max_per_period`` articles' first sentences by article number, then repeats in article order
+    up to ``max_per_period`` in all (``n_docs``: articles using each key's term, in the whole corpus). Returns term,
+    period, article, sent_id, start, end, text, by term, article and start."""
+    ranked, rank = _ranked_candidates(candidates)
+    key, first = ranked["key"].to_numpy(dtype=np.int64), ranked["first"].to_numpy(dtype=bool)
+    firsts = np.minimum(np.asarray(n_docs, dtype=np.int64), max_per_period)
+    listed = np.where(first, rank < max_per_period, rank < max_per_period - firsts[key])  # repeats fill what firsts leave
+    chosen = ranked[listed]
+    contexts = pd.DataFrame({"term": terms.to_numpy(dtype=object)[chosen["key"].to_numpy(dtype=np.int64) // 2],
+                             **{name: chosen[name].to_numpy() for name in ("period", "article", "sent_id", "start", "end",
+                                                                            "text")}})
+    return contexts.sort_values(["term", "article", "start"], ignore_index=True)
+
+
+def term_table(terms: pd.DataFrame, n_sentences: np.ndarray, n_docs: np.ndarray) -> pd.DataFrame:
+    """The term explorer's table (:data:`TermExplorer.terms`) from :func:`explorer_terms` and the corpus's counts per key."""
     terms = terms.assign(x=rank_position(terms["count_a"]), y=rank_position(terms["count_b"]),
                          docs_a=n_docs[0::2], docs_b=n_docs[1::2], sentences_a=n_sentences[0::2],
                          sentences_b=n_sentences[1::2])
-    contexts = pd.DataFrame({
-        "term": terms["term"].to_numpy(dtype=object)[key // 2],
-        "article": article_of_row[row],
-        # only the listed rows become Python objects, never a whole column of the corpus
-        **{name: sentences[name].iloc[row].to_numpy() for name in ("period", "sent_id", "start", "end", "text")},
-    })[["term", "period", "article", "sent_id", "start", "end", "text"]]
     terms["dictionary"] = dictionary_groups(terms["term"]).to_numpy()
     columns = ["term", "count_a", "count_b", "x", "y", "z", "p_adjusted", "docs_a", "docs_b", "sentences_a", "sentences_b",
                "dictionary"]
-    return TermExplorer(terms[columns], contexts.sort_values(["term", "article", "start"], ignore_index=True))
+    return terms[columns]
 
 
 def dictionary_groups(terms: pd.Series) -> pd.Series:
@@ -377,20 +441,69 @@ def article_topic_shares(unit_topics: pd.DataFrame, topic_columns: list[str]) ->
     return unit_topics.groupby("doc_id", sort=True)[topic_columns].mean().reset_index()
 
 
+def topic_partitions(topics) -> list[Path]:
+    """The Parquet partitions of a topic result's units (``TopicResult.partitions``, when its ``unit_topics`` is None
+    on the Dask engine), in partition order; empty when the units are one table."""
+    folder = getattr(topics, "partitions", None)
+    return [] if topics.unit_topics is not None or folder is None else sorted(Path(folder).glob("part-*.parquet"))
+
+
+def topic_shares(topics) -> pd.DataFrame:
+    """:func:`article_topic_shares` of every article: from ``unit_topics``, or partition by partition (an article's
+    units are in one partition), one row per article either way."""
+    columns = topics.topic_columns
+    if topics.unit_topics is not None:
+        return article_topic_shares(topics.unit_topics, columns)
+    parts = [article_topic_shares(pd.read_parquet(path), columns) for path in topic_partitions(topics)]
+    return pd.concat(parts, ignore_index=True).sort_values("doc_id", ignore_index=True) if parts else \
+        article_topic_shares(pd.DataFrame(), columns)
+
+
 def _passage(text: str, limit: int = PASSAGE_CHARS) -> str:
     return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
-def topic_explorer(topics, corpus) -> list[dict]:
+def top_rows(table: pd.DataFrame, column: str, key: str, n: int) -> pd.DataFrame:
+    """The ``n`` rows of ``table`` with the highest positive ``column``, ties by ``key`` (unique) ascending; the top
+    rows of several tables' top rows joined are the top rows of the tables joined."""
+    return table[table[column] > 0].sort_values([column, key], ascending=[False, True]).head(n)
+
+
+def topic_leaders(unit_topics: pd.DataFrame, labels: dict) -> dict[int, tuple[pd.DataFrame, pd.DataFrame]]:
+    """Per topic: the TOPIC_ARTICLES articles that carry it most (doc_id and topic columns, by share) and its
+    TOPIC_PASSAGES most typical units (rows of ``unit_topics``), from all units or from one partition's (an
+    article's units are in one partition; :func:`merge_leaders` joins the partitions')."""
+    columns = [f"topic_{topic}" for topic in sorted(labels)]
+    shares = article_topic_shares(unit_topics, columns)
+    units = unit_topics.reset_index(drop=True)
+    return {topic: (top_rows(shares, f"topic_{topic}", "doc_id", TOPIC_ARTICLES),
+                    top_rows(units, f"topic_{topic}", "unit_id", TOPIC_PASSAGES)) for topic in sorted(labels)}
+
+
+def merge_leaders(parts: list[dict]) -> dict[int, tuple[pd.DataFrame, pd.DataFrame]]:
+    """:func:`topic_leaders` of a whole corpus from those of its partitions."""
+    return {topic: (top_rows(pd.concat([part[topic][0] for part in parts], ignore_index=True), f"topic_{topic}", "doc_id",
+                             TOPIC_ARTICLES),
+                    top_rows(pd.concat([part[topic][1] for part in parts], ignore_index=True), f"topic_{topic}", "unit_id",
+                             TOPIC_PASSAGES)) for topic in parts[0]} if parts else {}
+
+
+def topic_leaders_of(topics) -> dict[int, tuple[pd.DataFrame, pd.DataFrame]]:
+    """:func:`topic_leaders` of a topic result: from ``unit_topics``, or merged from its partitions read one by one."""
+    if topics.unit_topics is not None:
+        return topic_leaders(topics.unit_topics, topics.labels)
+    return merge_leaders([topic_leaders(pd.read_parquet(path), topics.labels) for path in topic_partitions(topics)])
+
+
+def topic_explorer(topics, corpus, leaders: dict | None = None) -> list[dict]:
     """One record per topic: label, top terms by weight, FREX terms, share per period with its interval, the change
-    between periods, the articles that carry it most and its most typical passages (with their article number)."""
+    between periods, the articles that carry it most and its most typical passages (with their article number).
+
+    ``leaders``: :func:`topic_leaders` of the whole corpus when already found (by default from ``topics``);
+    ``corpus`` needs its documents and the paragraphs of the leading units' articles."""
     numbers = article_numbers(corpus.documents)
-    columns = topics.topic_columns
-    shares = article_topic_shares(topics.unit_topics, columns)
-    units = topics.unit_topics.reset_index(drop=True)
-    best = {topic: units[units[f"topic_{topic}"] > 0].sort_values([f"topic_{topic}", "unit_id"], ascending=[False, True])
-            .head(TOPIC_PASSAGES) for topic in sorted(topics.labels)}
-    unit_texts = _unit_texts(corpus, sorted({u for chosen in best.values() for u in chosen["unit_id"]}), topics.unit)
+    leaders = topic_leaders_of(topics) if leaders is None else leaders
+    unit_texts = _unit_texts(corpus, sorted({u for _, chosen in leaders.values() for u in chosen["unit_id"]}), topics.unit)
     records = []
     for topic in sorted(topics.labels):
         column = f"topic_{topic}"
@@ -398,8 +511,7 @@ def topic_explorer(topics, corpus) -> list[dict]:
         frex = topics.frex[topics.frex["topic"] == topic].sort_values("rank")
         prevalence = topics.prevalence[topics.prevalence["topic"] == topic]
         difference = topics.differences[topics.differences["topic"] == topic]
-        carried = shares[shares[column] > 0].sort_values([column, "doc_id"], ascending=[False, True]).head(TOPIC_ARTICLES)
-        best_units = best[topic]
+        carried, best_units = leaders[topic]
         record = {
             "topic": int(topic),
             "label": str(topics.labels[topic]),
@@ -454,12 +566,12 @@ METADATA_FIELDS = ["doc_id", "title", "outlet", "published", "period", "file", "
 
 
 def article_records(corpus, marks: pd.DataFrame, topic_shares: pd.DataFrame, labels: dict, rules: dict | None = None, *,
-                    first: int = 0, count: int | None = None):
+                    first: int = 0, count: int | None = None, numbers: list[int] | None = None):
     """Yield (article number, record) for every article: metadata, blocks of text in reading order (kept paragraphs,
     with the optional ``headline`` flag, and removed lines with their rule), highlights and topic shares.
 
     ``corpus`` may be one part of a corpus (see :func:`corpus_parts`): its articles are numbered from ``first``, of
-    ``count`` in all (default: the part's own)."""
+    ``count`` in all (default: the part's own), or by ``numbers`` (one per row of its documents) when given."""
     rules = rule_descriptions() if rules is None else rules
     by_doc: dict[str, list] = {}
     paragraphs = corpus.paragraphs
@@ -488,7 +600,8 @@ def article_records(corpus, marks: pd.DataFrame, topic_shares: pd.DataFrame, lab
     documents = corpus.documents
     fields = [name for name in METADATA_FIELDS if name in documents.columns]
     count = len(documents) if count is None else count
-    for number, values in enumerate(zip(*_lists(documents, *fields)), start=first):
+    numbers = range(first, first + len(documents)) if numbers is None else numbers
+    for number, values in zip(numbers, zip(*_lists(documents, *fields))):
         meta = {name: _value(value) for name, value in zip(fields, values)}
         doc_id = values[fields.index("doc_id")]
         blocks = sorted(by_doc.get(doc_id, []), key=lambda b: (b["start"], b["end"]))
