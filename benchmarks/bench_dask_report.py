@@ -1,10 +1,10 @@
-"""Benchmark the report's notebooks that run out of core on the Dask engine (01 load and 03 figures by default).
+"""Benchmark the whole report on the Dask engine, or some of its notebooks alone.
 
-Writes a synthetic corpus as partitioned Parquet, then runs each notebook with papermill (engine "dask", a local
-cluster of two workers), one after the other in one reports folder, as the report runner does: the first loads the
-corpus into Parquet partitions, the next reads them. Prints each notebook's wall time and the peak resident memory
-of the largest single process (the notebook's kernel or a worker) and of all together, beside what gathering the
-corpus into one process would need.
+Writes a synthetic corpus as partitioned Parquet, then builds the report as `make report` does (the runner, with
+engine "dask" and a local cluster of two workers: every notebook and the rendered pages), or with ``--notebooks``
+runs just those notebooks with papermill, one after the other in one reports folder. Prints each notebook's wall time
+and the peak resident memory of the largest single process (a notebook's kernel, a worker or the runner) and of all
+together, beside what gathering the corpus into one process would need.
 Usage: python -m benchmarks.bench_dask_report [--notebooks 01,03] [sizes...]   (default 100,000; above 20,000
 articles wrap it in flock, see README)
 """
@@ -23,8 +23,28 @@ from benchmarks.bench_pipeline import MemorySampler
 from benchmarks.synthetic import write_parquet_corpus
 
 SIZES = [100_000]
-NOTEBOOKS = ["01", "03"]
 SEED = 20240516
+
+
+def bench_report(n_articles: int, workdir: Path) -> list[dict]:
+    """The whole report on ``n_articles`` synthetic articles (analysis.report.runner.build_report, engine "dask"): a
+    row per notebook, one for rendering, and the total."""
+    from analysis.report.runner import build_report
+
+    corpus_dir = write_parquet_corpus(n_articles, workdir / f"corpus_{n_articles}", random_state=SEED)
+    runs: list = []
+    with MemorySampler() as peaks:
+        began = time.perf_counter()
+        build_report(str(corpus_dir), workdir / "reports", workdir / "figures", extra={"engine": "dask"}, progress=False,
+                     staging=workdir / "staging", runs=runs)
+        ended = time.perf_counter()
+    rows = [{"articles": n_articles, "notebook": run.source.stem, "seconds": run.seconds,
+             "largest_mb": peaks.peak(run.started, run.started + run.seconds, largest=True) / 2**20,
+             "all_mb": peaks.peak(run.started, run.started + run.seconds) / 2**20} for run in runs]
+    rows.append({"articles": n_articles, "notebook": "**whole report**", "seconds": ended - began,
+                 "largest_mb": peaks.peak(began, ended, largest=True) / 2**20, "all_mb": peaks.peak(began, ended) / 2**20})
+    print(f"  largest process at the peak: a {peaks.largest_at_peak(began, ended)}", file=sys.stderr, flush=True)
+    return rows
 
 
 def bench_size(n_articles: int, workdir: Path, notebooks: list[str]) -> list[dict]:
@@ -55,12 +75,13 @@ def bench_size(n_articles: int, workdir: Path, notebooks: list[str]) -> list[dic
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(argv or [])
-    notebooks = NOTEBOOKS
+    notebooks = None
     if "--notebooks" in argv:
         at = argv.index("--notebooks")
         notebooks, argv = argv[at + 1].split(","), argv[:at] + argv[at + 2:]
     sizes = [int(value) for value in argv] or SIZES
-    print_rows(bench_sizes(sizes, lambda size, folder: bench_size(size, folder, notebooks)), "notebook")
+    print_rows(bench_sizes(sizes, lambda size, folder: bench_report(size, folder) if notebooks is None
+                           else bench_size(size, folder, notebooks)), "notebook")
 
 
 if __name__ == "__main__":
