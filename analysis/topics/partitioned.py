@@ -123,15 +123,15 @@ def term_frequency_partition(number: int, work: Path, stage: Path, n_terms: int)
     return present, frequency[present]
 
 
-def unit_counts_partition(number: int, work: Path, stage: Path, unit: str) -> dict:
+def unit_counts_partition(number: int, first: pd.Series, work: Path, stage: Path, unit: str) -> dict:
     """Map step 4: one partition's units (table ``units``, in unit order) and their counts of the kept terms; for
-    whole-article units also their paragraphs' counts (``passages``). Returns each unit's number, its tokens and
-    weight, and the units each term occurs in."""
+    whole-article units also their paragraphs' counts (``passages``). ``first``: the number of each of its articles'
+    first unit (doc_id -> number). Returns each unit's number, its tokens and weight, and the units each term
+    occurs in."""
     paragraphs, headline = _paragraphs(work, number)
     kept = paragraphs[~headline].reset_index(drop=True)
     keep = np.load(stage / "vocabulary.npy")
     counts = sparse.load_npz(_counts_path(stage, "terms", number))[:, keep].tocsr()
-    first = pd.read_parquet(partition_path(stage, "index", number)).set_index("doc_id")["first"]
     if unit == "paragraph":
         table = kept.rename(columns={"para_id": "unit_id"}).assign(weight=word_counts(kept["text"]).astype(float))
         index = first.reindex(table["doc_id"]).to_numpy() + table.groupby("doc_id", sort=False).cumcount().to_numpy()
@@ -301,7 +301,8 @@ def partitioned_topic_stage(client, corpus, stage: Path, *, unit: str = "auto", 
     requested = _requested_k(n_topics)
     numbers = corpus.partition_numbers()
     documents = corpus.documents  # in corpus order
-    per_article = pd.concat(map_partitions(client, unit_words_partition, numbers, corpus.work, stage), ignore_index=True)
+    words_parts = map_partitions(client, unit_words_partition, numbers, corpus.work, stage)
+    per_article = pd.concat(words_parts, ignore_index=True)
     if per_article.empty:
         raise TopicModelError("Every paragraph of the corpus looks like a headline (short, with no sentence-ending "
                               "mark), so there is no text to model. Check the corpus files.")
@@ -316,13 +317,11 @@ def partitioned_topic_stage(client, corpus, stage: Path, *, unit: str = "auto", 
     else:
         ordered = documents[["doc_id", "period"]][documents["doc_id"].isin(n_units.index)].sort_values("doc_id").assign(n=1)
     first = pd.Series(np.cumsum(ordered["n"].to_numpy()) - ordered["n"].to_numpy(), index=ordered["doc_id"].to_numpy())
-    for number in numbers:
-        ids = pd.read_parquet(partition_path(corpus.work, "documents", number), columns=["doc_id"])["doc_id"]
-        ids = ids[ids.isin(first.index)]
-        write_table(pd.DataFrame({"doc_id": ids.to_numpy(), "first": first.reindex(ids).to_numpy()}),
-                    partition_path(stage, "index", number))
+    firsts = np.split(first.reindex(per_article["doc_id"]).to_numpy(),  # one lookup for the whole corpus
+                      np.cumsum([len(part) for part in words_parts])[:-1])
     terms, common = _terms(client, corpus, stage, numbers, stem, max_share, len(per_article))
-    parts = map_partitions(client, unit_counts_partition, numbers, corpus.work, stage, unit)
+    parts = map_partitions(client, unit_counts_partition, numbers, corpus.work, stage, unit,
+                           each=[pd.Series(values, index=part["doc_id"].to_numpy()) for part, values in zip(words_parts, firsts)])
     frequency = np.zeros(len(terms), dtype=np.int64)
     for part in parts:
         frequency[part["present"]] += part["frequency"]
