@@ -56,9 +56,11 @@ UNIT_COLUMNS = ["unit_id", "doc_id", "period", "outlet", "start", "end", "weight
 TEXT_BATCH = 2_000  # articles read at once while the leading paragraphs are streamed for the collocations
 
 
-def _paragraphs(work: Path, number: int) -> tuple[pd.DataFrame, np.ndarray]:
-    """One partition's paragraphs, by article and place, and which of them are headline-like (left out)."""
-    paragraphs = pd.read_parquet(partition_path(work, "paragraphs", number), columns=PARAGRAPH_COLUMNS)
+def _paragraphs(work: Path, number: int, text: bool = True) -> tuple[pd.DataFrame, np.ndarray]:
+    """One partition's paragraphs, by article and place (without ``text``, not their text: the corpus's headline
+    column tells the headline-like ones), and which of them are headline-like (left out)."""
+    columns = PARAGRAPH_COLUMNS if text else [name for name in PARAGRAPH_COLUMNS if name != "text"]
+    paragraphs = pd.read_parquet(partition_path(work, "paragraphs", number), columns=columns)
     paragraphs = paragraphs.sort_values(["doc_id", "para_no"], kind="stable", ignore_index=True)
     return paragraphs, headline_units(paragraphs).to_numpy()
 
@@ -117,7 +119,7 @@ def term_frequency_partition(number: int, work: Path, stage: Path, n_terms: int)
     counts = sparse.csr_matrix((counts.data, (rows, columns[counts.indices])), shape=(counts.shape[0], n_terms))
     counts.sum_duplicates()  # words sharing a stem share a column
     _save_counts(counts, _counts_path(stage, "terms", number))
-    paragraphs, headline = _paragraphs(work, number)
+    paragraphs, headline = _paragraphs(work, number, text=False)
     frequency, _ = article_frequency(counts, paragraphs.loc[~headline, "doc_id"].to_numpy())
     present = np.flatnonzero(frequency)
     return present, frequency[present]
@@ -128,7 +130,7 @@ def unit_counts_partition(number: int, first: pd.Series, work: Path, stage: Path
     whole-article units also their paragraphs' counts (``passages``). ``first``: the number of each of its articles'
     first unit (doc_id -> number). Returns each unit's number, its tokens and weight, and the units each term
     occurs in."""
-    paragraphs, headline = _paragraphs(work, number)
+    paragraphs, headline = _paragraphs(work, number, text=unit == "paragraph")  # paragraphs are weighted by their words
     kept = paragraphs[~headline].reset_index(drop=True)
     keep = np.load(stage / "vocabulary.npy")
     counts = sparse.load_npz(_counts_path(stage, "terms", number))[:, keep].tocsr()
