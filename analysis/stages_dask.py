@@ -196,16 +196,26 @@ def term_counts_bucket(bucket: int, work) -> pd.DataFrame:
     return table.groupby("token", as_index=False).sum()
 
 
+def articles_in_order(work, documents: pd.DataFrame, table: str, columns: list[str] | None = None, *,
+                      within: str | None = None, batch: int = TEXT_BATCH):
+    """The rows of ``table`` (paragraphs, sentences) of the articles ``documents`` (in corpus order), read from the
+    partitions ``batch`` articles at a time: per batch, its doc_ids and its rows by article in that order (each
+    article's rows by ``within``, else as stored). What the collocation finder reads (it stops after 300,000 tokens,
+    so only the first batches are read)."""
+    for start in range(0, len(documents), batch):
+        wanted = documents["doc_id"].iloc[start:start + batch]
+        rows = read_table(work, table, columns, filters=[("doc_id", "in", wanted.tolist())])
+        rank = pd.Series(np.arange(len(wanted)), index=wanted.to_numpy()).reindex(rows["doc_id"]).to_numpy()
+        order = np.lexsort((rows[within].to_numpy(), rank)) if within else np.argsort(rank, kind="stable")
+        yield wanted, rows.take(order).reset_index(drop=True)
+
+
 def leading_texts(corpus: PartitionedCorpus, batch: int = TEXT_BATCH):
-    """Document texts in the local corpus's order (period, date, doc_id), read a batch at a time: what the
-    collocation finder reads (it stops after its first 300,000 tokens, so only the first batches are read)."""
-    ordered = corpus.documents["doc_id"]  # in corpus order
-    for start in range(0, len(ordered), batch):
-        wanted = ordered.iloc[start:start + batch].tolist()
-        documents = read_table(corpus.work, "documents", ["doc_id", "period", "outlet"], filters=[("doc_id", "in", wanted)])
-        paragraphs = read_table(corpus.work, "paragraphs", filters=[("doc_id", "in", wanted)])
-        texts = document_texts(documents, paragraphs).set_index("doc_id")["text"]
-        yield from texts.reindex(wanted)
+    """Document texts in the local corpus's order (period, date, doc_id), read a batch at a time
+    (:func:`articles_in_order`); an article without paragraphs has an empty text, as locally."""
+    for wanted, paragraphs in articles_in_order(corpus.work, corpus.documents, "paragraphs", batch=batch):
+        documents = paragraphs.drop_duplicates("doc_id")[["doc_id", "period", "outlet"]]
+        yield from document_texts(documents, paragraphs).set_index("doc_id")["text"].reindex(wanted, fill_value="")
 
 
 @dataclass

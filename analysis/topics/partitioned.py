@@ -53,7 +53,6 @@ from analysis.topics.model import (
 
 PARAGRAPH_COLUMNS = ["para_id", "doc_id", "period", "outlet", "para_no", "start", "end", "text", "headline"]
 UNIT_COLUMNS = ["unit_id", "doc_id", "period", "outlet", "start", "end", "weight"]
-TEXT_BATCH = 2_000  # articles read at once while the leading paragraphs are streamed for the collocations
 
 
 def _paragraphs(work: Path, number: int, text: bool = True) -> tuple[pd.DataFrame, np.ndarray]:
@@ -85,15 +84,13 @@ def unit_words_partition(number: int, work: Path, stage: Path) -> pd.DataFrame:
     return table.groupby("doc_id", sort=True).agg(words=("words", "sum"), n_units=("words", "size")).reset_index()
 
 
-def leading_paragraphs(work: Path, documents: pd.DataFrame, batch: int = TEXT_BATCH):
+def leading_paragraphs(work: Path, documents: pd.DataFrame, batch: int | None = None):
     """The texts of the paragraphs that are not headline-like, in the local corpus's order (``documents`` is in
-    corpus order), read a batch of articles at a time: what the collocation finder reads (only its first batches)."""
-    for start in range(0, len(documents), batch):
-        wanted = documents["doc_id"].iloc[start:start + batch]
-        paragraphs = read_table(work, "paragraphs", PARAGRAPH_COLUMNS, filters=[("doc_id", "in", wanted.tolist())])
-        rank = pd.Series(np.arange(len(wanted)), index=wanted.to_numpy())
-        paragraphs = paragraphs.take(np.lexsort((paragraphs["para_no"].to_numpy(),
-                                                 rank.reindex(paragraphs["doc_id"]).to_numpy())))
+    corpus order), read ``batch`` articles at a time (:func:`analysis.stages_dask.articles_in_order`)."""
+    from analysis.stages_dask import TEXT_BATCH, articles_in_order
+
+    for _, paragraphs in articles_in_order(work, documents, "paragraphs", PARAGRAPH_COLUMNS, within="para_no",
+                                           batch=batch or TEXT_BATCH):
         yield from paragraphs.loc[~headline_units(paragraphs).to_numpy(), "text"]
 
 
@@ -166,7 +163,7 @@ def _partition_rows(number: int, stage: Path, rows, model: str, transformer, mea
     return model_rows(counts, model, transformer, weights if mean_words is not None else None, mean_words), counts
 
 
-def rows_partition(number: int, stage: Path, rows: np.ndarray, model: str, transformer, mean_words) -> tuple:
+def rows_partition(number: int, rows: np.ndarray, stage: Path, model: str, transformer, mean_words) -> tuple:
     """Some units' rows of one partition, for a sample the driver fits on."""
     return _partition_rows(number, stage, rows, model, transformer, mean_words)
 
@@ -239,9 +236,8 @@ class PartitionedUnits:
         indices = np.asarray(indices)
         wanted = self.partition[indices]
         numbers = sorted(set(wanted.tolist()))
-        futures = [self.client.submit(rows_partition, number, self.stage, self.row[indices[wanted == number]], self.model,
-                                      self.transformer, self.mean_words, pure=False) for number in numbers]
-        parts = self.client.gather(futures)
+        parts = map_partitions(self.client, rows_partition, numbers, self.stage, self.model, self.transformer,
+                               self.mean_words, each=[self.row[indices[wanted == number]] for number in numbers])
         placed = np.argsort(np.concatenate([indices[wanted == number] for number in numbers]), kind="stable")
         return (sparse.vstack([part[0] for part in parts]).tocsr()[placed],
                 sparse.vstack([part[1] for part in parts]).tocsr()[placed])
