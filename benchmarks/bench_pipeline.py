@@ -65,11 +65,12 @@ class MemorySampler:
                       f"{self.peak(started, last) / 2**20:,.0f} MB (all)", file=sys.stderr, flush=True)
             sizes, kinds = [], []
             for process in [me, *me.children(recursive=True)]:
-                try:
-                    sizes.append(process.memory_info().rss)
-                    kinds.append(process_kind(process))
+                try:  # both read before either is kept: a process that ends in between is left out of this sample
+                    size, kind = process.memory_info().rss, process_kind(process)
                 except psutil.Error:
-                    pass
+                    continue
+                sizes.append(size)
+                kinds.append(kind)
             self.samples.append((time.perf_counter(), sum(sizes), max(sizes, default=0)))
             self.largest.append(kinds[int(np.argmax(sizes))] if sizes else "")
             time.sleep(SAMPLE_SECONDS)
