@@ -26,7 +26,9 @@ from analysis.explorer import pages
 from analysis.explorer import tables as explorer
 
 TERMS_PER_BUCKET = 5_000  # terms whose candidate sentences one reduce task merges (their values are then read at once)
-ARTICLES_PER_BUCKET = 2_000  # articles whose records this process reads at once, in corpus order, to write their shards
+ARTICLES_PER_BUCKET = 2_000  # at least this many articles' records are read at once, in corpus order, to write shards
+RECORD_BUCKETS = 64  # ... and at most this many ranges: each range is read from every partition holding one of its
+# articles (with articles in every partition, 500 partitions and 2,000-article ranges made 250,000 reads at a million)
 PARAGRAPH_COLUMNS = ["doc_id", "para_id", "start", "end", "text"]  # what a topic's passages read
 
 
@@ -207,10 +209,21 @@ def records_partition(articles: dict, work: Path, scratch: Path, figure_folder: 
     return write_buckets(table.assign(bucket=table["article"] // per_bucket), partition_path(scratch, "records", number))
 
 
+def record_range(n_articles: int) -> int:
+    """How many consecutive articles' records are read at once: ARTICLES_PER_BUCKET, or more so that there are at
+    most RECORD_BUCKETS ranges (each read from every partition holding some of its articles).
+
+    >>> record_range(10_000), record_range(1_000_000)
+    (2000, 15625)
+    """
+    return max(ARTICLES_PER_BUCKET, -(-n_articles // RECORD_BUCKETS))
+
+
 def article_records(client, corpus, articles: list[tuple[int, pd.Series]], topics, figures,
                     scratch: Path) -> Iterator[tuple[int, str]]:
     """(article number, record JSON) of every article in corpus order, as the local engine's article views: the
-    records made on the cluster partition by partition, then read here ARTICLES_PER_BUCKET numbers at a time.
+    records made on the cluster partition by partition, then read here a range of article numbers at a time
+    (:func:`record_range`).
     ``figures``: the figure stage's result (analysis.figures.measures.FigureResult), its table in partitions or
     whole; ``topics``: the topic stage's, its units whole or in partitions (whole tables are split per partition here)."""
     figure_folder = None if figures.figures is not None else Path(figures.partitions)
@@ -222,7 +235,7 @@ def article_records(client, corpus, articles: list[tuple[int, pd.Series]], topic
     topic_folder = None if shares is not None else Path(topics.partitions)
     present = map_partitions(client, records_partition, specs, corpus.work, scratch, figure_folder, topic_folder,
                              topics.topic_columns, topics.labels, explorer.rule_descriptions(), len(corpus.documents),
-                             ARTICLES_PER_BUCKET)
+                             record_range(len(corpus.documents)))
     holders: dict[int, list[int]] = {}  # bucket -> the partitions holding some of its articles
     for (number, _), buckets in zip(articles, present):
         for bucket in buckets:
