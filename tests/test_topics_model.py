@@ -385,3 +385,18 @@ def test_a_fit_on_a_sample_uses_only_the_terms_in_it():
     lda = topic_model.fit_model(matrix.copy(), "lda", 3, 1, sample=True)  # LDA keeps every term: its prior weighs them
     assert lda.weights.shape == (3, 30) and lda.weights[:, [3, 17, 29]].all()
     assert topic_model.present_terms(matrix[:, present]) is None
+
+
+def test_idf_from_document_frequencies_is_scikit_learn_s_to_the_bit():
+    """The partitioned topic stage weighs units with an idf made from summed document frequencies: it must be the
+    one TfidfTransformer fits on the whole count matrix, and transform the same rows to the same values."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from analysis.topics import model
+
+    counts = sparse.random(300, 40, density=0.1, format="csr", random_state=3)
+    counts.data = np.ceil(counts.data * 5)
+    fitted = TfidfTransformer().fit(counts)
+    made = model.idf_transformer(model.unit_frequency(counts), counts.shape[0])
+    assert np.array_equal(made.idf_, fitted.idf_)
+    assert (made.transform(counts[50:90]) != fitted.transform(counts)[50:90]).nnz == 0
