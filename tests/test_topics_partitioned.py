@@ -88,3 +88,13 @@ def test_a_large_corpus_s_units_are_scored_partition_by_partition(client, tmp_pa
     assert local.n_units > 20_000, "the corpus is too small for the sampled final fit"
     assert result.notes[:-1] == local.notes and "partitions' units were scored" in result.notes[-1]
     _assert_same_result(local, result, tmp_path)
+
+
+@pytest.mark.parametrize("parameters, named", [({"model": "lsa"}, "'model'"), ({"unit": "sentence"}, "'unit'"),
+                                               ({"n_restarts": 1}, "'n_restarts'"), ({"n_topics": -2}, "'n_topics'")])
+def test_bad_parameters_are_named_before_the_cluster_is_asked_anything(parameters, named):
+    """The Dask stage checks its parameters with the local stage's own check (model.checked_parameters)."""
+    from analysis.topics.model import TopicModelError
+
+    with pytest.raises(TopicModelError, match=named):
+        partitioned_topic_stage(None, None, None, random_seed=1, n_resamples=10, **parameters)

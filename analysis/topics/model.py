@@ -601,7 +601,7 @@ def frex_scores(weights: np.ndarray, w: float = FREX_WEIGHT) -> tuple[np.ndarray
     return frex, exclusivity
 
 
-def _order_topics(prevalence: np.ndarray, weights: np.ndarray, terms: np.ndarray) -> np.ndarray:
+def order_topics(prevalence: np.ndarray, weights: np.ndarray, terms: np.ndarray) -> np.ndarray:
     """Topic order: most prevalent first (``prevalence``: each topic's mean share over the units), ties broken by the
     topic's top terms alphabetically."""
     keys = [" ".join(terms[top_term_indices(weights[[t]], LABEL_TERMS)[0]]) for t in range(weights.shape[0])]
@@ -753,7 +753,7 @@ def development_score(path=None) -> pd.DataFrame:
     return read_data_table(Path(path) if path else DEVELOPMENT_SCORE_FILE, dtype=None)
 
 
-def _requested_k(n_topics) -> int | None:
+def requested_k(n_topics) -> int | None:
     """None when ``n_topics`` asks the stage to choose (0 or "auto"), else the positive whole number given."""
     if isinstance(n_topics, str) and n_topics.strip().lower() == "auto":
         return None
@@ -915,13 +915,21 @@ def refit_note(loo_mode: str, model: str, n_articles: int) -> list[str]:
             f"{n_articles:,} articles), refitting on at most {REFIT_MAX_UNITS[model]:,} units."]
 
 
-def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts, stem, random_seed, n_resamples,
-                     max_share) -> TopicResult:
+def checked_parameters(unit: str, model: str, n_topics, n_restarts: int) -> int | None:
+    """Check the stage's parameters (either engine) and return the k asked for (None: choose it); a bad value raises
+    :class:`TopicModelError` naming the parameter and what it may be."""
+    if unit not in UNITS:
+        raise TopicModelError(f"Parameter 'unit' must be one of {UNITS}, not {unit!r}.")
     if model not in MODELS:
         raise TopicModelError(f"Parameter 'model' must be one of {MODELS}, not {model!r}.")
     if n_restarts < 2:
         raise TopicModelError(f"Parameter 'n_restarts' must be at least 2 to measure stability (got {n_restarts}).")
-    requested = _requested_k(n_topics)
+    return requested_k(n_topics)
+
+
+def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts, stem, random_seed, n_resamples,
+                     max_share) -> TopicResult:
+    requested = checked_parameters(unit, model, n_topics, n_restarts)
     units, excluded, unit, unit_rule, kept, texts = _topic_units(corpus, unit, article_text=False)
     passages = kept if unit == "document" else None
     matrix, counts, terms, common, passage_counts = model_matrix(
@@ -933,7 +941,7 @@ def _fit_topic_stage(corpus, *, unit, model, n_topics, k_min, k_max, n_restarts,
                           n_restarts=n_restarts, random_seed=random_seed, notes=notes)
     k, final = chosen.k, chosen.fit
     all_shares = final.shares if chosen.fit_rows is None else score_units(matrix, model, final)
-    order = _order_topics(all_shares.mean(axis=0), final.weights, terms)
+    order = order_topics(all_shares.mean(axis=0), final.weights, terms)
     shares, weights = all_shares[:, order], final.weights[order]
     labels, term_table, frex_table = term_tables(weights, terms)
 

@@ -28,19 +28,18 @@ from analysis.core.preprocess import (
 )
 from analysis.topics.model import (
     EXAMPLES,
-    MODELS,
     ModelUnits,
     TopicModelError,
     TopicResult,
-    _order_topics,
-    _requested_k,
     article_sums,
     article_topics,
+    checked_parameters,
     choose_model,
     headline_units,
     idf_transformer,
     leave_one_out_refits,
     model_rows,
+    order_topics,
     passage_scores,
     period_tables,
     refit_note,
@@ -290,13 +289,7 @@ def partitioned_topic_stage(client, corpus, stage: Path, *, unit: str = "auto", 
     """
     from threadpoolctl import threadpool_limits
 
-    if unit not in ("auto", "paragraph", "document"):
-        raise TopicModelError(f"Parameter 'unit' must be one of ('auto', 'paragraph', 'document'), not {unit!r}.")
-    if model not in MODELS:
-        raise TopicModelError(f"Parameter 'model' must be one of {MODELS}, not {model!r}.")
-    if n_restarts < 2:
-        raise TopicModelError(f"Parameter 'n_restarts' must be at least 2 to measure stability (got {n_restarts}).")
-    requested = _requested_k(n_topics)
+    requested = checked_parameters(unit, model, n_topics, n_restarts)
     numbers = corpus.partition_numbers()
     documents = corpus.documents  # in corpus order
     words_parts = map_partitions(client, unit_words_partition, numbers, corpus.work, stage)
@@ -341,7 +334,7 @@ def partitioned_topic_stage(client, corpus, stage: Path, *, unit: str = "auto", 
         sums = map_partitions(client, score_partition, numbers, stage, model, replace(final, shares=None), transformer,
                               units.mean_words, each=[None if shares is None else shares[units.partition == number]
                                                       for number in numbers])
-        order = _order_topics(np.sum(sums, axis=0) / n_total, final.weights, terms)
+        order = order_topics(np.sum(sums, axis=0) / n_total, final.weights, terms)
         weights = final.weights[order]
         labels, term_table, frex_table = term_tables(weights, terms)
         columns = [f"topic_{t}" for t in sorted(labels)]
